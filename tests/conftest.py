@@ -1,0 +1,119 @@
+"""Fixtures: the app on SQLite and on a throwaway PostgreSQL, a CLI runner and small factories."""
+
+import os
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine
+
+from tests.postgresql import PostgresServer, find_binaries
+from tracker import create_app
+from tracker.cli import main
+from tracker.extensions import db
+
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@pytest.fixture(scope="session")
+def postgresql_server(tmp_path_factory):
+    """Start a PostgreSQL server for the whole run; skip without binaries, except under CI."""
+    binaries = find_binaries()
+    if binaries is None:
+        reason = "PostgreSQL binaries (initdb, pg_ctl) not found"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}, and CI must run the PostgreSQL tests")
+        pytest.skip(reason)
+    server = PostgresServer(binaries, tmp_path_factory.mktemp("postgresql"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgresql_template(postgresql_server):
+    """A database holding the schema, copied for each test."""
+    name = postgresql_server.create_database()
+    engine = create_engine(postgresql_server.url(name))
+    db.metadata.create_all(engine)
+    engine.dispose()
+    return name
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, tmp_path):
+    """A database with the schema, new for each test: SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'tracker.db'}"
+        engine = create_engine(url)
+        db.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+        return
+    server = request.getfixturevalue("postgresql_server")
+    name = server.create_database(template=request.getfixturevalue("postgresql_template"))
+    yield server.url(name)
+    server.drop_database(name)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """The application on a fresh database."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REPORTS_FOLDER": str(tmp_path / "reports"),
+        }
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_context(app):
+    """An application context, for tests that call operations and queries directly."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def run_tracker(app):
+    """Run a `tracker` command against the test app; returns click's Result."""
+    runner = app.test_cli_runner()
+
+    def run(*args: str, input: str | bytes | None = None):
+        return runner.invoke(main, list(args), input=input)
+
+    return run
+
+
+@pytest.fixture
+def make_cohort(app_context):
+    """Return a function that adds a cohort (defaults overridable) and flushes it."""
+    from tracker.cohorts.operations import create_cohort
+
+    counter = iter(range(1, 1000))
+
+    def make(**overrides):
+        fields = {
+            "slug": f"cohort-{next(counter)}",
+            "name": "AI application developers",
+            "funder": "Région Occitanie",
+            "starts_on": date(2021, 9, 6),
+            "ends_on": date(2023, 3, 3),
+            "grant_amount": Decimal("273000"),
+        }
+        fields.update(overrides)
+        return create_cohort(**fields)
+
+    return make

@@ -1,0 +1,45 @@
+"""The cohort tracker: a Flask application that follows a funded cohort of trainees."""
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tracker.config import load_config
+from tracker.extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the application."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    load_config(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+
+    from tracker import models  # noqa: F401  (registers every model on the metadata)
+    from tracker.auth.views import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """Turn on foreign keys, WAL and a busy timeout on every SQLite connection."""
+    import sqlite3
+
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()

@@ -1,0 +1,48 @@
+"""Accounts, their roles and the cohorts an instructor teaches."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.cohorts.models import Cohort, Trainee
+from tracker.extensions import db
+from tracker.timeutil import UTCDateTime, utc_now
+
+ROLES = ("admin", "instructor", "officer", "trainee")
+
+instructor_cohorts = Table(
+    "instructor_cohorts",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("cohort_id", ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    """An account: an administrator, instructor, Region officer or trainee."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'instructor', 'officer', 'trainee')", name="role_known"),
+        CheckConstraint("role = 'trainee' OR trainee_id IS NULL", name="only_trainees_linked"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    trainee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("trainees.id", ondelete="SET NULL"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    trainee: Mapped[Trainee | None] = relationship()
+    cohorts: Mapped[list[Cohort]] = relationship(secondary=instructor_cohorts, order_by=Cohort.slug)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active

@@ -1,8 +1,11 @@
 """Fixtures: the app on SQLite and on a throwaway PostgreSQL, a CLI runner and small factories."""
 
 import os
+import shutil
+import tempfile
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
@@ -16,7 +19,7 @@ DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
 @pytest.fixture(scope="session")
-def postgresql_server(tmp_path_factory):
+def postgresql_server():
     """Start a PostgreSQL server for the whole run; skip without binaries, except under CI."""
     binaries = find_binaries()
     if binaries is None:
@@ -24,10 +27,13 @@ def postgresql_server(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail(f"{reason}, and CI must run the PostgreSQL tests")
         pytest.skip(reason)
-    server = PostgresServer(binaries, tmp_path_factory.mktemp("postgresql"))
+    # Not under pytest's temporary folder: that one is private to root, and the server runs as
+    # the postgres account when the tests run as root.
+    server = PostgresServer(binaries, Path(tempfile.mkdtemp(prefix="tracker-pg-")))
     server.start()
     yield server
     server.stop()
+    shutil.rmtree(server.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,11 @@ class PostgresServer:
         # initdb and postgres refuse to run as root; CI and the sandboxes run as root.
         return "postgres" if os.geteuid() == 0 else None
 
+    def _run(self, *args) -> None:
+        done = subprocess.run(args, capture_output=True, text=True, user=self._run_as)
+        if done.returncode:
+            raise RuntimeError(f"{args[0]} failed: {done.stderr or done.stdout}")
+
     def start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         if self._run_as:

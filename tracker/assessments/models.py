@@ -37,7 +37,7 @@ class Assessment(db.Model):
     __tablename__ = "assessments"
     __table_args__ = (
         UniqueConstraint("cohort_id", "code"),
-        # Lets results carry the maximum with a foreign key, so the database refuses a score above it.
+        # Lets results carry the maximum through a foreign key: the database refuses a higher score.
         UniqueConstraint("id", "max_score", name="uq_assessments_id_max_score"),
         CheckConstraint("kind IN ('quiz', 'project', 'exam', 'oral')", name="kind_known"),
         CheckConstraint("max_score > 0", name="max_score_positive"),

@@ -1,8 +1,10 @@
 """The cohort tracker: a Flask application that follows a funded cohort of trainees."""
 
+import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -14,13 +16,19 @@ MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the application."""
-    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_path=os.environ.get("TRACKER_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
     load_config(app, test_config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
     login_manager.init_app(app)
 
     from tracker import models  # noqa: F401  (registers every model on the metadata)
@@ -28,6 +36,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(auth_bp)
     return app
+
+
+def select_locale() -> str:
+    """Choose French unless the visitor asked for English (?lang=en), remembered in the session."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+    return session.get("lang") if session.get("lang") in languages else languages[0]
 
 
 @event.listens_for(Engine, "connect")

@@ -45,7 +45,9 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch
 
 
 def test_sqlite_connections_have_foreign_keys_wal_and_busy_timeout(tmp_path):
-    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/t.db"})
+    app = create_app(
+        {"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/t.db"}
+    )
     with app.app_context(), db.engine.connect() as connection:
         assert connection.scalar(text("PRAGMA foreign_keys")) == 1
         assert connection.scalar(text("PRAGMA journal_mode")) == "wal"

@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder="../templates",
+        static_folder="../static",
         instance_path=os.environ.get("TRACKER_INSTANCE_PATH") or None,
         instance_relative_config=True,
     )

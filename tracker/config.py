@@ -21,6 +21,15 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         LANGUAGES=("fr", "en"),
         REPORTS_FOLDER=str(Path(app.root_path).parent / "reports"),
         IMPORT_MAX_BYTES=10 * 1024 * 1024,
+        SESSION_IDLE_MINUTES=60,
+        SESSION_ABSOLUTE_HOURS=12,
+        SIGN_IN_WINDOW_MINUTES=15,
+        SIGN_IN_MAX_FAILURES_PER_ACCOUNT=5,
+        SIGN_IN_MAX_FAILURES_PER_ADDRESS=30,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="tracker_session",
+        DEVELOPMENT=os.environ.get("TRACKER_ENV") == "development",
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -32,6 +41,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             app.config["SECRET_KEY"] = key
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
+    # Cookies only over HTTPS, except for the development server and the tests.
+    secure = app.config.get("SECURE_COOKIES")
+    if secure is None:
+        secure = not (app.config["DEVELOPMENT"] or app.debug or app.testing)
+    app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["MAX_CONTENT_LENGTH"] = app.config["IMPORT_MAX_BYTES"] + 64 * 1024
 
 

@@ -2,7 +2,7 @@
 
 from tracker.assessments.models import Assessment, Result, assessment_competencies
 from tracker.attendance.models import AttendanceRecord, Session
-from tracker.auth.models import User, instructor_cohorts
+from tracker.auth.models import LoginSession, SignInFailure, User, instructor_cohorts
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
 
@@ -13,9 +13,11 @@ __all__ = [
     "Cohort",
     "Competency",
     "Expense",
+    "LoginSession",
     "Module",
     "Result",
     "Session",
+    "SignInFailure",
     "Trainee",
     "User",
     "assessment_competencies",

@@ -1,16 +1,22 @@
-"""Operations on accounts. They flush and never commit."""
+"""Operations on accounts and signed-in sessions. They flush and never commit."""
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 
-from tracker.auth.models import ROLES, User
+from tracker.auth.models import ROLES, LoginSession, SignInFailure, User
 from tracker.auth.passwords import MIN_LENGTH, hash_password
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
+from tracker.timeutil import utc_now
 
 
 class AccountError(ValueError):
-    """An account cannot be created as asked; the message says why."""
+    """An account cannot be saved as asked; the message names the field and what is wrong."""
 
 
 def normalise_email(email: str) -> str:
@@ -21,21 +27,26 @@ def normalise_email(email: str) -> str:
         raise AccountError(f"email: {error}") from None
 
 
+def check_password_strength(password: str) -> None:
+    """Refuse a password too short to resist guessing."""
+    if len(password) < MIN_LENGTH:
+        raise AccountError(f"password: must be at least {MIN_LENGTH} characters long")
+
+
 def add_user(
     email: str,
     role: str,
     password: str,
     *,
     name: str = "",
-    cohorts: list[Cohort] = (),
+    cohorts: Sequence[Cohort] = (),
     trainee: Trainee | None = None,
 ) -> User:
     """Add an account with a hashed password."""
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(f"role: {role!r} is not one of {', '.join(ROLES)}")
-    if len(password) < MIN_LENGTH:
-        raise AccountError(f"password: must be at least {MIN_LENGTH} characters long")
+    check_password_strength(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(f"email: an account already uses {email}")
     if role == "trainee" and trainee is None:
@@ -59,3 +70,97 @@ def add_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def set_password(user: User, password: str, *, keep_token: str | None = None) -> None:
+    """Change a password and end every signed-in session of the account but the one kept."""
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    end_login_sessions(user, keep_token=keep_token)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_login_session(user: User) -> str:
+    """Open a signed-in session for the account and return the token for the browser's cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(token_hash=_hash_token(token), user=user))
+    db.session.flush()
+    return token
+
+
+def find_login_session(
+    token: str | None, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
+) -> LoginSession | None:
+    """Return the live session of a token: not ended, not idle or old, its account still active."""
+    if not token:
+        return None
+    now = now or utc_now()
+    login = db.session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == _hash_token(token))
+    )
+    if (
+        login is None
+        or login.ended_at is not None
+        or now - login.last_seen_at > idle
+        or now - login.started_at > absolute
+        or not login.user.active
+    ):
+        return None
+    return login
+
+
+def end_login_session(token: str | None) -> None:
+    """End the signed-in session of a token (signing out)."""
+    if token:
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.token_hash == _hash_token(token), LoginSession.ended_at.is_(None))
+            .values(ended_at=utc_now())
+        )
+
+
+def end_login_sessions(user: User, *, keep_token: str | None = None) -> None:
+    """End every signed-in session of an account, but the one kept (a password change)."""
+    statement = update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)
+    )
+    if keep_token:
+        statement = statement.where(LoginSession.token_hash != _hash_token(keep_token))
+    db.session.execute(statement.values(ended_at=utc_now()))
+
+
+def sign_in_keys(email: str, address: str | None) -> list[str]:
+    """Return the throttle keys of a sign-in attempt: its account and its address."""
+    keys = [f"account:{email.strip().lower()}"]
+    if address:
+        keys.append(f"address:{address}")
+    return keys
+
+
+def recent_failures(keys: list[str], since: datetime) -> dict[str, int]:
+    """Count the failed sign-ins of each key since a time."""
+    rows = db.session.execute(
+        select(SignInFailure.key, func.count())
+        .where(SignInFailure.key.in_(keys), SignInFailure.at >= since)
+        .group_by(SignInFailure.key)
+    )
+    return dict(rows.all())
+
+
+def record_sign_in_failure(keys: list[str]) -> None:
+    """Remember a failed sign-in against its account and its address."""
+    now = utc_now()
+    db.session.add_all(SignInFailure(key=key, at=now) for key in keys)
+    # Old failures no longer count; keep the table small.
+    db.session.execute(delete(SignInFailure).where(SignInFailure.at < now - timedelta(days=1)))
+    db.session.flush()
+
+
+def forget_sign_in_failures(email: str) -> None:
+    """Clear an account's failures after it signs in."""
+    db.session.execute(
+        delete(SignInFailure).where(SignInFailure.key == sign_in_keys(email, None)[0])
+    )

@@ -1,24 +1,52 @@
-"""Sign-in and sign-out."""
+"""Sign-in, sign-out and password change."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from tracker.auth.forms import LoginForm
+from tracker.auth import operations
+from tracker.auth.forms import LoginForm, PasswordForm
 from tracker.auth.models import User
 from tracker.auth.passwords import verify_password
 from tracker.extensions import db, login_manager
+from tracker.timeutil import utc_now
 
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
+login_manager.login_message = None
+TOKEN_KEY = "login_token"
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Load the signed-in account from the session."""
-    return db.session.get(User, int(user_id))
+    """Load the account of the browser's live signed-in session, touching it."""
+    config = current_app.config
+    login = operations.find_login_session(
+        session.get(TOKEN_KEY),
+        idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+        absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
+    )
+    if login is None or str(login.user_id) != user_id:
+        return None
+    now = utc_now()
+    if now - login.last_seen_at > timedelta(minutes=1):
+        # Housekeeping outside the view's own change: the idle timeout counts from here.
+        login.last_seen_at = now
+        db.session.commit()
+    return login.user
 
 
 @bp.route("/")
@@ -31,22 +59,73 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with an email and a password."""
+    """Sign in with an email and a password, slowed down after repeated failures."""
     form = LoginForm()
-    if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user and user.active and verify_password(user.password_hash, form.password.data):
-            login_user(user)
-            return redirect(url_for("auth.home"))
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("auth/login.html", form=form), status
+    config = current_app.config
+    keys = operations.sign_in_keys(form.email.data, request.remote_addr)
+    window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
+    failures = operations.recent_failures(keys, utc_now() - window)
+    if failures.get(keys[0], 0) >= config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"] or (
+        len(keys) > 1 and failures.get(keys[1], 0) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]
+    ):
+        flash(
+            _(
+                "Too many failed sign-ins. Wait %(minutes)d minutes and try again.",
+                minutes=config["SIGN_IN_WINDOW_MINUTES"],
+            ),
+            "error",
+        )
+        response = current_app.make_response((render_template("auth/login.html", form=form), 429))
+        response.headers["Retry-After"] = str(int(window.total_seconds()))
+        return response
+    user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+    if (
+        user is None
+        or not user.active
+        or not verify_password(user.password_hash, form.password.data)
+    ):
+        operations.record_sign_in_failure(keys)
+        db.session.commit()
         flash(_("Wrong email or password."), "error")
         return render_template("auth/login.html", form=form), 401
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/login.html", form=form), status
+    # A fresh session: nothing from before signing in survives (session fixation).
+    session.clear()
+    session[TOKEN_KEY] = operations.start_login_session(user)
+    operations.forget_sign_in_failures(user.email)
+    login_user(user)
+    db.session.commit()
+    return redirect(url_for("auth.home"))
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out."""
+    """Sign out: end the session on the server, so that a copy of the cookie is worthless."""
+    operations.end_login_session(session.get(TOKEN_KEY))
+    db.session.commit()
     logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; other signed-in browsers are signed out."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            operations.set_password(
+                current_user, form.new_password.data, keep_token=session.get(TOKEN_KEY)
+            )
+            db.session.commit()
+            flash(_("Your password is changed."), "info")
+            return redirect(url_for("auth.home"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/password.html", form=form), status

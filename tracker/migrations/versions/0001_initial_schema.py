@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 01:28:15.928508
 
 """
 from alembic import op
@@ -37,6 +36,15 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cohorts')),
     sa.UniqueConstraint('slug', name=op.f('uq_cohorts_slug'))
     )
+    op.create_table('sign_in_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=300), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in_failures'))
+    )
+    with op.batch_alter_table('sign_in_failures', schema=None) as batch_op:
+        batch_op.create_index('ix_sign_in_failures_key_at', ['key', 'at'], unique=False)
+
     op.create_table('budget_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cohort_id', sa.Integer(), nullable=False),
@@ -205,6 +213,20 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_instructor_cohorts_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'cohort_id', name=op.f('pk_instructor_cohorts'))
     )
+    op.create_table('login_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_login_sessions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_sessions')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_login_sessions_token_hash'))
+    )
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_sessions_user_id'), ['user_id'], unique=False)
+
     op.create_table('results',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assessment_id', sa.Integer(), nullable=False),
@@ -230,6 +252,10 @@ def downgrade():
         batch_op.drop_index('ix_results_trainee_id')
 
     op.drop_table('results')
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_sessions_user_id'))
+
+    op.drop_table('login_sessions')
     op.drop_table('instructor_cohorts')
     with op.batch_alter_table('attendance_records', schema=None) as batch_op:
         batch_op.drop_index('ix_attendance_records_trainee_id')
@@ -255,5 +281,9 @@ def downgrade():
     op.drop_table('modules')
     op.drop_table('competencies')
     op.drop_table('budget_lines')
+    with op.batch_alter_table('sign_in_failures', schema=None) as batch_op:
+        batch_op.drop_index('ix_sign_in_failures_key_at')
+
+    op.drop_table('sign_in_failures')
     op.drop_table('cohorts')
     # ### end Alembic commands ###

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint benchmark clean
+.PHONY: run test lint benchmark clean translations
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,12 +17,15 @@ $(VENV)/.installed-test: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-run: $(VENV)/.installed-run
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations >/dev/null
+
+run: $(VENV)/.installed-run translations
 	$(BIN)/tracker init
 	$(BIN)/tracker demo --if-empty
 	$(BIN)/tracker run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test translations
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from datetime import date
 from decimal import Decimal
@@ -16,6 +18,17 @@ from tracker.cli import main
 from tracker.extensions import db
 
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the French catalog, as `make` does, so that pytest alone shows French pages."""
+    folder = Path(__file__).parent.parent / "tracker" / "translations"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "compile", "-d", folder],
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture(scope="session")

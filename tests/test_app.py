@@ -52,3 +52,31 @@ def test_sqlite_connections_have_foreign_keys_wal_and_busy_timeout(tmp_path):
         assert connection.scalar(text("PRAGMA foreign_keys")) == 1
         assert connection.scalar(text("PRAGMA journal_mode")) == "wal"
         assert connection.scalar(text("PRAGMA busy_timeout")) == 5000
+
+
+def test_pages_are_in_french_by_default_and_in_english_on_request(client):
+    page = client.get("/login")
+    assert '<html lang="fr">' in page.text
+    assert "Se connecter" in page.text
+    page = client.get("/login?lang=en")
+    assert '<html lang="en-GB">' in page.text
+    assert "Sign in" in page.text
+    assert "Sign in" in client.get("/login").text  # the choice is remembered
+    assert "Se connecter" in client.get("/login?lang=fr").text
+
+
+def test_figures_are_formatted_for_the_language(app):
+    from datetime import date
+    from decimal import Decimal
+
+    from tracker.i18n import day, hours, money, rate
+
+    with app.test_request_context("/?lang=fr"):
+        assert money(Decimal("273000")) == "273\u202f000,00\u00a0€"
+        assert day(date(2026, 11, 27)) == "27/11/2026"
+        assert hours(1234.5) == "1\u202f234,50\u00a0h"
+        assert rate(0.8123) == "81,2\u00a0%"
+    with app.test_request_context("/?lang=en"):
+        assert money(Decimal("273000")) == "€273,000.00"
+        assert day(date(2026, 11, 27)) == "27/11/2026"
+        assert rate(None) == "—"

@@ -3,11 +3,12 @@
 import os
 from pathlib import Path
 
-from flask import Flask, current_app, request, session
-from flask_babel import get_locale
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from tracker import i18n
+from tracker.access import deny_unruled_views
 from tracker.config import load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 
@@ -28,24 +29,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["get_locale"] = get_locale
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
     login_manager.init_app(app)
 
     from tracker import models  # noqa: F401  (registers every model on the metadata)
     from tracker.auth.views import bp as auth_bp
 
     app.register_blueprint(auth_bp)
+    app.before_request(deny_unruled_views)
     return app
-
-
-def select_locale() -> str:
-    """Choose French unless the visitor asked for English (?lang=en), remembered in the session."""
-    languages = current_app.config["LANGUAGES"]
-    asked = request.args.get("lang")
-    if asked in languages:
-        session["lang"] = asked
-    return session.get("lang") if session.get("lang") in languages else languages[0]
 
 
 @event.listens_for(Engine, "connect")

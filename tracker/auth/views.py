@@ -13,12 +13,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from tracker.access import PUBLIC, allow
 from tracker.auth import operations
 from tracker.auth.forms import LoginForm, PasswordForm
-from tracker.auth.models import User
+from tracker.auth.models import ROLES, User
 from tracker.auth.passwords import verify_password
 from tracker.extensions import db, login_manager
 from tracker.timeutil import utc_now
@@ -50,6 +51,7 @@ def load_user(user_id: str) -> User | None:
 
 
 @bp.route("/")
+@allow(PUBLIC)
 def home():
     """Show the signed-in user's home page, or send them to sign in."""
     if not current_user.is_authenticated:
@@ -58,6 +60,7 @@ def home():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@allow(PUBLIC)
 def login():
     """Sign in with an email and a password, slowed down after repeated failures."""
     form = LoginForm()
@@ -101,7 +104,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
+@allow(*ROLES)
 def logout():
     """Sign out: end the session on the server, so that a copy of the cookie is worthless."""
     operations.end_login_session(session.get(TOKEN_KEY))
@@ -113,7 +116,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@allow(*ROLES)
 def change_password():
     """Change one's own password; other signed-in browsers are signed out."""
     form = PasswordForm()

@@ -1,0 +1,73 @@
+"""The interface's languages (French by default, English on request) and how figures are shown."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, request, session
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+
+# The language a visitor picks, and the Babel locale that formats numbers and dates for it:
+# English is shown with British conventions (27/11/2026), closest to the French ones.
+LOCALES = {"fr": "fr", "en": "en_GB"}
+DEFAULT_LANGUAGE = "fr"
+
+
+def select_locale() -> str:
+    """Choose French unless the visitor asked for English (?lang=en), remembered in the session."""
+    asked = request.args.get("lang")
+    if asked in LOCALES:
+        session["lang"] = asked
+    return LOCALES.get(session.get("lang"), LOCALES[DEFAULT_LANGUAGE])
+
+
+def current_language() -> str:
+    """Return the visitor's language code, fr or en."""
+    return get_locale().language
+
+
+def money(amount: Decimal | str | None) -> str:
+    """Show an amount of euros: 273 000,00 € in French, €273,000.00 in English."""
+    if amount is None:
+        return "—"
+    return format_currency(Decimal(amount), "EUR")
+
+
+def day(value: date | None) -> str:
+    """Show a date as 27/11/2026."""
+    return "—" if value is None else format_date(value, "dd/MM/yyyy")
+
+
+def moment(value: datetime | None) -> str:
+    """Show a timestamp in the configured time zone."""
+    return "—" if value is None else format_datetime(value, "dd/MM/yyyy HH:mm")
+
+
+def hours(value: float | None) -> str:
+    """Show hours to 2 decimals: 1 234,50 h."""
+    return "—" if value is None else format_decimal(value, format="#,##0.00") + "\u00a0h"
+
+
+def rate(value: float | None) -> str:
+    """Show a rate as a percentage to one decimal: 81,2 %."""
+    if value is None:
+        return "—"
+    return format_decimal(value * 100, format="#,##0.0") + "\u00a0%"
+
+
+def number(value: float | None, places: int = 2) -> str:
+    """Show a number with the language's separators."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
+
+
+def init_app(app: Flask) -> None:
+    """Register the formatting filters and the language helpers in the templates."""
+    for function in (money, day, moment, hours, rate, number):
+        app.jinja_env.filters[function.__name__] = function
+    app.jinja_env.globals.update(html_lang=html_lang, current_language=current_language)
+
+
+def html_lang() -> str:
+    """Return the page's language tag, fr or en-GB."""
+    return str(get_locale()).replace("_", "-")

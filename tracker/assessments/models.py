@@ -54,6 +54,8 @@ class Assessment(db.Model):
     kind: Mapped[str] = mapped_column(String(16), default="exam")
     max_score: Mapped[float] = mapped_column(Float)
     weight: Mapped[float] = mapped_column(Float, default=1.0)
+    # Raised by every save of the results grid, so that a save from a stale page is refused.
+    results_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     module = relationship("Module")
     competencies: Mapped[list[Competency]] = relationship(

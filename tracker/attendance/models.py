@@ -42,6 +42,8 @@ class Session(db.Model):
     slot: Mapped[str] = mapped_column(String(2))
     minutes: Mapped[int] = mapped_column(Integer, default=210)
     kind: Mapped[str] = mapped_column(String(16), default="classroom")
+    # Raised by every save of the roll call, so that a save from a stale page is refused.
+    roll_call_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     module = relationship("Module")
     records: Mapped[list["AttendanceRecord"]] = relationship(

@@ -136,3 +136,44 @@ def make_cohort(app_context):
         return create_cohort(**fields)
 
     return make
+
+
+@pytest.fixture
+def make_user(app):
+    """Return a function that adds an account (password "password-1"); call it in an app context.
+
+    Web tests build their data in `with app.app_context():` blocks and commit, rather than use the
+    `app_context` fixture: requests made inside a pushed app context would share its `g` and the
+    signed-in user cached there.
+    """
+    from tracker.auth.operations import add_user
+
+    counter = iter(range(1, 1000))
+
+    def make(role: str = "admin", *, cohorts=(), trainee=None, email: str | None = None, **kw):
+        email = email or f"{role}{next(counter)}@centre.fr"
+        return add_user(email, role, "password-1", cohorts=cohorts, trainee=trainee, **kw)
+
+    return make
+
+
+@pytest.fixture
+def login_as(app):
+    """Return a function that signs a test client in as an account, without the sign-in form."""
+    from tracker.auth.operations import start_login_session
+    from tracker.auth.views import TOKEN_KEY
+
+    def login(client, user):
+        with app.app_context():
+            account = db.session.merge(user)
+            token = start_login_session(account)
+            db.session.commit()
+            user_id = str(account.id)
+        with client.session_transaction() as session:
+            session.clear()
+            session[TOKEN_KEY] = token
+            session["_user_id"] = user_id
+            session["_fresh"] = True
+        return client
+
+    return login

@@ -1,0 +1,239 @@
+"""Write generated cohorts and the demo accounts. They flush and never commit."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from tracker.assessments.models import Assessment, Result, assessment_competencies
+from tracker.attendance.models import AttendanceRecord, Session
+from tracker.auth.models import User
+from tracker.auth.operations import add_user
+from tracker.budget.models import BudgetLine, Expense
+from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
+from tracker.cohorts.operations import create_cohort
+from tracker.demo.generate import (
+    DEMO_NAME,
+    DEMO_SEED,
+    DEMO_SLUG,
+    DEMO_STARTS_ON,
+    CohortData,
+    generate,
+)
+from tracker.extensions import db
+
+# Printed by `make run` and in the README: the demo is public, so its password is not a secret.
+DEMO_PASSWORD = "demo-tracker"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo account to create: its email, role, name and, for a trainee, their ref."""
+
+    email: str
+    role: str
+    name: str = ""
+    trainee_ref: str | None = None
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin@demo.tracker.fr", "admin", "Claire Vidal (responsable de formation)"),
+    DemoAccount("formateur@demo.tracker.fr", "instructor", "Olivier Marty (formateur)"),
+    DemoAccount("region@demo.tracker.fr", "officer", "Isabelle Roques (Région Occitanie)"),
+    DemoAccount("t01@demo.tracker.fr", "trainee", trainee_ref="T01"),
+    DemoAccount("t02@demo.tracker.fr", "trainee", trainee_ref="T02"),
+)
+
+
+def database_is_empty() -> bool:
+    """Tell whether the database holds no cohort and no account."""
+    return (
+        db.session.scalar(select(Cohort.id).limit(1)) is None
+        and db.session.scalar(select(User.id).limit(1)) is None
+    )
+
+
+def delete_everything() -> None:
+    """Delete every row of every table, children before their parents."""
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(delete(table))
+    db.session.flush()
+
+
+def load_cohort(
+    *,
+    seed: int | str = DEMO_SEED,
+    slug: str = DEMO_SLUG,
+    name: str = DEMO_NAME,
+    starts_on: date = DEMO_STARTS_ON,
+    recorded_by: User | None = None,
+) -> Cohort:
+    """Generate a cohort from a seed and write it; the roll calls are signed by recorded_by."""
+    data = generate(seed=seed, slug=slug, name=name, starts_on=starts_on)
+    return write_cohort(data, recorded_by=recorded_by)
+
+
+def write_cohort(data: CohortData, *, recorded_by: User | None = None) -> Cohort:
+    """Write a generated cohort with bulk inserts and return it."""
+    fields = data.cohort
+    cohort = create_cohort(
+        slug=fields["slug"],
+        name=fields["name"],
+        funder=fields["funder"],
+        starts_on=fields["starts_on"],
+        ends_on=fields["ends_on"],
+        grant_amount=fields["grant_amount"],
+        contracted_trainees=fields["contracted_trainees"],
+        attendance_threshold=fields["attendance_threshold"],
+    )
+    cohort.planned_minutes_per_trainee = fields["planned_minutes_per_trainee"]
+    of_cohort = {"cohort_id": cohort.id}
+
+    competency_ids = _insert(
+        Competency, Competency.code, [of_cohort | row for row in data.competencies]
+    )
+    module_ids = _insert(
+        Module,
+        Module.code,
+        [of_cohort | _without(row, "competencies") for row in data.modules],
+    )
+    _link(
+        module_competencies,
+        "module_id",
+        module_ids,
+        "competency_id",
+        competency_ids,
+        [(row["code"], row["competencies"]) for row in data.modules],
+    )
+    trainee_ids = _insert(Trainee, Trainee.ref, [of_cohort | row for row in data.trainees])
+
+    db.session.execute(
+        insert(Session),
+        [
+            of_cohort | _without(row, "module") | {"module_id": module_ids[row["module"]]}
+            for row in data.sessions
+        ],
+    )
+    session_ids = {
+        (day, slot): id_
+        for id_, day, slot in db.session.execute(
+            select(Session.id, Session.date, Session.slot).where(Session.cohort_id == cohort.id)
+        )
+    }
+    recorded_by_id = recorded_by.id if recorded_by is not None else None
+    db.session.execute(
+        insert(AttendanceRecord),
+        [
+            {
+                "session_id": session_ids[row["date"], row["slot"]],
+                "trainee_id": trainee_ids[row["trainee"]],
+                "status": row["status"],
+                "minutes_missed": row["minutes_missed"],
+                "note": row["note"],
+                "recorded_by_id": recorded_by_id,
+                "recorded_at": row["recorded_at"],
+            }
+            for row in data.attendance
+        ],
+    )
+
+    assessment_ids = _insert(
+        Assessment,
+        Assessment.code,
+        [
+            of_cohort
+            | _without(row, "module", "competencies")
+            | {"module_id": module_ids[row["module"]]}
+            for row in data.assessments
+        ],
+    )
+    _link(
+        assessment_competencies,
+        "assessment_id",
+        assessment_ids,
+        "competency_id",
+        competency_ids,
+        [(row["code"], row["competencies"]) for row in data.assessments],
+    )
+    db.session.execute(
+        insert(Result),
+        [
+            {
+                "assessment_id": assessment_ids[row["assessment"]],
+                "trainee_id": trainee_ids[row["trainee"]],
+                "score": row["score"],
+                # Bulk inserts skip the ORM: the copy of the maximum must be given explicitly.
+                "max_score": row["max_score"],
+                "comment": row["comment"],
+            }
+            for row in data.results
+        ],
+    )
+
+    line_ids = _insert(BudgetLine, BudgetLine.code, [of_cohort | row for row in data.budget_lines])
+    db.session.execute(
+        insert(Expense),
+        [
+            _without(row, "line") | {"budget_line_id": line_ids[row["line"]]}
+            for row in data.expenses
+        ],
+    )
+    db.session.flush()
+    return cohort
+
+
+def load_demo() -> list[User]:
+    """Load the demo cohort and its accounts, one per role, and return the accounts."""
+    accounts = {
+        account.email: add_user(account.email, account.role, DEMO_PASSWORD, name=account.name)
+        for account in DEMO_ACCOUNTS
+        if account.trainee_ref is None
+    }
+    instructor = next(user for user in accounts.values() if user.role == "instructor")
+    cohort = load_cohort(recorded_by=instructor)
+    instructor.cohorts.append(cohort)
+    trainees = {
+        trainee.ref: trainee
+        for trainee in db.session.scalars(select(Trainee).where(Trainee.cohort_id == cohort.id))
+    }
+    for account in DEMO_ACCOUNTS:
+        if account.trainee_ref is not None:
+            accounts[account.email] = add_user(
+                account.email,
+                account.role,
+                DEMO_PASSWORD,
+                trainee=trainees[account.trainee_ref],
+            )
+    db.session.flush()
+    return [accounts[account.email] for account in DEMO_ACCOUNTS]
+
+
+def _without(row: dict, *keys: str) -> dict:
+    return {key: value for key, value in row.items() if key not in keys}
+
+
+def _insert(model: type, key: InstrumentedAttribute, rows: list[dict]) -> dict:
+    """Insert rows of one cohort in bulk and return their ids by natural key."""
+    db.session.execute(insert(model), rows)
+    cohort_id = rows[0]["cohort_id"]
+    return dict(db.session.execute(select(key, model.id).where(model.cohort_id == cohort_id)).all())
+
+
+def _link(
+    table: Table,
+    left: str,
+    left_ids: dict,
+    right: str,
+    right_ids: dict,
+    pairs: list[tuple[str, list[str]]],
+) -> None:
+    """Insert the rows of an association table from (key, [other keys]) pairs."""
+    db.session.execute(
+        insert(table),
+        [
+            {left: left_ids[key], right: right_ids[other]}
+            for key, others in pairs
+            for other in others
+        ],
+    )

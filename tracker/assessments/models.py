@@ -57,6 +57,7 @@ class Assessment(db.Model):
     # Raised by every save of the results grid, so that a save from a stale page is refused.
     results_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
+    cohort = relationship("Cohort")
     module = relationship("Module")
     competencies: Mapped[list[Competency]] = relationship(
         secondary=assessment_competencies, order_by=Competency.code

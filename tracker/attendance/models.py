@@ -45,6 +45,7 @@ class Session(db.Model):
     # Raised by every save of the roll call, so that a save from a stale page is refused.
     roll_call_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
+    cohort = relationship("Cohort")
     module = relationship("Module")
     records: Mapped[list["AttendanceRecord"]] = relationship(
         back_populates="session", cascade="all, delete-orphan"

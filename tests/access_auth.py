@@ -1,0 +1,12 @@
+"""Access table of sign-in, sign-out and password pages."""
+
+from tests.access import Case, answers
+
+CASES = [
+    Case("auth.home", "GET", "/", answers(200)),
+    Case("auth.login", "GET", "/login", answers(200, anonymous=200)),
+    Case("auth.login", "POST", "/login", answers(400, anonymous=400)),
+    Case("auth.logout", "POST", "/logout", answers(302)),
+    Case("auth.change_password", "GET", "/account/password", answers(200)),
+    Case("auth.change_password", "POST", "/account/password", answers(422)),
+]

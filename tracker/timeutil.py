@@ -1,6 +1,7 @@
 """Timestamps are timezone-aware UTC."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -28,3 +29,11 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+COURSE_TIME_ZONE = ZoneInfo("Europe/Paris")
+
+
+def today() -> date:
+    """Return today's date where the course is held (Europe/Paris), the default date D."""
+    return datetime.now(COURSE_TIME_ZONE).date()

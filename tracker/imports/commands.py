@@ -1,9 +1,50 @@
-"""`tracker import KIND FILE --cohort SLUG` (written with the importer)."""
+"""`tracker import KIND FILE --cohort SLUG`."""
+
+from pathlib import Path
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker.cohorts.models import Cohort
+from tracker.extensions import db
+from tracker.imports import operations
+from tracker.imports.problems import ImportRefused
 
 
 @click.command("import")
-def import_csv() -> None:
-    """Load a CSV file into a cohort."""
-    raise click.ClickException("not written yet")
+@click.argument("kind", type=click.Choice(list(operations.KINDS)))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--cohort", "slug", required=True, help="The slug of the cohort to load into.")
+@with_appcontext
+def import_csv(kind: str, file: Path, slug: str) -> None:
+    """Load a CSV file into a cohort, all rows or none."""
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
+    if cohort is None:
+        raise click.ClickException(f"no cohort {slug!r}")
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    size = file.stat().st_size
+    if size > limit:
+        raise click.ClickException(f"{file.name}: {operations.too_large(size, limit)}")
+    with file.open("rb") as stream:
+        # One byte more than the limit, in case the file grew since it was measured.
+        data = stream.read(limit + 1)
+    try:
+        summary = operations.import_csv(cohort, kind, data)
+        db.session.commit()
+    except ImportRefused as refused:
+        db.session.rollback()
+        for problem in refused.problems:
+            click.echo(str(problem), err=True)
+        count = len(refused.problems)
+        click.echo(
+            f"{file.name}: nothing imported, {count} problem{'s' if count > 1 else ''}", err=True
+        )
+        click.get_current_context().exit(1)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise click.ClickException(f"{file.name}: nothing imported: {reason}") from None
+    click.echo(str(summary))

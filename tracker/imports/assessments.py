@@ -1,0 +1,171 @@
+"""Assessments and results files."""
+
+from collections.abc import Hashable
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from tracker.assessments.models import (
+    ASSESSMENT_KINDS,
+    Assessment,
+    Result,
+    assessment_competencies,
+)
+from tracker.cohorts.models import Module, Trainee
+from tracker.extensions import db
+from tracker.imports.cohorts import competency_ids, linked_competencies, write_links
+from tracker.imports.kinds import Column, Kind, Summary, Values, stored
+from tracker.imports.problems import Problem
+from tracker.imports.reading import a_date, choice, codes, number, text
+
+
+class Assessments(Kind):
+    name = "assessments"
+    model = Assessment
+    columns = (
+        Column("code", codes),
+        Column("module", codes, refers_to="modules"),
+        Column("title", text(300)),
+        Column("date", a_date),
+        Column("kind", choice(ASSESSMENT_KINDS), required=False, default="exam"),
+        Column("max_score", number(above=Decimal(0))),
+        Column("weight", number(above=Decimal(0)), required=False, default="1"),
+        Column(
+            "competencies",
+            codes,
+            required=False,
+            many=True,
+            refers_to="competencies",
+            what="competency",
+        ),
+    )
+    key = ("code",)
+    defaults = {"kind": "exam", "weight": 1.0, "competencies": frozenset(), "best_score": None}
+
+    def load(self) -> dict[Hashable, Values]:
+        self.modules = dict(
+            db.session.execute(
+                select(Module.code, Module.id).where(Module.cohort_id == self.cohort.id)
+            ).all()
+        )
+        self.competencies = competency_ids(self.cohort.id)
+        assessments = stored(
+            select(
+                Assessment.id,
+                Assessment.code,
+                Assessment.module_id,
+                Assessment.title,
+                Assessment.date,
+                Assessment.kind,
+                Assessment.max_score,
+                Assessment.weight,
+                func.max(Result.score).label("best_score"),
+            )
+            .outerjoin(Result, Result.assessment_id == Assessment.id)
+            .where(Assessment.cohort_id == self.cohort.id)
+            .group_by(Assessment.id),
+            "code",
+        )
+        linked_competencies(
+            assessment_competencies, assessment_competencies.c.assessment_id, assessments
+        )
+        return assessments
+
+    def check(self, line: int, values: Values) -> list[Problem]:
+        record = dict(values)
+        record["module_id"] = record.pop("module")
+        record["max_score"] = float(values["max_score"])
+        if "weight" in values:
+            record["weight"] = float(values["weight"])
+        now = self.current(values["code"], record)
+        problems = []
+        if now["best_score"] is not None and now["max_score"] < now["best_score"]:
+            problems.append(
+                Problem(
+                    line,
+                    "max_score",
+                    f"{values['max_score']} is below a score of {now['best_score']:g}"
+                    " already recorded",
+                )
+            )
+        self.records[values["code"]] = record
+        return problems
+
+    def write(self) -> Summary:
+        summary = Summary(self.name)
+        created, _ = self.upsert(summary)
+        ids = {code: assessment["id"] for code, assessment in self.existing.items()}
+        if created:
+            ids = dict(
+                db.session.execute(
+                    select(Assessment.code, Assessment.id).where(
+                        Assessment.cohort_id == self.cohort.id
+                    )
+                ).all()
+            )
+        write_links(assessment_competencies, "assessment_id", self, ids)
+        return summary
+
+
+class Results(Kind):
+    name = "results"
+    model = Result
+    columns = (
+        Column("assessment", codes, refers_to="assessments"),
+        Column("trainee", codes, refers_to="trainees"),
+        Column("score", number()),
+        Column("comment", text(), required=False),
+    )
+    key = ("assessment", "trainee")
+    defaults = {"comment": None}
+
+    def load(self) -> dict[Hashable, Values]:
+        self.assessments = stored(
+            select(Assessment.id, Assessment.code, Assessment.max_score).where(
+                Assessment.cohort_id == self.cohort.id
+            ),
+            "code",
+        )
+        self.trainees = dict(
+            db.session.execute(
+                select(Trainee.ref, Trainee.id).where(Trainee.cohort_id == self.cohort.id)
+            ).all()
+        )
+        return stored(
+            select(
+                Result.id,
+                Result.assessment_id,
+                Result.trainee_id,
+                Result.score,
+                Result.max_score,
+                Result.comment,
+            )
+            .join(Assessment, Result.assessment_id == Assessment.id)
+            .where(Assessment.cohort_id == self.cohort.id),
+            ("assessment_id", "trainee_id"),
+        )
+
+    def check(self, line: int, values: Values) -> list[Problem]:
+        assessment = values["assessment"]
+        problems = []
+        if values["score"] > Decimal(str(assessment["max_score"])):
+            problems.append(
+                Problem(
+                    line,
+                    "score",
+                    f"{values['score']} is above the maximum of {assessment['max_score']:g}"
+                    f" for {assessment['code']}",
+                )
+            )
+        key = (assessment["id"], values["trainee"])
+        record = {
+            "assessment_id": assessment["id"],
+            "trainee_id": values["trainee"],
+            "score": float(values["score"]),
+            # The database checks the score against this copy of the assessment's maximum.
+            "max_score": assessment["max_score"],
+        }
+        if "comment" in values:
+            record["comment"] = values["comment"]
+        self.records[key] = record
+        return problems

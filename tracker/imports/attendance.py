@@ -1,0 +1,191 @@
+"""Sessions (the timetable) and attendance (the roll calls) files."""
+
+from collections.abc import Hashable
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, AttendanceRecord, Session
+from tracker.cohorts.models import Module, Trainee
+from tracker.extensions import db
+from tracker.hours import hours_to_minutes
+from tracker.imports.kinds import Column, Kind, Summary, Values, stored
+from tracker.imports.problems import Problem
+from tracker.imports.reading import a_date, choice, codes, number, text, whole_number
+from tracker.timeutil import utc_now
+
+# The statuses under which a trainee attends part of a session and misses some minutes.
+PARTLY_ATTENDED = ("late", "left_early")
+
+
+class Sessions(Kind):
+    name = "sessions"
+    model = Session
+    columns = (
+        Column("date", a_date),
+        Column("slot", choice(SLOTS, upper=True)),
+        Column("module", codes, refers_to="modules"),
+        Column(
+            "hours", number(above=Decimal(0), maximum=Decimal(12)), required=False, default="3.5"
+        ),
+        Column("kind", choice(SESSION_KINDS), required=False, default="classroom"),
+    )
+    key = ("date", "slot")
+    defaults = {"minutes": 210, "kind": "classroom", "most_missed": None}
+
+    def load(self) -> dict[Hashable, Values]:
+        self.modules = dict(
+            db.session.execute(
+                select(Module.code, Module.id).where(Module.cohort_id == self.cohort.id)
+            ).all()
+        )
+        return stored(
+            select(
+                Session.id,
+                Session.date,
+                Session.slot,
+                Session.module_id,
+                Session.minutes,
+                Session.kind,
+                func.max(AttendanceRecord.minutes_missed).label("most_missed"),
+            )
+            .outerjoin(AttendanceRecord)
+            .where(Session.cohort_id == self.cohort.id)
+            .group_by(Session.id),
+            ("date", "slot"),
+        )
+
+    def check(self, line: int, values: Values) -> list[Problem]:
+        key = (values["date"], values["slot"])
+        record = {"date": values["date"], "slot": values["slot"], "module_id": values["module"]}
+        if "hours" in values:
+            record["minutes"] = hours_to_minutes(values["hours"])
+        if "kind" in values:
+            record["kind"] = values["kind"]
+        now = self.current(key, record)
+        problems = []
+        cohort = self.cohort
+        if not cohort.starts_on <= values["date"] <= cohort.ends_on:
+            problems.append(
+                Problem(
+                    line,
+                    "date",
+                    f"{values['date']} is outside the cohort"
+                    f" ({cohort.starts_on} to {cohort.ends_on})",
+                )
+            )
+        if now["minutes"] == 0:
+            problems.append(Problem(line, "hours", "must be at least one minute"))
+        elif now["most_missed"] is not None and now["minutes"] < now["most_missed"]:
+            problems.append(
+                Problem(
+                    line,
+                    "hours",
+                    f"a trainee already missed {now['most_missed']} minutes of this session",
+                )
+            )
+        self.records[key] = record
+        return problems
+
+
+class Attendance(Kind):
+    name = "attendance"
+    model = AttendanceRecord
+    columns = (
+        Column("date", a_date),
+        Column("slot", choice(SLOTS, upper=True)),
+        Column("trainee", codes, refers_to="trainees"),
+        Column("status", choice(STATUSES)),
+        Column("minutes_missed", whole_number, required=False, default="0"),
+        Column("note", text(), required=False),
+    )
+    key = ("date", "slot", "trainee")
+    defaults = {"minutes_missed": 0, "note": None}
+
+    def load(self) -> dict[Hashable, Values]:
+        self.sessions = stored(
+            select(Session.id, Session.date, Session.slot, Session.minutes).where(
+                Session.cohort_id == self.cohort.id
+            ),
+            ("date", "slot"),
+        )
+        self.trainees = stored(
+            select(Trainee.id, Trainee.ref, Trainee.enrolled_on, Trainee.left_on).where(
+                Trainee.cohort_id == self.cohort.id
+            ),
+            "ref",
+        )
+        return stored(
+            select(
+                AttendanceRecord.id,
+                AttendanceRecord.session_id,
+                AttendanceRecord.trainee_id,
+                AttendanceRecord.status,
+                AttendanceRecord.minutes_missed,
+                AttendanceRecord.note,
+            )
+            .join(Session)
+            .where(Session.cohort_id == self.cohort.id),
+            ("session_id", "trainee_id"),
+        )
+
+    def check(self, line: int, values: Values) -> list[Problem]:
+        day, slot, trainee, status = (
+            values[name] for name in ("date", "slot", "trainee", "status")
+        )
+        session = self.sessions.get((day, slot))
+        if session is None:
+            return [Problem(line, "date", f"no {slot} session on {day} in this cohort")]
+        problems = []
+        if day < trainee["enrolled_on"]:
+            problems.append(
+                Problem(
+                    line,
+                    "trainee",
+                    f"{trainee['ref']} is not expected on {day}:"
+                    f" enrolled on {trainee['enrolled_on']}",
+                )
+            )
+        elif trainee["left_on"] is not None and day > trainee["left_on"]:
+            problems.append(
+                Problem(
+                    line,
+                    "trainee",
+                    f"{trainee['ref']} is not expected on {day}: left on {trainee['left_on']}",
+                )
+            )
+        key = (session["id"], trainee["id"])
+        stored_row = self.existing.get(key, self.defaults)
+        # Without the column, a partial attendance keeps the minutes already recorded.
+        minutes = values.get(
+            "minutes_missed", stored_row["minutes_missed"] if status in PARTLY_ATTENDED else 0
+        )
+        note = values.get("note", stored_row["note"])
+        if minutes and status not in PARTLY_ATTENDED:
+            problems.append(
+                Problem(line, "minutes_missed", f"must be 0 when the trainee is {status}")
+            )
+        elif minutes > session["minutes"]:
+            problems.append(
+                Problem(
+                    line,
+                    "minutes_missed",
+                    f"{minutes} is more than the session's {session['minutes']} minutes",
+                )
+            )
+        if status == "excused" and not note:
+            problems.append(Problem(line, "note", "a reason is required when excused"))
+        self.records[key] = {
+            "session_id": session["id"],
+            "trainee_id": trainee["id"],
+            "status": status,
+            "minutes_missed": minutes,
+            "note": note,
+        }
+        return problems
+
+    def write(self) -> Summary:
+        summary = Summary(self.name)
+        recorded_by_id = self.recorded_by.id if self.recorded_by is not None else None
+        self.upsert(summary, on_change={"recorded_by_id": recorded_by_id, "recorded_at": utc_now()})
+        return summary

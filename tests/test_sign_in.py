@@ -114,7 +114,7 @@ def test_password_change_with_a_wrong_current_password_is_refused(app, client, a
         },
     )
     assert response.status_code == 422
-    assert "This is not your current password." in response.text
+    assert "Ce n’est pas votre mot de passe actuel." in response.text
     assert sign_in(app.test_client(), account).status_code == 302
 
 

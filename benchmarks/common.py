@@ -1,0 +1,47 @@
+"""What the benchmarks share: an app on a database file, timing and a printed table."""
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
+
+from tracker import create_app
+from tracker.extensions import db
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def app_on(path: Path, **config) -> Flask:
+    """Create the app on an SQLite file (kept between runs) with the schema in place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    app = create_app(
+        {"SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", **config}
+    )
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def timings(run: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]:
+    """Run a function several times after a warm-up and return each duration in milliseconds."""
+    for _ in range(warmup):
+        run()
+    durations = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        durations.append((time.perf_counter() - started) * 1000)
+    return durations
+
+
+def report(label: str, durations: list[float], target_ms: float | None = None) -> None:
+    """Print the median and spread of a measurement against its target."""
+    median = statistics.median(durations)
+    ordered = sorted(durations)
+    p90 = ordered[int(0.9 * (len(ordered) - 1))]
+    verdict = ""
+    if target_ms is not None:
+        verdict = f"  target < {target_ms:g} ms: {'met' if median < target_ms else 'MISSED'}"
+    print(f"{label:<58} median {median:8.1f} ms  p90 {p90:8.1f} ms  (n={len(durations)}){verdict}")

@@ -1,0 +1,5 @@
+"""Pages of the cohorts feature."""
+
+from flask import Blueprint
+
+bp = Blueprint("cohorts", __name__)

@@ -1,0 +1,5 @@
+"""Pages of the imports feature."""
+
+from flask import Blueprint
+
+bp = Blueprint("imports", __name__)

@@ -23,7 +23,7 @@ translations: $(VENV)/.installed-run
 run: $(VENV)/.installed-run translations
 	$(BIN)/tracker init
 	$(BIN)/tracker demo --if-empty
-	$(BIN)/tracker run --host 127.0.0.1 --port 5000
+	TRACKER_ENV=development $(BIN)/tracker run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed-test translations
 	$(BIN)/ruff check .

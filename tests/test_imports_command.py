@@ -179,6 +179,7 @@ def test_importing_every_file_twice_duplicates_nothing(academy, run_tracker):
 
 def test_a_changed_roll_call_row_is_updated(academy, run_import):
     before = record_of("T01", date(2021, 9, 7), "AM").recorded_at
+    versions = {day: session_on(date(2021, 9, day), "AM").roll_call_version for day in (6, 7)}
     result = run_import(
         "attendance",
         "date,slot,trainee,status,minutes_missed,note\n"
@@ -191,6 +192,18 @@ def test_a_changed_roll_call_row_is_updated(academy, run_import):
     changed = record_of("T01", date(2021, 9, 7), "AM")
     assert (changed.status, changed.note) == ("excused", "Sick note")
     assert changed.recorded_at > before
+    # A roll call page opened before the import is now stale; the unchanged one is not.
+    assert session_on(date(2021, 9, 7), "AM").roll_call_version == versions[7] + 1
+    assert session_on(date(2021, 9, 6), "AM").roll_call_version == versions[6]
+
+
+def test_changed_results_make_a_results_grid_opened_before_stale(academy, run_import):
+    quiz = one(Assessment, code="Q01")
+    version = quiz.results_version
+    result = run_import("results", "assessment,trainee,score\nQ01,T01,16\n")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert one(Assessment, code="Q01").results_version == version + 1
 
 
 def test_changed_rows_of_other_kinds_are_updated(academy, run_import):

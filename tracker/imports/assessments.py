@@ -3,7 +3,7 @@
 from collections.abc import Hashable
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tracker.assessments.models import (
     ASSESSMENT_KINDS,
@@ -144,6 +144,19 @@ class Results(Kind):
             .where(Assessment.cohort_id == self.cohort.id),
             ("assessment_id", "trainee_id"),
         )
+
+    def write(self) -> Summary:
+        summary = Summary(self.name)
+        created, changed = self.upsert(summary)
+        # A results grid opened before the import must not save over what it brought.
+        touched = {assessment_id for assessment_id, _ in created + changed}
+        if touched:
+            db.session.execute(
+                update(Assessment)
+                .where(Assessment.id.in_(touched))
+                .values(results_version=Assessment.results_version + 1)
+            )
+        return summary
 
     def check(self, line: int, values: Values) -> list[Problem]:
         assessment = values["assessment"]

@@ -3,7 +3,7 @@
 from collections.abc import Hashable
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, AttendanceRecord, Session
 from tracker.cohorts.models import Module, Trainee
@@ -187,5 +187,15 @@ class Attendance(Kind):
     def write(self) -> Summary:
         summary = Summary(self.name)
         recorded_by_id = self.recorded_by.id if self.recorded_by is not None else None
-        self.upsert(summary, on_change={"recorded_by_id": recorded_by_id, "recorded_at": utc_now()})
+        created, changed = self.upsert(
+            summary, on_change={"recorded_by_id": recorded_by_id, "recorded_at": utc_now()}
+        )
+        # A roll call page opened before the import must not save over what it brought.
+        touched = {session_id for session_id, _ in created + changed}
+        if touched:
+            db.session.execute(
+                update(Session)
+                .where(Session.id.in_(touched))
+                .values(roll_call_version=Session.roll_call_version + 1)
+            )
         return summary

@@ -152,6 +152,8 @@ def build_world() -> World:
         "officer": add_user("region@laregion.fr", "officer", PASSWORD, name="Isabelle Région"),
         "trainee": add_user("ada@example.org", "trainee", PASSWORD, trainee=first),
     }
+    # An account that no visitor uses, for the administrator's pages to change.
+    spare = add_user("ancien@centre.fr", "officer", PASSWORD, name="Ancien Agent")
     db.session.commit()
     return World(
         cohort="alpha",
@@ -163,6 +165,6 @@ def build_world() -> World:
         assessment="A1",
         line="PED",
         expense=expense.id,
-        user=accounts["outsider"].id,
+        user=spare.id,
         accounts={role: user.id for role, user in accounts.items()},
     )

@@ -36,11 +36,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker import models  # noqa: F401  (registers every model on the metadata)
     from tracker.assessments.views import bp as assessments_bp
     from tracker.attendance.views import bp as attendance_bp
+    from tracker.auth.accounts import bp as accounts_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.cohorts.views import bp as cohorts_bp
     from tracker.imports.views import bp as imports_bp
 
-    for blueprint in (auth_bp, cohorts_bp, attendance_bp, assessments_bp, imports_bp):
+    blueprints = (auth_bp, accounts_bp, cohorts_bp, attendance_bp, assessments_bp, imports_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.before_request(deny_unruled_views)
     return app

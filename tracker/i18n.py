@@ -5,6 +5,14 @@ from decimal import Decimal
 
 from flask import Flask, request, session
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+
+ROLE_NAMES = {
+    "admin": _l("Administrator"),
+    "instructor": _l("Instructor"),
+    "officer": _l("Region officer"),
+    "trainee": _l("Trainee"),
+}
 
 # The language a visitor picks, and the Babel locale that formats numbers and dates for it:
 # English is shown with British conventions (27/11/2026), closest to the French ones.
@@ -65,7 +73,9 @@ def init_app(app: Flask) -> None:
     """Register the formatting filters and the language helpers in the templates."""
     for function in (money, day, moment, hours, rate, number):
         app.jinja_env.filters[function.__name__] = function
-    app.jinja_env.globals.update(html_lang=html_lang, current_language=current_language)
+    app.jinja_env.globals.update(
+        html_lang=html_lang, current_language=current_language, role_names=ROLE_NAMES
+    )
 
 
 def html_lang() -> str:

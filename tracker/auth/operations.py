@@ -164,3 +164,47 @@ def forget_sign_in_failures(email: str) -> None:
     db.session.execute(
         delete(SignInFailure).where(SignInFailure.key == sign_in_keys(email, None)[0])
     )
+
+
+def update_account(
+    user: User,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    cohorts: Sequence[Cohort] = (),
+    trainee: Trainee | None = None,
+) -> None:
+    """Change an account: its email, name and role, the cohorts it teaches or its trainee."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError(f"role: {role!r} is not one of {', '.join(ROLES)}")
+    other = db.session.scalar(select(User.id).where(User.email == email, User.id != user.id))
+    if other is not None:
+        raise AccountError(f"email: an account already uses {email}")
+    user.role = role
+    if user.role != "instructor" and cohorts:
+        raise AccountError("cohorts: only instructors are linked to the cohorts they teach")
+    if user.role == "trainee":
+        if trainee is None:
+            raise AccountError("trainee: a trainee account must be linked to a trainee")
+        holder = db.session.scalar(select(User).where(User.trainee_id == trainee.id))
+        if holder is not None and holder.id != user.id:
+            raise AccountError(f"trainee: {trainee.ref} already has an account ({holder.email})")
+    elif trainee is not None:
+        raise AccountError("trainee: only a trainee account can be linked to a trainee")
+    user.email = email
+    user.name = name.strip()
+    user.cohorts = list(cohorts)
+    user.trainee = trainee
+    db.session.flush()
+
+
+def set_active(user: User, active: bool, *, by: User) -> None:
+    """Enable or disable an account; a disabled account is signed out everywhere at once."""
+    if user.id == by.id and not active:
+        raise AccountError("active: you cannot disable your own account")
+    user.active = active
+    if not active:
+        end_login_sessions(user)
+    db.session.flush()

@@ -56,7 +56,9 @@ def home():
     """Show the signed-in user's home page, or send them to sign in."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render_template("auth/home.html")
+    from tracker.cohorts.views import home_page
+
+    return home_page()
 
 
 @bp.route("/login", methods=["GET", "POST"])

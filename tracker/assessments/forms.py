@@ -1,0 +1,185 @@
+"""Forms of assessments and of the results grid."""
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import (
+    DateField,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields import SelectChoice
+from wtforms.form import Form
+from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from tracker.assessments.models import ASSESSMENT_KINDS, Assessment, Result
+from tracker.attendance.forms import (
+    DATE_FORMATS,
+    DecimalCommaField,
+    check_within_cohort,
+    module_choices,
+)
+from tracker.cohorts.models import Cohort, Competency, Trainee
+from tracker.extensions import db
+from tracker.i18n import number
+
+ASSESSMENT_KIND_LABELS = {
+    "quiz": _l("Quiz"),
+    "project": _l("Project"),
+    "exam": _l("Exam"),
+    "oral": _l("Oral"),
+}
+# Codes appear in addresses: letters, digits, dots, dashes and underscores.
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+
+
+def show_score(value: float | Decimal) -> str:
+    """Show a score with the language's separators and no trailing zeros: 12,5."""
+    return number(float(value), 2).rstrip("0").rstrip(",.")
+
+
+class CheckboxesField(SelectMultipleField):
+    """A choice of several values, shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AssessmentForm(FlaskForm):
+    """An assessment of one of the cohort's modules."""
+
+    code = StringField(_l("Code"), validators=[InputRequired(), Length(max=32)])
+    module = SelectField(_l("Module"), coerce=int, validators=[InputRequired()])
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    date = DateField(_l("Date"), format=DATE_FORMATS, validators=[InputRequired()])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(kind, ASSESSMENT_KIND_LABELS[kind]) for kind in ASSESSMENT_KINDS],
+        default="exam",
+        validators=[InputRequired()],
+    )
+    max_score = DecimalCommaField(
+        _l("Maximum score"), default=Decimal(20), validators=[InputRequired()]
+    )
+    weight = DecimalCommaField(_l("Weight"), default=Decimal(1), validators=[InputRequired()])
+    competencies = CheckboxesField(_l("Competencies evaluated"), coerce=int)
+
+    def __init__(self, cohort: Cohort, editing: Assessment | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.cohort = cohort
+        self.editing = editing
+        self.module.choices = module_choices(cohort)
+        self.competencies.choices = [
+            SelectChoice(id_, f"{code} — {title}")
+            for id_, code, title in db.session.execute(
+                select(Competency.id, Competency.code, Competency.title)
+                .where(Competency.cohort_id == cohort.id)
+                .order_by(Competency.code)
+            )
+        ]
+
+    def validate_code(self, field: StringField) -> None:
+        field.data = (field.data or "").strip()
+        if not CODE.match(field.data):
+            raise ValidationError(
+                _("Use up to 32 letters, digits, dots, dashes or underscores, such as QCM-1.")
+            )
+        taken = select(Assessment.id).where(
+            Assessment.cohort_id == self.cohort.id, Assessment.code == field.data
+        )
+        if self.editing is not None:
+            taken = taken.where(Assessment.id != self.editing.id)
+        if db.session.scalar(taken) is not None:
+            raise ValidationError(_("Another assessment of this cohort has this code."))
+
+    def validate_title(self, field: StringField) -> None:
+        field.data = (field.data or "").strip()
+        if not field.data:
+            raise ValidationError(_("This field is required."))
+
+    def validate_date(self, field: DateField) -> None:
+        check_within_cohort(self.cohort, field.data)
+
+    def validate_max_score(self, field: DecimalCommaField) -> None:
+        if field.data is None:
+            return
+        if field.data <= 0:
+            raise ValidationError(_("The maximum score must be more than 0."))
+        if self.editing is None:
+            return
+        best = db.session.scalar(
+            select(func.max(Result.score)).where(Result.assessment_id == self.editing.id)
+        )
+        if best is not None and field.data < Decimal(str(best)):
+            raise ValidationError(
+                _(
+                    "A trainee already has a score of %(score)s: the maximum cannot be lower.",
+                    score=show_score(best),
+                )
+            )
+
+    def validate_weight(self, field: DecimalCommaField) -> None:
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_("The weight must be more than 0."))
+
+
+class ScoreForm(Form):
+    """One trainee's line of a results grid."""
+
+    score = DecimalCommaField(_l("Score"))
+    comment = StringField(_l("Comment"), validators=[Length(max=1000)])
+
+
+class ResultsForm(FlaskForm):
+    """The results of one assessment: a line per expected trainee, named t<trainee id>."""
+
+    # The version of the grid the page was drawn from, to refuse a save from a stale page.
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+    def lines(self) -> list[tuple[Trainee, Form]]:
+        """Return each expected trainee with their line of the form."""
+        return [(trainee, self[f"t{trainee.id}"].form) for trainee in self.trainees]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        maximum = Decimal(str(self.max_score))
+        for trainee, line in self.lines():
+            score, comment = line.score, line.comment
+            if score.errors:
+                score.errors = [f"{trainee.name} ({trainee.ref}): {e}" for e in score.errors]
+            elif score.data is not None and not 0 <= score.data <= maximum:
+                score.errors.append(
+                    _(
+                        "%(trainee)s: the score must be between 0 and %(maximum)s.",
+                        trainee=f"{trainee.name} ({trainee.ref})",
+                        maximum=show_score(maximum),
+                    )
+                )
+            elif score.data is None and (comment.data or "").strip():
+                score.errors.append(
+                    _(
+                        "%(trainee)s: enter a score, or clear the comment.",
+                        trainee=f"{trainee.name} ({trainee.ref})",
+                    )
+                )
+            valid = valid and not score.errors
+        return valid
+
+
+def results_form(trainees: Sequence[Trainee], max_score: float, **kwargs) -> ResultsForm:
+    """Build the results grid of an assessment for its expected trainees."""
+    fields = {f"t{trainee.id}": FormField(ScoreForm, label=trainee.name) for trainee in trainees}
+    form_class = type("AssessmentResultsForm", (ResultsForm,), fields)
+    form = form_class(**kwargs)
+    form.trainees = list(trainees)
+    form.max_score = max_score
+    return form

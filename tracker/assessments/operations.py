@@ -1,0 +1,317 @@
+"""Assessments and their results: what the pages read, and the changes they make.
+
+Changes flush and never commit. Each reads the database in a fixed number of set-based queries,
+whatever the number of trainees.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from tracker.assessments.models import (
+    ASSESSMENT_KINDS,
+    Assessment,
+    Result,
+    assessment_competencies,
+)
+from tracker.attendance.operations import claim_version, expected_at
+from tracker.cohorts.models import Cohort, Competency, Module, Trainee
+from tracker.extensions import db
+
+
+class AssessmentError(ValueError):
+    """A change to an assessment or its results that the rules refuse."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The modules and their assessments
+
+
+@dataclass(frozen=True)
+class AssessmentLine:
+    """An assessment as the modules page lists it."""
+
+    id: int
+    module_id: int
+    code: str
+    title: str
+    date: date
+    kind: str
+    max_score: float
+    weight: float
+    competencies: tuple[str, ...]
+    results: int
+    expected: int
+
+
+def cohort_assessments(cohort: Cohort) -> list[AssessmentLine]:
+    """Load the cohort's assessments by date, with their competencies and results entered."""
+    entered = (
+        select(func.count(Result.id))
+        .where(Result.assessment_id == Assessment.id)
+        .correlate(Assessment)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Assessment.id,
+            Assessment.module_id,
+            Assessment.code,
+            Assessment.title,
+            Assessment.date,
+            Assessment.kind,
+            Assessment.max_score,
+            Assessment.weight,
+            entered,
+        )
+        .where(Assessment.cohort_id == cohort.id)
+        .order_by(Assessment.date, Assessment.code)
+    ).all()
+    if not rows:
+        return []
+    evaluated: dict[int, list[str]] = {}
+    for assessment_id, code in db.session.execute(
+        select(assessment_competencies.c.assessment_id, Competency.code)
+        .join(Competency, Competency.id == assessment_competencies.c.competency_id)
+        .where(Competency.cohort_id == cohort.id)
+        .order_by(Competency.code)
+    ):
+        evaluated.setdefault(assessment_id, []).append(code)
+    enrolment = db.session.execute(
+        select(Trainee.enrolled_on, Trainee.left_on).where(Trainee.cohort_id == cohort.id)
+    ).all()
+    return [
+        AssessmentLine(
+            id=id_,
+            module_id=module_id,
+            code=code,
+            title=title,
+            date=day,
+            kind=kind,
+            max_score=max_score,
+            weight=weight,
+            competencies=tuple(evaluated.get(id_, ())),
+            results=results,
+            expected=sum(
+                1
+                for enrolled_on, left_on in enrolment
+                if enrolled_on <= day and (left_on is None or day <= left_on)
+            ),
+        )
+        for id_, module_id, code, title, day, kind, max_score, weight, results in rows
+    ]
+
+
+def check_assessment(
+    cohort: Cohort, module: Module, kind: str, max_score: Decimal, weight: Decimal
+) -> None:
+    """Refuse an assessment that breaks the rules."""
+    if module.cohort_id != cohort.id:
+        raise AssessmentError("module: not a module of this cohort")
+    if kind not in ASSESSMENT_KINDS:
+        raise AssessmentError(f"kind: {kind!r} is not a kind of assessment")
+    if max_score <= 0:
+        raise AssessmentError("max_score: must be more than 0")
+    if weight <= 0:
+        raise AssessmentError("weight: must be more than 0")
+
+
+def cohort_competencies(cohort: Cohort, ids: Sequence[int]) -> list[Competency]:
+    """Load the cohort's competencies of these ids; refuse others."""
+    if not ids:
+        return []
+    found = list(
+        db.session.scalars(
+            select(Competency).where(Competency.cohort_id == cohort.id, Competency.id.in_(ids))
+        )
+    )
+    if len(found) != len(set(ids)):
+        raise AssessmentError("competencies: not all are competencies of this cohort")
+    return found
+
+
+def create_assessment(
+    cohort: Cohort,
+    *,
+    code: str,
+    module: Module,
+    title: str,
+    day: date,
+    kind: str,
+    max_score: Decimal,
+    weight: Decimal,
+    competency_ids: Sequence[int] = (),
+) -> Assessment:
+    """Add an assessment to one of the cohort's modules."""
+    check_assessment(cohort, module, kind, max_score, weight)
+    taken = select(Assessment.id).where(Assessment.cohort_id == cohort.id, Assessment.code == code)
+    if db.session.scalar(taken) is not None:
+        raise AssessmentError(f"code: an assessment {code} already exists")
+    assessment = Assessment(
+        cohort_id=cohort.id,
+        module_id=module.id,
+        code=code,
+        title=title,
+        date=day,
+        kind=kind,
+        max_score=float(max_score),
+        weight=float(weight),
+        competencies=cohort_competencies(cohort, competency_ids),
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def change_assessment(
+    assessment: Assessment,
+    *,
+    code: str,
+    module: Module,
+    title: str,
+    day: date,
+    kind: str,
+    max_score: Decimal,
+    weight: Decimal,
+    competency_ids: Sequence[int] = (),
+) -> Assessment:
+    """Change an assessment; its maximum may not fall below a score already recorded."""
+    cohort = assessment.cohort
+    check_assessment(cohort, module, kind, max_score, weight)
+    taken = select(Assessment.id).where(
+        Assessment.cohort_id == cohort.id, Assessment.code == code, Assessment.id != assessment.id
+    )
+    if db.session.scalar(taken) is not None:
+        raise AssessmentError(f"code: an assessment {code} already exists")
+    best = db.session.scalar(
+        select(func.max(Result.score)).where(Result.assessment_id == assessment.id)
+    )
+    if best is not None and max_score < Decimal(str(best)):
+        raise AssessmentError(f"max_score: below a score of {best:g} already recorded")
+    assessment.code = code
+    assessment.module_id = module.id
+    assessment.title = title
+    assessment.date = day
+    assessment.kind = kind
+    # The results' copies of the maximum follow through their foreign key (ON UPDATE CASCADE).
+    assessment.max_score = float(max_score)
+    assessment.weight = float(weight)
+    assessment.competencies = cohort_competencies(cohort, competency_ids)
+    db.session.flush()
+    return assessment
+
+
+# ---------------------------------------------------------------------------------------------
+# The results grid
+
+
+@dataclass(frozen=True)
+class Score:
+    """What the grid records for one trainee: a score (None for no result) and a comment."""
+
+    score: Decimal | None
+    comment: str | None = None
+
+
+def expected_trainees(assessment: Assessment) -> list[Trainee]:
+    """Load the trainees of the cohort expected on the assessment's date, ordered by reference."""
+    return list(
+        db.session.scalars(
+            select(Trainee)
+            .where(Trainee.cohort_id == assessment.cohort_id, *expected_at(assessment.date))
+            .order_by(Trainee.ref)
+        )
+    )
+
+
+def assessment_results(assessment: Assessment) -> dict[int, tuple[float, str | None]]:
+    """Load the results of an assessment: trainee id -> (score, comment)."""
+    return {
+        trainee_id: (score, comment)
+        for trainee_id, score, comment in db.session.execute(
+            select(Result.trainee_id, Result.score, Result.comment).where(
+                Result.assessment_id == assessment.id
+            )
+        )
+    }
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """How many results a save of the grid added or changed, and removed."""
+
+    saved: int
+    removed: int
+
+
+def record_results(
+    assessment: Assessment, scores: Mapping[int, Score], seen_version: int
+) -> Recorded:
+    """Record the results grid of an assessment (trainee id -> score; None removes a result).
+
+    Refuses with StalePage, writing nothing, when the grid was saved since `seen_version`.
+    """
+    maximum = Decimal(str(assessment.max_score))
+    for entry in scores.values():
+        if entry.score is not None and not 0 <= entry.score <= maximum:
+            raise AssessmentError(f"score: {entry.score} is not between 0 and {maximum}")
+    if scores:
+        expected = set(
+            db.session.scalars(
+                select(Trainee.id).where(
+                    Trainee.id.in_(list(scores)),
+                    Trainee.cohort_id == assessment.cohort_id,
+                    *expected_at(assessment.date),
+                )
+            )
+        )
+        if unexpected := set(scores) - expected:
+            raise AssessmentError(f"trainee: {sorted(unexpected)} not expected at this assessment")
+    version = claim_version(Assessment, assessment.id, Assessment.results_version, seen_version)
+    set_committed_value(assessment, "results_version", version)
+
+    stored = {
+        trainee_id: (id_, score, comment)
+        for id_, trainee_id, score, comment in db.session.execute(
+            select(Result.id, Result.trainee_id, Result.score, Result.comment).where(
+                Result.assessment_id == assessment.id
+            )
+        )
+    }
+    new, changed, removed = [], [], []
+    for trainee_id, entry in scores.items():
+        comment = (entry.comment or "").strip() or None
+        old = stored.get(trainee_id)
+        if entry.score is None:
+            if old is not None:
+                removed.append(old[0])
+            continue
+        score = float(entry.score)
+        if old is None:
+            new.append(
+                {
+                    "assessment_id": assessment.id,
+                    "trainee_id": trainee_id,
+                    "score": score,
+                    "max_score": assessment.max_score,
+                    "comment": comment,
+                }
+            )
+        elif (old[1], old[2]) != (score, comment):
+            changed.append({"id": old[0], "score": score, "comment": comment})
+    if new:
+        db.session.execute(insert(Result), new)
+    if changed:
+        db.session.execute(update(Result), changed)
+    if removed:
+        db.session.execute(
+            delete(Result)
+            .where(Result.id.in_(removed))
+            .execution_options(synchronize_session=False)
+        )
+    db.session.flush()
+    return Recorded(saved=len(new) + len(changed), removed=len(removed))

@@ -1,0 +1,417 @@
+"""The timetable and the roll calls: what the pages read, and the changes they make.
+
+Changes flush and never commit. Each reads the database in a fixed number of set-based queries,
+whatever the number of trainees.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import holidays
+from sqlalchemy import Select, func, insert, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, AttendanceRecord, Session
+from tracker.auth.models import User
+from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.extensions import db
+from tracker.timeutil import utc_now
+
+PARTLY_ATTENDED = ("late", "left_early")
+
+
+class StalePage(Exception):
+    """Someone else saved the same page since it was drawn: nothing was written."""
+
+
+class AttendanceError(ValueError):
+    """A change to the timetable or a roll call that the rules refuse."""
+
+
+def expected_at(day) -> list:
+    """Return the conditions under which a trainee is expected on a day (a date or a column)."""
+    return [Trainee.enrolled_on <= day, or_(Trainee.left_on.is_(None), day <= Trainee.left_on)]
+
+
+def expected_trainees(cohort: Cohort, day: date) -> list[Trainee]:
+    """Load the trainees of the cohort expected on a day, ordered by reference."""
+    return list(
+        db.session.scalars(
+            select(Trainee)
+            .where(Trainee.cohort_id == cohort.id, *expected_at(day))
+            .order_by(Trainee.ref)
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The timetable
+
+
+@dataclass(frozen=True)
+class TimetableLine:
+    """One session of the week, with the state of its roll call."""
+
+    id: int
+    date: date
+    slot: str
+    minutes: int
+    kind: str
+    module_code: str
+    module_title: str
+    expected: int
+    recorded: int
+
+
+def week_timetable(cohort: Cohort, monday: date) -> list[TimetableLine]:
+    """Load the sessions of the week starting on a Monday, with how many marks each holds."""
+    sunday = monday + timedelta(days=6)
+    sessions = db.session.execute(
+        select(
+            Session.id,
+            Session.date,
+            Session.slot,
+            Session.minutes,
+            Session.kind,
+            Module.code,
+            Module.title,
+        )
+        .join(Module, Module.id == Session.module_id)
+        .where(Session.cohort_id == cohort.id, Session.date.between(monday, sunday))
+        .order_by(Session.date, Session.slot)
+    ).all()
+    if not sessions:
+        return []
+    enrolment = db.session.execute(
+        select(Trainee.enrolled_on, Trainee.left_on).where(Trainee.cohort_id == cohort.id)
+    ).all()
+    # Marks of trainees who are not expected that day are ignored, as in the figures.
+    recorded = dict(
+        db.session.execute(
+            select(AttendanceRecord.session_id, func.count())
+            .join(Session, Session.id == AttendanceRecord.session_id)
+            .join(Trainee, Trainee.id == AttendanceRecord.trainee_id)
+            .where(
+                Session.cohort_id == cohort.id,
+                Session.date.between(monday, sunday),
+                *expected_at(Session.date),
+            )
+            .group_by(AttendanceRecord.session_id)
+        ).all()
+    )
+    return [
+        TimetableLine(
+            id=id_,
+            date=day,
+            slot=slot,
+            minutes=minutes,
+            kind=kind,
+            module_code=code,
+            module_title=title,
+            expected=sum(
+                1
+                for enrolled_on, left_on in enrolment
+                if enrolled_on <= day and (left_on is None or day <= left_on)
+            ),
+            recorded=recorded.get(id_, 0),
+        )
+        for id_, day, slot, minutes, kind, code, title in sessions
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The roll call
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What the roll call records for one trainee."""
+
+    status: str = "present"
+    minutes_missed: int = 0
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedMark:
+    """A mark as stored, with who recorded it and when."""
+
+    mark: Mark
+    recorded_at: datetime
+    recorded_by: str | None
+
+
+def roll_call_marks(session: Session) -> dict[int, RecordedMark]:
+    """Load the marks of a session by trainee id, with the name of who recorded each."""
+    rows = db.session.execute(
+        select(
+            AttendanceRecord.trainee_id,
+            AttendanceRecord.status,
+            AttendanceRecord.minutes_missed,
+            AttendanceRecord.note,
+            AttendanceRecord.recorded_at,
+            User.name,
+            User.email,
+        )
+        .outerjoin(User, User.id == AttendanceRecord.recorded_by_id)
+        .where(AttendanceRecord.session_id == session.id)
+    ).all()
+    return {
+        trainee_id: RecordedMark(
+            Mark(status, minutes_missed, note), recorded_at, (name or email) if email else None
+        )
+        for trainee_id, status, minutes_missed, note, recorded_at, name, email in rows
+    }
+
+
+def check_mark(mark: Mark, session_minutes: int) -> None:
+    """Refuse a mark that breaks the rules of a roll call."""
+    if mark.status not in STATUSES:
+        raise AttendanceError(f"status: {mark.status!r} is not a status")
+    if mark.minutes_missed < 0 or mark.minutes_missed > session_minutes:
+        raise AttendanceError(f"minutes_missed: must be between 0 and {session_minutes}")
+    if mark.minutes_missed and mark.status not in PARTLY_ATTENDED:
+        raise AttendanceError(f"minutes_missed: must be 0 when the trainee is {mark.status}")
+    if mark.status == "excused" and not (mark.note or "").strip():
+        raise AttendanceError("note: a reason is required when excused")
+
+
+def claim_version(model, row_id: int, column, seen_version: int) -> int:
+    """Raise a row's version if it is still the one a page was drawn from, else refuse.
+
+    The check and the raise are one UPDATE, so that of two saves from the same version only one
+    can succeed, whichever the database (PostgreSQL makes the second wait on the row's lock).
+    """
+    claimed = db.session.execute(
+        update(model)
+        .where(model.id == row_id, column == seen_version)
+        .values({column: column + 1})
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise StalePage()
+    return seen_version + 1
+
+
+def record_roll_call(
+    session: Session, marks: Mapping[int, Mark], recorded_by: User | None, seen_version: int
+) -> int:
+    """Record the roll call of one session (trainee id -> mark); return how many marks changed.
+
+    Refuses with StalePage, writing nothing, when the roll call was saved since `seen_version`.
+    Marks that do not change keep who recorded them and when.
+    """
+    for mark in marks.values():
+        check_mark(mark, session.minutes)
+    if marks:
+        expected = set(
+            db.session.scalars(
+                select(Trainee.id).where(
+                    Trainee.id.in_(list(marks)),
+                    Trainee.cohort_id == session.cohort_id,
+                    *expected_at(session.date),
+                )
+            )
+        )
+        if unexpected := set(marks) - expected:
+            raise AttendanceError(f"trainee: {sorted(unexpected)} not expected at this session")
+    version = claim_version(Session, session.id, Session.roll_call_version, seen_version)
+    set_committed_value(session, "roll_call_version", version)
+
+    stored = {
+        trainee_id: (id_, Mark(status, minutes_missed, note))
+        for id_, trainee_id, status, minutes_missed, note in db.session.execute(
+            select(
+                AttendanceRecord.id,
+                AttendanceRecord.trainee_id,
+                AttendanceRecord.status,
+                AttendanceRecord.minutes_missed,
+                AttendanceRecord.note,
+            ).where(AttendanceRecord.session_id == session.id)
+        )
+    }
+    now = utc_now()
+    recorded_by_id = recorded_by.id if recorded_by is not None else None
+    new, changed = [], []
+    for trainee_id, mark in marks.items():
+        mark = Mark(mark.status, mark.minutes_missed, (mark.note or "").strip() or None)
+        values = {
+            "status": mark.status,
+            "minutes_missed": mark.minutes_missed,
+            "note": mark.note,
+            "recorded_by_id": recorded_by_id,
+            "recorded_at": now,
+        }
+        if trainee_id not in stored:
+            new.append({"session_id": session.id, "trainee_id": trainee_id, **values})
+        elif stored[trainee_id][1] != mark:
+            changed.append({"id": stored[trainee_id][0], **values})
+    if new:
+        db.session.execute(insert(AttendanceRecord), new)
+    if changed:
+        db.session.execute(update(AttendanceRecord), changed)
+    db.session.flush()
+    return len(new) + len(changed)
+
+
+# ---------------------------------------------------------------------------------------------
+# The timetable's administration
+
+
+def session_taken(cohort: Cohort, day: date, slot: str, but: Session | None = None) -> bool:
+    """Tell whether the cohort already has a session on that half-day."""
+    query: Select = select(Session.id).where(
+        Session.cohort_id == cohort.id, Session.date == day, Session.slot == slot
+    )
+    if but is not None:
+        query = query.where(Session.id != but.id)
+    return db.session.scalar(query) is not None
+
+
+def check_session(cohort: Cohort, module: Module, day: date, slot: str, minutes: int, kind: str):
+    """Refuse a session that does not fit the cohort."""
+    if module.cohort_id != cohort.id:
+        raise AttendanceError("module: not a module of this cohort")
+    if not cohort.starts_on <= day <= cohort.ends_on:
+        raise AttendanceError("date: outside the cohort's dates")
+    if slot not in SLOTS:
+        raise AttendanceError(f"slot: {slot!r} is not AM or PM")
+    if kind not in SESSION_KINDS:
+        raise AttendanceError(f"kind: {kind!r} is not a kind of session")
+    if not 0 < minutes <= 720:
+        raise AttendanceError("hours: must be more than 0 and at most 12")
+
+
+def add_session(
+    cohort: Cohort, *, module: Module, day: date, slot: str, minutes: int, kind: str
+) -> Session:
+    """Add one half-day to the cohort's timetable."""
+    check_session(cohort, module, day, slot, minutes, kind)
+    if session_taken(cohort, day, slot):
+        raise AttendanceError("date: this half-day already has a session")
+    session = Session(
+        cohort_id=cohort.id, module_id=module.id, date=day, slot=slot, minutes=minutes, kind=kind
+    )
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def change_session(
+    session: Session, *, module: Module, day: date, slot: str, minutes: int, kind: str
+) -> Session:
+    """Change a half-day of the timetable."""
+    cohort = session.cohort
+    check_session(cohort, module, day, slot, minutes, kind)
+    if session_taken(cohort, day, slot, but=session):
+        raise AttendanceError("date: this half-day already has a session")
+    most_missed = most_minutes_missed(session)
+    if most_missed is not None and minutes < most_missed:
+        raise AttendanceError(f"hours: a trainee already missed {most_missed} minutes")
+    session.module_id = module.id
+    session.date, session.slot, session.minutes, session.kind = day, slot, minutes, kind
+    db.session.flush()
+    return session
+
+
+def most_minutes_missed(session: Session) -> int | None:
+    """Return the most minutes a trainee missed of a session, None when nothing is recorded."""
+    return db.session.scalar(
+        select(func.max(AttendanceRecord.minutes_missed)).where(
+            AttendanceRecord.session_id == session.id
+        )
+    )
+
+
+def has_roll_call(session: Session) -> bool:
+    """Tell whether anything was recorded at a session."""
+    return (
+        db.session.scalar(
+            select(AttendanceRecord.id).where(AttendanceRecord.session_id == session.id).limit(1)
+        )
+        is not None
+    )
+
+
+def delete_session(session: Session) -> None:
+    """Remove a session that holds no roll call; one with marks is refused."""
+    if has_roll_call(session):
+        raise AttendanceError("session: its roll call holds marks")
+    db.session.delete(session)
+    db.session.flush()
+
+
+@dataclass
+class Generated:
+    """What generating a timetable did."""
+
+    created: int = 0
+    already_there: int = 0  # half-days skipped because they already had a session
+    public_holidays: dict[date, str] = field(default_factory=dict)  # weekdays left out
+
+
+def working_days(
+    first: date, last: date, language: str = "fr"
+) -> Iterable[tuple[date, str | None]]:
+    """Yield each weekday from first to last, with the name of its French public holiday if any."""
+    french_holidays = holidays.France(years=range(first.year, last.year + 1), language=language)
+    day = first
+    while day <= last:
+        if day.weekday() < 5:
+            yield day, french_holidays.get(day)
+        day += timedelta(days=1)
+
+
+def generate_sessions(
+    cohort: Cohort,
+    *,
+    module: Module,
+    first: date,
+    last: date,
+    slots: Iterable[str],
+    minutes: int,
+    kind: str,
+    language: str = "fr",
+) -> Generated:
+    """Add the half-days from first to last, skipping weekends, French public holidays and taken
+    half-days."""
+    slots = tuple(slot for slot in SLOTS if slot in set(slots))
+    if not slots:
+        raise AttendanceError("slots: choose mornings, afternoons or both")
+    if last < first:
+        raise AttendanceError("last: must be on or after the first day")
+    check_session(cohort, module, first, slots[0], minutes, kind)
+    check_session(cohort, module, last, slots[0], minutes, kind)
+    taken = set(
+        db.session.execute(
+            select(Session.date, Session.slot).where(
+                Session.cohort_id == cohort.id, Session.date.between(first, last)
+            )
+        ).all()
+    )
+    generated = Generated()
+    new = []
+    for day, holiday in working_days(first, last, language):
+        if holiday is not None:
+            generated.public_holidays[day] = holiday
+            continue
+        for slot in slots:
+            if (day, slot) in taken:
+                generated.already_there += 1
+            else:
+                new.append(
+                    {
+                        "cohort_id": cohort.id,
+                        "module_id": module.id,
+                        "date": day,
+                        "slot": slot,
+                        "minutes": minutes,
+                        "kind": kind,
+                    }
+                )
+    if new:
+        db.session.execute(insert(Session), new)
+    generated.created = len(new)
+    db.session.flush()
+    return generated

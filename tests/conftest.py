@@ -21,6 +21,22 @@ DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
 @pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Hash with Argon2id at its lowest cost: the real cost (0.15 s a hash) would take minutes here.
+
+    test_accounts.py checks the cost that the application itself uses.
+    """
+    from argon2 import PasswordHasher
+
+    from tracker.auth import passwords
+
+    real = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = real
+
+
+@pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
     """Compile the French catalog, as `make` does, so that pytest alone shows French pages."""
     folder = Path(__file__).parent.parent / "tracker" / "translations"

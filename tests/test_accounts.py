@@ -194,3 +194,14 @@ def test_sign_in_page_accepts_the_right_password_only(app, client, run_tracker):
 def test_sign_in_without_csrf_token_is_refused(app, client):
     response = client.post("/login", data={"email": "a@b.fr", "password": "x"})
     assert response.status_code == 400
+
+
+def test_the_application_hashes_with_argon2id_at_a_real_cost():
+    from argon2 import Type
+
+    from tracker.auth.passwords import APPLICATION_HASHER
+
+    # The tests swap in a cheap hasher; this is the one the application is built with.
+    assert APPLICATION_HASHER.type is Type.ID
+    assert APPLICATION_HASHER.memory_cost >= 19 * 1024  # OWASP's minimum for Argon2id, in KiB
+    assert APPLICATION_HASHER.time_cost >= 2

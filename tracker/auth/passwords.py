@@ -3,7 +3,9 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory profile
+# argon2-cffi's defaults: Argon2id with RFC 9106's low-memory profile (64 MiB, 3 passes).
+APPLICATION_HASHER = PasswordHasher()
+_hasher = APPLICATION_HASHER
 
 MIN_LENGTH = 8
 

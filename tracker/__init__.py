@@ -40,8 +40,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.auth.views import bp as auth_bp
     from tracker.cohorts.views import bp as cohorts_bp
     from tracker.imports.views import bp as imports_bp
+    from tracker.metrics.views import bp as api_bp
 
-    blueprints = (auth_bp, accounts_bp, cohorts_bp, attendance_bp, assessments_bp, imports_bp)
+    blueprints = (
+        auth_bp,
+        accounts_bp,
+        cohorts_bp,
+        attendance_bp,
+        assessments_bp,
+        imports_bp,
+        api_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.before_request(deny_unruled_views)

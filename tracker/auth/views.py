@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -29,6 +30,15 @@ bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
 TOKEN_KEY = "login_token"
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Send a visitor who is not signed in to the sign-in page; the API answers 401 in JSON."""
+    if request.blueprint == "api":
+        return jsonify(error="sign in first", status=401), 401
+    wanted = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=wanted))
 
 
 @login_manager.user_loader
@@ -102,6 +112,10 @@ def login():
     operations.forget_sign_in_failures(user.email)
     login_user(user)
     db.session.commit()
+    wanted = request.args.get("next", "")
+    # Only a path of this site: never another host (//host or a scheme), never back to /login.
+    if wanted.startswith("/") and not wanted.startswith("//") and "\\" not in wanted:
+        return redirect(wanted)
     return redirect(url_for("auth.home"))
 
 

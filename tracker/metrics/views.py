@@ -1,0 +1,34 @@
+"""The figures as JSON: GET /api/cohorts/<slug>/metrics, the same object as `tracker metrics`."""
+
+from datetime import date
+
+from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from tracker.access import allow, cohort_or_404
+from tracker.metrics.loading import cohort_metrics
+from tracker.timeutil import today
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.errorhandler(HTTPException)
+def json_error(error: HTTPException):
+    """Answer errors of the API in JSON, not HTML."""
+    return jsonify(error=error.description or error.name, status=error.code), error.code
+
+
+@bp.route("/cohorts/<slug>/metrics")
+@allow("admin", "officer")
+def cohort_metrics_json(slug: str):
+    """Serve the cohort's figures as of ?as_of=YYYY-MM-DD (default today)."""
+    cohort = cohort_or_404(slug, "see_funding")
+    as_of = request.args.get("as_of")
+    if as_of is None:
+        day = today()
+    else:
+        try:
+            day = date.fromisoformat(as_of)
+        except ValueError:
+            return jsonify(error=f"as_of: {as_of!r} is not a date YYYY-MM-DD", status=400), 400
+    return jsonify(cohort_metrics(cohort, day))

@@ -152,3 +152,31 @@ def test_cookies_are_secure_outside_development(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_ENV", "development")
     development = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert development.config["SESSION_COOKIE_SECURE"] is False
+
+
+@pytest.mark.parametrize(
+    ("wanted", "landing"),
+    [
+        ("/account/password", "/account/password"),
+        ("//evil.example/phish", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+    ],
+)
+def test_sign_in_returns_to_the_page_asked_for_on_this_site_only(
+    app, client, account, wanted, landing
+):
+    token = csrf_token(client)
+    response = client.post(
+        "/login",
+        query_string={"next": wanted},
+        data={"email": account, "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == landing
+
+
+def test_a_page_asked_for_before_signing_in_is_remembered(client):
+    response = client.get("/account/password")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/account/password"

@@ -38,7 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.attendance.views import bp as attendance_bp
     from tracker.auth.accounts import bp as accounts_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.budget.views import bp as budget_bp
     from tracker.cohorts.views import bp as cohorts_bp
+    from tracker.funding.views import bp as funding_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.metrics.views import bp as api_bp
 
@@ -49,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         attendance_bp,
         assessments_bp,
         imports_bp,
+        budget_bp,
+        funding_bp,
         api_bp,
     )
     for blueprint in blueprints:

@@ -1,0 +1,5 @@
+"""Pages of the funding feature."""
+
+from flask import Blueprint
+
+bp = Blueprint("funding", __name__)

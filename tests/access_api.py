@@ -7,6 +7,6 @@ CASES = [
         "api.cohort_metrics_json",
         "GET",
         "/api/cohorts/{cohort}/metrics?as_of=2022-06-30",
-        answers(403, anonymous=401, admin=200, officer=200, trainee=404, outsider=404),
+        answers(403, anonymous=401, admin=200, officer=200, trainee=404),
     ),
 ]

@@ -1,39 +1,52 @@
-"""Operations on cohorts. They flush and never commit."""
+"""Operations on cohorts, their curriculum and their trainees. They flush and never commit.
+
+Each raises CohortError, whose message starts with the field at fault ("slug: ..."), when what
+is asked would break a rule; the forms check the same rules first, with translated messages.
+"""
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from tracker.cohorts.models import Cohort
+from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.extensions import db
 from tracker.hours import hours_to_minutes
 from tracker.money import round_money
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+CODE_LENGTH = 32
 
 
 class CohortError(ValueError):
     """A cohort cannot be saved as asked; the message names the field and what is wrong."""
 
+    @property
+    def field(self) -> str:
+        """Return the name of the field at fault, as the message starts with it."""
+        return str(self).split(":", 1)[0]
 
-def create_cohort(
+
+def _checked_terms(
+    cohort: Cohort | None,
     *,
     slug: str,
     name: str,
     starts_on: date,
     ends_on: date,
     grant_amount: Decimal,
-    contracted_trainees: int = 25,
-    planned_hours_per_trainee: Decimal | None = None,
-    funder: str = "",
-    attendance_threshold: Decimal = Decimal("0.80"),
-) -> Cohort:
-    """Add a cohort after checking every field."""
+    contracted_trainees: int,
+    planned_hours_per_trainee: Decimal | None,
+    funder: str,
+    attendance_threshold: Decimal,
+) -> dict:
+    """Check a cohort's terms and return them as model attributes."""
     if not SLUG.match(slug):
         raise CohortError(f"slug: {slug!r} must be lowercase letters, digits and dashes")
-    if db.session.scalar(select(Cohort.id).where(Cohort.slug == slug)) is not None:
+    taken = db.session.scalar(select(Cohort.id).where(Cohort.slug == slug))
+    if taken is not None and (cohort is None or taken != cohort.id):
         raise CohortError(f"slug: a cohort {slug} already exists")
     if not name.strip():
         raise CohortError("name: must not be empty")
@@ -50,17 +63,207 @@ def create_cohort(
         planned_minutes = hours_to_minutes(planned_hours_per_trainee)
     if not 0 <= attendance_threshold <= 1:
         raise CohortError("threshold: must be between 0 and 1")
+    return {
+        "slug": slug,
+        "name": name.strip(),
+        "funder": funder.strip(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "grant_amount": grant_amount,
+        "contracted_trainees": contracted_trainees,
+        "planned_minutes_per_trainee": planned_minutes,
+        "attendance_threshold": float(attendance_threshold),
+    }
+
+
+def create_cohort(
+    *,
+    slug: str,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    grant_amount: Decimal,
+    contracted_trainees: int = 25,
+    planned_hours_per_trainee: Decimal | None = None,
+    funder: str = "",
+    attendance_threshold: Decimal = Decimal("0.80"),
+) -> Cohort:
+    """Add a cohort after checking every field."""
     cohort = Cohort(
-        slug=slug,
-        name=name.strip(),
-        funder=funder.strip(),
-        starts_on=starts_on,
-        ends_on=ends_on,
-        grant_amount=grant_amount,
-        contracted_trainees=contracted_trainees,
-        planned_minutes_per_trainee=planned_minutes,
-        attendance_threshold=float(attendance_threshold),
+        **_checked_terms(
+            None,
+            slug=slug,
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            grant_amount=grant_amount,
+            contracted_trainees=contracted_trainees,
+            planned_hours_per_trainee=planned_hours_per_trainee,
+            funder=funder,
+            attendance_threshold=attendance_threshold,
+        )
     )
     db.session.add(cohort)
     db.session.flush()
     return cohort
+
+
+def update_cohort(
+    cohort: Cohort,
+    *,
+    slug: str,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    grant_amount: Decimal,
+    contracted_trainees: int,
+    planned_hours_per_trainee: Decimal | None,
+    funder: str,
+    attendance_threshold: Decimal,
+) -> None:
+    """Change a cohort's terms after checking every field."""
+    terms = _checked_terms(
+        cohort,
+        slug=slug,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        grant_amount=grant_amount,
+        contracted_trainees=contracted_trainees,
+        planned_hours_per_trainee=planned_hours_per_trainee,
+        funder=funder,
+        attendance_threshold=attendance_threshold,
+    )
+    for attribute, value in terms.items():
+        setattr(cohort, attribute, value)
+    db.session.flush()
+
+
+def _checked_code(model: type, cohort: Cohort, code: str, current_id: int | None) -> str:
+    """Check that a code is given, short enough and not used by another row of the cohort."""
+    code = code.strip()
+    if not code:
+        raise CohortError("code: must not be empty")
+    if len(code) > CODE_LENGTH:
+        raise CohortError(f"code: must be at most {CODE_LENGTH} characters")
+    taken = db.session.scalar(
+        select(model.id).where(model.cohort_id == cohort.id, model.code == code)
+    )
+    if taken is not None and taken != current_id:
+        raise CohortError(f"code: {code} is already used in this cohort")
+    return code
+
+
+def _checked_title(title: str) -> str:
+    if not title.strip():
+        raise CohortError("title: must not be empty")
+    return title.strip()
+
+
+def save_competency(
+    cohort: Cohort,
+    competency: Competency | None,
+    *,
+    code: str,
+    title: str,
+    block: str = "",
+) -> Competency:
+    """Add a competency to the cohort, or change one (when given)."""
+    code = _checked_code(Competency, cohort, code, competency and competency.id)
+    if competency is None:
+        competency = Competency(cohort_id=cohort.id)
+        db.session.add(competency)
+    competency.code = code
+    competency.title = _checked_title(title)
+    competency.block = block.strip()
+    db.session.flush()
+    return competency
+
+
+def save_module(
+    cohort: Cohort,
+    module: Module | None,
+    *,
+    code: str,
+    title: str,
+    planned_hours: Decimal,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    pass_mark: Decimal = Decimal(10),
+    competencies: Sequence[Competency] = (),
+) -> Module:
+    """Add a module to the cohort's curriculum, or change one (when given)."""
+    code = _checked_code(Module, cohort, code, module and module.id)
+    title = _checked_title(title)
+    if planned_hours < 0:
+        raise CohortError("planned_hours: must not be negative")
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        raise CohortError("ends_on: the module must end on or after the day it starts")
+    if not 0 <= pass_mark <= 20:
+        raise CohortError("pass_mark: must be between 0 and 20")
+    if any(competency.cohort_id != cohort.id for competency in competencies):
+        raise CohortError("competencies: must be competencies of this cohort")
+    if module is None:
+        module = Module(cohort=cohort)
+        db.session.add(module)
+    module.code = code
+    module.title = title
+    module.planned_minutes = hours_to_minutes(planned_hours)
+    module.starts_on = starts_on
+    module.ends_on = ends_on
+    module.pass_mark = float(pass_mark)
+    module.competencies = list(competencies)
+    db.session.flush()
+    return module
+
+
+def save_trainee(
+    cohort: Cohort,
+    trainee: Trainee | None,
+    *,
+    ref: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    enrolled_on: date,
+) -> Trainee:
+    """Enrol a trainee in the cohort, or change one's details (when given)."""
+    ref = ref.strip()
+    if not ref:
+        raise CohortError("ref: must not be empty")
+    if len(ref) > CODE_LENGTH:
+        raise CohortError(f"ref: must be at most {CODE_LENGTH} characters")
+    taken = db.session.scalar(
+        select(Trainee.id).where(Trainee.cohort_id == cohort.id, Trainee.ref == ref)
+    )
+    if taken is not None and (trainee is None or taken != trainee.id):
+        raise CohortError(f"ref: {ref} is already enrolled in this cohort")
+    if not first_name.strip():
+        raise CohortError("first_name: must not be empty")
+    if not last_name.strip():
+        raise CohortError("last_name: must not be empty")
+    if not email.strip():
+        raise CohortError("email: must not be empty")
+    if trainee is not None and trainee.left_on is not None and trainee.left_on < enrolled_on:
+        raise CohortError("enrolled_on: must be on or before the day the trainee left")
+    if trainee is None:
+        trainee = Trainee(cohort=cohort)
+        db.session.add(trainee)
+    trainee.ref = ref
+    trainee.first_name = first_name.strip()
+    trainee.last_name = last_name.strip()
+    trainee.email = email.strip().lower()
+    trainee.enrolled_on = enrolled_on
+    db.session.flush()
+    return trainee
+
+
+def record_withdrawal(trainee: Trainee, *, left_on: date, reason: str) -> None:
+    """Record that a trainee left the course on a day, and why."""
+    if left_on < trainee.enrolled_on:
+        raise CohortError("left_on: must be on or after the day the trainee enrolled")
+    if not reason.strip():
+        raise CohortError("reason: the reason for leaving is required")
+    trainee.left_on = left_on
+    trainee.exit_reason = reason.strip()
+    db.session.flush()

@@ -1,5 +1,65 @@
-"""Pages of the imports feature."""
+"""Pages of the imports feature: the upload of the CSV files that `tracker import` takes."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from tracker.access import allow, cohort_or_404
+from tracker.extensions import db
+from tracker.imports.forms import KIND_LABELS, UploadForm
+from tracker.imports.operations import KINDS, file_size, import_csv
+from tracker.imports.problems import ImportRefused
 
 bp = Blueprint("imports", __name__)
+
+
+@bp.route("/cohorts/<slug>/import", methods=["GET", "POST"])
+@allow("admin")
+def upload(slug: str):
+    """Load a CSV file into a cohort, all rows or none; show the problems of a refused file."""
+    cohort = cohort_or_404(slug, "edit_curriculum")
+    form = UploadForm()
+    problems = []
+    if form.validate_on_submit():
+        # Whole: MAX_CONTENT_LENGTH bounds the request, and the importer refuses a file over
+        # IMPORT_MAX_BYTES with a message that gives its size.
+        data = form.file.data.read()
+        try:
+            summary = import_csv(
+                cohort, form.kind.data, data, recorded_by=current_user._get_current_object()
+            )
+        except ImportRefused as refused:
+            db.session.rollback()
+            problems = refused.problems
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(kind)s imported: %(created)d created, %(updated)d updated,"
+                    " %(unchanged)d unchanged.",
+                    kind=KIND_LABELS[summary.kind],
+                    created=summary.created,
+                    updated=summary.updated,
+                    unchanged=summary.unchanged,
+                ),
+                "success",
+            )
+            return redirect(url_for(".upload", slug=cohort.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "imports/upload.html",
+        cohort=cohort,
+        form=form,
+        problems=problems,
+        kinds=KINDS,
+        kind_labels=KIND_LABELS,
+    ), status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """Answer a request far over the size limit with a readable page rather than a bare 413."""
+    slug = (request.view_args or {}).get("slug")
+    limit = file_size(current_app.config["IMPORT_MAX_BYTES"])
+    return render_template("imports/too_large.html", slug=slug, limit=limit), 413

@@ -1,0 +1,180 @@
+"""The home page of each role: the day's work, roll calls not taken, trainees at risk, cohorts."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.pages_data import text
+from tests.world import build_world
+from tracker.attendance.models import AttendanceRecord, Session
+from tracker.auth.models import User
+from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.cohorts.operations import create_cohort
+from tracker.extensions import db
+from tracker.timeutil import today
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        return build_world()
+
+
+def signed_in(app, login_as, user_id):
+    client = app.test_client()
+    with app.app_context():
+        login_as(client, db.session.get(User, user_id))
+    return client
+
+
+def running_cohort(slug: str, instructor: User | None = None) -> Cohort:
+    """A cohort running today, with a module, three trainees and no session yet."""
+    day = today()
+    cohort = create_cohort(
+        slug=slug,
+        name=f"Promotion {slug}",
+        starts_on=day - timedelta(days=60),
+        ends_on=day + timedelta(days=300),
+        grant_amount=Decimal("1000"),
+    )
+    module = Module(
+        cohort=cohort, code=f"{slug.upper()}-M", title=f"Module {slug}", planned_minutes=6000
+    )
+    db.session.add(module)
+    for n in (1, 2, 3):
+        db.session.add(
+            Trainee(
+                cohort=cohort,
+                ref=f"T{n}",
+                first_name=f"{slug.capitalize()}{n}",
+                last_name="Élève",
+                email=f"{slug}{n}@example.org",
+                enrolled_on=day - timedelta(days=60),
+            )
+        )
+    if instructor is not None:
+        instructor.cohorts.append(cohort)
+    db.session.flush()
+    return cohort
+
+
+def add_session(cohort: Cohort, days_ago: int, slot: str = "AM", marks: dict | None = None):
+    """Add a session `days_ago` days before today, with marks by trainee ref."""
+    module = db.session.scalar(select(Module).where(Module.cohort_id == cohort.id))
+    session = Session(
+        cohort=cohort, module=module, date=today() - timedelta(days=days_ago), slot=slot
+    )
+    db.session.add(session)
+    db.session.flush()
+    trainees = {
+        t.ref: t for t in db.session.scalars(select(Trainee).where(Trainee.cohort_id == cohort.id))
+    }
+    for ref, status in (marks or {}).items():
+        db.session.add(
+            AttendanceRecord(session_id=session.id, trainee_id=trainees[ref].id, status=status)
+        )
+    db.session.flush()
+    return session
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/login")
+
+
+def test_an_instructor_sees_today_s_sessions_of_their_cohorts_only(app, login_as, world):
+    with app.app_context():
+        instructor = db.session.get(User, world.accounts["instructor"])
+        mine = running_cohort("mine", instructor)
+        theirs = running_cohort("theirs")
+        add_session(mine, 0, "AM")
+        add_session(mine, 0, "PM", {"T1": "present", "T2": "present", "T3": "absent"})
+        add_session(theirs, 0, "AM")
+        db.session.commit()
+    client = signed_in(app, login_as, world.accounts["instructor"])
+    page = client.get("/?lang=en").text
+    assert "Module mine" in page
+    assert "Module theirs" not in page
+    section = page[page.index('id="today-heading"') : page.index('id="week-heading"')]
+    assert text(section).count("Promotion mine") == 2
+    assert 'class="tag">not taken<' in section
+    assert 'class="tag ok">taken<' in section
+
+
+def test_this_week_lists_the_sessions_from_monday_to_sunday(app, login_as, world):
+    day = today()
+    monday = day - timedelta(days=day.weekday())
+    with app.app_context():
+        instructor = db.session.get(User, world.accounts["instructor"])
+        cohort = running_cohort("mine", instructor)
+        add_session(cohort, (day - monday).days, "AM")  # this Monday
+        add_session(cohort, (day - monday).days + 1, "PM")  # last Sunday
+        db.session.commit()
+    client = signed_in(app, login_as, world.accounts["instructor"])
+    page = client.get("/?lang=en").text
+    section = page[page.index('id="week-heading"') : page.index('id="missing-heading"')]
+    assert monday.strftime("%d/%m/%Y") in section
+    assert (monday - timedelta(days=1)).strftime("%d/%m/%Y") not in section
+
+
+def test_roll_calls_not_taken_are_listed_most_recent_first(app, login_as, world):
+    with app.app_context():
+        instructor = db.session.get(User, world.accounts["instructor"])
+        cohort = running_cohort("mine", instructor)
+        add_session(cohort, 3, "AM", {"T1": "present"})  # partly taken
+        add_session(cohort, 2, "AM", {"T1": "present", "T2": "present", "T3": "late"})  # taken
+        add_session(cohort, 1, "PM")  # not taken
+        add_session(cohort, -1, "AM")  # tomorrow: not held yet
+        other = running_cohort("theirs")
+        add_session(other, 1, "AM")  # not taken, but not the instructor's
+        db.session.commit()
+    client = signed_in(app, login_as, world.accounts["instructor"])
+    page = client.get("/?lang=en").text
+    section = page[page.index('id="missing-heading"') : page.index('id="risk-heading"')]
+    dates = [(today() - timedelta(days=n)).strftime("%d/%m/%Y") for n in (1, 3)]
+    assert "2 held sessions miss marks" in section
+    assert section.index(dates[0]) < section.index(dates[1])
+    assert (today() - timedelta(days=2)).strftime("%d/%m/%Y") not in section
+    assert "1 of 3 recorded" in section
+    assert "Promotion theirs" not in section
+
+
+def test_trainees_at_risk_are_listed_with_their_reasons(app, login_as, world):
+    with app.app_context():
+        instructor = db.session.get(User, world.accounts["instructor"])
+        cohort = running_cohort("mine", instructor)
+        for days_ago in (5, 4, 3):
+            add_session(cohort, days_ago, "AM", {"T1": "absent", "T2": "present", "T3": "present"})
+        db.session.commit()
+    client = signed_in(app, login_as, world.accounts["instructor"])
+    page = client.get("/?lang=en").text
+    section = text(page[page.index('id="risk-heading"') : page.index('id="cohorts-heading"')])
+    assert "Mine1 Élève (T1)" in section
+    assert "Absent without justification at the last 3 sessions." in section
+    assert "Mine2" not in section
+
+
+def test_an_admin_gets_links_to_the_administration(app, login_as, world):
+    client = signed_in(app, login_as, world.accounts["admin"])
+    page = client.get("/?lang=en").text
+    assert 'href="/cohorts/new"' in page
+    assert 'href="/cohorts"' in page
+
+
+def test_an_officer_sees_the_cohorts_with_key_figures(app, login_as, world):
+    client = signed_in(app, login_as, world.accounts["officer"])
+    page = client.get("/?lang=en").text
+    assert "IA promotion 1" in page and "IA promotion 2" in page
+    # One present and one excused trainee at alpha's only session: 50 %.
+    assert "50.0\u00a0%" in page
+    assert "Très bien" not in page
+
+
+def test_a_trainee_is_pointed_to_their_own_page(app, login_as, world):
+    client = signed_in(app, login_as, world.accounts["trainee"])
+    page = client.get("/?lang=en").text
+    assert 'href="/cohorts/alpha/trainees/T01"' in page
+    assert "T02" not in page

@@ -1,0 +1,290 @@
+"""Forms of the cohort pages: the date of the figures, cohorts, curriculum and trainees."""
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectMultipleField, StringField, TextAreaField
+from wtforms.fields import DateField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.cohorts.models import Cohort, Competency, Module, Trainee
+from tracker.cohorts.operations import CODE_LENGTH, SLUG
+from tracker.extensions import db
+from tracker.i18n import day
+
+# Spaces that people and spreadsheets put between thousands: 273 000,00 or 273 000,00.
+THOUSANDS = re.compile(r"[\s\u00a0\u202f']")
+NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+REQUIRED = _l("This field is required.")
+
+
+class DayField(DateField):
+    """A date typed as 27/11/2026 or picked in the browser (2026-11-27)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip()
+        for pattern in self.format:
+            try:
+                self.data = datetime.strptime(text, pattern).date()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(_("Enter a date as DD/MM/YYYY, for example 27/11/2026."))
+
+
+class NumberField(StringField):
+    """A decimal number written with a comma or a point, spaces between thousands allowed."""
+
+    def __init__(self, label=None, validators=None, places: int = 2, unit: str = "", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.places = places
+        self.unit = unit
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = THOUSANDS.sub("", valuelist[0])
+        if self.unit:
+            text = text.removesuffix(self.unit)
+        self.data = None
+        if not NUMBER.match(text):
+            raise ValueError(_("Enter a number, for example 1234,50."))
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:  # pragma: no cover (the pattern lets only numbers through)
+            raise ValueError(_("Enter a number, for example 1234,50.")) from None
+        if -number.as_tuple().exponent > self.places:
+            if self.places == 0:
+                raise ValueError(_("Enter a whole number."))
+            raise ValueError(_("Enter at most %(n)d decimals.", n=self.places))
+        self.data = number
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        # In the language's own way, without grouping: 273000,00 for money, 3,5 for hours.
+        pattern = "0.00" if self.unit == "€" else "0." + "#" * max(self.places, 1)
+        return format_decimal(Decimal(self.data), format=pattern)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes, usable with the keyboard and without a multiple select box."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def required() -> InputRequired:
+    return InputRequired(message=REQUIRED)
+
+
+def filled() -> DataRequired:
+    """Require some text other than spaces (the field strips them)."""
+    return DataRequired(message=REQUIRED)
+
+
+def at_most(characters: int) -> Length:
+    return Length(max=characters, message=_l("At most %(max)d characters."))
+
+
+def stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class TextField(StringField):
+    """A line of text, without the spaces around it."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, filters=[stripped], **kwargs)
+
+
+def not_negative() -> NumberRange:
+    return NumberRange(min=0, message=_l("Must not be negative."))
+
+
+class AsOfForm(FlaskForm):
+    """The date of the figures, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    as_of = DayField(_l("Figures as of"), validators=[Optional()])
+
+
+class CohortForm(FlaskForm):
+    slug = TextField(
+        _l("Short name in addresses"),
+        validators=[
+            filled(),
+            Regexp(SLUG, message=_l("Use lowercase letters, digits and dashes only.")),
+        ],
+    )
+    name = TextField(_l("Name"), validators=[filled(), at_most(200)])
+    funder = TextField(_l("Funder"), validators=[Optional(), at_most(200)])
+    starts_on = DayField(_l("First day"), validators=[required()])
+    ends_on = DayField(_l("Last day"), validators=[required()])
+    grant_amount = NumberField(
+        _l("Grant (EUR)"), validators=[required(), not_negative()], places=2, unit="€"
+    )
+    contracted_trainees = NumberField(
+        _l("Contracted trainees"),
+        validators=[required(), NumberRange(min=1, message=_l("At least 1 trainee."))],
+        places=0,
+    )
+    planned_hours = NumberField(
+        _l("Planned hours per trainee"), validators=[Optional(), not_negative()], places=2
+    )
+    threshold_percent = NumberField(
+        _l("Attendance threshold (%)"),
+        validators=[
+            required(),
+            NumberRange(min=0, max=100, message=_l("Between 0 and 100.")),
+        ],
+        places=1,
+    )
+
+    def __init__(self, *args, cohort: Cohort | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+
+    def validate_slug(self, field) -> None:
+        taken = db.session.scalar(select(Cohort.id).where(Cohort.slug == field.data))
+        if taken is not None and (self.cohort is None or taken != self.cohort.id):
+            raise ValidationError(_("Another cohort already uses this short name."))
+
+    def validate_ends_on(self, field) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_("The last day must be on or after the first day."))
+
+
+class CurriculumForm(FlaskForm):
+    """What competency and module forms share: a code unique in the cohort."""
+
+    model: type
+
+    code = TextField(_l("Code"), validators=[filled(), at_most(CODE_LENGTH)])
+
+    def __init__(self, *args, cohort: Cohort, current_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        self.current_id = current_id
+
+    def validate_code(self, field) -> None:
+        model = self.model
+        taken = db.session.scalar(
+            select(model.id).where(model.cohort_id == self.cohort.id, model.code == field.data)
+        )
+        if taken is not None and taken != self.current_id:
+            raise ValidationError(_("This code is already used in this cohort."))
+
+
+class CompetencyForm(CurriculumForm):
+    model = Competency
+
+    title = TextField(_l("Title"), validators=[filled(), at_most(300)])
+    block = TextField(_l("Block"), validators=[Optional(), at_most(200)])
+
+
+class ModuleForm(CurriculumForm):
+    model = Module
+
+    title = TextField(_l("Title"), validators=[filled(), at_most(300)])
+    planned_hours = NumberField(
+        _l("Planned hours"), validators=[required(), not_negative()], places=2
+    )
+    starts_on = DayField(_l("First day"), validators=[Optional()])
+    ends_on = DayField(_l("Last day"), validators=[Optional()])
+    pass_mark = NumberField(
+        _l("Pass mark (out of 20)"),
+        validators=[required(), NumberRange(min=0, max=20, message=_l("Between 0 and 20."))],
+        places=2,
+    )
+    competencies = MultiCheckboxField(_l("Competencies covered"), coerce=int)
+
+    def validate_ends_on(self, field) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_("The last day must be on or after the first day."))
+
+
+class TraineeForm(FlaskForm):
+    ref = TextField(_l("Reference"), validators=[filled(), at_most(CODE_LENGTH)])
+    first_name = TextField(_l("First name"), validators=[filled(), at_most(100)])
+    last_name = TextField(_l("Last name"), validators=[filled(), at_most(100)])
+    email = TextField(
+        _l("Email"),
+        validators=[
+            filled(),
+            at_most(254),
+            Email(message=_l("Enter an email address such as name@example.org.")),
+        ],
+    )
+    enrolled_on = DayField(_l("Enrolled on"), validators=[required()])
+
+    def __init__(self, *args, cohort: Cohort, trainee: Trainee | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        self.trainee = trainee
+
+    def validate_ref(self, field) -> None:
+        taken = db.session.scalar(
+            select(Trainee.id).where(
+                Trainee.cohort_id == self.cohort.id, Trainee.ref == field.data.strip()
+            )
+        )
+        if taken is not None and (self.trainee is None or taken != self.trainee.id):
+            raise ValidationError(_("Another trainee of this cohort has this reference."))
+
+    def validate_enrolled_on(self, field) -> None:
+        left_on = self.trainee.left_on if self.trainee else None
+        if field.data and left_on is not None and field.data > left_on:
+            raise ValidationError(
+                _("The trainee left on %(day)s: enrolment must come first.", day=day(left_on))
+            )
+
+
+class WithdrawalForm(FlaskForm):
+    left_on = DayField(_l("Left on"), validators=[required()])
+    reason = TextAreaField(
+        _l("Reason for leaving"),
+        validators=[DataRequired(message=_l("Give the reason for leaving.")), at_most(2000)],
+        filters=[stripped],
+    )
+
+    def __init__(self, *args, trainee: Trainee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trainee = trainee
+
+    def validate_left_on(self, field) -> None:
+        if field.data and field.data < self.trainee.enrolled_on:
+            raise ValidationError(
+                _(
+                    "The trainee enrolled on %(day)s: they cannot leave before.",
+                    day=day(self.trainee.enrolled_on),
+                )
+            )

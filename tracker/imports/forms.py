@@ -1,0 +1,33 @@
+"""The form of a CSV upload."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+# The nine kinds of file, in the order a new cohort is loaded, in the users' words.
+KIND_LABELS = {
+    "trainees": _l("Trainees"),
+    "competencies": _l("Competencies"),
+    "modules": _l("Modules"),
+    "sessions": _l("Sessions (timetable)"),
+    "attendance": _l("Attendance (roll calls)"),
+    "assessments": _l("Assessments"),
+    "results": _l("Results"),
+    "budget": _l("Budget lines"),
+    "expenses": _l("Expenses"),
+}
+
+
+class UploadForm(FlaskForm):
+    kind = SelectField(
+        _l("What the file holds"),
+        choices=[SelectChoice(kind, label) for kind, label in KIND_LABELS.items()],
+        validators=[InputRequired(message=_l("Choose what the file holds."))],
+        validate_choice=True,
+    )
+    file = FileField(
+        _l("CSV file"), validators=[FileRequired(message=_l("Choose a CSV file to upload."))]
+    )

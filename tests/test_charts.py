@@ -1,0 +1,364 @@
+"""Charts: valid SVG in the page's language, text alternatives with the figures, the cache."""
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.test_series import (
+    attendance_cohort,
+    budget_cohort,
+    demo_cohort_data,
+    grades_cohort,
+    statement_cohort,
+)
+from tracker import charts
+from tracker.charts.labels import LABELS, LOCALES
+from tracker.metrics import series
+from tracker.metrics.figures import cohort_figures
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+TITLES = {
+    "weekly": {
+        "fr": "Taux de présence de la promotion par semaine",
+        "en": "Cohort attendance per week",
+    },
+    "heatmap": {
+        "fr": "Taux de présence par stagiaire et par semaine",
+        "en": "Attendance per trainee and week",
+    },
+    "burn_up": {"fr": "Consommation du budget", "en": "Budget burn-up"},
+    "lines": {
+        "fr": "Prévu et dépensé par ligne budgétaire",
+        "en": "Planned and spent per budget line",
+    },
+    "trainee_attendance": {
+        "fr": "Taux de présence mensuel : stagiaire et promotion",
+        "en": "Monthly attendance: trainee and cohort",
+    },
+    "grades": {"fr": "Notes par module", "en": "Grades per module"},
+}
+
+DRAW = {
+    "weekly": charts.weekly_attendance_chart,
+    "heatmap": charts.attendance_heatmap_chart,
+    "burn_up": charts.budget_burn_up_chart,
+    "lines": charts.budget_lines_chart,
+    "trainee_attendance": charts.trainee_attendance_chart,
+    "grades": charts.module_grades_chart,
+}
+
+
+def series_of(data, trainee_id: int) -> dict:
+    """Return the input of every chart for one cohort and one of its trainees."""
+    return {
+        "weekly": series.weekly_attendance(data),
+        "heatmap": series.attendance_heatmap(data),
+        "burn_up": series.budget_burn_up(data),
+        "lines": cohort_figures(data).budget.lines,
+        "trainee_attendance": series.trainee_monthly_attendance(data, trainee_id),
+        "grades": series.trainee_module_grades(data, trainee_id),
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_series():
+    return series_of(demo_cohort_data(date(2022, 9, 30)), trainee_id=5)
+
+
+def parse(svg: str) -> ET.Element:
+    root = ET.fromstring(svg.encode("utf-8"))
+    assert root.tag.endswith("svg")
+    assert root.get("viewBox") or (root.get("width") and root.get("height"))
+    return root
+
+
+def text_of(root: ET.Element) -> str:
+    return " ".join(" ".join(root.itertext()).split())
+
+
+# --- Every chart ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("kind", list(DRAW))
+def test_every_chart_is_valid_svg_titled_in_the_language(demo_series, kind, language):
+    chart = DRAW[kind](demo_series[kind], language)
+    root = parse(chart.svg)
+    title = TITLES[kind][language]
+    assert chart.title == title
+    # Text is kept as text, not glyph outlines: the title is there to read.
+    drawn = [
+        " ".join(element.itertext()) for element in root.iter() if element.tag.endswith("text")
+    ]
+    assert title in drawn
+    assert root[0].tag.endswith("title") and root[0].text == title
+    assert root[1].tag.endswith("desc") and root[1].text == chart.alt
+    other = TITLES[kind]["en" if language == "fr" else "fr"]
+    assert other not in text_of(root)
+    assert chart.markup.startswith("<svg") and chart.markup.rstrip().endswith("</svg>")
+    # Every row of the table has a cell under every header.
+    assert chart.table.rows
+    assert {len(row) for row in chart.table.rows} == {len(chart.table.headers)}
+
+
+@pytest.mark.parametrize("kind", list(DRAW))
+def test_the_same_input_gives_the_same_bytes(demo_series, kind):
+    first = DRAW[kind](demo_series[kind], "fr")
+    second = DRAW[kind](demo_series[kind], "fr")
+    assert first.svg == second.svg
+    assert first == second
+
+
+def test_the_same_input_gives_the_same_bytes_in_another_process(demo_series, tmp_path):
+    # What several workers sharing the cache, and reports drawn again later, rely on.
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from tests.test_series import demo_cohort_data\n"
+        "from tracker.charts import weekly_attendance_chart\n"
+        "from tracker.metrics.series import weekly_attendance\n"
+        "data = demo_cohort_data(date(2022, 9, 30))\n"
+        "sys.stdout.write(weekly_attendance_chart(weekly_attendance(data), 'fr').svg)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.stdout == charts.weekly_attendance_chart(demo_series["weekly"], "fr").svg
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("kind", list(DRAW))
+def test_every_chart_draws_without_data(kind, language):
+    empty = series_of(
+        replace(attendance_cohort(), as_of=date(2020, 1, 1), trainees=()), trainee_id=1
+    )
+    empty["lines"] = ()
+    empty["burn_up"] = replace(empty["burn_up"], points=())
+    chart = DRAW[kind](empty[kind], language)
+    root = parse(chart.svg)
+    nothing = {"fr": "Pas encore de données.", "en": "No data yet."}[language]
+    assert chart.alt == nothing
+    assert nothing in text_of(root)
+
+
+def test_no_pyplot_after_drawing_every_chart(demo_series):
+    for kind, draw in DRAW.items():
+        for language in ("fr", "en"):
+            draw(demo_series[kind], language)
+    assert "matplotlib.pyplot" not in sys.modules
+
+
+def test_languages_and_labels_agree_with_the_interface():
+    from tracker.i18n import LOCALES as INTERFACE_LOCALES
+
+    assert LOCALES == INTERFACE_LOCALES
+    assert LABELS["fr"].keys() == LABELS["en"].keys()
+    with pytest.raises(ValueError, match="unknown language"):
+        charts.weekly_attendance_chart([], "de")
+
+
+# --- The figures in the text alternatives and the tables -----------------------------------------
+
+
+def test_weekly_chart_alt_and_table():
+    points = series.weekly_attendance(attendance_cohort())
+    french = charts.weekly_attendance_chart(points, "fr")
+    assert french.alt == (
+        "Taux de présence par semaine du 27/12/2021 au 23/01/2022 : le plus bas 0,0 %"
+        " (semaine 2022-W02), le dernier 0,0 %, seuil 80 %.".replace(" %", NBSP + "%")
+    )
+    english = charts.weekly_attendance_chart(points, "en")
+    assert english.alt == (
+        "Attendance per week from 27/12/2021 to 23/01/2022: lowest 0.0 % (week 2022-W02),"
+        " latest 0.0 %, threshold 80 %.".replace(" %", NBSP + "%")
+    )
+    assert english.table.headers == (
+        "Week",
+        "From",
+        "Scheduled hours",
+        "Attended hours",
+        "Attendance rate",
+    )
+    assert english.table.rows[0] == ("2021-W52", "27/12/2021", "0.00", "0.00", "—")
+    assert french.table.rows[1] == ("2022-W01", "03/01/2022", "7,00", "6,50", "92,9" + NBSP + "%")
+
+
+def test_weekly_chart_alt_names_the_lowest_week_of_the_demo(demo_series):
+    points = demo_series["weekly"]
+    lowest = min((p for p in points if p.rate is not None), key=lambda p: p.rate)
+    percent = f"{lowest.rate * 100:.1f}"
+    chart = charts.weekly_attendance_chart(points, "fr")
+    assert f"le plus bas {percent.replace('.', ',')}{NBSP}% (semaine {lowest.week})" in chart.alt
+    assert "du 04/10/2021 au" in chart.alt
+    english = charts.weekly_attendance_chart(points, "en")
+    assert f"lowest {percent}{NBSP}% (week {lowest.week})" in english.alt
+
+
+def test_heatmap_alt_and_table():
+    heatmap = series.attendance_heatmap(attendance_cohort())
+    chart = charts.attendance_heatmap_chart(heatmap, "en")
+    assert chart.alt == (
+        f"Attendance of 2 trainees over 4 weeks from 27/12/2021 to 23/01/2022: 3 trainee-weeks"
+        f" below the 80{NBSP}% threshold; lowest 0.0{NBSP}% (T01, week 2022-W02)."
+    )
+    assert chart.table.rows == (
+        ("T01", "3", "2", f"0.0{NBSP}%", "2022-W02"),
+        ("T02", "1", "1", f"0.0{NBSP}%", "2022-W02"),
+    )
+
+
+def test_burn_up_alt_and_table_show_money_the_local_way():
+    burn_up = series.budget_burn_up(budget_cohort())
+    french = charts.budget_burn_up_chart(burn_up, "fr")
+    assert french.alt == (
+        f"Budget au 14/02/2022 : 3{NNBSP}500,00{NBSP}€ dépensés sur une subvention de"
+        f" 7{NNBSP}600,00{NBSP}€ (46,1{NBSP}%), contre 3{NNBSP}100,00{NBSP}€ selon le plan"
+        f" linéaire ; prévision à l'achèvement 8{NNBSP}580,65{NBSP}€."
+    )
+    english = charts.budget_burn_up_chart(burn_up, "en")
+    assert english.alt == (
+        f"Budget as of 14/02/2022: €3,500.00 spent of a €7,600.00 grant (46.1{NBSP}%), against"
+        f" €3,100.00 on the linear plan; forecast at completion €8,580.65."
+    )
+    assert english.table.rows == (
+        ("January 2022", "€1,500.00", "€1,700.00", "—"),
+        ("February 2022", "€3,500.00", "€4,500.00", "€5,080.65"),
+        ("March 2022", "—", "€7,600.00", "€8,580.65"),
+    )
+    assert french.table.rows[0][0] == "janvier 2022"
+
+
+def test_burn_up_alt_without_a_forecast():
+    burn_up = series.budget_burn_up(budget_cohort(as_of=date(2021, 12, 31)))
+    chart = charts.budget_burn_up_chart(burn_up, "en")
+    assert chart.alt.endswith("forecast at completion —.")
+    parse(chart.svg)
+
+
+def test_budget_lines_alt_and_table():
+    lines = cohort_figures(budget_cohort()).budget.lines
+    chart = charts.budget_lines_chart(lines, "fr")
+    assert chart.alt == (
+        f"Dépensé sur 1 lignes budgétaires : 3{NNBSP}500,00{NBSP}€ sur 7{NNBSP}600,00{NBSP}€"
+        f" prévus (46,1{NBSP}%) ; la ligne la plus consommée : PED Teaching (46,1{NBSP}%)."
+    )
+    assert chart.table.rows == (
+        ("PED Teaching", f"7{NNBSP}600,00{NBSP}€", f"3{NNBSP}500,00{NBSP}€", f"46,1{NBSP}%"),
+    )
+    assert "Teaching" in text_of(parse(chart.svg))
+
+
+def test_trainee_attendance_alt_and_table():
+    points = series.trainee_monthly_attendance(statement_cohort(), 1)
+    chart = charts.trainee_attendance_chart(points, "fr")
+    assert chart.alt == (
+        f"Taux de présence mensuel du stagiaire entre décembre 2021 et février 2022 : le plus"
+        f" bas 0,0{NBSP}% (février 2022), le dernier 0,0{NBSP}% contre 0,0{NBSP}% pour la"
+        f" promotion ; seuil 80{NBSP}%."
+    )
+    assert chart.table.rows[1] == ("janvier 2022", f"39,3{NBSP}%", f"44,6{NBSP}%")
+
+
+def test_module_grades_alt_and_table():
+    points = series.trainee_module_grades(grades_cohort(), 1)
+    chart = charts.module_grades_chart(points, "fr")
+    assert chart.alt == (
+        "Notes sur 20 par module : M01 15,00 (note minimale 10,00, médiane 15,00) ;"
+        " M02 — (note minimale 12,00, médiane 14,00)."
+    )
+    # A trainee without any grade: no bar, the pass marks and the medians still drawn.
+    ungraded = charts.module_grades_chart(series.trainee_module_grades(grades_cohort(), 99), "en")
+    assert ungraded.table.rows[0] == ("M01", "—", "10.00", "15.00")
+    parse(ungraded.svg)
+    english = charts.module_grades_chart(points, "en")
+    assert english.table.headers == ("Module", "Trainee's grade", "Pass mark", "Cohort median")
+    assert english.table.rows == (
+        ("M01", "15.00", "10.00", "15.00"),
+        ("M02", "—", "12.00", "14.00"),
+    )
+
+
+# --- The cache ------------------------------------------------------------------------------------
+
+
+class CountingDraw:
+    """A draw function that counts its calls."""
+
+    def __init__(self, draw):
+        self.draw = draw
+        self.calls = 0
+
+    def __call__(self, payload, language):
+        self.calls += 1
+        return self.draw(payload, language)
+
+
+def test_cache_draws_once_per_input_and_language(tmp_path):
+    folder = tmp_path / "cache" / "charts"
+    draw = CountingDraw(charts.budget_burn_up_chart)
+    burn_up = series.budget_burn_up(budget_cohort())
+
+    drawn = charts.cached_chart("burn_up", "fr", burn_up, draw, folder)
+    assert draw.calls == 1
+    again = charts.cached_chart(
+        "burn_up", "fr", series.budget_burn_up(budget_cohort()), draw, folder
+    )
+    assert draw.calls == 1
+    assert again == drawn
+
+    charts.cached_chart("burn_up", "en", burn_up, draw, folder)
+    assert draw.calls == 2
+    later = series.budget_burn_up(budget_cohort(as_of=date(2022, 2, 15)))
+    charts.cached_chart("burn_up", "fr", later, draw, folder)
+    assert draw.calls == 3
+    charts.cached_chart("burn_up", "en", burn_up, draw, folder)
+    assert draw.calls == 3
+
+    files = sorted(path.name for path in folder.iterdir())
+    assert len(files) == 6  # an .svg and a .json per chart, no temporary file left
+    assert all(name.endswith((".svg", ".json")) for name in files)
+    key = charts.chart_key("burn_up", "fr", burn_up)
+    assert (folder / f"{key}.svg").read_text("utf-8") == drawn.svg
+
+
+def test_cache_keys_on_kind_language_and_every_figure():
+    burn_up = series.budget_burn_up(budget_cohort())
+    key = charts.chart_key("burn_up", "fr", burn_up)
+    assert charts.chart_key("burn_up", "fr", series.budget_burn_up(budget_cohort())) == key
+    assert charts.chart_key("burn_up", "en", burn_up) != key
+    assert charts.chart_key("other", "fr", burn_up) != key
+    # One cent more in one month is another chart.
+    first, *others = burn_up.points
+    assert first.spent == Decimal("1500.00")
+    same = replace(burn_up, points=(replace(first, spent=Decimal("1500.00")), *others))
+    assert charts.chart_key("burn_up", "fr", same) == key
+    cent_more = replace(burn_up, points=(replace(first, spent=Decimal("1500.01")), *others))
+    assert charts.chart_key("burn_up", "fr", cent_more) != key
+
+
+def test_cache_draws_again_over_a_damaged_entry(tmp_path):
+    draw = CountingDraw(charts.weekly_attendance_chart)
+    points = series.weekly_attendance(attendance_cohort())
+    drawn = charts.cached_chart("weekly", "en", points, draw, tmp_path)
+    key = charts.chart_key("weekly", "en", points)
+    svg = tmp_path / f"{key}.svg"
+    svg.write_text(drawn.svg[:100], "utf-8")  # cut short
+    assert charts.cached_chart("weekly", "en", points, draw, tmp_path) == drawn
+    assert draw.calls == 2
+    (tmp_path / f"{key}.json").write_text("{", "utf-8")
+    assert charts.cached_chart("weekly", "en", points, draw, tmp_path) == drawn
+    assert draw.calls == 3
+    assert charts.cached_chart("weekly", "en", points, draw, tmp_path) == drawn
+    assert draw.calls == 3

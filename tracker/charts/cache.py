@@ -1,0 +1,119 @@
+"""Charts cached as files, keyed by what they show, shared by every worker process.
+
+A chart's key is the sha256 of its kind, its language, a canonical serialisation of the series
+it is drawn from, the drawing code's version and matplotlib's: the same figures give the same
+key, and a chart is drawn again only when one of them changes. Each entry is two files, written
+atomically (a temporary file, then `os.replace`): `<key>.svg`, then `<key>.json` (title, text
+alternative, table and the SVG's digest), whose presence marks a complete entry.
+"""
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+from tracker.charts.drawing import CHART_VERSION, Chart, Table
+
+
+def canonical(value: Any) -> Any:
+    """Turn a series into plain JSON values, the same for equal series."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"type": type(value).__name__, "fields": fields}
+    if isinstance(value, list | tuple):
+        return [canonical(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): canonical(item) for key, item in value.items()}
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, float):
+        return {"float": repr(value)}  # repr round-trips: no rounding in the key
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    raise TypeError(f"cannot key a chart on a {type(value).__name__}")
+
+
+def chart_key(kind: str, language: str, payload: Any) -> str:
+    """Return the cache key of a chart of this kind, language and series."""
+    text = json.dumps(
+        [CHART_VERSION, matplotlib.__version__, kind, language, canonical(payload)],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cached_chart(
+    kind: str,
+    language: str,
+    payload: Any,
+    draw: Callable[[Any, str], Chart],
+    folder: str | os.PathLike[str],
+) -> Chart:
+    """Return the chart drawn by `draw(payload, language)`, from the cache folder when there."""
+    key = chart_key(kind, language, payload)
+    folder = Path(folder)
+    svg_path, entry_path = folder / f"{key}.svg", folder / f"{key}.json"
+    chart = _read(svg_path, entry_path)
+    if chart is not None:
+        return chart
+    chart = draw(payload, language)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(svg_path, chart.svg)
+    entry = {
+        "title": chart.title,
+        "alt": chart.alt,
+        "headers": list(chart.table.headers),
+        "rows": [list(row) for row in chart.table.rows],
+        "svg_sha256": _digest(chart.svg),
+    }
+    _write_atomically(entry_path, json.dumps(entry, ensure_ascii=False))
+    return chart
+
+
+def _read(svg_path: Path, entry_path: Path) -> Chart | None:
+    """Return the cached chart, or None when it is missing or damaged."""
+    try:
+        entry = json.loads(entry_path.read_text("utf-8"))
+        svg = svg_path.read_text("utf-8")
+        if entry["svg_sha256"] != _digest(svg):
+            return None
+        return Chart(
+            svg=svg,
+            title=entry["title"],
+            alt=entry["alt"],
+            table=Table(
+                headers=tuple(entry["headers"]), rows=tuple(tuple(row) for row in entry["rows"])
+            ),
+        )
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write a file so that readers see either nothing or the whole of it."""
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,731 @@
+"""The charts of the officer's and the trainee's pages, drawn as SVG in the page's language.
+
+Drawn with matplotlib's object API (`Figure`), never `pyplot`, whose global figure manager
+keeps every figure alive in a long-running server. Text stays text in the SVG (screen readers,
+PDF text extraction, smaller files) and a fixed hash salt makes the same data give the same
+bytes, so that charts can be cached and reports reproduced.
+"""
+
+import io
+import math
+import textwrap
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+import matplotlib
+import numpy
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter
+
+from tracker.charts.labels import MISSING, Words
+from tracker.metrics.figures import LineFigures, ratio
+from tracker.metrics.series import BurnUp, Heatmap, ModuleGradePoint, MonthPoint, WeekPoint
+
+# Bump whenever the drawing changes, so that cached charts are drawn again.
+CHART_VERSION = 1
+
+WIDTH, HEIGHT = 8.0, 3.5  # inches
+
+# Okabe and Ito's palette, told apart with the common colour-vision deficiencies.
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+VERMILION = "#D55E00"
+SKY = "#56B4E9"
+GREY = "#595959"
+LIGHT = "#A6CEE3"
+
+STYLE = {
+    "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs everywhere
+    "font.size": 9,
+    "axes.labelsize": 9,
+    "axes.edgecolor": GREY,
+    "axes.labelcolor": "#222222",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.6,
+    "xtick.color": GREY,
+    "ytick.color": GREY,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "tracker-charts",
+    "svg.image_inline": True,
+}
+
+# rcParams are process-wide: one chart at a time, in case the server runs threads.
+_drawing_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """The figures of a chart as rows of formatted cells, for a page to show as an alternative."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart as SVG, with its title, a text alternative and the table of its figures."""
+
+    svg: str
+    title: str
+    alt: str
+    table: Table
+
+    @property
+    def markup(self) -> str:
+        """Return the SVG without its XML prolog, to be placed inline in an HTML page."""
+        return self.svg[self.svg.index("<svg") :]
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    with _drawing_lock, matplotlib.rc_context(STYLE):
+        yield
+
+
+def _figure(
+    title: str,
+    height: float = HEIGHT,
+    *,
+    left: float = 0.85,
+    right: float = 0.25,
+    bottom: float = 0.45,
+    top: float = 0.45,
+) -> tuple[Figure, Axes]:
+    """Make a figure with its title and one axes, margins given in inches.
+
+    Fixed margins rather than a layout engine, which would draw every chart twice.
+    """
+    figure = Figure(figsize=(WIDTH, height))
+    figure.subplots_adjust(
+        left=left / WIDTH, right=1 - right / WIDTH, bottom=bottom / height, top=1 - top / height
+    )
+    figure.text(0.1 / WIDTH, 1 - 0.1 / height, title, ha="left", va="top", fontsize=11)
+    return figure, figure.add_subplot()
+
+
+def _render(figure: Figure, title: str, alt: str) -> str:
+    """Write the figure as SVG, named by its title and described by its alternative."""
+    buffer = io.StringIO()
+    # No date in the metadata: the same data must give the same bytes.
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    opening = svg.index(">", svg.index("<svg")) + 1
+    described = f"<title>{escape(title)}</title><desc>{escape(alt)}</desc>"
+    return svg[:opening] + described + svg[opening:]
+
+
+def _no_data(axes: Axes, words: Words) -> None:
+    axes.set_axis_off()
+    axes.text(0.5, 0.5, words("empty"), ha="center", va="center", color=GREY, fontsize=10)
+
+
+def _percent_axis(axis: Axis, words: Words) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _: words.rate(value, 0)))
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    """Return the first days of the months that begin between two dates."""
+    month = first.replace(day=1)
+    if month < first:
+        month = (month + timedelta(days=32)).replace(day=1)
+    starts = []
+    while month <= last:
+        starts.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return starts
+
+
+def _thinned(count: int, most: int = 9) -> int:
+    return max(1, math.ceil(count / most))
+
+
+def _date_axis(axes: Axes, first: date, last: date, words: Words) -> None:
+    """Put month names under an axis of dates given as ordinals."""
+    starts = _month_starts(first, last)
+    starts = starts[:: _thinned(len(starts))]
+    axes.xaxis.set_major_locator(FixedLocator([day.toordinal() for day in starts]))
+    labels = {day.toordinal(): words.month(day, short=True) for day in starts}
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: labels.get(round(value), "")))
+    axes.set_xlim(first.toordinal() - 3, last.toordinal() + 3)
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def _lowest(values: Sequence[tuple[float | None, str]]) -> tuple[float | None, str]:
+    """Return the lowest value and its label, the earliest on a tie; (None, —) when none."""
+    present = [(value, label) for value, label in values if value is not None]
+    if not present:
+        return None, MISSING
+    return min(present, key=lambda item: item[0])
+
+
+def _consumption(spent: Decimal, planned: Decimal) -> float | None:
+    """Divide two amounts as the figures do: in cents, rounded half up to 4 places."""
+    return ratio(int(spent * 100), int(planned * 100))
+
+
+def _rate_limits(axes: Axes, rates: Sequence[float], threshold: float) -> None:
+    """Show rates from a round tenth below the lowest (and the threshold) up to 100 %."""
+    lowest = min([*rates, threshold])
+    axes.set_ylim(max(0.0, math.floor(lowest * 10) / 10 - 0.1), 1.02)
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) Weekly cohort attendance
+
+
+def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart:
+    """Draw the cohort's weekly attendance rate against the attendance threshold."""
+    words = Words(language)
+    title = words("weekly.title")
+    rated = [p for p in points if p.rate is not None]
+    table = Table(
+        headers=(
+            words("week"),
+            words("week_of"),
+            words("scheduled_hours"),
+            words("attended_hours"),
+            words("attendance_rate"),
+        ),
+        rows=tuple(
+            (
+                p.week,
+                words.day(p.starts_on),
+                words.hours(p.scheduled_minutes),
+                words.hours(p.attended_minutes),
+                words.rate(p.rate),
+            )
+            for p in points
+        ),
+    )
+    if rated:
+        threshold = rated[0].threshold
+        lowest, lowest_week = _lowest([(p.rate, p.week) for p in rated])
+        alt = words(
+            "weekly.alt",
+            first=words.day(points[0].starts_on),
+            last=words.day(points[-1].starts_on + timedelta(days=6)),
+            lowest=words.rate(lowest),
+            lowest_week=lowest_week,
+            latest=words.rate(rated[-1].rate),
+            threshold=words.rate(threshold, 0),
+        )
+    else:
+        alt = words("empty")
+
+    with _style():
+        figure, axes = _figure(title)
+        if not rated:
+            _no_data(axes, words)
+        else:
+            xs: list[float] = []
+            ys: list[float] = []
+            for point in points:
+                if xs and point.starts_on.toordinal() + 2 - xs[-1] > 7:
+                    xs.append(xs[-1] + 1)  # a week without sessions (a break): no line across
+                    ys.append(math.nan)
+                xs.append(point.starts_on.toordinal() + 2)  # mid-week
+                ys.append(_nan(point.rate))
+            axes.plot(
+                xs,
+                ys,
+                color=BLUE,
+                marker="o",
+                markersize=3,
+                linewidth=1.5,
+                label=words("cohort"),
+            )
+            axes.axhline(
+                threshold,
+                color=VERMILION,
+                linestyle="--",
+                linewidth=1.2,
+                label=words("threshold", threshold=words.rate(threshold, 0)),
+            )
+            _date_axis(axes, points[0].starts_on, points[-1].starts_on + timedelta(days=6), words)
+            _rate_limits(axes, [p.rate for p in rated if p.rate is not None], threshold)
+            _percent_axis(axes.yaxis, words)
+            axes.set_ylabel(words("attendance_rate"))
+            axes.grid(axis="y")
+            axes.legend(loc="lower left")
+        svg = _render(figure, title, alt)
+    return Chart(svg=svg, title=title, alt=alt, table=table)
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) Heat map per trainee and week
+
+
+def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
+    """Draw each trainee's weekly attendance rate as a heat map, blank where not expected."""
+    words = Words(language)
+    title = words("heatmap.title")
+    threshold = heatmap.threshold
+    rows = []
+    below_total = 0
+    for ref, rates in zip(heatmap.refs, heatmap.rates, strict=True):
+        expected = [(rate, week) for rate, week in zip(rates, heatmap.weeks, strict=True)]
+        present = [rate for rate, _ in expected if rate is not None]
+        below = sum(1 for rate in present if round(rate, 9) < threshold)
+        below_total += below
+        lowest, lowest_week = _lowest(expected)
+        rows.append((ref, str(len(present)), str(below), words.rate(lowest), lowest_week))
+    table = Table(
+        headers=(
+            words("trainee"),
+            words("weeks_expected"),
+            words("weeks_below"),
+            words("lowest_rate"),
+            words("lowest_week"),
+        ),
+        rows=tuple(rows),
+    )
+    cells = [
+        (rate, f"{ref}|{week}")
+        for ref, rates in zip(heatmap.refs, heatmap.rates, strict=True)
+        for rate, week in zip(rates, heatmap.weeks, strict=True)
+    ]
+    lowest, where = _lowest(cells)
+    if lowest is not None:
+        lowest_ref, lowest_week = where.split("|")
+        alt = words(
+            "heatmap.alt",
+            trainees=str(len(heatmap.refs)),
+            weeks=str(len(heatmap.weeks)),
+            first=words.day(heatmap.week_starts[0]),
+            last=words.day(heatmap.week_starts[-1] + timedelta(days=6)),
+            below=str(below_total),
+            threshold=words.rate(threshold, 0),
+            lowest=words.rate(lowest),
+            lowest_ref=lowest_ref,
+            lowest_week=lowest_week,
+        )
+    else:
+        alt = words("empty")
+
+    height = min(12.0, max(HEIGHT, 1.2 + 0.17 * len(heatmap.refs)))
+    with _style():
+        figure, axes = _figure(title, height, left=0.75, right=1.25, bottom=0.6)
+        if lowest is None:
+            _no_data(axes, words)
+        else:
+            values = numpy.ma.masked_invalid(
+                numpy.array([[_nan(rate) for rate in rates] for rates in heatmap.rates])
+            )
+            colours = matplotlib.colormaps["cividis"].with_extremes(bad="white")
+            image = axes.imshow(
+                values,
+                cmap=colours,
+                vmin=0.0,
+                vmax=1.0,
+                aspect="auto",
+                interpolation="nearest",
+            )
+            axes.set_yticks(range(len(heatmap.refs)), heatmap.refs)
+            axes.tick_params(axis="y", labelsize=7, length=0)
+            starts = _week_columns(heatmap.week_starts, len(heatmap.weeks) / 9)
+            axes.set_xticks(
+                [column for column, _ in starts],
+                [words.month(month, short=True) for _, month in starts],
+            )
+            axes.set_xlabel(words("week"))
+            axes.set_ylabel(words("trainee"))
+            for spine in axes.spines.values():
+                spine.set_visible(False)
+            box = axes.get_position()
+            colour_axes = figure.add_axes((box.x1 + 0.15 / WIDTH, box.y0, 0.15 / WIDTH, box.height))
+            colour_bar = figure.colorbar(image, cax=colour_axes)
+            colour_bar.set_label(words("attendance_rate"))
+            _percent_axis(colour_bar.ax.yaxis, words)
+            colour_bar.ax.axhline(threshold, color=VERMILION, linewidth=2)
+            colour_bar.outline.set_visible(False)
+        svg = _render(figure, title, alt)
+    return Chart(svg=svg, title=title, alt=alt, table=table)
+
+
+def _week_columns(week_starts: Sequence[date], spacing: float) -> list[tuple[int, date]]:
+    """Return the columns of weeks that start a month, with that month, `spacing` apart or more.
+
+    Weeks without sessions (breaks) have no column, so months are not evenly spaced.
+    """
+    columns: list[tuple[int, date]] = []
+    month = None
+    for column, monday in enumerate(week_starts):
+        if monday.replace(day=1) == month:
+            continue
+        month = monday.replace(day=1)
+        if not columns or column - columns[-1][0] >= spacing:
+            columns.append((column, month))
+    return columns
+
+
+# ---------------------------------------------------------------------------------------------
+# (c) Budget burn-up
+
+
+def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
+    """Draw cumulative spending against the linear plan, the forecast and the grant."""
+    words = Words(language)
+    title = words("burn_up.title")
+    consumption = _consumption(burn_up.spent, burn_up.grant)
+    alt = words(
+        "burn_up.alt",
+        as_of=words.day(burn_up.as_of),
+        spent=words.money(burn_up.spent),
+        grant=words.money(burn_up.grant),
+        consumption=words.rate(consumption),
+        planned=words.money(burn_up.planned),
+        forecast=words.money(burn_up.forecast_at_completion),
+    )
+    if not burn_up.points:
+        alt = words("empty")
+    table = Table(
+        headers=(
+            words("month"),
+            words("cumulative_spend"),
+            words("linear_plan"),
+            words("forecast"),
+        ),
+        rows=tuple(
+            (
+                words.month(p.month),
+                words.money(p.spent),
+                words.money(p.planned),
+                words.money(p.forecast),
+            )
+            for p in burn_up.points
+        ),
+    )
+
+    with _style():
+        figure, axes = _figure(title)
+        if not burn_up.points:
+            _no_data(axes, words)
+        else:
+            start = burn_up.starts_on.toordinal()
+            axes.plot(
+                [start] + [p.ends_on.toordinal() for p in burn_up.points],
+                [0.0] + [float(p.planned) for p in burn_up.points],
+                color=GREY,
+                linewidth=1.2,
+                label=words("linear_plan"),
+            )
+            spent = [p for p in burn_up.points if p.spent is not None]
+            if spent:
+                axes.plot(
+                    [min(p.ends_on, burn_up.as_of).toordinal() for p in spent],
+                    [float(p.spent) for p in spent],
+                    color=BLUE,
+                    marker="o",
+                    markersize=3,
+                    linewidth=2,
+                    label=words("cumulative_spend"),
+                )
+            forecast = [p for p in burn_up.points if p.forecast is not None]
+            if forecast and burn_up.as_of < burn_up.ends_on:
+                axes.plot(
+                    [burn_up.as_of.toordinal()] + [p.ends_on.toordinal() for p in forecast],
+                    [float(burn_up.spent)] + [float(p.forecast) for p in forecast],
+                    color=ORANGE,
+                    linestyle="--",
+                    linewidth=1.8,
+                    label=words("forecast"),
+                )
+            axes.axhline(
+                float(burn_up.grant),
+                color="#222222",
+                linestyle=":",
+                linewidth=1.2,
+                label=words("grant"),
+            )
+            if burn_up.starts_on <= burn_up.as_of <= burn_up.ends_on:
+                axes.axvline(
+                    burn_up.as_of.toordinal(),
+                    color=GREY,
+                    linestyle=(0, (1, 3)),
+                    linewidth=0.8,
+                    label=words("as_of", date=words.day(burn_up.as_of)),
+                )
+            _date_axis(axes, burn_up.starts_on, burn_up.ends_on, words)
+            axes.set_ylim(bottom=0)
+            axes.yaxis.set_major_formatter(
+                FuncFormatter(lambda value, _: words.compact_money(value))
+            )
+            axes.set_ylabel(words("amount"))
+            axes.grid(axis="y")
+            axes.legend(loc="lower right")
+        svg = _render(figure, title, alt)
+    return Chart(svg=svg, title=title, alt=alt, table=table)
+
+
+# ---------------------------------------------------------------------------------------------
+# (d) Planned against spent per budget line
+
+
+def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
+    """Draw what each budget line planned against what it spent, as horizontal bars."""
+    words = Words(language)
+    title = words("lines.title")
+    table = Table(
+        headers=(words("line"), words("planned"), words("spent"), words("consumption")),
+        rows=tuple(
+            (
+                f"{line.code} {line.label}",
+                words.money(line.planned),
+                words.money(line.spent),
+                words.rate(line.consumption),
+            )
+            for line in lines
+        ),
+    )
+    if lines:
+        planned = sum((line.planned for line in lines), Decimal(0))
+        spent = sum((line.spent for line in lines), Decimal(0))
+        consumed = [line for line in lines if line.consumption is not None]
+        top = max(consumed, key=lambda line: line.consumption or 0.0) if consumed else None
+        alt = words(
+            "lines.alt",
+            lines=str(len(lines)),
+            spent=words.money(spent),
+            planned=words.money(planned),
+            consumption=words.rate(_consumption(spent, planned)),
+            top=f"{top.code} {top.label}" if top else MISSING,
+            top_consumption=words.rate(top.consumption if top else None),
+        )
+    else:
+        alt = words("empty")
+
+    height = max(HEIGHT, 1.2 + 0.45 * len(lines))
+    labels = [textwrap.fill(line.label, 28) for line in lines]
+    # About 0.065 inch a character at 8 points, for the longest line of a label.
+    widest = max((len(part) for label in labels for part in label.splitlines()), default=0)
+    with _style():
+        figure, axes = _figure(title, height, left=0.3 + 0.065 * widest, bottom=0.6)
+        if not lines:
+            _no_data(axes, words)
+        else:
+            positions = range(len(lines))
+            axes.barh(
+                positions,
+                [float(line.planned) for line in lines],
+                height=0.75,
+                color=LIGHT,
+                label=words("planned"),
+            )
+            axes.barh(
+                positions,
+                [float(line.spent) for line in lines],
+                height=0.4,
+                color=BLUE,
+                label=words("spent"),
+            )
+            for position, line in zip(positions, lines, strict=True):
+                axes.annotate(
+                    words.rate(line.consumption),
+                    (float(max(line.planned, line.spent)), position),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8,
+                    color="#222222",
+                )
+            axes.set_yticks(list(positions), labels)
+            axes.invert_yaxis()
+            axes.tick_params(axis="y", length=0)
+            axes.xaxis.set_major_formatter(
+                FuncFormatter(lambda value, _: words.compact_money(value))
+            )
+            axes.set_xlim(0, float(max(max(line.planned, line.spent) for line in lines)) * 1.12)
+            axes.set_xlabel(words("amount"))
+            axes.grid(axis="x")
+            axes.set_axisbelow(True)
+            axes.legend(loc="lower right")
+        svg = _render(figure, title, alt)
+    return Chart(svg=svg, title=title, alt=alt, table=table)
+
+
+# ---------------------------------------------------------------------------------------------
+# (e) A trainee's monthly attendance against the cohort's
+
+
+def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Chart:
+    """Draw a trainee's monthly attendance rate against the cohort's and the threshold."""
+    words = Words(language)
+    title = words("trainee_attendance.title")
+    table = Table(
+        headers=(words("month"), words("trainee"), words("cohort")),
+        rows=tuple(
+            (words.month(p.month), words.rate(p.trainee_rate), words.rate(p.cohort_rate))
+            for p in points
+        ),
+    )
+    if points:
+        threshold = points[0].threshold
+        lowest, lowest_month = _lowest([(p.trainee_rate, words.month(p.month)) for p in points])
+        alt = words(
+            "trainee_attendance.alt",
+            first=words.month(points[0].month),
+            last=words.month(points[-1].month),
+            lowest=words.rate(lowest),
+            lowest_month=lowest_month,
+            latest=words.rate(points[-1].trainee_rate),
+            cohort_latest=words.rate(points[-1].cohort_rate),
+            threshold=words.rate(threshold, 0),
+        )
+    else:
+        alt = words("empty")
+
+    with _style():
+        figure, axes = _figure(title)
+        if not points:
+            _no_data(axes, words)
+        else:
+            positions = list(range(len(points)))
+            axes.plot(
+                positions,
+                [_nan(p.trainee_rate) for p in points],
+                color=BLUE,
+                marker="o",
+                markersize=4,
+                linewidth=2,
+                label=words("trainee"),
+            )
+            axes.plot(
+                positions,
+                [_nan(p.cohort_rate) for p in points],
+                color=ORANGE,
+                marker="s",
+                markersize=3,
+                linestyle="--",
+                linewidth=1.5,
+                label=words("cohort"),
+            )
+            axes.axhline(
+                threshold,
+                color=VERMILION,
+                linestyle=":",
+                linewidth=1.2,
+                label=words("threshold", threshold=words.rate(threshold, 0)),
+            )
+            step = _thinned(len(points), 12)
+            axes.set_xticks(
+                positions[::step], [words.month(p.month, short=True) for p in points[::step]]
+            )
+            axes.set_xlim(-0.5, len(points) - 0.5)
+            rates = [r for p in points for r in (p.trainee_rate, p.cohort_rate) if r is not None]
+            _rate_limits(axes, rates, threshold)
+            _percent_axis(axes.yaxis, words)
+            axes.set_ylabel(words("attendance_rate"))
+            axes.grid(axis="y")
+            axes.legend(loc="lower left", ncols=3)
+        svg = _render(figure, title, alt)
+    return Chart(svg=svg, title=title, alt=alt, table=table)
+
+
+# ---------------------------------------------------------------------------------------------
+# (f) A trainee's module grades against the pass mark and the cohort median
+
+
+def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Chart:
+    """Draw a trainee's grade in each module against its pass mark and the cohort's median."""
+    words = Words(language)
+    title = words("grades.title")
+    table = Table(
+        headers=(words("module"), words("grade"), words("pass_mark"), words("cohort_median")),
+        rows=tuple(
+            (
+                p.code,
+                words.number(p.grade),
+                words.number(p.pass_mark),
+                words.number(p.cohort_median),
+            )
+            for p in points
+        ),
+    )
+    if points:
+        alt = words(
+            "grades.alt",
+            modules=(" ; " if language == "fr" else "; ").join(
+                words(
+                    "grades.alt_module",
+                    code=p.code,
+                    grade=words.number(p.grade),
+                    pass_mark=words.number(p.pass_mark),
+                    median=words.number(p.cohort_median),
+                )
+                for p in points
+            ),
+        )
+    else:
+        alt = words("empty")
+
+    with _style():
+        figure, axes = _figure(title, bottom=0.8, left=0.7)
+        if not points:
+            _no_data(axes, words)
+        else:
+            positions = list(range(len(points)))
+            bars = axes.bar(
+                positions,
+                [_nan(p.grade) for p in points],
+                width=0.6,
+                color=BLUE,
+                label=words("grade"),
+            )
+            medians = axes.plot(
+                positions,
+                [_nan(p.cohort_median) for p in points],
+                linestyle="none",
+                marker="D",
+                markersize=6,
+                markerfacecolor=ORANGE,
+                markeredgecolor="#222222",
+                markeredgewidth=0.6,
+                zorder=4,
+                label=words("cohort_median"),
+            )
+            pass_marks = axes.hlines(
+                [p.pass_mark for p in points],
+                [x - 0.4 for x in positions],
+                [x + 0.4 for x in positions],
+                colors=VERMILION,
+                linestyles="--",
+                linewidth=1.8,
+                zorder=3,
+                label=words("pass_mark"),
+            )
+            axes.set_xticks(positions, [p.code for p in points])
+            axes.set_xlim(-0.6, len(points) - 0.4)
+            axes.set_ylim(0, 20)
+            axes.yaxis.set_major_locator(FixedLocator([0, 5, 10, 15, 20]))
+            axes.set_ylabel(words("grade_axis"))
+            axes.grid(axis="y")
+            axes.set_axisbelow(True)
+            axes.legend(
+                handles=[bars, medians[0], pass_marks],
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.12),
+                ncols=3,
+            )
+        svg = _render(figure, title, alt)
+    return Chart(svg=svg, title=title, alt=alt, table=table)

@@ -1,0 +1,482 @@
+"""The series behind the charts and the statements, as pure functions over a `CohortData`.
+
+They follow the conventions of `tracker.metrics.figures` and reuse its helpers, so that a chart,
+a statement and the figures of the same cohort as of the same date agree to the minute and to
+the cent:
+
+- Only held sessions count (dated on or before D), and a trainee counts at a session only when
+  expected there; records of sessions where the trainee is not expected are ignored.
+- Durations are whole minutes; convert them with `tracker.hours.minutes_to_hours` at the edges
+  (the statement rows do it in their `*_hours` properties).
+- Rates are rounded half up to 4 places, as in the figures; money is `Decimal` to the cent.
+- Weeks are ISO weeks ("2022-W05", from Monday); months are given by their first day.
+"""
+
+import statistics
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TypeVar
+
+from tracker.hours import minutes_to_hours
+from tracker.metrics.figures import (
+    CohortData,
+    Mark,
+    ModuleGrade,
+    SessionInfo,
+    TraineeInfo,
+    attended_minutes,
+    course_days,
+    elapsed_days,
+    held_sessions,
+    module_grades,
+    ratio,
+    scale_money,
+)
+from tracker.money import round_money
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+# ---------------------------------------------------------------------------------------------
+# Points
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceMinutes:
+    """Minutes of expected held sessions, split so that the parts add up to the scheduled ones.
+
+    scheduled = attended + excused + unjustified + unrecorded, exactly.
+    """
+
+    scheduled: int = 0
+    attended: int = 0
+    excused: int = 0
+    unjustified: int = 0
+    unrecorded: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return ratio(self.attended, self.scheduled)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekPoint:
+    """The cohort's attendance during one ISO week of held sessions."""
+
+    week: str
+    starts_on: date
+    scheduled_minutes: int
+    attended_minutes: int
+    excused_minutes: int
+    unrecorded_minutes: int
+    rate: float | None
+    threshold: float
+
+
+@dataclass(frozen=True, slots=True)
+class Heatmap:
+    """Attendance rates per trainee (rows, by ref) and ISO week (columns).
+
+    A cell is None where the trainee was expected at no held session of that week.
+    """
+
+    weeks: tuple[str, ...]
+    week_starts: tuple[date, ...]
+    refs: tuple[str, ...]
+    rates: tuple[tuple[float | None, ...], ...]
+    threshold: float
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRow:
+    """One trainee's hours in one calendar month, as funders need them for trainees' pay.
+
+    `unjustified_minutes` are those of `absent` sessions plus the minutes missed by arriving
+    late or leaving early (capped at the session's length), so that scheduled = attended +
+    excused + unjustified + unrecorded holds exactly, in minutes.
+    """
+
+    trainee_id: int
+    ref: str
+    name: str
+    month: date
+    scheduled_minutes: int
+    attended_minutes: int
+    excused_minutes: int
+    unjustified_minutes: int
+    unrecorded_minutes: int
+
+    @property
+    def scheduled_hours(self) -> float:
+        return minutes_to_hours(self.scheduled_minutes)
+
+    @property
+    def attended_hours(self) -> float:
+        return minutes_to_hours(self.attended_minutes)
+
+    @property
+    def excused_hours(self) -> float:
+        return minutes_to_hours(self.excused_minutes)
+
+    @property
+    def unjustified_hours(self) -> float:
+        return minutes_to_hours(self.unjustified_minutes)
+
+    @property
+    def unrecorded_hours(self) -> float:
+        return minutes_to_hours(self.unrecorded_minutes)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return ratio(self.attended_minutes, self.scheduled_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class BurnUpPoint:
+    """The budget at the end of one month of the cohort (its last day, or the cohort's end).
+
+    `spent` is None for the months after D's; `forecast` is None for the months ending before D
+    or when the forecast at completion is not defined.
+    """
+
+    month: date
+    ends_on: date
+    spent: Decimal | None
+    planned: Decimal
+    forecast: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class BurnUp:
+    """Cumulative spending against the linear plan and the forecast, month by month.
+
+    `spent` and `planned` are the spending and the linear plan at D.
+    """
+
+    starts_on: date
+    ends_on: date
+    as_of: date
+    grant: Decimal
+    spent: Decimal
+    planned: Decimal
+    forecast_at_completion: Decimal | None
+    points: tuple[BurnUpPoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthPoint:
+    """A trainee's attendance rate in one month, beside the cohort's in the same month."""
+
+    month: date
+    trainee_rate: float | None
+    cohort_rate: float | None
+    threshold: float
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleGradePoint:
+    """A trainee's grade out of 20 in one module, its pass mark and the cohort's median."""
+
+    module_id: int
+    code: str
+    grade: float | None
+    pass_mark: float
+    cohort_median: float | None
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting minutes
+
+
+class _Tally:
+    """Add up the minutes of expected held sessions, split as in `AttendanceMinutes`."""
+
+    __slots__ = ("attended", "excused", "scheduled", "unjustified", "unrecorded")
+
+    def __init__(self) -> None:
+        self.scheduled = self.attended = self.excused = self.unjustified = self.unrecorded = 0
+
+    def add(self, minutes: int, mark: Mark | None) -> None:
+        self.scheduled += minutes
+        if mark is None:
+            self.unrecorded += minutes
+            return
+        status = mark[2]
+        attended = attended_minutes(status, minutes, mark[3])
+        self.attended += attended
+        if status == "excused":
+            self.excused += minutes
+        else:
+            # absent: the whole session; late, left early: the minutes missed, up to the session.
+            self.unjustified += minutes - attended
+
+    def minutes(self) -> AttendanceMinutes:
+        return AttendanceMinutes(
+            self.scheduled, self.attended, self.excused, self.unjustified, self.unrecorded
+        )
+
+
+def enrolled_trainees(data: CohortData) -> list[TraineeInfo]:
+    """Return the trainees enrolled by D, ordered by ref."""
+    return sorted((t for t in data.trainees if t.enrolled_on <= data.as_of), key=lambda t: t.ref)
+
+
+def tally_attendance(
+    data: CohortData,
+    key: Callable[[TraineeInfo, SessionInfo], Key],
+    trainees: Iterable[TraineeInfo] | None = None,
+) -> dict[Key, AttendanceMinutes]:
+    """Add up the minutes of each trainee's expected held sessions, grouped by `key`.
+
+    Keys come in order of session (date, then slot), then of trainee; a group appears only when
+    some trainee was expected at one of its sessions.
+    """
+    marks = {(mark[0], mark[1]): mark for mark in data.marks}
+    chosen = enrolled_trainees(data) if trainees is None else list(trainees)
+    tallies: dict[Key, _Tally] = {}
+    for session in held_sessions(data.sessions, data.as_of):
+        for trainee in chosen:
+            if not trainee.is_expected(session.date):
+                continue
+            group = key(trainee, session)
+            tally = tallies.get(group)
+            if tally is None:
+                tally = tallies[group] = _Tally()
+            tally.add(session.minutes, marks.get((session.id, trainee.id)))
+    return {group: tally.minutes() for group, tally in tallies.items()}
+
+
+def iso_week(day: date) -> str:
+    """Name the ISO week of a day, e.g. 2022-W05."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(day: date) -> date:
+    """Return the Monday of the day's ISO week."""
+    year, week, _ = day.isocalendar()
+    return date.fromisocalendar(year, week, 1)
+
+
+def month_of(day: date) -> date:
+    """Return the first day of the day's month."""
+    return day.replace(day=1)
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _held_weeks(data: CohortData) -> list[date]:
+    """Return the Mondays of the weeks with held sessions, in order."""
+    return sorted({week_start(s.date) for s in data.sessions if s.date <= data.as_of})
+
+
+# ---------------------------------------------------------------------------------------------
+# Attendance
+
+
+def weekly_attendance(data: CohortData) -> list[WeekPoint]:
+    """Return the cohort's attendance per ISO week of held sessions, with the threshold.
+
+    A week whose sessions no trainee was expected at is kept, with 0 minutes and no rate.
+    """
+    by_week = tally_attendance(data, lambda trainee, session: week_start(session.date))
+    threshold = data.cohort.attendance_threshold
+    points = []
+    for monday in _held_weeks(data):
+        minutes = by_week.get(monday, AttendanceMinutes())
+        points.append(
+            WeekPoint(
+                week=iso_week(monday),
+                starts_on=monday,
+                scheduled_minutes=minutes.scheduled,
+                attended_minutes=minutes.attended,
+                excused_minutes=minutes.excused,
+                unrecorded_minutes=minutes.unrecorded,
+                rate=minutes.rate,
+                threshold=threshold,
+            )
+        )
+    return points
+
+
+def attendance_heatmap(data: CohortData) -> Heatmap:
+    """Return each enrolled trainee's attendance rate in each ISO week of held sessions."""
+    trainees = enrolled_trainees(data)
+    weeks = _held_weeks(data)
+    by_cell = tally_attendance(
+        data, lambda trainee, session: (trainee.id, week_start(session.date)), trainees
+    )
+    rates = []
+    for trainee in trainees:
+        row = []
+        for monday in weeks:
+            minutes = by_cell.get((trainee.id, monday))
+            row.append(None if minutes is None else minutes.rate)
+        rates.append(tuple(row))
+    return Heatmap(
+        weeks=tuple(iso_week(monday) for monday in weeks),
+        week_starts=tuple(weeks),
+        refs=tuple(trainee.ref for trainee in trainees),
+        rates=tuple(rates),
+        threshold=data.cohort.attendance_threshold,
+    )
+
+
+def monthly_statement(data: CohortData) -> list[StatementRow]:
+    """Return each enrolled trainee's hours per calendar month, by ref then month.
+
+    Only the months in which the trainee was expected at a held session have a row; over a
+    trainee's rows, the minutes add up to their attendance in `cohort_figures`.
+    """
+    trainees = enrolled_trainees(data)
+    by_cell = tally_attendance(
+        data, lambda trainee, session: (trainee.id, month_of(session.date)), trainees
+    )
+    rows = []
+    for trainee in trainees:
+        months = sorted(month for trainee_id, month in by_cell if trainee_id == trainee.id)
+        for month in months:
+            minutes = by_cell[trainee.id, month]
+            rows.append(
+                StatementRow(
+                    trainee_id=trainee.id,
+                    ref=trainee.ref,
+                    name=trainee.name,
+                    month=month,
+                    scheduled_minutes=minutes.scheduled,
+                    attended_minutes=minutes.attended,
+                    excused_minutes=minutes.excused,
+                    unjustified_minutes=minutes.unjustified,
+                    unrecorded_minutes=minutes.unrecorded,
+                )
+            )
+    return rows
+
+
+def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthPoint]:
+    """Return a trainee's attendance rate per month, beside the cohort's in the same months.
+
+    The months are those in which the trainee was expected at a held session; an unknown trainee
+    or one not enrolled by D has none.
+    """
+    trainee = next((t for t in enrolled_trainees(data) if t.id == trainee_id), None)
+    if trainee is None:
+        return []
+    own = tally_attendance(data, lambda _, session: month_of(session.date), [trainee])
+    cohort = tally_attendance(data, lambda _, session: month_of(session.date))
+    threshold = data.cohort.attendance_threshold
+    return [
+        MonthPoint(
+            month=month,
+            trainee_rate=minutes.rate,
+            cohort_rate=cohort[month].rate,
+            threshold=threshold,
+        )
+        for month, minutes in sorted(own.items())
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Grades
+
+
+def trainee_module_grades(data: CohortData, trainee_id: int) -> list[ModuleGradePoint]:
+    """Return a trainee's grade, the pass mark and the cohort median per module with a held test.
+
+    The median is over the enrolled trainees who have a grade in the module; modules come in
+    order of code.
+    """
+    held_modules = {a.module_id for a in data.assessments if a.date <= data.as_of}
+    modules = sorted((m for m in data.modules if m.id in held_modules), key=lambda m: m.code)
+    if not modules:
+        return []
+    scores_by_trainee: dict[int, dict[int, float]] = {}
+    for assessment_id, scored_trainee_id, score in data.scores:
+        scores_by_trainee.setdefault(scored_trainee_id, {})[assessment_id] = score
+    grades: dict[int, tuple[ModuleGrade, ...]] = {
+        trainee.id: module_grades(
+            modules, data.assessments, scores_by_trainee.get(trainee.id, {}), data.as_of
+        )
+        for trainee in enrolled_trainees(data)
+    }
+    own = grades.get(trainee_id)
+    points = []
+    for index, module in enumerate(modules):
+        cohort = [g[index].grade for g in grades.values() if g[index].grade is not None]
+        points.append(
+            ModuleGradePoint(
+                module_id=module.id,
+                code=module.code,
+                grade=None if own is None else own[index].grade,
+                pass_mark=module.pass_mark,
+                cohort_median=statistics.median(cohort) if cohort else None,
+            )
+        )
+    return points
+
+
+# ---------------------------------------------------------------------------------------------
+# Budget
+
+
+def budget_burn_up(data: CohortData) -> BurnUp:
+    """Return cumulative spending, the linear plan and the forecast at each month's end.
+
+    The plan is the grant times the time elapsed at the month's end, counted in days as in the
+    figures; the spending counts the expenses dated on or before D (and the month's end), up to
+    D's month; the forecast runs in a straight line from the spending at D to the forecast at
+    completion at the cohort's end, over the months ending on or after D. Expenses dated before
+    the cohort's start count in its first month; those after its end only in `spent`.
+    """
+    cohort, as_of = data.cohort, data.as_of
+    grant = round_money(cohort.grant_amount)
+    days = course_days(cohort)
+    expenses = sorted((e for e in data.expenses if e.date <= as_of), key=lambda e: e.date)
+    spent = round_money(sum((e.amount for e in expenses), Decimal(0)))
+    elapsed = elapsed_days(cohort, as_of)
+    forecast_at_completion = scale_money(spent, days, elapsed)
+    remaining_days = (cohort.ends_on - as_of).days
+
+    points = []
+    cumulative, next_expense = Decimal(0), 0
+    month = month_of(cohort.starts_on)
+    while month <= cohort.ends_on:
+        month_end = min(_next_month(month) - timedelta(days=1), cohort.ends_on)
+        while next_expense < len(expenses) and expenses[next_expense].date <= month_end:
+            cumulative += expenses[next_expense].amount
+            next_expense += 1
+        forecast = None
+        if forecast_at_completion is not None and month_end >= as_of:
+            days_on = (month_end - as_of).days
+            forecast = _along(spent, forecast_at_completion, days_on, remaining_days)
+        points.append(
+            BurnUpPoint(
+                month=month,
+                ends_on=month_end,
+                spent=round_money(cumulative) if month <= as_of else None,
+                planned=_along(Decimal("0.00"), grant, elapsed_days(cohort, month_end), days),
+                forecast=forecast,
+            )
+        )
+        month = _next_month(month)
+    return BurnUp(
+        starts_on=cohort.starts_on,
+        ends_on=cohort.ends_on,
+        as_of=as_of,
+        grant=grant,
+        spent=spent,
+        planned=_along(Decimal("0.00"), grant, elapsed, days),
+        forecast_at_completion=forecast_at_completion,
+        points=tuple(points),
+    )
+
+
+def _along(start: Decimal, end: Decimal, days: int, length: int) -> Decimal:
+    """Return the amount `days` into a straight line from `start` to `end` over `length` days."""
+    step = scale_money(end - start, days, length)
+    # length is 0 only when D is the cohort's last day: the line is then a point.
+    return end if step is None else start + step

@@ -100,6 +100,8 @@ def app(database_url, tmp_path):
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "REPORTS_FOLDER": str(tmp_path / "reports"),
+            "CHART_CACHE_FOLDER": str(tmp_path / "cache" / "charts"),
+            "REPORT_CACHE_FOLDER": str(tmp_path / "cache" / "reports"),
         }
     )
     yield app

@@ -20,6 +20,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
         LANGUAGES=("fr", "en"),
         REPORTS_FOLDER=str(Path(app.root_path).parent / "reports"),
+        # Drawn charts and made reports, shared by the worker processes, keyed by their inputs.
+        CHART_CACHE_FOLDER=str(instance / "cache" / "charts"),
+        REPORT_CACHE_FOLDER=str(instance / "cache" / "reports"),
         IMPORT_MAX_BYTES=10 * 1024 * 1024,
         SESSION_IDLE_MINUTES=60,
         SESSION_ABSOLUTE_HOURS=12,

@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.funding.views import bp as funding_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.metrics.views import bp as api_bp
+    from tracker.reports.views import bp as reports_bp
 
     blueprints = (
         auth_bp,
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         imports_bp,
         budget_bp,
         funding_bp,
+        reports_bp,
         api_bp,
     )
     for blueprint in blueprints:

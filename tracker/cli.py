@@ -10,6 +10,7 @@ from tracker.cohorts.commands import cohort
 from tracker.demo.commands import demo
 from tracker.imports.commands import import_csv
 from tracker.metrics.commands import metrics
+from tracker.reports.commands import report
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, load_dotenv=False)
@@ -25,5 +26,5 @@ def init() -> None:
     click.echo("The database is up to date.")
 
 
-for command in (user, cohort, demo, import_csv, metrics):
+for command in (user, cohort, demo, import_csv, metrics, report):
     main.add_command(command)

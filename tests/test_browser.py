@@ -80,3 +80,121 @@ def test_the_sign_in_page_has_no_serious_accessibility_violation(
     page.goto(f"{live_server}/login?lang={language}")
     assert page.locator("html").get_attribute("lang") == ("fr" if language == "fr" else "en-GB")
     assert serious_violations(page) == []
+
+
+def tab_until(page, condition: str, limit: int = 60) -> None:
+    """Press Tab until a JavaScript condition on document.activeElement holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(e => {condition})(document.activeElement)"):
+            return
+    raise AssertionError(f"never reached an element where {condition}")
+
+
+def test_an_instructor_takes_a_roll_call_then_enters_results_with_the_keyboard(
+    app, page, live_server, world
+):
+    from sqlalchemy import select
+
+    from tracker.assessments.models import Result
+    from tracker.attendance.models import AttendanceRecord
+    from tracker.cohorts.models import Trainee
+    from tracker.extensions import db
+
+    sign_in_with_the_keyboard(page, live_server, "prof@centre.fr")
+    page.goto(f"{live_server}/cohorts/alpha/sessions/{world.session}/roll-call")
+    # T01, recorded present: arrow to "late", then the minutes and a note.
+    tab_until(page, "e.type === 'radio' && e.checked")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Tab")
+    page.keyboard.type("20")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Bus en retard")
+    # T02, recorded excused: arrow to "absent".
+    tab_until(page, "e.type === 'radio' && e.checked")
+    page.keyboard.press("ArrowRight")
+    tab_until(page, "e.type === 'submit'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".flash").count() >= 1
+
+    page.goto(f"{live_server}/cohorts/alpha/assessments/A1/results")
+    tab_until(page, "(e.name || '').includes('score')")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("16,5")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Progrès nets")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    with app.app_context():
+        marks = dict(
+            db.session.execute(
+                select(Trainee.ref, AttendanceRecord)
+                .join(AttendanceRecord.trainee)
+                .where(AttendanceRecord.session_id == world.session)
+            ).all()
+        )
+        assert (marks["T01"].status, marks["T01"].minutes_missed) == ("late", 20)
+        assert marks["T01"].note == "Bus en retard"
+        assert marks["T02"].status == "absent"
+        first = db.session.scalar(
+            select(Result)
+            .join(Result.trainee)
+            .where(Trainee.ref == "T01", Trainee.first_name == "Ada")
+        )
+        assert (first.score, first.comment) == (16.5, "Progrès nets")
+
+
+MAIN_PAGES = {
+    "prof@centre.fr": [
+        "/",
+        "/cohorts",
+        "/cohorts/alpha?as_of=2022-06-30",
+        "/cohorts/alpha/timetable?week=2022-W02",
+        "/cohorts/alpha/sessions/{session}/roll-call",
+        "/cohorts/alpha/modules",
+        "/cohorts/alpha/assessments/new",
+        "/cohorts/alpha/assessments/A1/results",
+        "/cohorts/alpha/trainees/T02?as_of=2022-06-30",
+        "/account/password",
+    ],
+    "admin@centre.fr": [
+        "/admin/accounts",
+        "/admin/accounts/new",
+        "/admin/accounts/{user}",
+        "/cohorts/new",
+        "/cohorts/alpha/edit",
+        "/cohorts/alpha/curriculum",
+        "/cohorts/alpha/trainees",
+        "/cohorts/alpha/trainees/new",
+        "/cohorts/alpha/sessions/generate",
+        "/cohorts/alpha/sessions/new",
+        "/cohorts/alpha/import",
+    ],
+    "ada@example.org": ["/", "/cohorts/alpha/trainees/T01"],
+    "region@laregion.fr": ["/"],
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("email", list(MAIN_PAGES))
+def test_the_main_pages_have_no_serious_accessibility_violation(
+    page, live_server, world, email, language
+):
+    sign_in_with_the_keyboard(page, live_server, email)
+    found = []
+    for template in MAIN_PAGES[email]:
+        url = live_server + world.url(template)
+        separator = "&" if "?" in url else "?"
+        response = page.goto(f"{url}{separator}lang={language}")
+        assert response.status == 200, url
+        found += [f"{template}: {violation}" for violation in serious_violations(page)]
+    assert found == []
+
+
+def test_the_accessibility_check_does_find_violations(page):
+    # Guards the checks above against passing vacuously: a form field without a label is serious.
+    page.set_content("<html lang='fr'><body><main><input type='text'></main></body></html>")
+    assert any(violation.startswith("label") for violation in serious_violations(page))

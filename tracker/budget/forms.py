@@ -1,0 +1,286 @@
+"""Forms of the budget pages: the date of the figures, the expenses' filters, an expense, a budget
+line, the removal of either and the upload of an expenses file."""
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from tracker import timeutil
+from tracker.budget import operations
+from tracker.budget.models import BudgetLine, Expense
+from tracker.cohorts.models import Cohort
+from tracker.i18n import day as show_day
+
+# Spaces that people and spreadsheets put between thousands: 12 500,50 (also no-break spaces).
+THOUSANDS = re.compile(r"[\s\u00a0\u202f]")
+AMOUNT = re.compile(r"^\d+([.,]\d+)?$")
+# The most an amount may be: far above any grant, well within the database's whole cents.
+LARGEST_AMOUNT = Decimal("999999999.99")
+# How far after today an expense may be dated: an invoice of next month, not a typing slip.
+FUTURE_DAYS = 31
+REQUIRED = _l("This field is required.")
+
+
+def stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class DayField(DateField):
+    """A date typed as 27/11/2026 or picked in the browser (2026-11-27); blank is None."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            return
+        for pattern in self.format:
+            try:
+                self.data = datetime.strptime(text, pattern).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(_("Enter a real date as DD/MM/YYYY, for example 27/11/2026."))
+
+
+class AmountField(StringField):
+    """An amount of euros: 12 500,50 or 12500.50, at most 2 decimals; blank is None."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = THOUSANDS.sub("", valuelist[0] if valuelist else "").removesuffix("€")
+        if not text:
+            return
+        if text.startswith("-"):
+            raise ValueError(_("Enter an amount without a minus sign."))
+        if not AMOUNT.match(text):
+            raise ValueError(_("Enter an amount in euros, for example 1 234,50."))
+        try:
+            amount = Decimal(text.replace(",", "."))
+        except InvalidOperation:  # pragma: no cover (the pattern lets only numbers through)
+            raise ValueError(_("Enter an amount in euros, for example 1 234,50.")) from None
+        if amount.as_tuple().exponent < -2:
+            raise ValueError(_("Enter at most 2 decimals (cents)."))
+        if amount > LARGEST_AMOUNT:
+            raise ValueError(_("Enter an amount below one billion euros."))
+        self.data = amount
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        # In the language's own way, without grouping: 12500,50.
+        return "" if self.data is None else format_decimal(self.data, format="0.00")
+
+
+def line_choices(lines: Sequence[BudgetLine]) -> list[SelectChoice]:
+    """List budget lines as choices of a select, by code."""
+    return [SelectChoice(line.code, f"{line.code} — {line.label}") for line in lines]
+
+
+# ---------------------------------------------------------------------------------------------
+# Read from the query string
+
+
+class AsOfForm(FlaskForm):
+    """The date of the budget's figures."""
+
+    class Meta:
+        csrf = False
+
+    as_of = DayField(_l("Figures as of"), validators=[Optional()])
+
+
+class ExpenseFilterForm(FlaskForm):
+    """Which expenses to list: of one line, within a period."""
+
+    class Meta:
+        csrf = False
+
+    line = SelectField(_l("Budget line"), validate_choice=False)
+    start = DayField(_l("From"), name="from", validators=[Optional()])
+    end = DayField(_l("To"), name="to", validators=[Optional()])
+
+    def __init__(self, lines: Sequence[BudgetLine], **kwargs):
+        super().__init__(**kwargs)
+        self.line.choices = [SelectChoice("", _("All lines")), *line_choices(lines)]
+        self.codes = {line.code for line in lines}
+
+    def validate_line(self, field: SelectField) -> None:
+        if field.data and field.data not in self.codes:
+            raise ValidationError(_("This cohort has no budget line %(code)s.", code=field.data))
+
+    def validate_end(self, field: DayField) -> None:
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_("The end of the period must be on or after its start."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Expenses
+
+
+def years_from(day: date, years: int) -> date:
+    """Return the same day some years later (or earlier); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def plausible_dates(cohort: Cohort) -> tuple[date, date]:
+    """Return the first and last dates an expense of the cohort may have.
+
+    From a year before the cohort starts (preparation) to a year after it ends (last invoices),
+    and never more than a month after today.
+    """
+    first = years_from(cohort.starts_on, -1)
+    last = min(years_from(cohort.ends_on, 1), timeutil.today() + timedelta(days=FUTURE_DAYS))
+    return first, max(first, last)
+
+
+class ExpenseForm(FlaskForm):
+    """One expense charged to a budget line of the cohort."""
+
+    line = SelectField(
+        _l("Budget line"),
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose a budget line."))],
+    )
+    date = DayField(_l("Date"), validators=[InputRequired(message=REQUIRED)])
+    amount = AmountField(_l("Amount (EUR)"), validators=[InputRequired(message=REQUIRED)])
+    description = TextAreaField(
+        _l("Description"),
+        filters=[stripped],
+        validators=[DataRequired(message=REQUIRED), Length(max=1000)],
+        render_kw={"rows": 3},
+    )
+    supplier = StringField(_l("Supplier"), filters=[stripped], validators=[Length(max=200)])
+    reference = StringField(_l("Reference"), filters=[stripped], validators=[Length(max=100)])
+
+    def __init__(
+        self,
+        cohort: Cohort,
+        lines: Sequence[BudgetLine],
+        editing: Expense | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.cohort = cohort
+        self.editing = editing
+        self.lines = {line.code: line for line in lines}
+        self.line.choices = [SelectChoice("", _("Choose a line")), *line_choices(lines)]
+        self.first_day, self.last_day = plausible_dates(cohort)
+
+    @property
+    def date_hint(self) -> str:
+        return _(
+            "From %(first)s to %(last)s: from a year before the cohort starts to a year after it"
+            " ends, and at most %(days)d days after today.",
+            first=show_day(self.first_day),
+            last=show_day(self.last_day),
+            days=FUTURE_DAYS,
+        )
+
+    @property
+    def chosen_line(self) -> BudgetLine | None:
+        return self.lines.get(self.line.data)
+
+    def validate_line(self, field: SelectField) -> None:
+        if self.chosen_line is None:
+            raise ValidationError(_("Choose a budget line of this cohort."))
+
+    def validate_date(self, field: DayField) -> None:
+        if field.data is not None and not self.first_day <= field.data <= self.last_day:
+            raise ValidationError(
+                _(
+                    "The date must be from %(first)s to %(last)s.",
+                    first=show_day(self.first_day),
+                    last=show_day(self.last_day),
+                )
+            )
+
+    def validate_amount(self, field: AmountField) -> None:
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_("The amount must be more than 0."))
+
+    def validate_reference(self, field: StringField) -> None:
+        line, day = self.chosen_line, self.date.data
+        if not field.data or line is None or day is None:
+            return
+        if operations.reference_taken(line, day, field.data, but=self.editing):
+            raise ValidationError(
+                _(
+                    "The line %(code)s already has an expense with this reference on %(day)s.",
+                    code=line.code,
+                    day=show_day(day),
+                )
+            )
+
+
+class DeleteForm(FlaskForm):
+    """The removal of one expense or line, named in the form so that a stray POST removes
+    nothing."""
+
+    target = HiddenField(validators=[InputRequired()])
+
+
+# ---------------------------------------------------------------------------------------------
+# Budget lines
+
+
+class BudgetLineForm(FlaskForm):
+    """A line of the grant's budget."""
+
+    code = StringField(
+        _l("Code"),
+        filters=[stripped],
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=operations.CODE_LENGTH, message=_l("At most %(max)d characters.")),
+        ],
+    )
+    label = StringField(
+        _l("Label"),
+        filters=[stripped],
+        validators=[DataRequired(message=REQUIRED), Length(max=200)],
+    )
+    planned_amount = AmountField(
+        _l("Planned amount (EUR)"), validators=[InputRequired(message=REQUIRED)]
+    )
+
+    def __init__(self, cohort: Cohort, editing: BudgetLine | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.cohort = cohort
+        self.editing = editing
+
+    def validate_code(self, field: StringField) -> None:
+        if field.data and operations.code_taken(self.cohort.id, field.data, but=self.editing):
+            raise ValidationError(_("This cohort already has a line %(code)s.", code=field.data))
+
+
+# ---------------------------------------------------------------------------------------------
+# Upload
+
+
+class ExpensesFileForm(FlaskForm):
+    """A CSV file of expenses, for the importer."""
+
+    file = FileField(
+        _l("CSV file of expenses"),
+        validators=[FileRequired(message=_l("Choose a CSV file to upload."))],
+    )

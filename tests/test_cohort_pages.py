@@ -136,7 +136,7 @@ def test_a_bad_date_is_answered_400_with_a_message(app, login_as, rich):
     response = client.get("/cohorts/rich?as_of=2022-13-45&lang=en")
     assert response.status_code == 400
     assert 'id="as_of-error"' in response.text
-    assert "Enter a date as DD/MM/YYYY" in response.text
+    assert "Enter a real date as DD/MM/YYYY" in response.text
 
 
 def test_the_date_may_be_written_the_french_way(app, login_as, rich):

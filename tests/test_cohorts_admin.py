@@ -91,7 +91,7 @@ def test_an_admin_creates_a_cohort_with_french_numbers(app, admin):
         ({"contracted_trainees": "2,5"}, "contracted_trainees", "Enter a whole number."),
         ({"contracted_trainees": "0"}, "contracted_trainees", "At least 1 trainee."),
         ({"threshold_percent": "120"}, "threshold_percent", "Between 0 and 100."),
-        ({"starts_on": "31/02/2025"}, "starts_on", "Enter a date as DD/MM/YYYY"),
+        ({"starts_on": "31/02/2025"}, "starts_on", "Enter a real date as DD/MM/YYYY"),
         ({"name": ""}, "name", "This field is required."),
     ],
 )

@@ -13,13 +13,12 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.fields import SelectChoice
 from wtforms.form import Form
 from wtforms.validators import InputRequired, Length, ValidationError
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import HiddenInput
 
 from tracker.assessments.models import ASSESSMENT_KINDS, Assessment, Result
 from tracker.attendance.forms import (
@@ -30,6 +29,7 @@ from tracker.attendance.forms import (
 )
 from tracker.cohorts.models import Cohort, Competency, Trainee
 from tracker.extensions import db
+from tracker.fields import CheckboxesField
 from tracker.i18n import number
 
 ASSESSMENT_KIND_LABELS = {
@@ -45,13 +45,6 @@ CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 def show_score(value: float | Decimal) -> str:
     """Show a score with the language's separators and no trailing zeros: 12,5."""
     return number(float(value), 2).rstrip("0").rstrip(",.")
-
-
-class CheckboxesField(SelectMultipleField):
-    """A choice of several values, shown as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class AssessmentForm(FlaskForm):

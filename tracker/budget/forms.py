@@ -3,7 +3,7 @@ line, the removal of either and the upload of an expenses file."""
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import format_decimal
@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -19,6 +19,7 @@ from tracker import timeutil
 from tracker.budget import operations
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort
+from tracker.fields import REQUIRED, DayField, stripped
 from tracker.i18n import day as show_day
 
 # Spaces that people and spreadsheets put between thousands: 12 500,50 (also no-break spaces).
@@ -28,31 +29,6 @@ AMOUNT = re.compile(r"^\d+([.,]\d+)?$")
 LARGEST_AMOUNT = Decimal("999999999.99")
 # How far after today an expense may be dated: an invoice of next month, not a typing slip.
 FUTURE_DAYS = 31
-REQUIRED = _l("This field is required.")
-
-
-def stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class DayField(DateField):
-    """A date typed as 27/11/2026 or picked in the browser (2026-11-27); blank is None."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        text = valuelist[0].strip() if valuelist else ""
-        if not text:
-            return
-        for pattern in self.format:
-            try:
-                self.data = datetime.strptime(text, pattern).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError(_("Enter a real date as DD/MM/YYYY, for example 27/11/2026."))
 
 
 class AmountField(StringField):
@@ -95,15 +71,6 @@ def line_choices(lines: Sequence[BudgetLine]) -> list[SelectChoice]:
 
 # ---------------------------------------------------------------------------------------------
 # Read from the query string
-
-
-class AsOfForm(FlaskForm):
-    """The date of the budget's figures."""
-
-    class Meta:
-        csrf = False
-
-    as_of = DayField(_l("Figures as of"), validators=[Optional()])
 
 
 class ExpenseFilterForm(FlaskForm):

@@ -10,11 +10,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from tracker import timeutil
 from tracker.access import allow, cohort_or_404, may
 from tracker.budget import operations
 from tracker.budget.forms import (
-    AsOfForm,
     BudgetLineForm,
     DeleteForm,
     ExpenseFilterForm,
@@ -25,6 +23,7 @@ from tracker.budget.models import BudgetLine, Expense
 from tracker.budget.operations import BudgetError
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
+from tracker.fields import figures_date
 from tracker.i18n import day as show_day
 from tracker.i18n import money as show_money
 from tracker.imports.operations import KINDS, file_size, import_csv
@@ -91,10 +90,9 @@ def checked_deletion(name: object) -> None:
 def overview(slug: str):
     """Show the budget lines planned against spent, with the grant's consumption over time."""
     cohort = cohort_or_404(slug, "see_funding")
-    form = AsOfForm(formdata=request.args)
-    if not form.validate():
+    form, as_of = figures_date()
+    if as_of is None:
         return render_template("budget/overview.html", cohort=cohort, form=form), 400
-    as_of = form.as_of.data or timeutil.today()
     figures = cohort_figures(load_cohort_data(cohort, as_of))
     return render_template(
         "budget/overview.html",

@@ -1,7 +1,6 @@
 """Forms of the cohort pages: the date of the figures, cohorts, curriculum and trainees."""
 
 import re
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import format_decimal
@@ -9,8 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectMultipleField, StringField, TextAreaField
-from wtforms.fields import DateField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -21,38 +19,16 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.cohorts.operations import CODE_LENGTH, SLUG
 from tracker.extensions import db
+from tracker.fields import REQUIRED, CheckboxesField, DayField, stripped
 from tracker.i18n import day
 
 # Spaces that people and spreadsheets put between thousands: 273 000,00 or 273 000,00.
 THOUSANDS = re.compile(r"[\s\u00a0\u202f']")
 NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
-REQUIRED = _l("This field is required.")
-
-
-class DayField(DateField):
-    """A date typed as 27/11/2026 or picked in the browser (2026-11-27)."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = valuelist[0].strip()
-        for pattern in self.format:
-            try:
-                self.data = datetime.strptime(text, pattern).date()
-                return
-            except ValueError:
-                continue
-        self.data = None
-        raise ValueError(_("Enter a date as DD/MM/YYYY, for example 27/11/2026."))
 
 
 class NumberField(StringField):
@@ -93,13 +69,6 @@ class NumberField(StringField):
         return format_decimal(Decimal(self.data), format=pattern)
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes, usable with the keyboard and without a multiple select box."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 def required() -> InputRequired:
     return InputRequired(message=REQUIRED)
 
@@ -113,10 +82,6 @@ def at_most(characters: int) -> Length:
     return Length(max=characters, message=_l("At most %(max)d characters."))
 
 
-def stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class TextField(StringField):
     """A line of text, without the spaces around it."""
 
@@ -126,15 +91,6 @@ class TextField(StringField):
 
 def not_negative() -> NumberRange:
     return NumberRange(min=0, message=_l("Must not be negative."))
-
-
-class AsOfForm(FlaskForm):
-    """The date of the figures, read from the query string."""
-
-    class Meta:
-        csrf = False
-
-    as_of = DayField(_l("Figures as of"), validators=[Optional()])
 
 
 class CohortForm(FlaskForm):
@@ -225,7 +181,7 @@ class ModuleForm(CurriculumForm):
         validators=[required(), NumberRange(min=0, max=20, message=_l("Between 0 and 20."))],
         places=2,
     )
-    competencies = MultiCheckboxField(_l("Competencies covered"), coerce=int)
+    competencies = CheckboxesField(_l("Competencies covered"), coerce=int)
 
     def validate_ends_on(self, field) -> None:
         if field.data and self.starts_on.data and field.data < self.starts_on.data:

@@ -1,6 +1,5 @@
 """Pages of the cohorts feature: home page, cohorts, overview, trainee page and administration."""
 
-from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,7 +14,6 @@ from tracker import timeutil
 from tracker.access import allow, cohort_or_404, may, reachable_cohorts, trainee_or_404
 from tracker.cohorts import operations, pages
 from tracker.cohorts.forms import (
-    AsOfForm,
     CohortForm,
     CompetencyForm,
     ModuleForm,
@@ -25,6 +23,7 @@ from tracker.cohorts.forms import (
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.cohorts.operations import CohortError
 from tracker.extensions import db
+from tracker.fields import figures_date
 
 bp = Blueprint("cohorts", __name__)
 
@@ -74,14 +73,6 @@ def refuse(form: FlaskForm, error: CohortError, fields: dict[str, str] | None = 
         field.errors = [*field.errors, message]
     else:
         flash(message, "error")
-
-
-def figures_date() -> tuple[AsOfForm, date | None]:
-    """Read the date of the figures (?as_of=, default today); None when it is not a date."""
-    form = AsOfForm(formdata=request.args)
-    if not form.validate():
-        return form, None
-    return form, form.as_of.data or timeutil.today()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -250,3 +250,30 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def world(app):
+    """The small world of tests/world.py: two cohorts and an account of each role, committed."""
+    from tests.world import build_world
+
+    with app.app_context():
+        return build_world()
+
+
+@pytest.fixture
+def without_csrf(app):
+    """Turn CSRF checks off, for tests whose point is elsewhere."""
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def signed_in(app, login_as, world):
+    """Return a function giving a client signed in as the world's account of a role."""
+    from tracker.auth.models import User
+
+    def sign_in(role: str):
+        with app.app_context():
+            return login_as(app.test_client(), db.session.get(User, world.accounts[role]))
+
+    return sign_in

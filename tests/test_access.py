@@ -7,9 +7,11 @@ import pytest
 
 import tests
 from tests.access import Case
-from tests.world import ROLES, build_world
+from tests.world import ROLES
 from tracker.auth.models import User
 from tracker.extensions import db
+
+pytestmark = pytest.mark.usefixtures("without_csrf")
 
 
 def all_cases() -> list[Case]:
@@ -22,13 +24,6 @@ def all_cases() -> list[Case]:
 
 
 CASES = all_cases()
-
-
-@pytest.fixture
-def world(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    with app.app_context():
-        return build_world()
 
 
 def visitor(app, login_as, world, role):

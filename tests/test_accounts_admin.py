@@ -3,18 +3,13 @@
 import pytest
 from sqlalchemy import func, select
 
-from tests.world import PASSWORD, build_world
+from tests.world import PASSWORD
 from tracker.auth.models import LoginSession, User
 from tracker.auth.passwords import verify_password
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
 
-
-@pytest.fixture
-def world(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    with app.app_context():
-        return build_world()
+pytestmark = pytest.mark.usefixtures("without_csrf")
 
 
 @pytest.fixture

@@ -6,27 +6,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.world import build_world
 from tracker.assessments.models import Assessment, Result
-from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.extensions import db
 
-
-@pytest.fixture
-def world(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    with app.app_context():
-        return build_world()
-
-
-@pytest.fixture
-def signed_in(app, login_as, world):
-    def sign_in(role="instructor"):
-        with app.app_context():
-            return login_as(app.test_client(), db.session.get(User, world.accounts[role]))
-
-    return sign_in
+pytestmark = pytest.mark.usefixtures("without_csrf")
 
 
 def ids(app, model, column, cohort="alpha") -> dict:
@@ -82,7 +66,7 @@ def test_the_modules_page_lists_each_module_with_its_assessments(app, world, sig
         beta = db.session.scalar(select(Cohort).where(Cohort.slug == "beta"))
         db.session.add(Module(cohort=beta, code="B9", title="Autre cohorte", planned_minutes=60))
         db.session.commit()
-    page = signed_in().get("/cohorts/alpha/modules?lang=en").text
+    page = signed_in("instructor").get("/cohorts/alpha/modules?lang=en").text
     assert "M1 — Python" in page and "M2 — Données" in page
     assert "B9" not in page
     m1 = page[page.index("M1 — Python") : page.index("M2 — Données")]
@@ -114,7 +98,9 @@ def assessment_form(app, **overrides) -> dict:
 
 
 def test_an_instructor_logs_an_assessment(app, world, signed_in):
-    response = signed_in().post("/cohorts/alpha/assessments/new", data=assessment_form(app))
+    response = signed_in("instructor").post(
+        "/cohorts/alpha/assessments/new", data=assessment_form(app)
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/cohorts/alpha/assessments/P1/results")
     m1 = ids(app, Module, Module.code)["M1"]
@@ -130,7 +116,7 @@ def test_an_instructor_logs_an_assessment(app, world, signed_in):
 
 
 def test_the_form_offers_the_cohort_modules_and_competencies(app, world, signed_in):
-    page = signed_in().get("/cohorts/alpha/assessments/new?module=M1").text
+    page = signed_in("instructor").get("/cohorts/alpha/assessments/new?module=M1").text
     assert "M1 — Python" in page
     assert "C1 — Programmer en Python" in page
     assert re.search(r'<option selected value="\d+">M1', page)
@@ -156,7 +142,7 @@ def test_the_form_offers_the_cohort_modules_and_competencies(app, world, signed_
 )
 def test_a_wrong_assessment_is_refused_beside_the_field(app, world, signed_in, overrides, message):
     before = assessments(app)
-    response = signed_in().post(
+    response = signed_in("instructor").post(
         "/cohorts/alpha/assessments/new?lang=en", data=assessment_form(app, **overrides)
     )
     assert response.status_code == 422
@@ -171,7 +157,7 @@ def test_a_competency_of_another_cohort_is_not_offered(app, world, signed_in):
         db.session.add(other)
         db.session.commit()
         other_id = other.id
-    response = signed_in().post(
+    response = signed_in("instructor").post(
         "/cohorts/alpha/assessments/new", data=assessment_form(app, competencies=[other_id])
     )
     assert response.status_code == 422
@@ -194,7 +180,7 @@ def test_editing_an_assessment_keeps_results_in_step_with_its_maximum(app, world
 
 def test_the_maximum_cannot_fall_below_a_score_already_entered(app, world, signed_in):
     before = assessments(app)
-    response = signed_in().post(
+    response = signed_in("instructor").post(
         "/cohorts/alpha/assessments/A1/edit?lang=en",
         data=assessment_form(app, code="A1", max_score="12,5"),
     )
@@ -203,7 +189,7 @@ def test_the_maximum_cannot_fall_below_a_score_already_entered(app, world, signe
     assert 'id="max_score-error"' in response.text
     assert assessments(app) == before
     # Down to the best score itself is allowed.
-    response = signed_in().post(
+    response = signed_in("instructor").post(
         "/cohorts/alpha/assessments/A1/edit", data=assessment_form(app, code="A1", max_score="15")
     )
     assert response.status_code == 302
@@ -238,7 +224,7 @@ def test_the_grid_lists_the_trainees_expected_on_the_day(app, world, signed_in):
             )
         )
         db.session.commit()
-    page = signed_in().get("/cohorts/alpha/assessments/A1/results?lang=en").text
+    page = signed_in("instructor").get("/cohorts/alpha/assessments/A1/results?lang=en").text
     assert re.findall(r'<span class="ref">(T\d+)</span>', page) == ["T01", "T02"]
     assert "Grace" not in page and "Margaret" not in page
     assert 'value="15"' in page and 'value="Très bien"' in page
@@ -247,7 +233,7 @@ def test_the_grid_lists_the_trainees_expected_on_the_day(app, world, signed_in):
         alan = db.session.scalar(select(Trainee).where(Trainee.ref == "T02"))
         alan.left_on = date(2022, 1, 13)
         db.session.commit()
-    page = signed_in().get("/cohorts/alpha/assessments/A1/results").text
+    page = signed_in("instructor").get("/cohorts/alpha/assessments/A1/results").text
     assert re.findall(r'<span class="ref">(T\d+)</span>', page) == ["T01"]
 
 
@@ -265,7 +251,7 @@ def test_saving_the_grid_adds_changes_and_removes_results(app, world, signed_in)
             )
         )
         db.session.commit()
-    client = signed_in()
+    client = signed_in("instructor")
     response = client.post(
         "/cohorts/alpha/assessments/A1/results?lang=en",
         data=grid(
@@ -309,7 +295,9 @@ def test_a_wrong_score_is_refused_beside_it_naming_the_trainee(
 ):
     before = results(app)
     data = grid(app, {"T01": ("15", "Très bien"), **scores}, 0)
-    response = signed_in().post("/cohorts/alpha/assessments/A1/results?lang=en", data=data)
+    response = signed_in("instructor").post(
+        "/cohorts/alpha/assessments/A1/results?lang=en", data=data
+    )
     assert response.status_code == 422
     t02 = ids(app, Trainee, Trainee.ref)["T02"]
     assert re.search(

@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.world import PASSWORD, build_world
+from tests.world import PASSWORD
 
 
 @pytest.fixture
@@ -18,12 +18,6 @@ def database_url(tmp_path):
     db.metadata.create_all(engine)
     engine.dispose()
     return url
-
-
-@pytest.fixture
-def world(app):
-    with app.app_context():
-        return build_world()
 
 
 def sign_in_with_the_keyboard(page, base, email):

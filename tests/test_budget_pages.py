@@ -9,36 +9,19 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, func, select
 
-from tests.world import build_world
 from tracker import timeutil
-from tracker.auth.models import User
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
 from tracker.i18n import money, rate
 from tracker.metrics.loading import cohort_metrics
 
+pytestmark = pytest.mark.usefixtures("without_csrf")
+
+
 AS_OF = date(2022, 6, 30)
 # Babel's French way: a narrow no-break space between thousands, a no-break space before €.
 NNBSP, NBSP = "\u202f", "\u00a0"
-
-
-@pytest.fixture
-def world(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    with app.app_context():
-        return build_world()
-
-
-@pytest.fixture
-def signed_in(app, login_as, world):
-    """Return a function that gives a client signed in as one of the world's accounts."""
-
-    def sign_in(role="admin"):
-        with app.app_context():
-            return login_as(app.test_client(), db.session.get(User, world.accounts[role]))
-
-    return sign_in
 
 
 @pytest.fixture

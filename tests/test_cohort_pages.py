@@ -4,19 +4,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.pages_data import AS_OF, build_cohort, count_queries, table_rows
-from tests.world import build_world
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.pages import cohort_summaries
 from tracker.extensions import db
 from tracker.i18n import hours, rate
 from tracker.metrics.loading import cohort_metrics
-
-
-@pytest.fixture
-def world(app):
-    with app.app_context():
-        return build_world()
 
 
 @pytest.fixture

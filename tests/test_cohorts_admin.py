@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.pages_data import csrf_token
-from tests.world import build_world
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.cohorts.operations import (
@@ -18,12 +17,6 @@ from tracker.cohorts.operations import (
     update_cohort,
 )
 from tracker.extensions import db
-
-
-@pytest.fixture
-def world(app):
-    with app.app_context():
-        return build_world()
 
 
 @pytest.fixture

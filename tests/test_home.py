@@ -3,23 +3,15 @@
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from tests.pages_data import text
-from tests.world import build_world
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.cohorts.operations import create_cohort
 from tracker.extensions import db
 from tracker.timeutil import today
-
-
-@pytest.fixture
-def world(app):
-    with app.app_context():
-        return build_world()
 
 
 def signed_in(app, login_as, user_id):

@@ -7,29 +7,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
-from tests.world import build_world
 from tracker.attendance.models import AttendanceRecord, Session
-from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
 
-
-@pytest.fixture
-def world(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    with app.app_context():
-        return build_world()
-
-
-@pytest.fixture
-def signed_in(app, login_as, world):
-    """Return a function that gives a client signed in as one of the world's accounts."""
-
-    def sign_in(role="instructor"):
-        with app.app_context():
-            return login_as(app.test_client(), db.session.get(User, world.accounts[role]))
-
-    return sign_in
+pytestmark = pytest.mark.usefixtures("without_csrf")
 
 
 def trainee_ids(app, cohort="alpha") -> dict[str, int]:
@@ -115,14 +97,14 @@ def test_the_roll_call_lists_the_expected_trainees_by_reference(app, world, sign
         db.session.commit()
     later = add_session(app, date(2022, 3, 7), "PM")
 
-    first = signed_in().get(f"/cohorts/alpha/sessions/{world.session}/roll-call")
+    first = signed_in("instructor").get(f"/cohorts/alpha/sessions/{world.session}/roll-call")
     assert first.status_code == 200
     names = re.findall(r'<th scope="row"><span class="ref">(T\d+)</span>', first.text)
     assert names == ["T00", "T01", "T02"]
     assert "Margaret" not in first.text
     assert "Grace Hopper" not in first.text  # a trainee of the other cohort
 
-    page = signed_in().get(f"/cohorts/alpha/sessions/{later}/roll-call").text
+    page = signed_in("instructor").get(f"/cohorts/alpha/sessions/{later}/roll-call").text
     names = re.findall(r'<th scope="row"><span class="ref">(T\d+)</span>', page)
     assert names == ["T01", "T02", "T03"]  # T00 withdrew on 4 February
     assert "Katherine" not in page
@@ -130,7 +112,9 @@ def test_the_roll_call_lists_the_expected_trainees_by_reference(app, world, sign
 
 def test_everyone_is_present_by_default_until_the_roll_call_is_taken(app, world, signed_in):
     session_id = add_session(app, date(2022, 1, 11))
-    page = signed_in().get(f"/cohorts/alpha/sessions/{session_id}/roll-call?lang=en").text
+    page = (
+        signed_in("instructor").get(f"/cohorts/alpha/sessions/{session_id}/roll-call?lang=en").text
+    )
     ids = trainee_ids(app)
     assert checked_status(page, ids["T01"]) == "present"
     assert checked_status(page, ids["T02"]) == "present"
@@ -139,7 +123,11 @@ def test_everyone_is_present_by_default_until_the_roll_call_is_taken(app, world,
 
 
 def test_the_page_shows_what_is_recorded(app, world, signed_in):
-    page = signed_in().get(f"/cohorts/alpha/sessions/{world.session}/roll-call?lang=en").text
+    page = (
+        signed_in("instructor")
+        .get(f"/cohorts/alpha/sessions/{world.session}/roll-call?lang=en")
+        .text
+    )
     ids = trainee_ids(app)
     assert checked_status(page, ids["T01"]) == "present"
     assert checked_status(page, ids["T02"]) == "excused"
@@ -219,7 +207,7 @@ def test_a_wrong_line_is_refused_beside_it_and_nothing_changes(
 ):
     ids = trainee_ids(app)
     before = stored_marks(app, world.session)
-    response = signed_in().post(
+    response = signed_in("instructor").post(
         f"/cohorts/alpha/sessions/{world.session}/roll-call?lang=en",
         data=roll_call_data(ids, marks, 0),
     )
@@ -240,7 +228,9 @@ def test_a_missing_line_is_refused_rather_than_taken_as_present(app, world, sign
     ids = trainee_ids(app)
     data = roll_call_data(ids, {}, 0)
     del data[f"t{ids['T02']}-status"]
-    response = signed_in().post(f"/cohorts/alpha/sessions/{session_id}/roll-call", data=data)
+    response = signed_in("instructor").post(
+        f"/cohorts/alpha/sessions/{session_id}/roll-call", data=data
+    )
     assert response.status_code == 422
     assert stored_marks(app, session_id) == {}
 
@@ -284,7 +274,7 @@ def test_a_save_from_a_stale_page_is_refused_and_overwrites_nothing(app, world, 
 def test_saving_needs_the_page_csrf_token(app, world, signed_in):
     app.config["WTF_CSRF_ENABLED"] = True
     ids = trainee_ids(app)
-    client = signed_in()
+    client = signed_in("instructor")
     url = f"/cohorts/alpha/sessions/{world.session}/roll-call"
     data = roll_call_data(ids, {"T01": ("absent", "", "")}, 0)
     assert client.post(url, data=data).status_code == 400

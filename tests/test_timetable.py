@@ -6,27 +6,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.world import build_world
 from tracker.attendance.models import Session
-from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module
 from tracker.extensions import db
 
-
-@pytest.fixture
-def world(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    with app.app_context():
-        return build_world()
-
-
-@pytest.fixture
-def signed_in(app, login_as, world):
-    def sign_in(role="admin"):
-        with app.app_context():
-            return login_as(app.test_client(), db.session.get(User, world.accounts[role]))
-
-    return sign_in
+pytestmark = pytest.mark.usefixtures("without_csrf")
 
 
 def module_id(app, code="M1") -> int:
@@ -132,7 +116,7 @@ def session_form(**overrides) -> dict:
 
 def test_an_admin_adds_a_session(app, world, signed_in):
     before = sessions(app)
-    response = signed_in().post(
+    response = signed_in("admin").post(
         "/cohorts/alpha/sessions/new", data=session_form(module=module_id(app), hours="3,25")
     )
     assert response.status_code == 302
@@ -159,7 +143,7 @@ def test_a_wrong_session_is_refused_beside_the_field(app, world, signed_in, over
     before = sessions(app)
     data = session_form(module=module_id(app))
     data.update(overrides)
-    response = signed_in().post("/cohorts/alpha/sessions/new?lang=en", data=data)
+    response = signed_in("admin").post("/cohorts/alpha/sessions/new?lang=en", data=data)
     assert response.status_code == 422
     assert message in response.text
     assert 'class="error" id="' in response.text
@@ -168,7 +152,7 @@ def test_a_wrong_session_is_refused_beside_the_field(app, world, signed_in, over
 
 def test_an_admin_edits_a_session(app, world, signed_in):
     m2 = add_module(app)
-    client = signed_in()
+    client = signed_in("admin")
     page = client.get(f"/cohorts/alpha/sessions/{world.session}/edit").text
     assert 'value="2022-01-10"' in page and 'value="3,5"' in page
     response = client.post(
@@ -180,7 +164,7 @@ def test_an_admin_edits_a_session(app, world, signed_in):
 
 
 def test_a_session_cannot_be_shortened_below_minutes_already_missed(app, world, signed_in):
-    client = signed_in()
+    client = signed_in("admin")
     ids = dict(
         re.findall(
             r'<span class="ref">(T\d+)</span>.*?name="t(\d+)-status"',
@@ -203,7 +187,7 @@ def test_a_session_cannot_be_shortened_below_minutes_already_missed(app, world, 
 
 
 def test_a_session_without_a_roll_call_is_deleted(app, world, signed_in):
-    client = signed_in()
+    client = signed_in("admin")
     client.post(
         "/cohorts/alpha/sessions/new", data=session_form(module=module_id(app), date="2022-01-11")
     )
@@ -215,7 +199,7 @@ def test_a_session_without_a_roll_call_is_deleted(app, world, signed_in):
 
 
 def test_a_session_with_a_roll_call_is_not_deleted(app, world, signed_in):
-    response = signed_in().post(f"/cohorts/alpha/sessions/{world.session}/delete?lang=en")
+    response = signed_in("admin").post(f"/cohorts/alpha/sessions/{world.session}/delete?lang=en")
     assert response.status_code == 409
     assert "This session cannot be deleted: its roll call holds marks" in response.text
     assert len(sessions(app)) == 1
@@ -245,7 +229,7 @@ def test_generating_skips_weekends_holidays_and_taken_half_days(app, world, sign
             Session(cohort_id=alpha_id, module_id=module_id(app), date=date(2022, 5, 24), slot="PM")
         )
         db.session.commit()
-    client = signed_in()
+    client = signed_in("admin")
     response = generate(client, module=m2)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("week=2022-W21")
@@ -276,7 +260,7 @@ def test_generating_skips_weekends_holidays_and_taken_half_days(app, world, sign
 
 def test_generating_mornings_only_over_bastille_day(app, world, signed_in):
     m2 = add_module(app)
-    client = signed_in()
+    client = signed_in("admin")
     response = generate(
         client, module=m2, first_day="11/07/2022", last_day="17/07/2022", slots="AM", hours="3"
     )
@@ -306,7 +290,7 @@ def test_generating_mornings_only_over_bastille_day(app, world, signed_in):
 def test_a_wrong_generation_is_refused_and_adds_nothing(app, world, signed_in, overrides, message):
     data = {"module": module_id(app)}
     data.update(overrides)
-    response = generate(signed_in(), **data)
+    response = generate(signed_in("admin"), **data)
     assert response.status_code == 422
     assert message in response.text
     assert len(sessions(app)) == 1

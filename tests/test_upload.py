@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.pages_data import csrf_token, text
-from tests.world import build_world
 from tracker.attendance.models import AttendanceRecord
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Trainee
@@ -15,12 +14,6 @@ from tracker.extensions import db
 
 DATA = Path(__file__).parent / "data" / "imports"
 URL = "/cohorts/alpha/import"
-
-
-@pytest.fixture
-def world(app):
-    with app.app_context():
-        return build_world()
 
 
 @pytest.fixture

@@ -1,5 +1,126 @@
-"""Pages of the funding feature."""
+"""Pages of the funding feature: the cohorts' figures side by side, a cohort's figures for its
+funder with their charts, the monthly attendance statement, and their exports as spreadsheets."""
 
-from flask import Blueprint
+from datetime import date
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
+
+from tracker import timeutil
+from tracker.access import allow, cohort_or_404, reachable_cohorts
+from tracker.cohorts.models import Cohort
+from tracker.exports import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
+from tracker.extensions import db
+from tracker.fields import figures_date
+from tracker.funding import pages, sheets
+from tracker.funding.forms import StatementForm
+from tracker.i18n import current_language
+from tracker.metrics.figures import cohort_figures
+from tracker.metrics.loading import load_cohort_data
 
 bp = Blueprint("funding", __name__)
+
+WRITERS = {"csv": (write_csv, CSV_MIMETYPE), "xlsx": (write_xlsx, XLSX_MIMETYPE)}
+
+
+@bp.route("/funding")
+@allow("admin", "officer")
+def index():
+    """Show the funding figures of every cohort the user reaches, side by side, as of a date."""
+    form, as_of = figures_date()
+    if as_of is None:
+        return render_template("funding/index.html", form=form), 400
+    cohorts = db.session.scalars(reachable_cohorts(current_user)).all()
+    rows = pages.funding_of_cohorts(cohorts, as_of)
+    return render_template(
+        "funding/index.html",
+        form=form,
+        as_of=as_of,
+        rows=rows,
+        compared=pages.compared_figures(rows),
+    )
+
+
+@bp.route("/cohorts/<slug>/funding")
+@allow("admin", "officer")
+def cohort(slug: str):
+    """Show a cohort's figures for its funder as of a date, with withdrawals, risks and charts."""
+    cohort = cohort_or_404(slug, "see_funding")
+    form, as_of = figures_date()
+    if as_of is None:
+        return render_template("funding/cohort.html", cohort=cohort, form=form), 400
+    data = load_cohort_data(cohort, as_of)
+    figures = cohort_figures(data)
+    return render_template(
+        "funding/cohort.html",
+        cohort=cohort,
+        form=form,
+        as_of=as_of,
+        figures=figures,
+        withdrawals=pages.withdrawals(cohort, as_of),
+        risks=pages.risk_counts(figures),
+        risk_labels=pages.words(pages.RISK_LABELS),
+        status_labels=pages.words(pages.STATUS_LABELS),
+        charts=pages.funding_charts(
+            data, figures, current_language(), current_app.config["CHART_CACHE_FOLDER"]
+        ),
+    )
+
+
+def statement_terms(cohort: Cohort) -> tuple[StatementForm, date | None, date | None]:
+    """Read ?month= and ?as_of= (by default the month of D, and today); None if either is wrong."""
+    form = StatementForm(formdata=request.args)
+    if not form.validate():
+        return form, None, None
+    as_of = form.as_of.data or timeutil.today()
+    return form, form.month.data or pages.default_month(cohort, as_of), as_of
+
+
+@bp.route("/cohorts/<slug>/funding/statement")
+@allow("admin", "officer")
+def statement(slug: str):
+    """Show each trainee's hours in one month: scheduled, attended, excused, unjustified."""
+    cohort = cohort_or_404(slug, "see_funding")
+    form, month, as_of = statement_terms(cohort)
+    if month is None:
+        return render_template("funding/statement.html", cohort=cohort, form=form), 400
+    form.month.data = month  # the picker shows the month shown
+    return render_template(
+        "funding/statement.html",
+        cohort=cohort,
+        form=form,
+        as_of=as_of,
+        statement=pages.month_statement(cohort, month, as_of),
+        month_label=sheets.month_label,
+    )
+
+
+@bp.route(
+    "/cohorts/<slug>/funding/export/<any(figures,statement,expenses):what>.<any(csv,xlsx):fmt>"
+)
+@allow("admin", "officer")
+def export(slug: str, what: str, fmt: str):
+    """Send the figures, a monthly statement or the expenses as a CSV or XLSX file."""
+    cohort = cohort_or_404(slug, "see_funding")
+    form, month, as_of = statement_terms(cohort)
+    if month is None:
+        errors = [error for field in form for error in field.errors]
+        abort(400, description=" ".join(str(error) for error in errors))
+    if what == "figures":
+        figures = cohort_figures(load_cohort_data(cohort, as_of))
+        tables = sheets.figures_sheets(cohort, figures, pages.withdrawals(cohort, as_of))
+        period = as_of.isoformat()
+    elif what == "statement":
+        tables = sheets.statement_sheets(pages.month_statement(cohort, month, as_of))
+        period = sheets.month_label(month)
+    else:
+        tables = sheets.expenses_sheets(pages.expenses_by(cohort, as_of))
+        period = as_of.isoformat()
+    write, mimetype = WRITERS[fmt]
+    name = sheets.export_name(cohort, what, period, fmt, current_language())
+    response = current_app.response_class(write(tables), mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    # Names and hours of people: kept out of shared caches and of the browser's cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

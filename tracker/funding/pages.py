@@ -1,0 +1,351 @@
+"""What the funding pages show: a cohort's figures for its funder, their charts and statements.
+
+Every figure comes from `tracker.metrics` (one load of the cohort's data per cohort and date) and
+every series from `tracker.metrics.series` over that same load, so that the pages, the exports and
+`tracker metrics` give the same numbers. Officers see these pages: nothing here shows a score, a
+grade, a module result or a comment; trainees appear with their attendance and hours only, and
+the at-risk reasons only as counts of active trainees.
+"""
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from tracker.budget.models import BudgetLine, Expense
+from tracker.charts import (
+    Chart,
+    attendance_heatmap_chart,
+    budget_burn_up_chart,
+    budget_lines_chart,
+    cached_chart,
+    weekly_attendance_chart,
+)
+from tracker.cohorts.models import Cohort, Trainee
+from tracker.extensions import db
+from tracker.i18n import day, hours, money, number, rate
+from tracker.metrics import series
+from tracker.metrics.figures import (
+    CONSECUTIVE_ABSENCES,
+    FAILING_MODULE,
+    LOW_ASSIDUITY,
+    CohortData,
+    CohortFigures,
+    cohort_figures,
+)
+from tracker.metrics.loading import load_cohort_data
+from tracker.metrics.series import AttendanceMinutes, StatementRow, month_of
+
+RISK_REASONS = (LOW_ASSIDUITY, CONSECUTIVE_ABSENCES, FAILING_MODULE)
+RISK_LABELS = {
+    LOW_ASSIDUITY: _l("Recent assiduity below the threshold"),
+    CONSECUTIVE_ABSENCES: _l("Absent without justification at the last 3 sessions"),
+    FAILING_MODULE: _l("Failing a module"),
+}
+STATUS_LABELS = {
+    "active": _l("active"),
+    "withdrawn": _l("withdrawn"),
+    "completed": _l("completed"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures
+
+
+@dataclass(frozen=True)
+class CohortFunding:
+    """A cohort and its figures as of D, for the list of cohorts."""
+
+    cohort: Cohort
+    figures: CohortFigures
+
+
+def funding_of_cohorts(cohorts: Sequence[Cohort], as_of: date) -> list[CohortFunding]:
+    """Compute the figures of each cohort as of D: one load (nine queries) per cohort."""
+    return [
+        CohortFunding(cohort, cohort_figures(load_cohort_data(cohort, as_of))) for cohort in cohorts
+    ]
+
+
+@dataclass(frozen=True)
+class ComparedFigure:
+    """One figure of several cohorts, shown the page's way, a value per cohort."""
+
+    label: str
+    values: list[str]
+    numeric: bool = True
+
+
+def compared_figures(rows: Sequence[CohortFunding]) -> list[ComparedFigure]:
+    """Put the cohorts' key figures side by side: a line per figure, a column per cohort."""
+    cohorts = [row.cohort for row in rows]
+    figures = [row.figures for row in rows]
+    budgets = [f.budget for f in figures]
+
+    def line(label: str, values: Sequence[object], show=str, numeric: bool = True):
+        return ComparedFigure(label, [show(value) for value in values], numeric)
+
+    return [
+        line(_("Funder"), [c.funder or "—" for c in cohorts], numeric=False),
+        line(_("First day"), [c.starts_on for c in cohorts], day, numeric=False),
+        line(_("Last day"), [c.ends_on for c in cohorts], day, numeric=False),
+        line(_("Enrolled"), [f.enrolled for f in figures]),
+        line(_("Active"), [f.active for f in figures]),
+        line(_("Withdrawn"), [f.withdrawn for f in figures]),
+        line(_("Trainee-hours realised"), [f.realised_minutes / 60 for f in figures], hours),
+        line(_("Trainee-hours contracted"), [f.contracted_minutes / 60 for f in figures], hours),
+        line(_("Trainee-hours rate"), [f.trainee_hours_rate for f in figures], rate),
+        line(_("Attendance rate"), [f.attendance_rate for f in figures], rate),
+        line(_("Consumption"), [b.consumption for b in budgets], rate),
+        line(_("Time elapsed"), [b.elapsed for b in budgets], rate),
+        line(_("Burn ratio"), [b.burn_ratio for b in budgets], lambda r: number(r, 2)),
+        line(_("Forecast at completion"), [b.forecast_at_completion for b in budgets], money),
+        line(
+            _("Cost per realised trainee-hour"), [b.cost_per_realised_hour for b in budgets], money
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A trainee who left the course by D, when and why."""
+
+    ref: str
+    name: str
+    enrolled_on: date
+    left_on: date
+    reason: str | None
+
+
+def withdrawals(cohort: Cohort, as_of: date) -> list[Withdrawal]:
+    """Return the trainees who left the cohort on or before D, in order of leaving."""
+    rows = db.session.execute(
+        select(
+            Trainee.ref,
+            Trainee.first_name,
+            Trainee.last_name,
+            Trainee.enrolled_on,
+            Trainee.left_on,
+            Trainee.exit_reason,
+        )
+        .where(
+            Trainee.cohort_id == cohort.id,
+            Trainee.enrolled_on <= as_of,
+            Trainee.left_on <= as_of,
+        )
+        .order_by(Trainee.left_on, Trainee.ref)
+    ).all()
+    return [
+        Withdrawal(ref, f"{first} {last}", enrolled_on, left_on, reason or None)
+        for ref, first, last, enrolled_on, left_on, reason in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RiskCounts:
+    """How many active trainees are at risk, in all and for each reason."""
+
+    total: int
+    by_reason: dict[str, int]
+
+
+def risk_counts(figures: CohortFigures) -> RiskCounts:
+    """Count the active trainees at risk, and those with each reason (one may have several)."""
+    at_risk = [t for t in figures.trainees if t.status == "active" and t.at_risk]
+    return RiskCounts(
+        total=len(at_risk),
+        by_reason={reason: sum(reason in t.at_risk for t in at_risk) for reason in RISK_REASONS},
+    )
+
+
+def words(labels: dict) -> dict:
+    """Translate a table of labels once, rather than once per row of a long table."""
+    return {key: str(label) for key, label in labels.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# The charts
+
+
+@dataclass(frozen=True)
+class FundingChart:
+    """A chart of the page, with its SVG ready to be placed inline (its ids made unique)."""
+
+    name: str
+    chart: Chart
+    markup: str
+
+
+ChartSource = Callable[[CohortData, CohortFigures], Any]
+CHARTS: tuple[tuple[str, ChartSource, Callable[[Any, str], Chart]], ...] = (
+    ("weekly-attendance", lambda data, _: series.weekly_attendance(data), weekly_attendance_chart),
+    (
+        "attendance-heatmap",
+        lambda data, _: series.attendance_heatmap(data),
+        attendance_heatmap_chart,
+    ),
+    ("budget-burn-up", lambda data, _: series.budget_burn_up(data), budget_burn_up_chart),
+    ("budget-lines", lambda _, figures: figures.budget.lines, budget_lines_chart),
+)
+
+SVG_ID = re.compile(r'\bid="([^"]+)"')
+SVG_REFERENCE = re.compile(r'(href="#|url\(#)([^")]+)')
+
+
+def scoped_markup(chart: Chart, prefix: str) -> str:
+    """Return the chart's inline SVG with its ids prefixed, unique among the page's charts.
+
+    matplotlib numbers the ids of each drawing from 1 (figure_1, patch_1 …): two charts on one
+    page would repeat them, and references such as clip paths could point to the other chart.
+    """
+    markup = SVG_ID.sub(lambda match: f'id="{prefix}-{match[1]}"', chart.markup)
+    return SVG_REFERENCE.sub(lambda match: f"{match[1]}{prefix}-{match[2]}", markup)
+
+
+def funding_charts(
+    data: CohortData, figures: CohortFigures, language: str, folder: str
+) -> tuple[FundingChart, ...]:
+    """Draw the cohort's charts in the language, or take them from the caches when drawn already.
+
+    The charts are files in `folder` (`cached_chart`), keyed by their series. Computing the
+    series of a long course takes longer than the rest of the page, so the charts of the most
+    recent inputs are also kept in this process's memory, keyed by a hash of the data they are
+    drawn from: Python's own hash, computed in C over the loaded rows in a fraction of a
+    millisecond, where copying or comparing the rows would take several. Its 64 bits, salted
+    per process for the texts, make a collision between two versions of a cohort's data
+    vanishingly unlikely; the key also holds the cohort, the date and the number of roll calls.
+    """
+    key = (
+        folder,
+        language,
+        data.as_of,
+        data.cohort,
+        len(data.marks),
+        hash((data.trainees, data.sessions, data.marks, data.budget_lines, data.expenses)),
+    )
+    with _recent_lock:
+        charts = _recent_charts.get(key)
+        if charts is not None:
+            _recent_charts.move_to_end(key)
+            return charts
+    charts = tuple(
+        FundingChart(name, chart, scoped_markup(chart, name))
+        for name, source, draw in CHARTS
+        for chart in [cached_chart(name, language, source(data, figures), draw, folder)]
+    )
+    with _recent_lock:
+        _recent_charts[key] = charts
+        while len(_recent_charts) > RECENT_CHARTS:
+            _recent_charts.popitem(last=False)
+    return charts
+
+
+# The charts of the most recent inputs, in this process, least recently used first.
+RECENT_CHARTS = 8
+_recent_charts: OrderedDict[tuple, tuple[FundingChart, ...]] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+# ---------------------------------------------------------------------------------------------
+# The monthly statement
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Each trainee's hours in one month, counting the sessions held by `counted_to`."""
+
+    month: date
+    counted_to: date
+    rows: list[StatementRow]
+    totals: AttendanceMinutes
+    previous: date | None
+    next: date | None
+
+
+def next_month(month: date) -> date:
+    """Return the first day of the following month."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def previous_month(month: date) -> date:
+    """Return the first day of the preceding month."""
+    return (month - timedelta(days=1)).replace(day=1)
+
+
+def month_end(month: date) -> date:
+    """Return the last day of a month."""
+    return next_month(month) - timedelta(days=1)
+
+
+def default_month(cohort: Cohort, as_of: date) -> date:
+    """Choose the month of D, within the cohort's months: its last once it ended."""
+    first, last = month_of(cohort.starts_on), month_of(cohort.ends_on)
+    return min(max(month_of(as_of), first), last)
+
+
+def month_statement(cohort: Cohort, month: date, as_of: date) -> Statement:
+    """Return the statement of a month, counting the sessions held by the month's end or D."""
+    counted_to = min(month_end(month), as_of)
+    data = load_cohort_data(cohort, counted_to)
+    rows = [row for row in series.monthly_statement(data) if row.month == month]
+    totals = AttendanceMinutes(
+        scheduled=sum(row.scheduled_minutes for row in rows),
+        attended=sum(row.attended_minutes for row in rows),
+        excused=sum(row.excused_minutes for row in rows),
+        unjustified=sum(row.unjustified_minutes for row in rows),
+        unrecorded=sum(row.unrecorded_minutes for row in rows),
+    )
+    first, last = month_of(cohort.starts_on), month_of(cohort.ends_on)
+    return Statement(
+        month=month,
+        counted_to=counted_to,
+        rows=rows,
+        totals=totals,
+        previous=previous_month(month) if month > first else None,
+        next=next_month(month) if month < last else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The expenses
+
+
+@dataclass(frozen=True)
+class ExpenseLine:
+    """An expense with the code and label of its budget line."""
+
+    date: date
+    line_code: str
+    line_label: str
+    amount: Decimal
+    description: str
+    supplier: str | None
+    reference: str | None
+
+
+def expenses_by(cohort: Cohort, as_of: date) -> list[ExpenseLine]:
+    """Return the cohort's expenses dated on or before D, by date then line, in one query."""
+    rows = db.session.execute(
+        select(
+            Expense.date,
+            BudgetLine.code,
+            BudgetLine.label,
+            Expense.amount,
+            Expense.description,
+            Expense.supplier,
+            Expense.reference,
+        )
+        .join(BudgetLine, BudgetLine.id == Expense.budget_line_id)
+        .where(BudgetLine.cohort_id == cohort.id, Expense.date <= as_of)
+        .order_by(Expense.date, BudgetLine.code, Expense.id)
+    ).all()
+    return [ExpenseLine(*row) for row in rows]

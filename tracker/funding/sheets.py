@@ -1,0 +1,224 @@
+"""The funding exports as sheets: the officer's figures, the monthly statement, the expenses.
+
+What an officer's figures hold (the same for an admin, since the file is the funder's):
+
+- "Figures": the cohort's terms and its figures as of D, as in `tracker metrics` (enrolment,
+  attendance hours and rate, trainee-hours realised against contracted, the budget), and the
+  counts of active trainees at risk, in all and per reason. Not the mean progress: it is made of
+  module results.
+- "Budget lines": planned, spent and consumption per line.
+- "Withdrawals": who left by D, when, and the reason recorded.
+- "Attendance per trainee": each trainee's status, hours scheduled, attended, excused and not
+  recorded, attendance and assiduity rates. No progress, modules, competencies or at-risk
+  reasons: they come from scores, which officers do not see.
+
+Hours are numbers to 2 decimals, rates and ratios to 4 (shown as percentages in XLSX), money in
+euros to the cent; see `tracker.exports.writers` for how each is written.
+"""
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from tracker.cohorts.models import Cohort
+from tracker.exports import Rate, Sheet, attachment_name
+from tracker.funding.pages import (
+    RISK_LABELS,
+    RISK_REASONS,
+    STATUS_LABELS,
+    ExpenseLine,
+    Statement,
+    Withdrawal,
+    risk_counts,
+    words,
+)
+from tracker.hours import minutes_to_hours
+from tracker.metrics.figures import CohortFigures
+
+# The words of the file names, by language: ASCII, chosen here, never taken from the request.
+FILE_WORDS = {
+    "fr": {"figures": "chiffres", "statement": "releve-mensuel", "expenses": "depenses"},
+    "en": {"figures": "figures", "statement": "monthly-statement", "expenses": "expenses"},
+}
+
+
+def export_name(cohort: Cohort, what: str, period: str, extension: str, language: str) -> str:
+    """Name an export: cohort_what_period.ext, such as ibm-ai-1_releve-mensuel_2022-06.csv."""
+    names = FILE_WORDS.get(language, FILE_WORDS["fr"])
+    return attachment_name(cohort.slug, names[what], period, extension=extension)
+
+
+def _rate(value: float | None) -> Rate | None:
+    return None if value is None else Rate(value)
+
+
+def _hours(minutes: int) -> float:
+    return minutes_to_hours(minutes)
+
+
+def figures_sheets(
+    cohort: Cohort, figures: CohortFigures, withdrawals: list[Withdrawal]
+) -> list[Sheet]:
+    """Return the officer's figures of the cohort as of D, in four sheets."""
+    budget = figures.budget
+    risks = risk_counts(figures)
+    risk_labels = words(RISK_LABELS)
+    key_figures: list[tuple[str, object]] = [
+        (_("Cohort"), cohort.name),
+        (_("Short name"), cohort.slug),
+        (_("Funder"), cohort.funder or None),
+        (_("First day"), cohort.starts_on),
+        (_("Last day"), cohort.ends_on),
+        (_("Figures as of"), figures.as_of),
+        (_("Enrolled"), figures.enrolled),
+        (_("Active"), figures.active),
+        (_("Withdrawn"), figures.withdrawn),
+        (_("Completed"), figures.completed),
+        (_("Hours scheduled"), _hours(figures.scheduled_minutes)),
+        (_("Hours attended"), _hours(figures.attended_minutes)),
+        (_("Hours of excused absence"), _hours(figures.excused_minutes)),
+        (_("Hours not recorded"), _hours(figures.unrecorded_minutes)),
+        (_("Attendance rate"), _rate(figures.attendance_rate)),
+        (_("Trainee-hours realised"), _hours(figures.realised_minutes)),
+        (_("Trainee-hours contracted"), _hours(figures.contracted_minutes)),
+        (_("Trainee-hours rate"), _rate(figures.trainee_hours_rate)),
+        (_("Grant"), budget.grant),
+        (_("Spent"), budget.spent),
+        (_("Remaining"), budget.remaining),
+        (_("Consumption"), _rate(budget.consumption)),
+        (_("Time elapsed"), _rate(budget.elapsed)),
+        (_("Burn ratio"), _rate(budget.burn_ratio)),
+        (_("Forecast at completion"), budget.forecast_at_completion),
+        (_("Cost per realised trainee-hour"), budget.cost_per_realised_hour),
+        (_("Active trainees at risk"), risks.total),
+        *(
+            (_("At risk: %(reason)s", reason=risk_labels[reason]), risks.by_reason[reason])
+            for reason in RISK_REASONS
+        ),
+    ]
+    statuses = words(STATUS_LABELS)
+    return [
+        Sheet(_("Figures"), (_("Figure"), _("Value")), key_figures),
+        Sheet(
+            _("Budget lines"),
+            (_("Code"), _("Line"), _("Planned"), _("Spent"), _("Consumption")),
+            [
+                (line.code, line.label, line.planned, line.spent, _rate(line.consumption))
+                for line in budget.lines
+            ],
+        ),
+        Sheet(
+            _("Withdrawals"),
+            (_("Ref."), _("Name"), _("Enrolled on"), _("Left on"), _("Reason")),
+            [(w.ref, w.name, w.enrolled_on, w.left_on, w.reason) for w in withdrawals],
+        ),
+        Sheet(
+            _("Attendance per trainee"),
+            (
+                _("Ref."),
+                _("Name"),
+                _("Status"),
+                _("Hours scheduled"),
+                _("Hours attended"),
+                _("Hours of excused absence"),
+                _("Hours not recorded"),
+                _("Attendance rate"),
+                _("Assiduity rate"),
+            ),
+            [
+                (
+                    t.ref,
+                    t.name,
+                    statuses[t.status],
+                    _hours(t.attendance.scheduled_minutes),
+                    _hours(t.attendance.attended_minutes),
+                    _hours(t.attendance.excused_minutes),
+                    _hours(t.attendance.unrecorded_minutes),
+                    _rate(t.attendance.attendance_rate),
+                    _rate(t.attendance.assiduity_rate),
+                )
+                for t in figures.trainees
+            ],
+        ),
+    ]
+
+
+def month_label(month: date) -> str:
+    """Write a month as 2022-06."""
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def statement_sheets(statement: Statement) -> list[Sheet]:
+    """Return the monthly statement: a row per trainee, then the totals."""
+    month = month_label(statement.month)
+    totals = statement.totals
+    return [
+        Sheet(
+            _("Statement %(month)s", month=month),
+            (
+                _("Month"),
+                _("Ref."),
+                _("Name"),
+                _("Hours scheduled"),
+                _("Hours attended"),
+                _("Hours of excused absence"),
+                _("Hours of unjustified absence"),
+                _("Hours not recorded"),
+            ),
+            [
+                *(
+                    (
+                        month,
+                        row.ref,
+                        row.name,
+                        row.scheduled_hours,
+                        row.attended_hours,
+                        row.excused_hours,
+                        row.unjustified_hours,
+                        row.unrecorded_hours,
+                    )
+                    for row in statement.rows
+                ),
+                (
+                    month,
+                    None,
+                    _("Total"),
+                    _hours(totals.scheduled),
+                    _hours(totals.attended),
+                    _hours(totals.excused),
+                    _hours(totals.unjustified),
+                    _hours(totals.unrecorded),
+                ),
+            ],
+        )
+    ]
+
+
+def expenses_sheets(expenses: list[ExpenseLine]) -> list[Sheet]:
+    """Return the expenses, one row each."""
+    return [
+        Sheet(
+            _("Expenses"),
+            (
+                _("Date"),
+                _("Line"),
+                _("Line label"),
+                _("Amount"),
+                _("Description"),
+                _("Supplier"),
+                _("Reference"),
+            ),
+            [
+                (
+                    e.date,
+                    e.line_code,
+                    e.line_label,
+                    e.amount,
+                    e.description,
+                    e.supplier,
+                    e.reference,
+                )
+                for e in expenses
+            ],
+        )
+    ]

@@ -152,3 +152,19 @@ def test_the_trainee_page_runs_the_same_queries_for_5_and_50_trainees(app, login
         counts[slug] = count_queries(app, client, f"/cohorts/{slug}/trainees/T03?as_of={AS_OF}")
     assert counts["five"] == counts["fifty"]
     assert counts["fifty"] < 25
+
+
+def test_the_trainee_page_charts_attendance_and_grades_against_the_cohort(world, signed_in):
+    import re
+    import xml.etree.ElementTree as ElementTree
+
+    page = signed_in("trainee").get("/cohorts/alpha/trainees/T01?as_of=2022-06-30&lang=en").text
+    drawings = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    assert len(drawings) == 2
+    for drawing in drawings:
+        assert ElementTree.fromstring(drawing).tag.endswith("svg")
+    assert 'id="chart-trainee-attendance"' in page
+    assert 'id="chart-module-grades"' in page
+    # Each chart's figures are also a table: T01 scored 15/20 in M1, the cohort's median is 11.5.
+    grades = page.split('id="chart-module-grades"')[1]
+    assert "15.00" in grades and "11.50" in grades

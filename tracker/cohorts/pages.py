@@ -15,13 +15,17 @@ from sqlalchemy import and_, case, func, literal, or_, select
 
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord, Session
+from tracker.charts import cached_chart, module_grades_chart, trainee_attendance_chart
+from tracker.charts.placing import PlacedChart, data_key, place, recent_charts
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.extensions import db
 from tracker.i18n import rate
+from tracker.metrics import series
 from tracker.metrics.figures import (
     CONSECUTIVE_ABSENCES,
     FAILING_MODULE,
     LOW_ASSIDUITY,
+    CohortData,
     CohortFigures,
     TraineeFigures,
     cohort_figures,
@@ -272,15 +276,42 @@ def figures_of(cohort: Cohort, as_of: date) -> CohortFigures:
     return cohort_figures(load_cohort_data(cohort, as_of))
 
 
-def figures_of_trainee(cohort: Cohort, trainee_id: int, as_of: date) -> TraineeFigures | None:
+def figures_of_trainee(data: CohortData, trainee_id: int) -> TraineeFigures | None:
     """Compute one trainee's figures as of D as `tracker metrics` does; None before enrolment."""
-    data = load_cohort_data(cohort, as_of)
     trainee = next((t for t in data.trainees if t.id == trainee_id), None)
     if trainee is None:
         return None
     marks = {mark[0]: mark for mark in data.marks if mark[1] == trainee_id}
     scores = {assessment: score for assessment, who, score in data.scores if who == trainee_id}
-    return trainee_figures(trainee, data, held_sessions(data.sessions, as_of), marks, scores)
+    return trainee_figures(trainee, data, held_sessions(data.sessions, data.as_of), marks, scores)
+
+
+def trainee_charts(
+    data: CohortData, trainee_id: int, language: str, folder: str
+) -> tuple[PlacedChart, ...]:
+    """Draw a trainee's monthly attendance against the cohort's, and their grades per module."""
+
+    def draw_all() -> tuple[PlacedChart, ...]:
+        attendance = series.trainee_monthly_attendance(data, trainee_id)
+        grades = series.trainee_module_grades(data, trainee_id)
+        charts = [
+            place(
+                "trainee-attendance",
+                cached_chart(
+                    "trainee-attendance", language, attendance, trainee_attendance_chart, folder
+                ),
+            )
+        ]
+        if grades:
+            charts.append(
+                place(
+                    "module-grades",
+                    cached_chart("module-grades", language, grades, module_grades_chart, folder),
+                )
+            )
+        return tuple(charts)
+
+    return recent_charts.get(("trainee", trainee_id, folder, language, data_key(data)), draw_all)
 
 
 def words(labels: dict) -> dict:

@@ -24,6 +24,8 @@ from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.cohorts.operations import CohortError
 from tracker.extensions import db
 from tracker.fields import figures_date
+from tracker.i18n import current_language
+from tracker.metrics.loading import load_cohort_data
 
 bp = Blueprint("cohorts", __name__)
 
@@ -160,7 +162,12 @@ def trainee(slug: str, ref: str):
     form, as_of = figures_date()
     if as_of is None:
         return render_template("cohorts/trainee.html", cohort=cohort, person=person, form=form), 400
-    mine = pages.figures_of_trainee(cohort, person.id, as_of)
+    data = load_cohort_data(cohort, as_of)
+    mine = pages.figures_of_trainee(data, person.id)
+    charts = ()
+    if mine:
+        folder = current_app.config["CHART_CACHE_FOLDER"]
+        charts = pages.trainee_charts(data, person.id, current_language(), folder)
     every_session = request.args.get("history") == "all"
     grades = {grade.module_id: grade for grade in mine.modules} if mine else {}
     acquired = set(mine.competencies_acquired) if mine else set()
@@ -171,6 +178,7 @@ def trainee(slug: str, ref: str):
         form=form,
         as_of=as_of,
         figures=mine,
+        charts=charts,
         reasons=pages.risk_reasons(mine, cohort.attendance_threshold) if mine else [],
         every_session=every_session,
         history=pages.attendance_history(person, as_of, every=every_session) if mine else [],

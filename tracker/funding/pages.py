@@ -7,9 +7,6 @@ grade, a module result or a comment; trainees appear with their attendance and h
 the at-risk reasons only as counts of active trainees.
 """
 
-import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +26,7 @@ from tracker.charts import (
     cached_chart,
     weekly_attendance_chart,
 )
+from tracker.charts.placing import PlacedChart, data_key, place, recent_charts
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
 from tracker.i18n import day, hours, money, number, rate
@@ -176,15 +174,6 @@ def words(labels: dict) -> dict:
 # The charts
 
 
-@dataclass(frozen=True)
-class FundingChart:
-    """A chart of the page, with its SVG ready to be placed inline (its ids made unique)."""
-
-    name: str
-    chart: Chart
-    markup: str
-
-
 ChartSource = Callable[[CohortData, CohortFigures], Any]
 CHARTS: tuple[tuple[str, ChartSource, Callable[[Any, str], Chart]], ...] = (
     ("weekly-attendance", lambda data, _: series.weekly_attendance(data), weekly_attendance_chart),
@@ -197,62 +186,23 @@ CHARTS: tuple[tuple[str, ChartSource, Callable[[Any, str], Chart]], ...] = (
     ("budget-lines", lambda _, figures: figures.budget.lines, budget_lines_chart),
 )
 
-SVG_ID = re.compile(r'\bid="([^"]+)"')
-SVG_REFERENCE = re.compile(r'(href="#|url\(#)([^")]+)')
-
-
-def scoped_markup(chart: Chart, prefix: str) -> str:
-    """Return the chart's inline SVG with its ids prefixed, unique among the page's charts.
-
-    matplotlib numbers the ids of each drawing from 1 (figure_1, patch_1 …): two charts on one
-    page would repeat them, and references such as clip paths could point to the other chart.
-    """
-    markup = SVG_ID.sub(lambda match: f'id="{prefix}-{match[1]}"', chart.markup)
-    return SVG_REFERENCE.sub(lambda match: f"{match[1]}{prefix}-{match[2]}", markup)
-
 
 def funding_charts(
     data: CohortData, figures: CohortFigures, language: str, folder: str
-) -> tuple[FundingChart, ...]:
+) -> tuple[PlacedChart, ...]:
     """Draw the cohort's charts in the language, or take them from the caches when drawn already.
 
-    The charts are files in `folder` (`cached_chart`), keyed by their series. Computing the
-    series of a long course takes longer than the rest of the page, so the charts of the most
-    recent inputs are also kept in this process's memory, keyed by a hash of the data they are
-    drawn from: Python's own hash, computed in C over the loaded rows in a fraction of a
-    millisecond, where copying or comparing the rows would take several. Its 64 bits, salted
-    per process for the texts, make a collision between two versions of a cohort's data
-    vanishingly unlikely; the key also holds the cohort, the date and the number of roll calls.
+    The charts are files in `folder` (`cached_chart`), keyed by their series; the latest ones are
+    also kept in this process's memory (`recent_charts`), keyed by the data they are drawn from.
     """
-    key = (
-        folder,
-        language,
-        data.as_of,
-        data.cohort,
-        len(data.marks),
-        hash((data.trainees, data.sessions, data.marks, data.budget_lines, data.expenses)),
-    )
-    with _recent_lock:
-        charts = _recent_charts.get(key)
-        if charts is not None:
-            _recent_charts.move_to_end(key)
-            return charts
-    charts = tuple(
-        FundingChart(name, chart, scoped_markup(chart, name))
-        for name, source, draw in CHARTS
-        for chart in [cached_chart(name, language, source(data, figures), draw, folder)]
-    )
-    with _recent_lock:
-        _recent_charts[key] = charts
-        while len(_recent_charts) > RECENT_CHARTS:
-            _recent_charts.popitem(last=False)
-    return charts
 
+    def draw_all() -> tuple[PlacedChart, ...]:
+        return tuple(
+            place(name, cached_chart(name, language, source(data, figures), drawing, folder))
+            for name, source, drawing in CHARTS
+        )
 
-# The charts of the most recent inputs, in this process, least recently used first.
-RECENT_CHARTS = 8
-_recent_charts: OrderedDict[tuple, tuple[FundingChart, ...]] = OrderedDict()
-_recent_lock = threading.Lock()
+    return recent_charts.get(("funding", folder, language, data_key(data)), draw_all)
 
 
 # ---------------------------------------------------------------------------------------------

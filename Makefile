@@ -35,6 +35,8 @@ lint: $(VENV)/.installed-test
 
 benchmark: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/metrics.py
+	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -24,6 +24,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         CHART_CACHE_FOLDER=str(instance / "cache" / "charts"),
         REPORT_CACHE_FOLDER=str(instance / "cache" / "reports"),
         IMPORT_MAX_BYTES=10 * 1024 * 1024,
+        # Who issues the certificates and signs the reports.
+        ORGANISATION_NAME="Centre régional d'innovation de Montpellier",
         SESSION_IDLE_MINUTES=60,
         SESSION_ABSOLUTE_HOURS=12,
         SIGN_IN_WINDOW_MINUTES=15,

@@ -1,8 +1,131 @@
-"""`tracker report …`: write PDF reports into reports/."""
+"""`tracker report …`: write PDF reports into reports/ (or --out), printing the files written."""
+
+import time
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from tracker import timeutil
+from tracker.i18n import LOCALES
+from tracker.reports.contents import ReportError, find_cohort, last_held_week, parse_week
+from tracker.reports.making import Order, copy_to, fulfil, make_all, orders_for_cohort
 
 
 @click.group()
 def report() -> None:
     """Write PDF reports."""
+
+
+def _date(text: str | None, option: str) -> date:
+    if text is None:
+        return timeutil.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ReportError(f"{option} {text!r} is not a date such as 2022-12-15.") from None
+
+
+def _language(text: str) -> str:
+    if text not in LOCALES:
+        raise ReportError(f"Unknown language {text!r}: choose one of {', '.join(LOCALES)}.")
+    return text
+
+
+def report_options(command: Callable) -> Callable:
+    """Add --as-of, --lang and --out, and turn bad input into a message and exit status 1."""
+
+    @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date of the figures (today).")
+    @click.option("--lang", "language", default="fr", show_default=True, help="fr or en.")
+    @click.option(
+        "--out",
+        type=click.Path(file_okay=False),
+        help="Folder to write into (the app's REPORTS_FOLDER, reports/).",
+    )
+    @with_appcontext
+    @wraps(command)
+    def run(*args, as_of: str | None, language: str, out: str | None, **kwargs) -> None:
+        try:
+            orders = command(
+                *args,
+                as_of=_date(as_of, "--as-of"),
+                language=_language(language),
+                made_on=timeutil.today(),
+                **kwargs,
+            )
+            folder = Path(out or current_app.config["REPORTS_FOLDER"])
+            if len(orders) == 1:
+                click.echo(copy_to(fulfil(orders[0]), folder))
+            else:
+                started = time.perf_counter()
+                written = make_all(orders, folder, on_written=click.echo)
+                elapsed = time.perf_counter() - started
+                click.echo(f"{len(written)} reports written in {elapsed:.1f} s.", err=True)
+        except ReportError as error:
+            raise click.ClickException(str(error)) from None
+
+    return run
+
+
+@report.command("trainee")
+@click.argument("slug")
+@click.argument("ref")
+@report_options
+def trainee(slug: str, ref: str, **dates) -> list[Order]:
+    """Write a trainee's progress report."""
+    return [Order("trainee", slug, ref=ref, **dates)]
+
+
+@report.command("cohort")
+@click.argument("slug")
+@report_options
+def cohort(slug: str, **dates) -> list[Order]:
+    """Write the cohort progress report (attendance, progress, risks of every trainee)."""
+    return [Order("cohort", slug, **dates)]
+
+
+@report.command("funding")
+@click.argument("slug")
+@report_options
+def funding(slug: str, **dates) -> list[Order]:
+    """Write the Region's funding report (hours, attendance, withdrawals, budget)."""
+    return [Order("funding", slug, **dates)]
+
+
+@report.command("sheet")
+@click.argument("slug")
+@click.option("--week", required=True, metavar="YYYY-Www", help="ISO week, e.g. 2022-W49.")
+@click.option("--blank", is_flag=True, help="Empty boxes for signing, not the roll calls.")
+@report_options
+def sheet(slug: str, week: str, blank: bool, **dates) -> list[Order]:
+    """Write the attendance sheet of a week, blank or filled with the recorded statuses."""
+    parse_week(week)
+    return [Order("sheet", slug, week=week, blank=blank, **dates)]
+
+
+@report.command("certificate")
+@click.argument("slug")
+@click.argument("ref")
+@report_options
+def certificate(slug: str, ref: str, **dates) -> list[Order]:
+    """Write a trainee's certificate of completion (or of attendance, before the end)."""
+    return [Order("certificate", slug, ref=ref, **dates)]
+
+
+@report.command("all")
+@click.argument("slug")
+@report_options
+def every_report(slug: str, **dates) -> list[Order]:
+    """Write every report of a cohort, in parallel processes.
+
+    Each trainee's progress report and certificate, the cohort progress report, the funding
+    report and the attendance sheet of the last week held.
+    """
+    cohort = find_cohort(slug)
+    if last_held_week(cohort, dates["as_of"]) is None:
+        click.echo("No session held yet: no attendance sheet.", err=True)
+    return orders_for_cohort(cohort, **dates)

@@ -1,5 +1,105 @@
-"""Download links of the PDF reports."""
+"""Download links of the PDF reports: each role gets the reports it may read, from the cache.
 
-from flask import Blueprint
+- a trainee: their own progress report and certificate (another trainee's: 404);
+- an officer: the funding report and the attendance sheets (progress reports: 403);
+- an instructor: every report of the cohorts they teach but the funding report, which DESIGN.md
+  keeps to admins and officers;
+- an admin: every report.
+
+`?as_of=YYYY-MM-DD` sets the date of the figures (default today); the report speaks the page's
+language. The file is named by the server and sent as an attachment.
+"""
+
+import io
+from datetime import date
+
+from flask import Blueprint, abort, request, send_file
+
+from tracker import timeutil
+from tracker.access import allow, cohort_or_404, trainee_or_404
+from tracker.i18n import current_language
+from tracker.reports import making
+from tracker.reports.contents import ReportError, parse_week
 
 bp = Blueprint("reports", __name__)
+
+
+def figures_date() -> date:
+    """Read ?as_of= (default today); 400 when it is not a date."""
+    text = request.args.get("as_of")
+    if not text:
+        return timeutil.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(400)
+
+
+def dates() -> dict:
+    """Return the dates and language of a report asked for on the web."""
+    return {"as_of": figures_date(), "language": current_language(), "made_on": timeutil.today()}
+
+
+def download(make, *args, **kwargs):
+    """Send a made report as an attachment; 404 when it cannot be made (not enrolled yet)."""
+    try:
+        made = make(*args, **kwargs)
+    except ReportError:
+        abort(404)
+    # The bytes rather than an open file: the response holds no file handle for its lifetime.
+    response = send_file(
+        io.BytesIO(made.path.read_bytes()),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=made.filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.route("/cohorts/<slug>/trainees/<ref>/report.pdf")
+@allow("admin", "instructor", "trainee")
+def trainee_report(slug: str, ref: str):
+    """Download a trainee's progress report."""
+    cohort = cohort_or_404(slug)
+    trainee = trainee_or_404(cohort, ref)
+    return download(making.trainee_report, cohort, trainee, **dates())
+
+
+@bp.route("/cohorts/<slug>/trainees/<ref>/certificate.pdf")
+@allow("admin", "instructor", "trainee")
+def certificate(slug: str, ref: str):
+    """Download a trainee's certificate of completion."""
+    cohort = cohort_or_404(slug)
+    trainee = trainee_or_404(cohort, ref)
+    return download(making.certificate, cohort, trainee, **dates())
+
+
+@bp.route("/cohorts/<slug>/report.pdf")
+@allow("admin", "instructor")
+def cohort_report(slug: str):
+    """Download the cohort progress report."""
+    cohort = cohort_or_404(slug, "see_scores")
+    return download(making.cohort_report, cohort, **dates())
+
+
+@bp.route("/cohorts/<slug>/funding-report.pdf")
+@allow("admin", "instructor", "officer")
+def funding_report(slug: str):
+    """Download the Region's funding report (issue 5 gives it to the cohort's instructors too)."""
+    cohort = cohort_or_404(slug)
+    return download(making.funding_report, cohort, **dates())
+
+
+@bp.route("/cohorts/<slug>/attendance-sheets/<week>.pdf")
+@allow("admin", "instructor", "officer")
+def attendance_sheet(slug: str, week: str):
+    """Download the attendance sheet of an ISO week; ?blank=1 for one to sign."""
+    cohort = cohort_or_404(slug, "see_trainees")
+    try:
+        parse_week(week)
+    except ReportError:
+        abort(400)
+    blank = request.args.get("blank") in ("1", "true", "yes")
+    return download(making.attendance_sheet, cohort, week, blank=blank, **dates())

@@ -1,0 +1,551 @@
+"""The PDF reports: opened with pypdf, their text read back against the figures of the metrics."""
+
+import io
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.world import build_world
+from tracker import create_app, i18n
+from tracker.assessments.models import Assessment, Result
+from tracker.attendance.models import AttendanceRecord
+from tracker.auth.models import User
+from tracker.cohorts.models import Cohort, Trainee
+from tracker.demo.operations import load_cohort
+from tracker.extensions import db
+from tracker.metrics.loading import cohort_metrics
+from tracker.reports import making
+from tracker.reports.contents import ReportError
+
+AS_OF = date(2022, 6, 30)
+MADE_ON = date(2022, 7, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def read(pdf: bytes | Path) -> PdfReader:
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    return PdfReader(io.BytesIO(data))
+
+
+def plain(text: str) -> str:
+    """Collapse every kind of space (the French formats use narrow no-break spaces)."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def text_of(pdf: bytes | Path) -> str:
+    return plain("\n".join(page.extract_text() for page in read(pdf).pages))
+
+
+def shown(app, language: str, function, *args) -> str:
+    """Format a figure the way the reports print it, in a language."""
+    with app.app_context(), force_locale(i18n.LOCALES[language]):
+        return plain(function(*args))
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        world = build_world()
+        # A score and a comment that must reach the trainee's report and never the funder's.
+        result = db.session.scalar(
+            select(Result)
+            .join(Trainee)
+            .where(Trainee.ref == "T01", Trainee.cohort.has(slug="alpha"))
+        )
+        result.score = 17.25
+        result.comment = "COMMENT-SECRET"
+        db.session.commit()
+    return world
+
+
+def cohort_and_trainee(slug: str = "alpha", ref: str | None = "T01"):
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
+    trainee = None
+    if ref is not None:
+        trainee = db.session.scalar(
+            select(Trainee).where(Trainee.cohort_id == cohort.id, Trainee.ref == ref)
+        )
+    return cohort, trainee
+
+
+def dates(language: str = "en", **overrides) -> dict:
+    return {"as_of": AS_OF, "language": language, "made_on": MADE_ON, **overrides}
+
+
+# ---------------------------------------------------------------------------------------------
+# What the reports say
+
+
+def test_the_trainee_report_prints_the_figures_of_the_metrics(app, world):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        made = making.trainee_report(cohort, trainee, **dates())
+        mine = next(t for t in cohort_metrics(cohort, AS_OF)["trainees"] if t["ref"] == "T01")
+        text = text_of(made.path)
+    assert made.filename == "alpha_T01_progress_2022-06-30_en.pdf"
+    assert "Ada Lovelace (T01)" in text
+    for value in (mine["scheduled_hours"], mine["attended_hours"]):
+        assert shown(app, "en", i18n.hours, value) in text  # 3.50 h
+    assert shown(app, "en", making.percent, mine["attendance_rate"]) in text  # 100.00 %
+    assert shown(app, "en", making.percent, mine["progress"]) in text
+    assert mine["modules_passed"] == ["M1"] and "passed" in text
+    assert "C1 — Programmer en Python" in text and "acquired" in text
+    # The trainee's own score, on 20, and the instructor's comment.
+    assert "17.25 / 20.00" in text
+    assert "COMMENT-SECRET" in text
+    assert "Made on" not in text or "01/07/2022" in text
+    assert "01/07/2022" in text and "30/06/2022" in text  # made on, figures as of
+
+
+def test_the_funding_report_prints_the_funders_figures_and_no_result(app, world):
+    with app.app_context():
+        cohort, _ = cohort_and_trainee()
+        made = making.funding_report(cohort, **dates())
+        figures = cohort_metrics(cohort, AS_OF)
+        text = text_of(made.path)
+    budget = figures["budget"]
+    assert made.filename == "alpha_funding_2022-06-30_en.pdf"
+    assert shown(app, "en", i18n.hours, figures["trainee_hours"]["realised"]) in text
+    assert shown(app, "en", i18n.hours, figures["trainee_hours"]["contracted"]) in text
+    assert shown(app, "en", making.percent, figures["trainee_hours"]["rate"]) in text
+    for key in ("grant", "spent", "remaining", "forecast_at_completion", "cost_per_realised_hour"):
+        assert shown(app, "en", i18n.money, budget[key]) in text, key
+    assert shown(app, "en", making.percent, budget["consumption"]) in text
+    assert shown(app, "en", i18n.money, budget["lines"][0]["planned"]) in text
+    assert "Personnel pédagogique" in text
+    # No score, no grade, no comment of any trainee.
+    for secret in ("17.25", "17,25", "COMMENT-SECRET", "Très bien", "À revoir", "Quiz Python"):
+        assert secret not in text, secret
+
+
+def test_the_funding_report_lists_withdrawals_with_their_dates_and_reasons(app, world):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee(ref="T02")
+        trainee.left_on = date(2022, 3, 4)
+        trainee.exit_reason = "Found a job as a developer"
+        db.session.commit()
+        text = text_of(making.funding_report(cohort, **dates()).path)
+    assert "T02 Alan Turing 03/01/2022 04/03/2022 Found a job as a developer" in text
+
+
+def test_the_cohort_report_lists_every_trainee_with_progress_and_risks(app, world):
+    with app.app_context():
+        cohort, _ = cohort_and_trainee()
+        figures = cohort_metrics(cohort, AS_OF)
+        text = text_of(making.cohort_report(cohort, **dates()).path)
+    for trainee in figures["trainees"]:
+        assert f"{trainee['ref']} {trainee['name']}" in text
+        assert shown(app, "en", making.percent, trainee["progress"]) in text
+    # T02 scored 8 on 20 on the only assessment of M1: failing, hence at risk.
+    assert "failing a module" in text and "Failing: M1." in text
+
+
+def test_the_certificate_names_the_trainee_the_course_and_the_hours(app, world):
+    with app.app_context():
+        app.config["ORGANISATION_NAME"] = "Simplon Occitanie"
+        cohort, trainee = cohort_and_trainee()
+        made = making.certificate(cohort, trainee, **dates(as_of=cohort.ends_on))
+        reader = read(made.path)
+        text = text_of(made.path)
+    assert made.filename == "alpha_T01_certificate_2022-12-16_en.pdf"
+    assert len(reader.pages) == 1
+    assert "Certificate of completion" in text
+    assert "Ada LOVELACE" in text and "IA promotion 1" in text
+    assert "03/01/2022 to 16/12/2022" in text
+    assert "3.50 h" in text
+    assert "Simplon Occitanie certifies that" in text
+    assert "funded by Région Occitanie" in text
+    assert reader.metadata["/Author"] == "Simplon Occitanie"
+
+
+def test_a_filled_sheet_shows_the_roll_call_and_a_blank_one_boxes_to_sign(app, world):
+    with app.app_context():
+        cohort, _ = cohort_and_trainee()
+        filled = making.attendance_sheet(cohort, "2022-W02", blank=False, **dates())
+        blank = making.attendance_sheet(cohort, "2022-W02", blank=True, **dates())
+        filled_text, blank_text = text_of(filled.path), text_of(blank.path)
+        pages = len(read(filled.path).pages)
+    assert filled.filename == "alpha_sheet_2022-W02_en.pdf"
+    assert blank.filename == "alpha_sheet_2022-W02_blank_en.pdf"
+    assert pages == 1
+    for text in (filled_text, blank_text):
+        assert "LOVELACE Ada T01" in text and "TURING Alan T02" in text
+        assert "Monday 10/01/2022" in text
+        assert "Instructor's name and signature" in text
+    assert "present" in filled_text and "excused absence" in filled_text
+    assert "present" not in blank_text and "excused absence" not in blank_text
+
+
+def test_reports_are_written_in_french_or_english(app, world):
+    with app.app_context():
+        cohort, _ = cohort_and_trainee()
+        french = making.funding_report(cohort, **dates("fr"))
+        english = making.funding_report(cohort, **dates("en"))
+        assert read(french.path).trailer["/Root"]["/Lang"] == "fr"
+        assert read(english.path).trailer["/Root"]["/Lang"] == "en-GB"
+        # Money the French way in French: 12 500,50 €.
+        assert "12 500,50 €" in text_of(french.path)
+        assert "€12,500.50" in text_of(english.path)
+
+
+def test_reports_carry_their_title_author_language_and_are_tagged_pdf_a(app, world):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        made = making.trainee_report(cohort, trainee, **dates())
+    reader = read(made.path)
+    root = reader.trailer["/Root"]
+    assert reader.metadata["/Title"].startswith("Progress report — Ada Lovelace (T01)")
+    assert reader.metadata["/Author"] == "Centre régional d'innovation de Montpellier"
+    assert reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == "D:20220701"
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="2"' in xmp and b'pdfaid:conformance="A"' in xmp
+
+
+def test_every_page_says_the_cohort_funder_dates_and_page_x_of_y(app, world):
+    with app.app_context():
+        cohort, _ = cohort_and_trainee()
+        reader = read(making.funding_report(cohort, **dates()).path)
+    count = len(reader.pages)
+    assert count >= 2
+    for number, page in enumerate(reader.pages, start=1):
+        text = plain(page.extract_text())
+        assert "IA promotion 1" in text and "Funded by Région Occitanie" in text
+        assert "made on 01/07/2022 · figures as of 30/06/2022" in text
+        assert f"Page {number} of {count}" in text
+
+
+def test_a_trainee_not_yet_enrolled_has_no_report(app, world):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        with pytest.raises(ReportError, match="not enrolled yet"):
+            making.trainee_report(cohort, trainee, **dates(as_of=date(2021, 12, 31)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Identical when made again, and the cache
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Count the reports actually rendered (not served from the cache)."""
+    calls = []
+    real = making.render_html
+
+    def counting(source, language, made_on):
+        calls.append((source.kind, language, made_on))
+        return real(source, language, made_on)
+
+    monkeypatch.setattr(making, "render_html", counting)
+    return calls
+
+
+def test_a_report_made_again_for_the_same_date_is_byte_identical(app, world, tmp_path):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        first = making.trainee_report(cohort, trainee, **dates()).path.read_bytes()
+        # Another cache, charts included: the report is drawn and rendered from scratch.
+        app.config["REPORT_CACHE_FOLDER"] = str(tmp_path / "other-reports")
+        app.config["CHART_CACHE_FOLDER"] = str(tmp_path / "other-charts")
+        again = making.trainee_report(cohort, trainee, **dates())
+    assert again.path.is_relative_to(tmp_path / "other-reports")
+    assert again.path.read_bytes() == first
+
+
+def test_the_cache_serves_a_report_until_its_inputs_change(app, world, renders):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        first = making.trainee_report(cohort, trainee, **dates())
+        assert making.trainee_report(cohort, trainee, **dates()) == first
+        assert len(renders) == 1
+        # Another day of making, another language, another date of the figures: made again.
+        making.trainee_report(cohort, trainee, **dates(made_on=MADE_ON + timedelta(days=1)))
+        making.trainee_report(cohort, trainee, **dates("fr"))
+        making.trainee_report(cohort, trainee, **dates(as_of=AS_OF + timedelta(days=1)))
+        assert len(renders) == 4
+        # A roll call changed: the figures' data changed, the report is made again.
+        record = db.session.scalar(
+            select(AttendanceRecord).where(AttendanceRecord.trainee_id == trainee.id)
+        )
+        record.status, record.minutes_missed = "late", 30
+        db.session.commit()
+        changed = making.trainee_report(cohort, trainee, **dates())
+        assert len(renders) == 5
+        assert changed.path != first.path
+        assert "3.00 h" in text_of(changed.path)
+        # A change that the report does not show (another cohort's data) leaves it cached.
+        db.session.add(
+            Trainee(
+                cohort=db.session.scalar(select(Cohort).where(Cohort.slug == "beta")),
+                ref="T02",
+                first_name="Katherine",
+                last_name="Johnson",
+                email="katherine@example.org",
+                enrolled_on=date(2022, 1, 3),
+            )
+        )
+        db.session.commit()
+        assert making.trainee_report(cohort, trainee, **dates()) == changed
+        assert len(renders) == 5
+
+
+def test_the_template_is_part_of_the_key(app, world, renders, monkeypatch):
+    with app.app_context():
+        cohort, _ = cohort_and_trainee()
+        making.cohort_report(cohort, **dates())
+        monkeypatch.setattr(making, "presentation_digest", lambda language: "edited")
+        making.cohort_report(cohort, **dates())
+    assert len(renders) == 2
+
+
+def test_the_funding_report_is_not_made_again_when_only_scores_change(app, world, renders):
+    with app.app_context():
+        cohort, _ = cohort_and_trainee()
+        first = making.funding_report(cohort, **dates())
+        result = db.session.scalar(select(Result).where(Result.score == 17.25))
+        result.score = 3
+        db.session.commit()
+        assert making.funding_report(cohort, **dates()) == first
+    assert len(renders) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Page counts on the demo cohort
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.db'}",
+            "REPORTS_FOLDER": str(folder / "reports"),
+            "CHART_CACHE_FOLDER": str(folder / "cache" / "charts"),
+            "REPORT_CACHE_FOLDER": str(folder / "cache" / "reports"),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        load_cohort()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+DEMO_AS_OF = date(2022, 12, 15)
+
+
+@pytest.mark.parametrize(
+    ("kind", "pages"),
+    [("trainee", (2, 6)), ("certificate", (1, 1)), ("cohort", (2, 6)), ("funding", (2, 6))],
+)
+def test_the_demo_cohorts_reports_have_a_sane_number_of_pages(demo_app, kind, pages):
+    with demo_app.app_context():
+        ref = "T05" if kind in ("trainee", "certificate") else None
+        order = making.Order(kind, "ibm-ai-1", DEMO_AS_OF, "fr", DEMO_AS_OF, ref=ref)
+        count = len(read(making.fulfil(order).path).pages)
+    assert pages[0] <= count <= pages[1]
+
+
+def test_the_demo_cohorts_sheet_fits_on_one_or_two_landscape_pages(demo_app):
+    with demo_app.app_context():
+        for blank in (False, True):
+            order = making.Order(
+                "sheet", "ibm-ai-1", DEMO_AS_OF, "fr", DEMO_AS_OF, week="2022-W49", blank=blank
+            )
+            reader = read(making.fulfil(order).path)
+            assert 1 <= len(reader.pages) <= 2
+            box = reader.pages[0].mediabox
+            assert box.width > box.height
+            text = plain("\n".join(page.extract_text() for page in reader.pages))
+            # 25 trainees, none withdrawn before that week but T08 and T14.
+            assert text.count("T0") + text.count("T1") + text.count("T2") >= 23
+
+
+def test_the_demo_trainee_report_prints_the_trainees_hours(demo_app):
+    with demo_app.app_context():
+        cohort, trainee = cohort_and_trainee("ibm-ai-1", "T05")
+        mine = next(t for t in cohort_metrics(cohort, DEMO_AS_OF)["trainees"] if t["ref"] == "T05")
+        made = making.trainee_report(
+            cohort, trainee, as_of=DEMO_AS_OF, language="fr", made_on=DEMO_AS_OF
+        )
+        text = text_of(made.path)
+    assert shown(demo_app, "fr", i18n.hours, mine["attended_hours"]) in text
+    assert shown(demo_app, "fr", making.percent, mine["attendance_rate"]) in text
+    assert shown(demo_app, "fr", making.percent, mine["assiduity_rate"]) in text
+    assert shown(demo_app, "fr", making.percent, mine["progress"]) in text
+    # The charts' text is text: the axis of the grades chart, in French.
+    assert "Note sur 20" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def test_the_report_commands_write_their_files(app, world, run_tracker, tmp_path):
+    out = tmp_path / "out"
+    common = ["--as-of", "2022-06-30", "--lang", "en", "--out", str(out)]
+    for args, name in (
+        (["trainee", "alpha", "T01"], "alpha_T01_progress_2022-06-30_en.pdf"),
+        (["cohort", "alpha"], "alpha_cohort-progress_2022-06-30_en.pdf"),
+        (["funding", "alpha"], "alpha_funding_2022-06-30_en.pdf"),
+        (["sheet", "alpha", "--week", "2022-W02", "--blank"], "alpha_sheet_2022-W02_blank_en.pdf"),
+        (["certificate", "alpha", "T02"], "alpha_T02_certificate_2022-06-30_en.pdf"),
+    ):
+        result = run_tracker("report", *args, *common)
+        assert result.exit_code == 0, result.output
+        assert result.output.strip() == str(out / name)
+        assert read(out / name).pages
+
+
+def test_the_report_commands_write_into_the_reports_folder_by_default(app, world, run_tracker):
+    result = run_tracker("report", "funding", "alpha", "--as-of", "2022-06-30")
+    assert result.exit_code == 0, result.output
+    written = Path(result.output.strip())
+    assert written.parent == Path(app.config["REPORTS_FOLDER"])
+    assert written.name == "alpha_funding_2022-06-30_fr.pdf"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["trainee", "nowhere", "T01"], "There is no cohort 'nowhere'."),
+        (["trainee", "alpha", "T99"], "The cohort 'alpha' has no trainee 'T99'."),
+        (["certificate", "alpha", "T01", "--as-of", "2021-12-31"], "not enrolled yet"),
+        (["cohort", "alpha", "--as-of", "2022-02-30"], "is not a date such as 2022-12-15"),
+        (["funding", "alpha", "--lang", "de"], "Unknown language 'de'"),
+        (["sheet", "alpha", "--week", "2022-W60"], "is not an ISO week such as 2022-W05"),
+        (["sheet", "alpha", "--week", "last week"], "is not an ISO week"),
+        (["sheet", "alpha", "--week", "2022-W10"], "has no session in the week 2022-W10"),
+        (["all", "nowhere"], "There is no cohort 'nowhere'."),
+    ],
+)
+def test_bad_input_exits_with_status_1_and_a_message(app, world, run_tracker, args, message):
+    result = run_tracker("report", *args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_report_all_writes_every_report_of_the_cohort(app, world, run_tracker, tmp_path):
+    out = tmp_path / "all"
+    result = run_tracker("report", "all", "alpha", "--as-of", "2022-06-30", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    expected = {
+        "alpha_T01_progress_2022-06-30_fr.pdf",
+        "alpha_T02_progress_2022-06-30_fr.pdf",
+        "alpha_T01_certificate_2022-06-30_fr.pdf",
+        "alpha_T02_certificate_2022-06-30_fr.pdf",
+        "alpha_cohort-progress_2022-06-30_fr.pdf",
+        "alpha_funding_2022-06-30_fr.pdf",
+        "alpha_sheet_2022-W02_fr.pdf",
+    }
+    assert {path.name for path in out.iterdir()} == expected
+    assert {Path(line).name for line in result.stdout.splitlines()} == expected
+    # Made in other processes, served from the shared cache afterwards.
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        made = making.trainee_report(
+            cohort, trainee, as_of=AS_OF, language="fr", made_on=date.today()
+        )
+    assert made.path.read_bytes() == (out / "alpha_T01_progress_2022-06-30_fr.pdf").read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------
+# Web
+
+
+def client_of(app, login_as, email: str):
+    client = app.test_client()
+    with app.app_context():
+        login_as(client, db.session.scalar(select(User).where(User.email == email)))
+    return client
+
+
+def test_a_trainee_downloads_their_own_report_and_certificate(app, world, login_as):
+    client = client_of(app, login_as, "ada@example.org")
+    for url, name in (
+        ("/cohorts/alpha/trainees/T01/report.pdf", "alpha_T01_progress_2022-06-30_en.pdf"),
+        ("/cohorts/alpha/trainees/T01/certificate.pdf", "alpha_T01_certificate_2022-06-30_en.pdf"),
+    ):
+        response = client.get(f"{url}?as_of=2022-06-30&lang=en")
+        assert response.status_code == 200
+        assert response.mimetype == "application/pdf"
+        assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
+        assert "Ada Lovelace" in text_of(response.data) or "LOVELACE" in text_of(response.data)
+
+
+def test_a_trainee_cannot_download_another_trainees_report(app, world, login_as):
+    client = client_of(app, login_as, "ada@example.org")
+    for url in (
+        "/cohorts/alpha/trainees/T02/report.pdf",
+        "/cohorts/alpha/trainees/T02/certificate.pdf",
+        "/cohorts/beta/trainees/T01/report.pdf",
+        "/cohorts/alpha/report.pdf",
+        "/cohorts/alpha/funding-report.pdf",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_an_officer_downloads_the_funding_report_and_sheets_only(app, world, login_as):
+    client = client_of(app, login_as, "region@laregion.fr")
+    funding = client.get("/cohorts/alpha/funding-report.pdf?as_of=2022-06-30")
+    assert funding.status_code == 200
+    assert "COMMENT-SECRET" not in text_of(funding.data)
+    assert client.get("/cohorts/alpha/attendance-sheets/2022-W02.pdf").status_code == 200
+    assert client.get("/cohorts/alpha/trainees/T01/report.pdf").status_code == 403
+    assert client.get("/cohorts/alpha/report.pdf").status_code == 403
+
+
+def test_the_web_serves_the_cached_file(app, world, login_as, renders):
+    client = client_of(app, login_as, "prof@centre.fr")
+    first = client.get("/cohorts/alpha/report.pdf?as_of=2022-06-30")
+    second = client.get("/cohorts/alpha/report.pdf?as_of=2022-06-30")
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data
+    assert len(renders) == 1
+
+
+def test_the_report_speaks_the_pages_language(app, world, login_as):
+    client = client_of(app, login_as, "admin@centre.fr")
+    french = client.get("/cohorts/alpha/funding-report.pdf?as_of=2022-06-30")
+    english = client.get("/cohorts/alpha/funding-report.pdf?as_of=2022-06-30&lang=en")
+    assert "alpha_funding_2022-06-30_fr.pdf" in french.headers["Content-Disposition"]
+    assert "alpha_funding_2022-06-30_en.pdf" in english.headers["Content-Disposition"]
+    assert read(english.data).trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_money_in_the_reports_is_exact(app, world):
+    with app.app_context():
+        cohort, _ = cohort_and_trainee()
+        text = text_of(making.funding_report(cohort, **dates()).path)
+    # 12,500.50 spent over 3.5 realised hours: 3,571.571… rounded half up to the cent.
+    assert Decimal("12500.50") / Decimal("3.5") > Decimal("3571.57")
+    assert "€3,571.57" in text
+    assert re.search(r"Cost per realised trainee-hour €3,571\.57", text)
+
+
+def test_assessments_after_the_date_are_left_out(app, world):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        text = text_of(
+            making.trainee_report(cohort, trainee, **dates(as_of=date(2022, 1, 12))).path
+        )
+        assessment = db.session.scalar(select(Assessment))
+    assert assessment.date > date(2022, 1, 12)
+    assert "COMMENT-SECRET" not in text and "17.25" not in text

@@ -1,0 +1,491 @@
+"""Make a report: its template rendered to HTML, handed to WeasyPrint, kept in a cache.
+
+Identical when made again: the PDF's bytes depend only on the report's source (the figures'
+data and texts), the date of its figures (as of), the date it is made on (printed, and set as the
+PDF's creation and modification dates), its language, the templates and the code that draws it.
+Those make the cache key, so that a report is made again only when one of them changed; the
+entry is written atomically (a temporary file, then `os.replace`), so that a reader, a request
+or another process, sees either nothing or the whole file.
+
+Archival and accessible: PDF/A-2a, which WeasyPrint 70 makes tagged (a structure tree with
+headings, tables, lists and figures with their text alternative) and with Unicode text; the
+title, author (the issuing organisation) and language are in the document's metadata.
+"""
+
+import base64
+import gc
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import weasyprint
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from tracker import i18n
+from tracker.charts import CHART_VERSION, Chart, canonical
+from tracker.cohorts import pages
+from tracker.cohorts.models import Cohort, Trainee
+from tracker.metrics.figures import CohortData
+from tracker.reports.contents import (
+    CONTEXTS,
+    ReportError,
+    Source,
+    find_cohort,
+    find_trainee,
+    gather_certificate,
+    gather_cohort,
+    gather_funding,
+    gather_sheet,
+    gather_trainee,
+    last_held_week,
+)
+
+# Bump when a change of this package alters the reports in a way the hashed files do not show.
+REPORTS_VERSION = 1
+# Level A: tagged for accessibility; part 2: no embedded files, which some archives refuse.
+PDF_VARIANT = "pdf/a-2a"
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES = ROOT / "templates" / "reports"
+# The code a report's bytes depend on besides its templates: drawing, figures and wording.
+CODE = tuple(
+    ROOT / "tracker" / name
+    for name in (
+        "reports/contents.py",
+        "reports/making.py",
+        "metrics/figures.py",
+        "metrics/series.py",
+        "charts/drawing.py",
+        "charts/labels.py",
+        "cohorts/pages.py",
+        "i18n.py",
+        "hours.py",
+    )
+)
+TRANSLATIONS = ROOT / "tracker" / "translations"
+
+
+@dataclass(frozen=True)
+class Made:
+    """A report made: the file in the cache and the name to give it."""
+
+    path: Path
+    filename: str
+
+
+def organisation_name() -> str:
+    """Return the organisation that issues the reports (ORGANISATION_NAME)."""
+    return current_app.config["ORGANISATION_NAME"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The cache key
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "-"
+    return _digest_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _digest_of(path: Path, mtime_ns: int, size: int) -> str:
+    """Hash a file once per version of it (its modification time and size)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def presentation_digest(language: str) -> str:
+    """Hash what a report looks like: its templates, stylesheet, code and translations."""
+    files = sorted(TEMPLATES.glob("*")) + list(CODE)
+    files.append(TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo")
+    parts = [f"{path.relative_to(ROOT)}:{_file_digest(path)}" for path in files]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def data_digest(data: CohortData | None) -> str:
+    """Hash the inputs of a cohort's figures: their rows as the database returned them.
+
+    The rows are plain values (ints, strings, dates, Decimals, floats) whose repr is exact.
+    They are not sorted first, to keep a cached report quick to serve: equal digests still mean
+    equal data, and rows returned in another order only cost a report made again, identical.
+    """
+    if data is None:
+        return "-"
+    digest = hashlib.sha256()
+    for part in (
+        data.as_of,
+        data.cohort,
+        data.trainees,
+        data.sessions,
+        tuple(map(tuple, data.marks)),
+        data.modules,
+        data.assessments,
+        tuple(map(tuple, data.scores)),
+        data.budget_lines,
+        data.expenses,
+    ):
+        digest.update(repr(part).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def report_key(source: Source, language: str, made_on: date) -> str:
+    """Return the cache key of a report: what it shows, as of, made on, language and looks."""
+    text = json.dumps(
+        [
+            REPORTS_VERSION,
+            weasyprint.__version__,
+            matplotlib.__version__,
+            CHART_VERSION,
+            PDF_VARIANT,
+            source.kind,
+            language,
+            made_on.isoformat(),
+            source.as_of.isoformat(),
+            organisation_name(),
+            canonical(source.cohort),
+            canonical(source.details),
+            data_digest(source.data),
+            presentation_digest(language),
+        ],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def percent(value: float | None) -> str:
+    """Show a rate kept to 4 places as a percentage to 2 decimals: 81,23 %."""
+    return i18n.number(None if value is None else value * 100, 2) + (
+        "" if value is None else "\u00a0%"
+    )
+
+
+def minutes_as_hours(minutes: int | None) -> str:
+    """Show minutes as hours to 2 decimals: 1 234,50 h."""
+    return i18n.hours(None if minutes is None else minutes / 60)
+
+
+def month_name(value: date) -> str:
+    """Name a month and its year: Décembre 2022."""
+    name = format_date(value, "LLLL yyyy")
+    return name[:1].upper() + name[1:]
+
+
+def weekday(value: date) -> str:
+    """Name a day of the week: Lundi."""
+    name = format_date(value, "EEEE")
+    return name[:1].upper() + name[1:]
+
+
+def chart_image(chart: Chart) -> Markup:
+    """Place a chart as an SVG image of its own, described by its text alternative.
+
+    An image rather than inline SVG: each chart keeps its own element ids (matplotlib's clip
+    paths of two charts in one page could clash) and its styles stay out of the page's.
+    """
+    source = "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode()).decode()
+    return Markup('<img src="{}" alt="{}" title="{}">').format(source, chart.alt, chart.title)
+
+
+def css_string(text: str) -> Markup:
+    """Quote a text for a CSS `content` value, safe inside a <style> element."""
+    plain = text.unescape() if isinstance(text, Markup) else str(text)
+    escaped = (
+        plain.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", " ")
+        .replace("<", "\\3C ")
+        .replace(">", "\\3E ")
+    )
+    return Markup(f'"{escaped}"')
+
+
+COUNTERS = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+
+
+def page_counter() -> Markup:
+    """Return the CSS content of "Page x of y" in the current language."""
+    words = _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")
+    pieces = re.split(r"(\{page\}|\{pages\})", words)
+    return Markup(" ".join(COUNTERS.get(piece) or css_string(piece) for piece in pieces if piece))
+
+
+def render_html(source: Source, language: str, made_on: date) -> str:
+    """Render a report's template to HTML in a language (inside an application context)."""
+    with force_locale(i18n.LOCALES[language]):
+        context = CONTEXTS[source.kind](source, language)
+        return render_template(
+            f"reports/{source.kind}.html",
+            source=source,
+            cohort=source.cohort,
+            as_of=source.as_of,
+            made_on=made_on,
+            language=language,
+            html_lang=i18n.LOCALES[language].replace("_", "-"),
+            organisation=organisation_name(),
+            percent=percent,
+            minutes_as_hours=minutes_as_hours,
+            css_string=css_string,
+            page_counter=page_counter(),
+            month_name=month_name,
+            weekday=weekday,
+            chart_image=chart_image,
+            status_labels=pages.words(pages.STATUS_LABELS),
+            attendance_labels=pages.words(pages.ATTENDANCE_LABELS),
+            slot_labels=pages.words(pages.SLOT_LABELS),
+            kind_labels=pages.words(pages.KIND_LABELS),
+            **context,
+        )
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of the block.
+
+    WeasyPrint allocates hundreds of thousands of boxes and PDF objects; each full collection
+    triggered meanwhile walks the whole heap of the application, which made a report a third
+    slower when measured. The boxes' cycles are collected once the report is written.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def write_pdf(html: str) -> bytes:
+    """Turn a report's HTML into a tagged PDF/A document."""
+    # A report carries its images itself (data: URLs): it reads no file and no network.
+    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    with collector_paused(), warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile for the PDF/A output intent and never closes
+        # it: a ResourceWarning about its own file, not ours.
+        warnings.simplefilter("ignore", ResourceWarning)
+        return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(
+            pdf_variant=PDF_VARIANT, pdf_tags=True
+        )
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write a file so that readers see either nothing or the whole of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def make(source: Source, language: str, made_on: date) -> Made:
+    """Return the report made from a source, from the cache when it is there."""
+    if language not in i18n.LOCALES:
+        raise ReportError(f"Unknown language {language!r}: choose one of fr, en.")
+    key = report_key(source, language, made_on)
+    path = Path(current_app.config["REPORT_CACHE_FOLDER"]) / key[:2] / f"{key}.pdf"
+    if not path.is_file():
+        write_atomically(path, write_pdf(render_html(source, language, made_on)))
+    return Made(path=path, filename=f"{source.stem}_{language}.pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# The five reports
+
+
+def trainee_report(
+    cohort: Cohort, trainee: Trainee, *, as_of: date, language: str, made_on: date
+) -> Made:
+    """Make a trainee's progress report."""
+    return make(gather_trainee(cohort, trainee, as_of), language, made_on)
+
+
+def cohort_report(cohort: Cohort, *, as_of: date, language: str, made_on: date) -> Made:
+    """Make the cohort progress report, for instructors and administrators."""
+    return make(gather_cohort(cohort, as_of), language, made_on)
+
+
+def funding_report(cohort: Cohort, *, as_of: date, language: str, made_on: date) -> Made:
+    """Make the Region's funding report: hours, attendance, withdrawals and budget."""
+    return make(gather_funding(cohort, as_of), language, made_on)
+
+
+def attendance_sheet(
+    cohort: Cohort, week: str, *, blank: bool, as_of: date, language: str, made_on: date
+) -> Made:
+    """Make the attendance sheet of an ISO week, blank for signing or filled with the roll calls."""
+    return make(gather_sheet(cohort, week, as_of, blank=blank), language, made_on)
+
+
+def certificate(
+    cohort: Cohort, trainee: Trainee, *, as_of: date, language: str, made_on: date
+) -> Made:
+    """Make a trainee's certificate of completion."""
+    return make(gather_certificate(cohort, trainee, as_of), language, made_on)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every report of a cohort, in parallel processes
+
+
+@dataclass(frozen=True)
+class Order:
+    """One report to make: its kind, the cohort, the trainee or week, its dates and language."""
+
+    kind: str
+    slug: str
+    as_of: date
+    language: str
+    made_on: date
+    ref: str | None = None
+    week: str | None = None
+    blank: bool = False
+
+
+def fulfil(order: Order) -> Made:
+    """Make the report an order asks for (inside an application context)."""
+    cohort = find_cohort(order.slug)
+    dates = {"as_of": order.as_of, "language": order.language, "made_on": order.made_on}
+    if order.kind in ("trainee", "certificate"):
+        trainee = find_trainee(cohort, order.ref or "")
+        make_one = trainee_report if order.kind == "trainee" else certificate
+        return make_one(cohort, trainee, **dates)
+    if order.kind == "sheet":
+        return attendance_sheet(cohort, order.week or "", blank=order.blank, **dates)
+    if order.kind == "cohort":
+        return cohort_report(cohort, **dates)
+    if order.kind == "funding":
+        return funding_report(cohort, **dates)
+    raise ReportError(f"Unknown report {order.kind!r}.")
+
+
+def copy_to(made: Made, folder: str | os.PathLike[str]) -> Path:
+    """Copy a made report into a folder under its file name; return where it is."""
+    target = Path(folder) / made.filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(descriptor)
+    try:
+        shutil.copyfile(made.path, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def orders_for_cohort(cohort: Cohort, *, as_of: date, language: str, made_on: date) -> list[Order]:
+    """List every report of a cohort: each trainee's report and certificate, the cohort's, the
+    funding report and the attendance sheet of the last week held by D."""
+    dates = {"as_of": as_of, "language": language, "made_on": made_on}
+    trainees = [t for t in cohort.trainees if t.enrolled_on <= as_of]
+    # The longest first, so that the processes finish together.
+    orders = [Order("trainee", cohort.slug, ref=t.ref, **dates) for t in trainees]
+    orders += [Order("cohort", cohort.slug, **dates), Order("funding", cohort.slug, **dates)]
+    week = last_held_week(cohort, as_of)
+    if week is not None:
+        orders.append(Order("sheet", cohort.slug, week=week, **dates))
+    orders += [Order("certificate", cohort.slug, ref=t.ref, **dates) for t in trainees]
+    return orders
+
+
+_worker_app: Flask | None = None
+
+
+def _start_worker(config: dict[str, Any]) -> None:
+    """Create the worker's own application (and database connections) once per process."""
+    global _worker_app
+    from tracker import create_app
+
+    _worker_app = create_app(config)
+    # What the worker inherited and created so far lives as long as it does: keep the collector
+    # from walking it again and again while the reports are made.
+    gc.freeze()
+
+
+def _fulfil_in_worker(order: Order, folder: str) -> str:
+    assert _worker_app is not None
+    with _worker_app.app_context():
+        return str(copy_to(fulfil(order), folder))
+
+
+def _picklable_config(app: Flask) -> dict[str, Any]:
+    plain = (str, int, float, bool, type(None), tuple, list, dict, date, Decimal)
+    return {
+        key: value
+        for key, value in app.config.items()
+        if isinstance(value, plain) or type(value).__name__ == "timedelta"
+    }
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    # Forking spares each worker the second it takes to import WeasyPrint and the application;
+    # the worker creates its own app, so it shares no database connection with its parent.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def make_all(
+    orders: Iterable[Order],
+    folder: str | os.PathLike[str],
+    *,
+    processes: int | None = None,
+    on_written: Callable[[Path], None] | None = None,
+) -> list[Path]:
+    """Make the ordered reports in parallel processes and copy them into a folder, in order."""
+    orders = list(orders)
+    if not orders:
+        return []
+    workers = min(processes or os.cpu_count() or 1, len(orders))
+    app = current_app._get_current_object()
+    # Let the workers start from a clean slate: no transaction or connection in flight.
+    from tracker.extensions import db
+
+    db.session.close()
+    written: list[Path] = []
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_process_context(),
+        initializer=_start_worker,
+        initargs=(_picklable_config(app),),
+    ) as pool:
+        futures = [pool.submit(_fulfil_in_worker, order, str(folder)) for order in orders]
+        for future in futures:
+            path = Path(future.result())
+            written.append(path)
+            if on_written is not None:
+                on_written(path)
+    return written

@@ -549,3 +549,17 @@ def test_assessments_after_the_date_are_left_out(app, world):
         assessment = db.session.scalar(select(Assessment))
     assert assessment.date > date(2022, 1, 12)
     assert "COMMENT-SECRET" not in text and "17.25" not in text
+
+
+def test_the_pages_link_to_the_reports_each_role_may_download(world, signed_in):
+    trainee_page = signed_in("trainee").get("/cohorts/alpha/trainees/T01?as_of=2022-06-30").text
+    assert "/cohorts/alpha/trainees/T01/report.pdf?as_of=2022-06-30" in trainee_page
+    assert "/cohorts/alpha/trainees/T01/certificate.pdf?as_of=2022-06-30" in trainee_page
+    overview = signed_in("instructor").get("/cohorts/alpha?as_of=2022-06-30").text
+    assert "/cohorts/alpha/report.pdf?as_of=2022-06-30" in overview
+    assert "/cohorts/alpha/funding-report.pdf?as_of=2022-06-30" in overview
+    funding = signed_in("officer").get("/cohorts/alpha/funding?as_of=2022-06-30").text
+    assert "/cohorts/alpha/funding-report.pdf?as_of=2022-06-30" in funding
+    timetable = signed_in("instructor").get("/cohorts/alpha/timetable?week=2022-W02").text
+    assert "/cohorts/alpha/attendance-sheets/2022-W02.pdf?blank=1" in timetable
+    assert '/cohorts/alpha/attendance-sheets/2022-W02.pdf"' in timetable

@@ -225,7 +225,7 @@ def test_burn_up_alt_and_table_show_money_the_local_way():
     assert french.alt == (
         f"Budget au 14/02/2022 : 3{NNBSP}500,00{NBSP}€ dépensés sur une subvention de"
         f" 7{NNBSP}600,00{NBSP}€ (46,1{NBSP}%), contre 3{NNBSP}100,00{NBSP}€ selon le plan"
-        f" linéaire ; prévision à l'achèvement 8{NNBSP}580,65{NBSP}€."
+        f" linéaire ; prévision à terminaison 8{NNBSP}580,65{NBSP}€."
     )
     english = charts.budget_burn_up_chart(burn_up, "en")
     assert english.alt == (

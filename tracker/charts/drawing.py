@@ -29,7 +29,7 @@ from tracker.metrics.figures import LineFigures, ratio
 from tracker.metrics.series import BurnUp, Heatmap, ModuleGradePoint, MonthPoint, WeekPoint
 
 # Bump whenever the drawing changes, so that cached charts are drawn again.
-CHART_VERSION = 1
+CHART_VERSION = 2
 
 WIDTH, HEIGHT = 8.0, 3.5  # inches
 

@@ -33,7 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "burn_up.title": "Consommation du budget",
         "burn_up.alt": (
             "Budget au {as_of} : {spent} dépensés sur une subvention de {grant} ({consumption}), "
-            "contre {planned} selon le plan linéaire ; prévision à l'achèvement {forecast}."
+            "contre {planned} selon le plan linéaire ; prévision à terminaison {forecast}."
         ),
         "lines.title": "Prévu et dépensé par ligne budgétaire",
         "lines.alt": (
@@ -76,7 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
         "module": "Module",
         "grade": "Note du stagiaire",
         "grade_axis": "Note sur 20",
-        "pass_mark": "Note minimale",
+        "pass_mark": "Note de validation",
         "cohort_median": "Médiane de la promotion",
     },
     "en": {

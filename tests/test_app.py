@@ -2,6 +2,9 @@
 
 import stat
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from tracker import create_app
@@ -80,3 +83,23 @@ def test_figures_are_formatted_for_the_language(app):
         assert money(Decimal("273000")) == "€273,000.00"
         assert day(date(2026, 11, 27)) == "27/11/2026"
         assert rate(None) == "—"
+
+
+FORMATTING_APP = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)
+    | st.decimals(min_value=-(10**9), max_value=10**9, places=4),
+    places=st.integers(min_value=0, max_value=3),
+)
+def test_numbers_are_written_as_babel_writes_them(language, value, places):
+    from flask_babel import format_decimal
+
+    from tracker.i18n import grouped
+
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    with FORMATTING_APP.test_request_context(f"/?lang={language}"):
+        assert grouped(value, places) == format_decimal(value, format=pattern)

@@ -1,6 +1,9 @@
 """What the benchmarks share: an app on a database file, timing and a printed table."""
 
+import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +14,8 @@ from tracker import create_app
 from tracker.extensions import db
 
 RESULTS = Path(__file__).parent / "results"
+DEMO = RESULTS / "demo.db"
+TRACKER = Path(sys.executable).parent / "tracker"
 
 
 def app_on(path: Path, **config) -> Flask:
@@ -22,6 +27,20 @@ def app_on(path: Path, **config) -> Flask:
     with app.app_context():
         db.create_all()
     return app
+
+
+def demo_app(**config) -> Flask:
+    """Create the app on the demo database, built once by `tracker init` and `tracker demo`.
+
+    The demo is loaded in a child process, as a user would: loading it here would leave this
+    process's heap full of its objects and slow every measurement after it.
+    """
+    if not DEMO.exists():
+        DEMO.parent.mkdir(parents=True, exist_ok=True)
+        environment = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{DEMO}"}
+        for command in (["init"], ["demo"]):
+            subprocess.run([TRACKER, *command], env=environment, check=True, capture_output=True)
+    return app_on(DEMO, **config)
 
 
 def timings(run: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]:

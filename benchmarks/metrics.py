@@ -23,11 +23,11 @@ from sqlalchemy import event, func, insert, select
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from benchmarks.common import RESULTS, app_on, report, timings
+from benchmarks.common import RESULTS, app_on, demo_app, report, timings
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.cohorts.operations import create_cohort
-from tracker.demo.operations import load_cohort, load_demo
+from tracker.demo.operations import load_cohort
 from tracker.extensions import db
 from tracker.imports.operations import import_csv
 from tracker.metrics.loading import cohort_metrics
@@ -41,11 +41,8 @@ def count_records() -> int:
 
 
 def figures_of_the_demo() -> None:
-    app = app_on(RESULTS / "demo.db")
+    app = demo_app()
     with app.app_context():
-        if db.session.scalar(select(Cohort.id)) is None:
-            load_demo()
-            db.session.commit()
         cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "ibm-ai-1"))
         queries = []
         event.listen(db.engine, "before_cursor_execute", lambda *args: queries.append(1))

@@ -29,36 +29,28 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from benchmarks.common import RESULTS, app_on, report, timings
+from benchmarks.common import DEMO, TRACKER, demo_app, report, timings
 from tracker.auth.models import User
 from tracker.auth.operations import start_login_session
 from tracker.auth.views import TOKEN_KEY
 from tracker.cohorts.models import Cohort
-from tracker.demo.operations import load_demo
 from tracker.extensions import db
 from tracker.reports import making
 from tracker.reports.contents import find_trainee, gather_trainee
 
 AS_OF = date(2022, 12, 15)
-DEMO = RESULTS / "demo.db"
-TRACKER = Path(sys.executable).parent / "tracker"
 
 
-def demo_app(folder: Path):
-    app = app_on(
-        DEMO,
+def demo_app_in(folder: Path):
+    """The app on the demo database, with its caches in a folder of the benchmark's own."""
+    return demo_app(
         REPORT_CACHE_FOLDER=str(folder / "reports"),
         CHART_CACHE_FOLDER=str(folder / "charts"),
     )
-    with app.app_context():
-        if db.session.scalar(select(Cohort.id)) is None:
-            load_demo()
-            db.session.commit()
-    return app
 
 
 def one_report(folder: Path) -> None:
-    app = demo_app(folder)
+    app = demo_app_in(folder)
     with app.app_context():
         cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "ibm-ai-1"))
         trainee = find_trainee(cohort, "T05")
@@ -91,7 +83,7 @@ def one_report(folder: Path) -> None:
 
 
 def cached_download(folder: Path) -> None:
-    app = demo_app(folder)
+    app = demo_app_in(folder)
     client = app.test_client()
     with app.app_context():
         user = db.session.scalar(select(User).where(User.role == "instructor"))

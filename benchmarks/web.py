@@ -14,13 +14,12 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from benchmarks.common import RESULTS, app_on, report, timings
+from benchmarks.common import RESULTS, demo_app, report, timings
 from tracker.attendance.models import Session
 from tracker.auth.models import User
 from tracker.auth.operations import start_login_session
 from tracker.auth.views import TOKEN_KEY
 from tracker.cohorts.models import Cohort
-from tracker.demo.operations import load_demo
 from tracker.extensions import db
 
 AS_OF = "2022-12-15"
@@ -41,11 +40,8 @@ def signed_in_client(app, email: str):
 
 
 def main() -> None:
-    app = app_on(RESULTS / "demo.db")
+    app = demo_app()
     with app.app_context():
-        if db.session.scalar(select(Cohort.id)) is None:
-            load_demo()
-            db.session.commit()
         cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "ibm-ai-1"))
         session_id = db.session.scalar(
             select(Session.id).where(Session.cohort_id == cohort.id, Session.date == "2022-12-01")
@@ -77,7 +73,7 @@ def officer_pages() -> None:
     Target: under 50 ms for the cohort's funding dashboard with its four charts cached. The
     charts are cached under benchmarks/results/charts; the warm-up draws those missing.
     """
-    app = app_on(RESULTS / "demo.db", CHART_CACHE_FOLDER=str(RESULTS / "charts"))
+    app = demo_app(CHART_CACHE_FOLDER=str(RESULTS / "charts"))
     officer = signed_in_client(app, "region@demo.tracker.fr")
     pages = {
         "officer: cohort funding dashboard, charts cached": (

@@ -2,8 +2,8 @@
 
 - a trainee: their own progress report and certificate (another trainee's: 404);
 - an officer: the funding report and the attendance sheets (progress reports: 403);
-- an instructor: every report of the cohorts they teach but the funding report, which DESIGN.md
-  keeps to admins and officers;
+- an instructor: every report of the cohorts they teach, the funding report included (issue 5:
+  "instructors and admins all"; it holds no score or comment);
 - an admin: every report.
 
 `?as_of=YYYY-MM-DD` sets the date of the figures (default today); the report speaks the page's
@@ -11,12 +11,12 @@ language. The file is named by the server and sent as an attachment.
 """
 
 import io
-from datetime import date
 
 from flask import Blueprint, abort, request, send_file
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, trainee_or_404
+from tracker.fields import figures_date
 from tracker.i18n import current_language
 from tracker.reports import making
 from tracker.reports.contents import ReportError, parse_week
@@ -24,20 +24,12 @@ from tracker.reports.contents import ReportError, parse_week
 bp = Blueprint("reports", __name__)
 
 
-def figures_date() -> date:
-    """Read ?as_of= (default today); 400 when it is not a date."""
-    text = request.args.get("as_of")
-    if not text:
-        return timeutil.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        abort(400)
-
-
 def dates() -> dict:
-    """Return the dates and language of a report asked for on the web."""
-    return {"as_of": figures_date(), "language": current_language(), "made_on": timeutil.today()}
+    """Return the dates and language of a report asked for on the web; 400 for a bad ?as_of=."""
+    _form, as_of = figures_date()
+    if as_of is None:
+        abort(400)
+    return {"as_of": as_of, "language": current_language(), "made_on": timeutil.today()}
 
 
 def download(make, *args, **kwargs):

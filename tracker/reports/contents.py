@@ -225,9 +225,30 @@ def _enrolled(data: CohortData, trainee: Trainee) -> None:
         raise ReportError(f"{trainee.ref} was not enrolled yet on {data.as_of.isoformat()}.")
 
 
+# `tracker report all` makes many reports of one cohort as of one date in each worker process:
+# there the cohort's data is loaded once per process, a snapshot for the whole batch.
+_batch_loads: dict[tuple[int, date], CohortData] | None = None
+
+
+def remember_loads() -> None:
+    """Load each cohort's data once in this process from now on (a worker of a batch)."""
+    global _batch_loads
+    _batch_loads = {}
+
+
+def cohort_data(cohort: Cohort, as_of: date) -> CohortData:
+    """Load the data of a cohort's figures, or take the batch's snapshot of it."""
+    if _batch_loads is None:
+        return load_cohort_data(cohort, as_of)
+    key = (cohort.id, as_of)
+    if key not in _batch_loads:
+        _batch_loads[key] = load_cohort_data(cohort, as_of)
+    return _batch_loads[key]
+
+
 def gather_trainee(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
     """Read what a trainee's progress report is made from."""
-    data = load_cohort_data(cohort, as_of)
+    data = cohort_data(cohort, as_of)
     _enrolled(data, trainee)
     blocks = pages.competencies_by_block(cohort)
     return Source(
@@ -252,7 +273,7 @@ def gather_cohort(cohort: Cohort, as_of: date) -> Source:
         kind="cohort",
         cohort=heading(cohort),
         as_of=as_of,
-        data=load_cohort_data(cohort, as_of),
+        data=cohort_data(cohort, as_of),
         details={"modules": _module_titles(cohort)},
     )
 
@@ -265,7 +286,7 @@ def gather_funding(cohort: Cohort, as_of: date) -> Source:
         .where(Trainee.left_on <= as_of, Trainee.enrolled_on <= as_of)
         .order_by(Trainee.left_on, Trainee.ref)
     ).all()
-    data = load_cohort_data(cohort, as_of)
+    data = cohort_data(cohort, as_of)
     # The funder sees no result: drop the scores and assessments from what the report is made of.
     data = CohortData(
         as_of=data.as_of,
@@ -290,7 +311,7 @@ def gather_funding(cohort: Cohort, as_of: date) -> Source:
 
 def gather_certificate(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
     """Read what a trainee's certificate is made from: their hours, dates and status."""
-    data = load_cohort_data(cohort, as_of)
+    data = cohort_data(cohort, as_of)
     _enrolled(data, trainee)
     info = next(t for t in data.trainees if t.id == trainee.id)
     marks = {mark[0]: mark for mark in data.marks if mark[1] == trainee.id}

@@ -22,6 +22,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -42,6 +43,7 @@ from markupsafe import Markup
 
 from tracker import i18n
 from tracker.charts import CHART_VERSION, Chart, canonical
+from tracker.charts.placing import data_key
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.metrics.figures import CohortData
@@ -57,6 +59,7 @@ from tracker.reports.contents import (
     gather_sheet,
     gather_trainee,
     last_held_week,
+    remember_loads,
 )
 
 # Bump when a change of this package alters the reports in a way the hashed files do not show.
@@ -132,6 +135,25 @@ def data_digest(data: CohortData | None) -> str:
     """
     if data is None:
         return "-"
+    # The same data hashes to the same digest: remember the latest ones in this process, under
+    # Python's own (much quicker) hash of the rows, so that a cached report is served quickly.
+    key = data_key(data)
+    with _digests_lock:
+        remembered = _digests.get(key)
+    if remembered is None:
+        remembered = _data_digest(data)
+        with _digests_lock:
+            _digests[key] = remembered
+            while len(_digests) > 64:
+                _digests.pop(next(iter(_digests)))
+    return remembered
+
+
+_digests: dict[tuple, str] = {}
+_digests_lock = threading.Lock()
+
+
+def _data_digest(data: CohortData) -> str:
     digest = hashlib.sha256()
     for part in (
         data.as_of,
@@ -430,6 +452,7 @@ def _start_worker(config: dict[str, Any]) -> None:
     from tracker import create_app
 
     _worker_app = create_app(config)
+    remember_loads()
     # What the worker inherited and created so far lives as long as it does: keep the collector
     # from walking it again and again while the reports are made.
     gc.freeze()

@@ -8,7 +8,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker.access import allow, cohort_or_404, may
 from tracker.budget import operations
@@ -291,14 +290,6 @@ def import_expenses(slug: str):
         columns=KINDS["expenses"].columns,
         limit=file_size(current_app.config["IMPORT_MAX_BYTES"]),
     ), form_status(form)
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def too_large(error: RequestEntityTooLarge):
-    """Answer an upload far over the size limit with a readable page rather than a bare 413."""
-    slug = (request.view_args or {}).get("slug")
-    limit = file_size(current_app.config["IMPORT_MAX_BYTES"])
-    return render_template("budget/too_large.html", slug=slug, limit=limit), 413
 
 
 # ---------------------------------------------------------------------------------------------

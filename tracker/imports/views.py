@@ -57,9 +57,9 @@ def upload(slug: str):
     ), status
 
 
-@bp.errorhandler(RequestEntityTooLarge)
+@bp.app_errorhandler(RequestEntityTooLarge)
 def too_large(error: RequestEntityTooLarge):
-    """Answer a request far over the size limit with a readable page rather than a bare 413."""
-    slug = (request.view_args or {}).get("slug")
+    """Answer an upload far over the size limit with a readable page rather than a bare 413."""
     limit = file_size(current_app.config["IMPORT_MAX_BYTES"])
-    return render_template("imports/too_large.html", slug=slug, limit=limit), 413
+    # Back to the form the file was sent from: the same address, asked for again.
+    return render_template("imports/too_large.html", back=request.path, limit=limit), 413

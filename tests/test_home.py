@@ -169,4 +169,4 @@ def test_a_trainee_is_pointed_to_their_own_page(app, login_as, world):
     client = signed_in(app, login_as, world.accounts["trainee"])
     page = client.get("/?lang=en").text
     assert 'href="/cohorts/alpha/trainees/T01"' in page
-    assert "T02" not in page
+    assert "trainees/T02" not in page and "Alan" not in page

@@ -48,11 +48,6 @@ RISK_LABELS = {
     CONSECUTIVE_ABSENCES: _l("Absent without justification at the last 3 sessions"),
     FAILING_MODULE: _l("Failing a module"),
 }
-STATUS_LABELS = {
-    "active": _l("active"),
-    "withdrawn": _l("withdrawn"),
-    "completed": _l("completed"),
-}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,11 +158,6 @@ def risk_counts(figures: CohortFigures) -> RiskCounts:
         total=len(at_risk),
         by_reason={reason: sum(reason in t.at_risk for t in at_risk) for reason in RISK_REASONS},
     )
-
-
-def words(labels: dict) -> dict:
-    """Translate a table of labels once, rather than once per row of a long table."""
-    return {key: str(label) for key, label in labels.items()}
 
 
 # ---------------------------------------------------------------------------------------------

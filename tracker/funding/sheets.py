@@ -21,16 +21,15 @@ from datetime import date
 from flask_babel import gettext as _
 
 from tracker.cohorts.models import Cohort
+from tracker.cohorts.pages import STATUS_LABELS, words
 from tracker.exports import Rate, Sheet, attachment_name
 from tracker.funding.pages import (
     RISK_LABELS,
     RISK_REASONS,
-    STATUS_LABELS,
     ExpenseLine,
     Statement,
     Withdrawal,
     risk_counts,
-    words,
 )
 from tracker.hours import minutes_to_hours
 from tracker.metrics.figures import CohortFigures

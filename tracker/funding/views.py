@@ -9,6 +9,7 @@ from flask_login import current_user
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, reachable_cohorts
 from tracker.cohorts.models import Cohort
+from tracker.cohorts.pages import STATUS_LABELS, words
 from tracker.exports import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 from tracker.extensions import db
 from tracker.fields import figures_date
@@ -59,8 +60,8 @@ def cohort(slug: str):
         figures=figures,
         withdrawals=pages.withdrawals(cohort, as_of),
         risks=pages.risk_counts(figures),
-        risk_labels=pages.words(pages.RISK_LABELS),
-        status_labels=pages.words(pages.STATUS_LABELS),
+        risk_labels=words(pages.RISK_LABELS),
+        status_labels=words(STATUS_LABELS),
         charts=pages.funding_charts(
             data, figures, current_language(), current_app.config["CHART_CACHE_FOLDER"]
         ),

@@ -34,7 +34,7 @@ from tracker.metrics.figures import (
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector, if it runs, for the duration of the block.
 
     Fetching some 17,000 roll-call rows allocates tens of thousands of tuples; each counts
@@ -53,7 +53,7 @@ def _collector_paused() -> Iterator[None]:
 
 def load_cohort_data(cohort: Cohort, as_of: date) -> CohortData:
     """Load the cohort's trainees, timetable, roll calls, results and budget held by D."""
-    with _collector_paused():
+    with collector_paused():
         return _load_cohort_data(cohort, as_of)
 
 

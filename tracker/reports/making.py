@@ -24,9 +24,8 @@ import sys
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -47,6 +46,7 @@ from tracker.charts.placing import data_key
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.metrics.figures import CohortData
+from tracker.metrics.loading import collector_paused
 from tracker.reports.contents import (
     CONTEXTS,
     ReportError,
@@ -287,27 +287,12 @@ def render_html(source: Source, language: str, made_on: date) -> str:
         )
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration of the block.
-
-    WeasyPrint allocates hundreds of thousands of boxes and PDF objects; each full collection
-    triggered meanwhile walks the whole heap of the application, which made a report a third
-    slower when measured. The boxes' cycles are collected once the report is written.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def write_pdf(html: str) -> bytes:
     """Turn a report's HTML into a tagged PDF/A document."""
     # A report carries its images itself (data: URLs): it reads no file and no network.
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    # WeasyPrint allocates hundreds of thousands of boxes: collections walking the application's
+    # heap meanwhile made a report a third slower; its cycles are collected once it is written.
     with collector_paused(), warnings.catch_warnings():
         # WeasyPrint 70 opens its sRGB profile for the PDF/A output intent and never closes
         # it: a ResourceWarning about its own file, not ours.

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from tracker.hours import minutes_to_hours
+from tracker.metrics.memo import per_data
 from tracker.money import CENT, round_money
 
 # A roll-call mark: (session_id, trainee_id, status, minutes_missed). Not a dataclass: a cohort
@@ -605,8 +606,9 @@ def budget_figures(
     )
 
 
+@per_data
 def cohort_figures(data: CohortData) -> CohortFigures:
-    """Compute every figure of the cohort as of `data.as_of`."""
+    """Compute every figure of the cohort as of `data.as_of` (once per data object)."""
     as_of = data.as_of
     sessions = held_sessions(data.sessions, as_of)
     marks_by_trainee: dict[int, dict[int, Mark]] = {}

@@ -34,6 +34,7 @@ from tracker.metrics.figures import (
     ratio,
     scale_money,
 )
+from tracker.metrics.memo import per_data
 from tracker.money import round_money
 
 Key = TypeVar("Key", bound=Hashable)
@@ -223,6 +224,12 @@ def enrolled_trainees(data: CohortData) -> list[TraineeInfo]:
     return sorted((t for t in data.trainees if t.enrolled_on <= data.as_of), key=lambda t: t.ref)
 
 
+@per_data
+def marks_by_session_and_trainee(data: CohortData) -> dict[tuple[int, int], Mark]:
+    """Index the roll-call marks by session and trainee (once per data object)."""
+    return {(mark[0], mark[1]): mark for mark in data.marks}
+
+
 def tally_attendance(
     data: CohortData,
     key: Callable[[TraineeInfo, SessionInfo], Key],
@@ -233,7 +240,7 @@ def tally_attendance(
     Keys come in order of session (date, then slot), then of trainee; a group appears only when
     some trainee was expected at one of its sessions.
     """
-    marks = {(mark[0], mark[1]): mark for mark in data.marks}
+    marks = marks_by_session_and_trainee(data)
     chosen = enrolled_trainees(data) if trainees is None else list(trainees)
     tallies: dict[Key, _Tally] = {}
     for session in held_sessions(data.sessions, data.as_of):
@@ -357,6 +364,12 @@ def monthly_statement(data: CohortData) -> list[StatementRow]:
     return rows
 
 
+@per_data
+def cohort_monthly_attendance(data: CohortData) -> dict[date, AttendanceMinutes]:
+    """Add up the enrolled trainees' minutes per month (once per data object)."""
+    return tally_attendance(data, lambda _, session: month_of(session.date))
+
+
 def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthPoint]:
     """Return a trainee's attendance rate per month, beside the cohort's in the same months.
 
@@ -367,7 +380,7 @@ def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthP
     if trainee is None:
         return []
     own = tally_attendance(data, lambda _, session: month_of(session.date), [trainee])
-    cohort = tally_attendance(data, lambda _, session: month_of(session.date))
+    cohort = cohort_monthly_attendance(data)
     threshold = data.cohort.attendance_threshold
     return [
         MonthPoint(

@@ -420,9 +420,12 @@ class MonthLine:
 
 
 def _months(data: CohortData, trainees=None) -> list[MonthLine]:
-    tally = series.tally_attendance(
-        data, lambda trainee, session: series.month_of(session.date), trainees
-    )
+    if trainees is None:
+        tally = series.cohort_monthly_attendance(data)
+    else:
+        tally = series.tally_attendance(
+            data, lambda trainee, session: series.month_of(session.date), trainees
+        )
     return [MonthLine(month, minutes) for month, minutes in sorted(tally.items())]
 
 

@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from flask import Flask, current_app, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
+from weasyprint.text.fonts import FontConfiguration
 
 from tracker import i18n
 from tracker.charts import CHART_VERSION, Chart, canonical
@@ -287,8 +288,35 @@ def render_html(source: Source, language: str, made_on: date) -> str:
         )
 
 
-def write_pdf(html: str) -> bytes:
-    """Turn a report's HTML into a tagged PDF/A document."""
+def stylesheets(kind: str) -> list[weasyprint.CSS]:
+    """Return the print stylesheets of a kind of report: the shared one, then its own if any.
+
+    Parsed once per process and version of their files, not once per report: WeasyPrint would
+    parse them again for every document given them in a <style> element.
+    """
+    paths = [TEMPLATES / "print.css", TEMPLATES / f"{kind}.css"]
+    return [_parsed(path, _file_digest(path)) for path in paths if path.is_file()]
+
+
+@lru_cache(maxsize=16)
+def _parsed(path: Path, digest: str) -> weasyprint.CSS:
+    return weasyprint.CSS(string=path.read_text(encoding="utf-8"))
+
+
+_fonts = threading.local()
+
+
+def font_configuration() -> FontConfiguration:
+    """Return this thread's font configuration, made once: making one costs a tenth of a
+    certificate. Pango's font map may not be shared between threads, hence one per thread."""
+    configuration = getattr(_fonts, "configuration", None)
+    if configuration is None:
+        configuration = _fonts.configuration = FontConfiguration()
+    return configuration
+
+
+def write_pdf(html: str, kind: str) -> bytes:
+    """Turn a report's HTML into a tagged PDF/A document, with the print stylesheets of its kind."""
     # A report carries its images itself (data: URLs): it reads no file and no network.
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     # WeasyPrint allocates hundreds of thousands of boxes: collections walking the application's
@@ -298,7 +326,10 @@ def write_pdf(html: str) -> bytes:
         # it: a ResourceWarning about its own file, not ours.
         warnings.simplefilter("ignore", ResourceWarning)
         return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(
-            pdf_variant=PDF_VARIANT, pdf_tags=True
+            stylesheets=stylesheets(kind),
+            font_config=font_configuration(),
+            pdf_variant=PDF_VARIANT,
+            pdf_tags=True,
         )
 
 
@@ -324,7 +355,8 @@ def make(source: Source, language: str, made_on: date) -> Made:
     key = report_key(source, language, made_on)
     path = Path(current_app.config["REPORT_CACHE_FOLDER"]) / key[:2] / f"{key}.pdf"
     if not path.is_file():
-        write_atomically(path, write_pdf(render_html(source, language, made_on)))
+        html = render_html(source, language, made_on)
+        write_atomically(path, write_pdf(html, source.kind))
     return Made(path=path, filename=f"{source.stem}_{language}.pdf")
 
 
@@ -432,11 +464,20 @@ _worker_app: Flask | None = None
 
 
 def _start_worker(config: dict[str, Any]) -> None:
-    """Create the worker's own application (and database connections) once per process."""
+    """Ready a worker process: an application with database connections of its own."""
     global _worker_app
-    from tracker import create_app
+    from tracker.extensions import db
 
-    _worker_app = create_app(config)
+    if _worker_app is None:
+        # Started afresh (spawned): create the application from the parent's configuration.
+        from tracker import create_app
+
+        _worker_app = create_app(config)
+    else:
+        # Forked from the parent, whose application it reuses; never its database connections,
+        # which the parent still owns: forget them without closing them.
+        with _worker_app.app_context():
+            db.engine.dispose(close=False)
     remember_loads()
     # What the worker inherited and created so far lives as long as it does: keep the collector
     # from walking it again and again while the reports are made.
@@ -459,8 +500,8 @@ def _picklable_config(app: Flask) -> dict[str, Any]:
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
-    # Forking spares each worker the second it takes to import WeasyPrint and the application;
-    # the worker creates its own app, so it shares no database connection with its parent.
+    # Forking spares each worker the second it takes to import WeasyPrint and create the
+    # application: the worker inherits both, and opens database connections of its own.
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
@@ -483,17 +524,24 @@ def make_all(
     from tracker.extensions import db
 
     db.session.close()
+    context = _process_context()
+    global _worker_app
+    # A forked worker finds the application here and reuses it; a spawned one creates its own.
+    _worker_app = app if context.get_start_method() == "fork" else None
     written: list[Path] = []
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_process_context(),
-        initializer=_start_worker,
-        initargs=(_picklable_config(app),),
-    ) as pool:
-        futures = [pool.submit(_fulfil_in_worker, order, str(folder)) for order in orders]
-        for future in futures:
-            path = Path(future.result())
-            written.append(path)
-            if on_written is not None:
-                on_written(path)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(_picklable_config(app),),
+        ) as pool:
+            futures = [pool.submit(_fulfil_in_worker, order, str(folder)) for order in orders]
+            for future in futures:
+                path = Path(future.result())
+                written.append(path)
+                if on_written is not None:
+                    on_written(path)
+    finally:
+        _worker_app = None
     return written

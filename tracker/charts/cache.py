@@ -18,9 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-from tracker.charts.drawing import CHART_VERSION, Chart, Table
+from tracker.charts.drawing import CHART_VERSION, Chart, Table, matplotlib_version
 
 
 def canonical(value: Any) -> Any:
@@ -46,7 +44,7 @@ def canonical(value: Any) -> Any:
 def chart_key(kind: str, language: str, payload: Any) -> str:
     """Return the cache key of a chart of this kind, language and series."""
     text = json.dumps(
-        [CHART_VERSION, matplotlib.__version__, kind, language, canonical(payload)],
+        [CHART_VERSION, matplotlib_version(), kind, language, canonical(payload)],
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,

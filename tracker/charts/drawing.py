@@ -4,8 +4,14 @@ Drawn with matplotlib's object API (`Figure`), never `pyplot`, whose global figu
 keeps every figure alive in a long-running server. Text stays text in the SVG (screen readers,
 PDF text extraction, smaller files) and a fixed hash salt makes the same data give the same
 bytes, so that charts can be cached and reports reproduced.
+
+matplotlib is imported with the first chart drawn, not with this module: a third of a second
+that a command, a worker or a page finding its charts in the cache does not spend.
 """
 
+from __future__ import annotations
+
+import importlib.metadata
 import io
 import math
 import textwrap
@@ -15,21 +21,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
-
-import matplotlib
-import numpy
-from matplotlib.axes import Axes
-from matplotlib.axis import Axis
-from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from tracker.charts.labels import MISSING, Words
 from tracker.metrics.figures import LineFigures, ratio
 from tracker.metrics.series import BurnUp, Heatmap, ModuleGradePoint, MonthPoint, WeekPoint
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
+
 # Bump whenever the drawing changes, so that cached charts are drawn again.
 CHART_VERSION = 2
+
+
+@cache
+def matplotlib_version() -> str:
+    """Return the version of matplotlib, which the charts' bytes depend on, without importing it."""
+    return importlib.metadata.version("matplotlib")
+
 
 WIDTH, HEIGHT = 8.0, 3.5  # inches
 
@@ -96,6 +109,8 @@ class Chart:
 
 @contextmanager
 def _style() -> Iterator[None]:
+    import matplotlib
+
     with _drawing_lock, matplotlib.rc_context(STYLE):
         yield
 
@@ -113,6 +128,8 @@ def _figure(
 
     Fixed margins rather than a layout engine, which would draw every chart twice.
     """
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH, height))
     figure.subplots_adjust(
         left=left / WIDTH, right=1 - right / WIDTH, bottom=bottom / height, top=1 - top / height
@@ -138,6 +155,8 @@ def _no_data(axes: Axes, words: Words) -> None:
 
 
 def _percent_axis(axis: Axis, words: Words) -> None:
+    from matplotlib.ticker import FuncFormatter
+
     axis.set_major_formatter(FuncFormatter(lambda value, _: words.rate(value, 0)))
 
 
@@ -159,6 +178,8 @@ def _thinned(count: int, most: int = 9) -> int:
 
 def _date_axis(axes: Axes, first: date, last: date, words: Words) -> None:
     """Put month names under an axis of dates given as ordinals."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
     starts = _month_starts(first, last)
     starts = starts[:: _thinned(len(starts))]
     axes.xaxis.set_major_locator(FixedLocator([day.toordinal() for day in starts]))
@@ -324,6 +345,9 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
         alt = words("empty")
 
     height = min(12.0, max(HEIGHT, 1.2 + 0.17 * len(heatmap.refs)))
+    import matplotlib
+    import numpy
+
     with _style():
         figure, axes = _figure(title, height, left=0.75, right=1.25, bottom=0.6)
         if lowest is None:
@@ -416,6 +440,8 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
             for p in burn_up.points
         ),
     )
+
+    from matplotlib.ticker import FuncFormatter
 
     with _style():
         figure, axes = _figure(title)
@@ -519,6 +545,8 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
     labels = [textwrap.fill(line.label, 28) for line in lines]
     # About 0.065 inch a character at 8 points, for the longest line of a label.
     widest = max((len(part) for label in labels for part in label.splitlines()), default=0)
+    from matplotlib.ticker import FuncFormatter
+
     with _style():
         figure, axes = _figure(title, height, left=0.3 + 0.065 * widest, bottom=0.6)
         if not lines:
@@ -678,6 +706,8 @@ def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Ch
         )
     else:
         alt = words("empty")
+
+    from matplotlib.ticker import FixedLocator
 
     with _style():
         figure, axes = _figure(title, bottom=0.8, left=0.7)

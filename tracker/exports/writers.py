@@ -30,11 +30,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,6 +83,8 @@ def csv_text(text: str) -> str:
 
 def xlsx_text(text: str) -> str:
     """Return what an XLSX cell holds for a text: no control character XML refuses, no bare CR."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # see write_xlsx
+
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
@@ -196,6 +193,12 @@ def _put(cell, value: Cell) -> int:
 
 def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """Write sheets as an XLSX workbook, a worksheet each, numbers and dates as such."""
+    # Imported here: openpyxl and the NumPy it loads cost a tenth of a second to every process
+    # that starts the application, and only an XLSX download needs them.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)

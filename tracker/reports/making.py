@@ -33,7 +33,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 import weasyprint
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale, format_date
@@ -42,7 +41,7 @@ from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
 from tracker import i18n
-from tracker.charts import CHART_VERSION, Chart, canonical
+from tracker.charts import CHART_VERSION, Chart, canonical, matplotlib_version
 from tracker.charts.placing import data_key
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Trainee
@@ -179,7 +178,7 @@ def report_key(source: Source, language: str, made_on: date) -> str:
         [
             REPORTS_VERSION,
             weasyprint.__version__,
-            matplotlib.__version__,
+            matplotlib_version(),
             CHART_VERSION,
             PDF_VARIANT,
             source.kind,

@@ -19,7 +19,8 @@ from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.demo.operations import load_cohort
 from tracker.extensions import db
-from tracker.metrics.loading import cohort_metrics
+from tracker.metrics import series
+from tracker.metrics.loading import cohort_metrics, load_cohort_data
 from tracker.reports import making
 from tracker.reports.contents import ReportError
 
@@ -388,8 +389,32 @@ def test_the_demo_trainee_report_prints_the_trainees_hours(demo_app):
     assert shown(demo_app, "fr", making.percent, mine["attendance_rate"]) in text
     assert shown(demo_app, "fr", making.percent, mine["assiduity_rate"]) in text
     assert shown(demo_app, "fr", making.percent, mine["progress"]) in text
-    # The charts' text is text: the axis of the grades chart, in French.
-    assert "Note sur 20" in text
+    # The chart's text is text: the legend of the monthly attendance chart, in French.
+    assert "Seuil (80 %)" in text
+
+
+def test_the_demo_trainee_report_gives_the_cohorts_median_grade_per_module(demo_app):
+    with demo_app.app_context():
+        cohort, trainee = cohort_and_trainee("ibm-ai-1", "T05")
+        data = load_cohort_data(cohort, DEMO_AS_OF)
+        points = series.trainee_module_grades(data, trainee.id)
+        made = making.trainee_report(
+            cohort, trainee, as_of=DEMO_AS_OF, language="fr", made_on=DEMO_AS_OF
+        )
+        text = text_of(made.path)
+    start = text.index("Médiane de la promotion")
+    results = text[start : re.search(r"Compétences \d+ compétences acquises", text).start()]
+    # Each module's row, from its code to the next module's.
+    rows = {row[:3]: row for row in re.split(r"(?=\bM\d\d — )", results) if row[:1] == "M"}
+    assert points and all(point.cohort_median is not None for point in points)
+    for point in points:
+        row = rows[point.code]
+        grade, median, pass_mark = (
+            shown(demo_app, "fr", i18n.number, value)
+            for value in (point.grade, point.cohort_median, point.pass_mark)
+        )
+        # The row reads: module, planned hours, scored, grade, median, pass mark, status.
+        assert f"{grade} {median} {pass_mark}" in row, row
 
 
 # ---------------------------------------------------------------------------------------------

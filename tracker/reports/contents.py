@@ -30,7 +30,6 @@ from tracker.charts import (
     attendance_heatmap_chart,
     budget_burn_up_chart,
     cached_chart,
-    module_grades_chart,
     trainee_attendance_chart,
     weekly_attendance_chart,
 )
@@ -459,12 +458,12 @@ def trainee_context(source: Source, language: str) -> dict[str, Any]:
             series.trainee_monthly_attendance(data, who.id),
             trainee_attendance_chart,
         ),
-        "grades_chart": _chart(
-            "module_grades",
-            language,
-            series.trainee_module_grades(data, who.id),
-            module_grades_chart,
-        ),
+        # The cohort's median grade per module, in the results' table: on paper, a column of
+        # exact figures serves better than the page's bar chart, which would repeat the table.
+        "medians": {
+            point.module_id: point.cohort_median
+            for point in series.trainee_module_grades(data, who.id)
+        },
     }
 
 

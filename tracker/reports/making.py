@@ -61,6 +61,7 @@ from tracker.reports.contents import (
     last_held_week,
     remember_loads,
 )
+from tracker.reports.stack import on_a_roomy_stack
 
 # Bump when a change of this package alters the reports in a way the hashed files do not show.
 REPORTS_VERSION = 1
@@ -324,11 +325,14 @@ def write_pdf(html: str, kind: str) -> bytes:
         # WeasyPrint 70 opens its sRGB profile for the PDF/A output intent and never closes
         # it: a ResourceWarning about its own file, not ours.
         warnings.simplefilter("ignore", ResourceWarning)
-        return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(
-            stylesheets=stylesheets(kind),
-            font_config=font_configuration(),
-            pdf_variant=PDF_VARIANT,
-            pdf_tags=True,
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher)
+        return on_a_roomy_stack(
+            lambda: document.write_pdf(
+                stylesheets=stylesheets(kind),
+                font_config=font_configuration(),
+                pdf_variant=PDF_VARIANT,
+                pdf_tags=True,
+            )
         )
 
 

@@ -1,6 +1,8 @@
 """Results worked out from a cohort's data are remembered for that data object, and only it."""
 
+import gc
 import threading
+import weakref
 from dataclasses import replace
 
 from tests.test_metrics_figures import make_data
@@ -66,3 +68,21 @@ def test_the_cohorts_figures_are_remembered_and_equal_to_a_fresh_computation():
     data = make_data()
     assert cohort_figures(data) is cohort_figures(data)
     assert cohort_figures(replace(data)) == cohort_figures(data)
+
+
+def test_the_memo_does_not_keep_the_data_alive():
+    """A page's data is freed with its request, whatever the memo remembered of it."""
+
+    @per_data
+    def work(data):
+        return len(data.marks)
+
+    data = make_data()
+    assert work(data) == len(data.marks)
+    freed = weakref.ref(data)
+    del data
+    gc.collect()
+    assert freed() is None
+    # A new object, perhaps at the same address, is worked on afresh.
+    other = replace(make_data(), marks=[])
+    assert work(other) == 0

@@ -139,7 +139,7 @@ class ExpenseInfo:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class CohortData:
     """Everything the figures of one cohort as of one date are computed from."""
 

@@ -264,6 +264,28 @@ def test_a_report_made_again_for_the_same_date_is_byte_identical(app, world, tmp
     assert again.path.read_bytes() == first
 
 
+def test_the_cache_forgets_the_reports_made_before_yesterday(app, world, tmp_path):
+    """A report shows the day it was made on: one of a past day is never asked for again."""
+    cache = tmp_path / "cache" / "reports"
+    app.config["REPORT_CACHE_FOLDER"] = str(cache)
+    cache.mkdir(parents=True)
+    (cache / "notes.txt").write_text("not the cache's")
+    (cache / "2020-13-01").mkdir()  # not a day: left alone
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        days = [MADE_ON + timedelta(days=n) for n in range(3)]
+        made = [making.trainee_report(cohort, trainee, **dates(made_on=day)) for day in days]
+        # Made on the third day: the first day's folder is gone, yesterday's stays.
+        assert not made[0].path.exists()
+        assert made[1].path.is_file() and made[2].path.is_file()
+        assert sorted(entry.name for entry in cache.iterdir()) == sorted(
+            ["notes.txt", "2020-13-01", days[1].isoformat(), days[2].isoformat()]
+        )
+        # Served from the cache, nothing is removed; made again, the first day's comes back.
+        assert making.trainee_report(cohort, trainee, **dates(made_on=days[2])) == made[2]
+        assert making.trainee_report(cohort, trainee, **dates(made_on=days[0])).path.is_file()
+
+
 def test_the_cache_serves_a_report_until_its_inputs_change(app, world, renders):
     with app.app_context():
         cohort, trainee = cohort_and_trainee()

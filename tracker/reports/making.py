@@ -7,6 +7,10 @@ Those make the cache key, so that a report is made again only when one of them c
 entry is written atomically (a temporary file, then `os.replace`), so that a reader, a request
 or another process, sees either nothing or the whole file.
 
+The date it is made on is printed, so that a report of a past day is never asked for again:
+the cache keeps a folder per day of making, and making a report removes the folders of the days
+before yesterday (yesterday's stays for the requests that straddle midnight).
+
 Archival and accessible: PDF/A-2a, which WeasyPrint 70 makes tagged (a structure tree with
 headings, tables, lists and figures with their text alternative) and with Unicode text; the
 title, author (the issuing organisation) and language are in the document's metadata.
@@ -27,7 +31,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
@@ -356,11 +360,24 @@ def make(source: Source, language: str, made_on: date) -> Made:
     if language not in i18n.LOCALES:
         raise ReportError(f"Unknown language {language!r}: choose one of fr, en.")
     key = report_key(source, language, made_on)
-    path = Path(current_app.config["REPORT_CACHE_FOLDER"]) / key[:2] / f"{key}.pdf"
+    cache = Path(current_app.config["REPORT_CACHE_FOLDER"])
+    path = cache / made_on.isoformat() / f"{key}.pdf"
     if not path.is_file():
         html = render_html(source, language, made_on)
         write_atomically(path, write_pdf(html, source.kind))
+        forget_days_before(cache, made_on - timedelta(days=1))
     return Made(path=path, filename=f"{source.stem}_{language}.pdf")
+
+
+def forget_days_before(cache: Path, first_kept: date) -> None:
+    """Remove the cache's folders of reports made before a day; nothing else in the folder."""
+    for entry in cache.iterdir():
+        try:
+            day = date.fromisoformat(entry.name)
+        except ValueError:
+            continue
+        if day < first_kept and entry.is_dir() and entry.name == day.isoformat():
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Charts: valid SVG in the page's language, text alternatives with the figures, the cache."""
 
+import os
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
@@ -18,6 +20,7 @@ from tests.test_series import (
     statement_cohort,
 )
 from tracker import charts
+from tracker.charts.cache import forget_old_charts
 from tracker.charts.labels import LABELS, LOCALES
 from tracker.metrics import series
 from tracker.metrics.figures import cohort_figures
@@ -303,6 +306,38 @@ class CountingDraw:
     def __call__(self, payload, language):
         self.calls += 1
         return self.draw(payload, language)
+
+
+def test_cache_forgets_entries_written_a_month_ago_once_a_day(tmp_path):
+    folder = tmp_path / "charts"
+    folder.mkdir()
+    month_ago = time.time() - 31 * 86400
+
+    def put(name: str, written: float | None = None) -> Path:
+        path = folder / name
+        path.write_text("x")
+        if written is not None:
+            os.utime(path, (written, written))
+        return path
+
+    old_svg, old_json = put("a" * 64 + ".svg", month_ago), put("a" * 64 + ".json", month_ago)
+    recent = put("b" * 64 + ".svg", time.time() - 28 * 86400)
+    foreign = put("notes.svg", month_ago)  # not a cache entry's name: left alone
+    crashed = put("." + "c" * 64 + ".svg.k3j2.tmp", time.time() - 2 * 86400)
+    writing = put("." + "d" * 64 + ".json.x8f1.tmp")  # another process is writing it
+    burn_up = series.budget_burn_up(budget_cohort())
+
+    charts.cached_chart("burn_up", "fr", burn_up, charts.budget_burn_up_chart, folder)
+    assert not old_svg.exists() and not old_json.exists() and not crashed.exists()
+    assert recent.exists() and foreign.exists() and writing.exists()
+
+    # Once a day: an entry that turns a month old meanwhile waits for the next day.
+    older = put("e" * 64 + ".svg", month_ago)
+    charts.cached_chart("burn_up", "en", burn_up, charts.budget_burn_up_chart, folder)
+    assert older.exists()
+    forget_old_charts(folder, now=time.time() + 86400)
+    assert not older.exists()
+    assert recent.exists()
 
 
 def test_cache_draws_once_per_input_and_language(tmp_path):

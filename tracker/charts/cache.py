@@ -5,13 +5,20 @@ it is drawn from, the drawing code's version and matplotlib's: the same figures 
 key, and a chart is drawn again only when one of them changes. Each entry is two files, written
 atomically (a temporary file, then `os.replace`): `<key>.svg`, then `<key>.json` (title, text
 alternative, table and the SVG's digest), whose presence marks a complete entry.
+
+The pages draw their charts as of today, so that entries pile up day after day: once a day, the
+first chart a process draws removes the entries written more than 30 days before (one still in
+use is drawn again, once a month) and the temporary files a crash may have left.
 """
 
 import dataclasses
 import hashlib
 import json
 import os
+import re
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -19,6 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from tracker.charts.drawing import CHART_VERSION, Chart, Table, matplotlib_version
+
+KEPT_DAYS = 30
+ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.(svg|json)")
+TEMPORARY_NAME = re.compile(r"\.[0-9a-f]{64}\.(svg|json)\..*\.tmp")
 
 
 def canonical(value: Any) -> Any:
@@ -68,6 +79,7 @@ def cached_chart(
         return chart
     chart = draw(payload, language)
     folder.mkdir(parents=True, exist_ok=True)
+    forget_old_charts(folder)
     _write_atomically(svg_path, chart.svg)
     entry = {
         "title": chart.title,
@@ -78,6 +90,38 @@ def cached_chart(
     }
     _write_atomically(entry_path, json.dumps(entry, ensure_ascii=False))
     return chart
+
+
+_pruned: dict[Path, date] = {}
+_pruned_lock = threading.Lock()
+
+
+def forget_old_charts(folder: Path, *, now: float | None = None) -> None:
+    """Remove the entries written more than KEPT_DAYS ago, once a day per folder and process.
+
+    A reader that loses an entry meanwhile finds it incomplete and draws the chart again.
+    """
+    now = time.time() if now is None else now
+    today = date.fromtimestamp(now)
+    with _pruned_lock:
+        if _pruned.get(folder) == today:
+            return
+        _pruned[folder] = today
+    entries_before = now - KEPT_DAYS * 86400
+    temporary_before = now - 86400
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if ENTRY_NAME.fullmatch(entry.name):
+                before = entries_before
+            elif TEMPORARY_NAME.fullmatch(entry.name):
+                before = temporary_before
+            else:
+                continue
+            try:
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < before:
+                    os.unlink(entry.path)
+            except FileNotFoundError:
+                pass  # removed meanwhile by another process
 
 
 def _read(svg_path: Path, entry_path: Path) -> Chart | None:

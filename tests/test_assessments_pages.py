@@ -133,8 +133,8 @@ def test_the_form_offers_the_cohort_modules_and_competencies(app, world, signed_
         ({"date": "2023-01-02"}, "The date must be within the cohort"),
         ({"kind": "essay"}, "Not a valid choice."),
         ({"max_score": "0"}, "The maximum score must be more than 0."),
-        ({"max_score": "vingt"}, "Enter a number, such as 3,5."),
-        ({"max_score": "NaN"}, "Enter a number, such as 3,5."),
+        ({"max_score": "vingt"}, "Enter a number, such as 3.5."),
+        ({"max_score": "NaN"}, "Enter a number, such as 3.5."),
         ({"weight": "-1"}, "The weight must be more than 0."),
         ({"module": "999"}, "Not a valid choice."),
         ({"competencies": ["999"]}, "not a valid choice"),
@@ -286,7 +286,7 @@ def test_saving_the_grid_adds_changes_and_removes_results(app, world, signed_in)
     [
         ({"T02": ("20,5", "")}, "Alan Turing (T02): the score must be between 0 and 20."),
         ({"T02": ("-1", "")}, "Alan Turing (T02): the score must be between 0 and 20."),
-        ({"T02": ("huit", "")}, "Alan Turing (T02): Enter a number, such as 3,5."),
+        ({"T02": ("huit", "")}, "Alan Turing (T02): Enter a number, such as 3.5."),
         ({"T02": ("", "Absent")}, "Alan Turing (T02): enter a score, or clear the comment."),
     ],
 )

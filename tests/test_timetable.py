@@ -134,7 +134,7 @@ def test_an_admin_adds_a_session(app, world, signed_in):
         ({"slot": "EVE"}, "Not a valid choice."),
         ({"hours": "0"}, "The hours must be more than 0 and at most 12."),
         ({"hours": "12,5"}, "The hours must be more than 0 and at most 12."),
-        ({"hours": "trois"}, "Enter a number, such as 3,5."),
+        ({"hours": "trois"}, "Enter a number, such as 3.5."),
         ({"module": "999"}, "Not a valid choice."),
         ({"kind": "outdoor"}, "Not a valid choice."),
     ],
@@ -148,6 +148,19 @@ def test_a_wrong_session_is_refused_beside_the_field(app, world, signed_in, over
     assert message in response.text
     assert 'class="error" id="' in response.text
     assert sessions(app) == before
+
+
+@pytest.mark.parametrize(
+    ("url", "hint"),
+    [
+        ("/cohorts/alpha/sessions/new?lang=en", "Usually 3.5."),
+        ("/cohorts/alpha/sessions/new?lang=fr", "En général 3,5."),
+        ("/cohorts/alpha/sessions/generate?lang=en", "Usually 3.5."),
+        ("/cohorts/alpha/sessions/generate?lang=fr", "En général 3,5."),
+    ],
+)
+def test_the_hours_hint_writes_the_number_in_the_pages_language(world, signed_in, url, hint):
+    assert hint in signed_in("admin").get(url).get_data(as_text=True)
 
 
 def test_an_admin_edits_a_session(app, world, signed_in):

@@ -28,6 +28,7 @@ from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, Session
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
 from tracker.hours import hours_to_minutes
+from tracker.i18n import number
 
 STATUS_LABELS = {
     "present": _l("Present"),
@@ -70,7 +71,7 @@ class DecimalCommaField(Field):
             value = None
         if value is None or not value.is_finite():
             self.data = None
-            raise ValueError(_("Enter a number, such as 3,5."))
+            raise ValueError(_("Enter a number, such as %(example)s.", example=number(3.5, 1)))
         self.data = value
 
 

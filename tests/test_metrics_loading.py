@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tracker.extensions import db
 from tracker.metrics.loading import cohort_metrics, load_cohort_data
@@ -228,6 +228,27 @@ def test_loaded_data_holds_only_what_was_held_by_d(make_cohort):
     assert sorted(score[2] for score in data.scores) == [9.0, 15.0]
     assert [e.amount for e in data.expenses] == [Decimal("100.00")]
     assert data.cohort.grant_amount == Decimal("1000.00")
+
+
+def test_marks_are_read_as_plain_tuples_equal_to_sqlalchemys_rows(make_cohort):
+    """The marks skip SQLAlchemy's rows: on either database, the same values, not converted."""
+    cohort = build_small_cohort(make_cohort)
+    data = load_cohort_data(cohort, AS_OF)
+    rows = (
+        db.session.execute(
+            select(
+                AttendanceRecord.session_id,
+                AttendanceRecord.trainee_id,
+                AttendanceRecord.status,
+                AttendanceRecord.minutes_missed,
+            )
+            .join(Session, Session.id == AttendanceRecord.session_id)
+            .where(Session.cohort_id == cohort.id, Session.date <= AS_OF)
+        )
+    ).all()
+    assert all(type(mark) is tuple for mark in data.marks)
+    assert sorted(data.marks) == sorted(tuple(row) for row in rows)
+    assert {tuple(map(type, mark)) for mark in data.marks} == {(int, int, str, int)}
 
 
 def contract_types(value):

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select
 
 from tracker.assessments.models import Assessment, Result, assessment_competencies
 from tracker.attendance.models import AttendanceRecord, Session
@@ -51,6 +51,20 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def plain_rows(result: CursorResult) -> list[tuple]:
+    """Fetch a result's rows as the database driver returns them: plain tuples.
+
+    Only for columns whose values SQLAlchemy hands over unchanged (integers and strings, which
+    it does not convert on SQLite or PostgreSQL). The roll-call marks are read so: without a
+    `Row` object for each of 16,000 records, reading them takes a third less time, and tuples
+    of plain values are soon left alone by the garbage collector.
+    """
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
 def load_cohort_data(cohort: Cohort, as_of: date) -> CohortData:
     """Load the cohort's trainees, timetable, roll calls, results and budget held by D."""
     with collector_paused():
@@ -79,16 +93,18 @@ def _load_cohort_data(cohort: Cohort, as_of: date) -> CohortData:
         .where(Session.cohort_id == cohort_id, Session.date <= as_of)
         .order_by(Session.date, Session.slot)
     ).all()
-    marks = execute(
-        select(
-            AttendanceRecord.session_id,
-            AttendanceRecord.trainee_id,
-            AttendanceRecord.status,
-            AttendanceRecord.minutes_missed,
+    marks = plain_rows(
+        execute(
+            select(
+                AttendanceRecord.session_id,
+                AttendanceRecord.trainee_id,
+                AttendanceRecord.status,
+                AttendanceRecord.minutes_missed,
+            )
+            .join(Session, Session.id == AttendanceRecord.session_id)
+            .where(Session.cohort_id == cohort_id, Session.date <= as_of)
         )
-        .join(Session, Session.id == AttendanceRecord.session_id)
-        .where(Session.cohort_id == cohort_id, Session.date <= as_of)
-    ).all()
+    )
     modules = execute(
         select(Module.id, Module.code, Module.planned_minutes, Module.pass_mark)
         .where(Module.cohort_id == cohort_id)
@@ -146,7 +162,7 @@ def _load_cohort_data(cohort: Cohort, as_of: date) -> CohortData:
         ),
         trainees=tuple(TraineeInfo(*row) for row in trainees),
         sessions=tuple(SessionInfo(*row) for row in sessions),
-        # The rows themselves: they unpack like tuples, and copying 17,000 of them costs time.
+        # The tuples as fetched: copying 17,000 of them into other objects would cost time.
         marks=tuple(marks),
         modules=tuple(ModuleInfo(*row) for row in modules),
         assessments=tuple(

@@ -24,10 +24,10 @@ def admin(app, login_as, world):
     return client
 
 
-def upload(client, kind: str, content: bytes, name: str = "file.csv"):
+def upload(client, kind: str, content: bytes, name: str = "file.csv", language: str = "en"):
     token = csrf_token(client.get(URL).text)
     return client.post(
-        URL + "?lang=en",
+        URL + f"?lang={language}",
         data={"kind": kind, "file": (io.BytesIO(content), name), "csrf_token": token},
         content_type="multipart/form-data",
     )
@@ -90,6 +90,25 @@ def test_a_refused_file_shows_its_problems_by_line_and_writes_nothing(app, admin
     assert "line 3: last_name: is required" in page
     assert "line 4: enrolled_on: 'le 3 janvier' is not a date (YYYY-MM-DD or DD/MM/YYYY)" in page
     assert trainees_of_alpha(app) == before
+
+
+def test_the_french_page_explains_a_refused_file_in_french(app, admin):
+    content = (
+        "ref,first_name,last_name,email,enrolled_on\n"
+        "T06,Pierre,,pierre@example.org,2022-01-03\n"
+        "T07,Irène,Joliot,irene@example.org,le 3 janvier\n"
+        "T08,Paul,Langevin,paul@example.org,2022-01-03,T9\n"
+    ).encode()
+    response = upload(admin, "trainees", content, language="fr")
+    assert response.status_code == 422
+    page = text(response.text)
+    assert "ligne 2 : last_name : est obligatoire" in page
+    assert (
+        "ligne 3 : enrolled_on : 'le 3 janvier' n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)"
+        in page
+    )
+    assert "ligne 4 : colonne 6 : a une valeur mais pas d’en-tête" in page
+    assert "is required" not in page and "line " not in page  # nothing left in English
 
 
 def test_a_refused_header_is_explained(app, admin):

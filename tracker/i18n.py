@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import format_currency, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -23,7 +23,13 @@ DEFAULT_LANGUAGE = "fr"
 
 
 def select_locale() -> str:
-    """Choose French unless the visitor asked for English (?lang=en), remembered in the session."""
+    """Choose French unless the visitor asked for English (?lang=en), remembered in the session.
+
+    Outside a request (the command line, a script), English: the commands' contract is in
+    English, and what they make in another language (a report) says so with force_locale.
+    """
+    if not has_request_context():
+        return LOCALES["en"]
     asked = request.args.get("lang")
     if asked in LOCALES:
         session["lang"] = asked

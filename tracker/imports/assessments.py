@@ -3,6 +3,7 @@
 from collections.abc import Hashable
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from tracker.assessments.models import (
@@ -36,7 +37,6 @@ class Assessments(Kind):
             required=False,
             many=True,
             refers_to="competencies",
-            what="competency",
         ),
     )
     key = ("code",)
@@ -84,8 +84,11 @@ class Assessments(Kind):
                 Problem(
                     line,
                     "max_score",
-                    f"{values['max_score']} is below a score of {now['best_score']:g}"
-                    " already recorded",
+                    _(
+                        "%(maximum)s is below a score of %(best)s already recorded",
+                        maximum=values["max_score"],
+                        best=f"{now['best_score']:g}",
+                    ),
                 )
             )
         self.records[values["code"]] = record
@@ -166,8 +169,12 @@ class Results(Kind):
                 Problem(
                     line,
                     "score",
-                    f"{values['score']} is above the maximum of {assessment['max_score']:g}"
-                    f" for {assessment['code']}",
+                    _(
+                        "%(score)s is above the maximum of %(maximum)s for %(code)s",
+                        score=values["score"],
+                        maximum=f"{assessment['max_score']:g}",
+                        code=assessment["code"],
+                    ),
                 )
             )
         key = (assessment["id"], values["trainee"])

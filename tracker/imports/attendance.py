@@ -3,6 +3,7 @@
 from collections.abc import Hashable
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, AttendanceRecord, Session
@@ -70,18 +71,25 @@ class Sessions(Kind):
                 Problem(
                     line,
                     "date",
-                    f"{values['date']} is outside the cohort"
-                    f" ({cohort.starts_on} to {cohort.ends_on})",
+                    _(
+                        "%(day)s is outside the cohort (%(start)s to %(end)s)",
+                        day=values["date"],
+                        start=cohort.starts_on,
+                        end=cohort.ends_on,
+                    ),
                 )
             )
         if now["minutes"] == 0:
-            problems.append(Problem(line, "hours", "must be at least one minute"))
+            problems.append(Problem(line, "hours", _("must be at least one minute")))
         elif now["most_missed"] is not None and now["minutes"] < now["most_missed"]:
             problems.append(
                 Problem(
                     line,
                     "hours",
-                    f"a trainee already missed {now['most_missed']} minutes of this session",
+                    _(
+                        "a trainee already missed %(minutes)d minutes of this session",
+                        minutes=now["most_missed"],
+                    ),
                 )
             )
         self.records[key] = record
@@ -135,15 +143,20 @@ class Attendance(Kind):
         )
         session = self.sessions.get((day, slot))
         if session is None:
-            return [Problem(line, "date", f"no {slot} session on {day} in this cohort")]
+            missing = _("no %(slot)s session on %(day)s in this cohort", slot=slot, day=day)
+            return [Problem(line, "date", missing)]
         problems = []
         if day < trainee["enrolled_on"]:
             problems.append(
                 Problem(
                     line,
                     "trainee",
-                    f"{trainee['ref']} is not expected on {day}:"
-                    f" enrolled on {trainee['enrolled_on']}",
+                    _(
+                        "%(ref)s is not expected on %(day)s: enrolled on %(enrolled)s",
+                        ref=trainee["ref"],
+                        day=day,
+                        enrolled=trainee["enrolled_on"],
+                    ),
                 )
             )
         elif trainee["left_on"] is not None and day > trainee["left_on"]:
@@ -151,7 +164,12 @@ class Attendance(Kind):
                 Problem(
                     line,
                     "trainee",
-                    f"{trainee['ref']} is not expected on {day}: left on {trainee['left_on']}",
+                    _(
+                        "%(ref)s is not expected on %(day)s: left on %(left)s",
+                        ref=trainee["ref"],
+                        day=day,
+                        left=trainee["left_on"],
+                    ),
                 )
             )
         key = (session["id"], trainee["id"])
@@ -163,18 +181,26 @@ class Attendance(Kind):
         note = values.get("note", stored_row["note"])
         if minutes and status not in PARTLY_ATTENDED:
             problems.append(
-                Problem(line, "minutes_missed", f"must be 0 when the trainee is {status}")
+                Problem(
+                    line,
+                    "minutes_missed",
+                    _("must be 0 when the trainee is %(status)s", status=status),
+                )
             )
         elif minutes > session["minutes"]:
             problems.append(
                 Problem(
                     line,
                     "minutes_missed",
-                    f"{minutes} is more than the session's {session['minutes']} minutes",
+                    _(
+                        "%(minutes)d is more than the session's %(length)d minutes",
+                        minutes=minutes,
+                        length=session["minutes"],
+                    ),
                 )
             )
         if status == "excused" and not note:
-            problems.append(Problem(line, "note", "a reason is required when excused"))
+            problems.append(Problem(line, "note", _("a reason is required when excused")))
         self.records[key] = {
             "session_id": session["id"],
             "trainee_id": trainee["id"],

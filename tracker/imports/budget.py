@@ -42,7 +42,7 @@ class Expenses(Kind):
     model = Expense
     columns = (
         Column("date", a_date),
-        Column("line", codes, refers_to="lines", what="budget line"),
+        Column("line", codes, refers_to="lines"),
         Column("amount", money(positive=True)),
         Column("description", text()),
         Column("supplier", text(200), required=False),

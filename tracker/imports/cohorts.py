@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Hashable
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
 from tracker.cohorts.models import Competency, Module, Trainee, module_competencies
@@ -51,13 +52,19 @@ class Trainees(Kind):
         if now["left_on"] is not None and now["left_on"] < now["enrolled_on"]:
             problems.append(
                 Problem(
-                    line, "left_on", f"{now['left_on']} is before enrolled_on {now['enrolled_on']}"
+                    line,
+                    "left_on",
+                    _(
+                        "%(left)s is before enrolled_on %(enrolled)s",
+                        left=now["left_on"],
+                        enrolled=now["enrolled_on"],
+                    ),
                 )
             )
         if now["left_on"] is not None and not now["exit_reason"]:
-            problems.append(Problem(line, "exit_reason", "is required when left_on is given"))
+            problems.append(Problem(line, "exit_reason", _("is required when left_on is given")))
         if now["left_on"] is None and now["exit_reason"]:
-            problems.append(Problem(line, "left_on", "is required when exit_reason is given"))
+            problems.append(Problem(line, "left_on", _("is required when exit_reason is given")))
         self.records[values["ref"]] = record
         return problems
 
@@ -143,7 +150,6 @@ class Modules(Kind):
             required=False,
             many=True,
             refers_to="competencies",
-            what="competency",
         ),
     )
     key = ("code",)
@@ -175,7 +181,15 @@ class Modules(Kind):
         problems = []
         if now["starts_on"] and now["ends_on"] and now["ends_on"] < now["starts_on"]:
             problems.append(
-                Problem(line, "ends_on", f"{now['ends_on']} is before starts_on {now['starts_on']}")
+                Problem(
+                    line,
+                    "ends_on",
+                    _(
+                        "%(end)s is before starts_on %(start)s",
+                        end=now["ends_on"],
+                        start=now["starts_on"],
+                    ),
+                )
             )
         self.records[values["code"]] = record
         return problems

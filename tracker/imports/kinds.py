@@ -24,10 +24,9 @@ class Column:
     default: str | None = None
     # A list of codes in one cell, separated by the file's list separator.
     many: bool = False
-    # The Kind attribute mapping codes to what they refer to, e.g. "trainees" for trainee refs.
+    # The Kind attribute mapping codes to what they refer to, e.g. "trainees" for trainee refs
+    # (operations.unknown_code says so when a code is not there).
     refers_to: str | None = None
-    # What a code refers to, in the users' words, for "unknown trainee 'T99'".
-    what: str | None = None
 
 
 @dataclass

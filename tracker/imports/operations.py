@@ -1,11 +1,14 @@
 """Import a CSV file into a cohort: check every row, then write them all or none."""
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
+from tracker.i18n import number
 from tracker.imports.assessments import Assessments, Results
 from tracker.imports.attendance import Attendance, Sessions
 from tracker.imports.budget import Budget, Expenses
@@ -51,7 +54,8 @@ def import_csv(
         if (file_key := importer.file_key(parsed)) is not None:
             columns, key = file_key
             if key in first_lines:
-                row_problems.append(Problem(line, columns, f"same as line {first_lines[key]}"))
+                same = _("same as line %(line)d", line=first_lines[key])
+                row_problems.append(Problem(line, columns, same))
             else:
                 first_lines[key] = line
         if not row_problems:
@@ -65,19 +69,25 @@ def import_csv(
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         raise ImportRefused(
-            [Problem(None, None, f"the database refused the rows: {reason}")]
+            [Problem(None, None, _("the database refused the rows: %(reason)s", reason=reason))]
         ) from error
     return summary
 
 
 def too_large(size: int, limit: int) -> str:
     """Say that a file is over the size limit."""
-    return f"the file is {file_size(size)}, over the limit of {file_size(limit)}"
+    return _(
+        "the file is %(size)s, over the limit of %(limit)s",
+        size=file_size(size),
+        limit=file_size(limit),
+    )
 
 
 def file_size(size: int) -> str:
     """Write a number of bytes in megabytes, or bytes for small files."""
-    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size} bytes"
+    if size >= 2**20:
+        return _("%(size)s MB", size=number(size / 2**20, 1))
+    return ngettext("%(num)d byte", "%(num)d bytes", size)
 
 
 def header_columns(importer: Kind, table: Table) -> list[tuple[int, Column]]:
@@ -88,14 +98,17 @@ def header_columns(importer: Kind, table: Table) -> list[tuple[int, Column]]:
         if not name:
             continue
         if name in seen:
-            problems.append(Problem(table.header_line, name, "appears twice in the header"))
+            problems.append(Problem(table.header_line, name, _("appears twice in the header")))
         elif name not in known:
             problems.append(
                 Problem(
                     table.header_line,
                     name,
-                    f"unknown column for {importer.name}"
-                    f" (expected {', '.join(column.name for column in importer.columns)})",
+                    _(
+                        "unknown column for %(kind)s (expected %(columns)s)",
+                        kind=importer.name,
+                        columns=", ".join(column.name for column in importer.columns),
+                    ),
                 )
             )
         else:
@@ -103,10 +116,22 @@ def header_columns(importer: Kind, table: Table) -> list[tuple[int, Column]]:
         seen.add(name)
     for column in importer.columns:
         if column.required and column.name not in seen:
-            problems.append(Problem(table.header_line, column.name, "missing column"))
+            problems.append(Problem(table.header_line, column.name, _("missing column")))
     if problems:
         raise ImportRefused(problems)
     return present
+
+
+def unknown_code(column: Column, code: str) -> str:
+    """Say that a code names nothing of its kind in the cohort: unknown trainee 'T99'."""
+    unknown = {
+        "modules": _("unknown module %(code)r", code=code),
+        "competencies": _("unknown competency %(code)r", code=code),
+        "assessments": _("unknown assessment %(code)r", code=code),
+        "trainees": _("unknown trainee %(code)r", code=code),
+        "lines": _("unknown budget line %(code)r", code=code),
+    }
+    return unknown[column.refers_to]
 
 
 def read_row(
@@ -117,12 +142,13 @@ def read_row(
     named = {index for index, _ in present}
     for index, cell in enumerate(cells):
         if cell.strip() and index not in named:
-            problems.append(Problem(line, f"column {index + 1}", "has a value but no heading"))
+            column = _("column %(num)d", num=index + 1)
+            problems.append(Problem(line, column, _("has a value but no heading")))
     for index, column in present:
         cell = cells[index].strip() if index < len(cells) else ""
         if not cell:
             if column.required:
-                problems.append(Problem(line, column.name, "is required"))
+                problems.append(Problem(line, column.name, _("is required")))
                 continue
             cell = column.default
         try:
@@ -141,19 +167,15 @@ def read_row(
             values[column.name] = value
             continue
         stored = getattr(importer, column.refers_to)
-        what = column.what or column.name
         if column.many:
             missing = sorted(code for code in value if code not in stored)
             if missing:
-                problems.append(
-                    Problem(
-                        line, column.name, ", ".join(f"unknown {what} {code!r}" for code in missing)
-                    )
-                )
+                unknown = ", ".join(unknown_code(column, code) for code in missing)
+                problems.append(Problem(line, column.name, unknown))
                 continue
             values[column.name] = frozenset(stored[code] for code in value)
         elif value not in stored:
-            problems.append(Problem(line, column.name, f"unknown {what} {value!r}"))
+            problems.append(Problem(line, column.name, unknown_code(column, value)))
         else:
             values[column.name] = stored[value]
     return parsed, values, problems

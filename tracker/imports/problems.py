@@ -1,6 +1,12 @@
-"""What is wrong with a file: each problem names its line and column."""
+"""What is wrong with a file: each problem names its line and column.
+
+The messages are in the language of the page that shows them, or in English on the command line
+(i18n.select_locale); column names and the values quoted from the file stay as written in it.
+"""
 
 from dataclasses import dataclass
+
+from flask_babel import gettext as _
 
 
 @dataclass(frozen=True)
@@ -12,19 +18,23 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        parts = [f"line {self.line}"] if self.line is not None else []
-        if self.column is not None:
-            parts.append(self.column)
-        parts.append(self.message)
-        return ": ".join(parts)
+        where = {"line": self.line, "column": self.column, "message": self.message}
+        if self.line is None:
+            return self.message if self.column is None else _("%(column)s: %(message)s", **where)
+        if self.column is None:
+            return _("line %(line)d: %(message)s", **where)
+        return _("line %(line)d: %(column)s: %(message)s", **where)
 
 
 class ImportRefused(Exception):
     """A file was refused as a whole; `problems` lists everything wrong with it."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(problem) for problem in problems))
+        super().__init__(problems)
         self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
 
 
 class Invalid(ValueError):

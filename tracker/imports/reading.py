@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from tracker.imports.problems import ImportRefused, Invalid, Problem
 
-NOT_TEXT = "the file is not text; save the spreadsheet as CSV"
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
@@ -53,13 +53,16 @@ def decode(data: bytes) -> str:
 
 
 def _not_text(data: bytes, position: int) -> ImportRefused:
-    return ImportRefused([Problem(data.count(b"\n", 0, position) + 1, None, NOT_TEXT)])
+    line = data.count(b"\n", 0, position) + 1
+    return ImportRefused(
+        [Problem(line, None, _("the file is not text; save the spreadsheet as CSV"))]
+    )
 
 
 def read_table(text: str) -> Table:
     """Split the text into a header and rows, separated by commas or by semicolons."""
     if not text.strip():
-        raise ImportRefused([Problem(1, None, "the file is empty")])
+        raise ImportRefused([Problem(1, None, _("the file is empty"))])
     first_line = next(line for line in text.splitlines() if line.strip())
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
@@ -74,10 +77,11 @@ def read_table(text: str) -> Table:
                 rows.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as error:
-        raise ImportRefused([Problem(line, None, f"cannot read the row: {error}")]) from None
+        problem = Problem(line, None, _("cannot read the row: %(error)s", error=error))
+        raise ImportRefused([problem]) from None
     if not rows:
         raise ImportRefused(
-            [Problem(header_line + 1, None, "the file has no rows below its header")]
+            [Problem(header_line + 1, None, _("the file has no rows below its header"))]
         )
     return Table(
         header_line=header_line,
@@ -102,7 +106,7 @@ def text(max_length: int | None = None) -> Parser:
 
     def parse(value: str) -> str:
         if max_length is not None and len(value) > max_length:
-            raise Invalid(f"is longer than {max_length} characters")
+            raise Invalid(_("is longer than %(most)d characters", most=max_length))
         return value
 
     return parse
@@ -114,7 +118,9 @@ def choice(options: Sequence[str], *, upper: bool = False) -> Parser:
     def parse(value: str) -> str:
         word = value.upper() if upper else value.lower()
         if word not in options:
-            raise Invalid(f"{value!r} is not one of {', '.join(options)}")
+            raise Invalid(
+                _("%(value)r is not one of %(options)s", value=value, options=", ".join(options))
+            )
         return word
 
     return parse
@@ -127,11 +133,11 @@ def a_date(value: str) -> date:
     elif match := FRENCH_DATE.fullmatch(value):
         day, month, year = match.groups()
     else:
-        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+        raise Invalid(_("%(value)r is not a date (YYYY-MM-DD or DD/MM/YYYY)", value=value))
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
-        raise Invalid(f"{value!r} is not a real date") from None
+        raise Invalid(_("%(value)r is not a real date", value=value)) from None
 
 
 def number(
@@ -149,18 +155,22 @@ def number(
         if euros:
             cleaned = cleaned.removesuffix("€").removesuffix("EUR")
         if not NUMBER.fullmatch(cleaned):
-            raise Invalid(f"{value!r} is not a number")
+            raise Invalid(_("%(value)r is not a number", value=value))
         amount = Decimal(cleaned.replace(",", "."))
         if minimum is not None and amount < minimum:
             raise Invalid(
-                f"{value} must be at least {minimum}" if minimum else f"{value} is negative"
+                _("%(value)s must be at least %(minimum)s", value=value, minimum=minimum)
+                if minimum
+                else _("%(value)s is negative", value=value)
             )
         if above is not None and amount <= above:
-            raise Invalid(f"{value} must be more than {above}")
+            raise Invalid(_("%(value)s must be more than %(above)s", value=value, above=above))
         if maximum is not None and amount > maximum:
-            raise Invalid(f"{value} must be at most {maximum}")
+            raise Invalid(_("%(value)s must be at most %(most)s", value=value, most=maximum))
         if places is not None and -amount.as_tuple().exponent > places:
-            raise Invalid(f"{value} has more than {places} decimals")
+            raise Invalid(
+                _("%(value)s has more than %(places)d decimals", value=value, places=places)
+            )
         return amount
 
     return parse
@@ -170,7 +180,7 @@ def whole_number(value: str) -> int:
     """Read a whole number that is not negative."""
     amount = number()(value)
     if amount != amount.to_integral_value():
-        raise Invalid(f"{value} is not a whole number")
+        raise Invalid(_("%(value)s is not a whole number", value=value))
     return int(amount)
 
 
@@ -184,7 +194,9 @@ def email(value: str) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise Invalid(f"{value!r} is not a valid email address ({error})") from None
+        raise Invalid(
+            _("%(value)r is not a valid email address (%(error)s)", value=value, error=error)
+        ) from None
 
 
 def codes(value: str) -> str:

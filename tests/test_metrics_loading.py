@@ -5,10 +5,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from tracker.extensions import db
-from tracker.metrics.loading import cohort_metrics, load_cohort_data
+from tracker.metrics.loading import cohort_metrics, load_cohort_data, marks_held
 from tracker.models import (
     Assessment,
     AttendanceRecord,
@@ -234,18 +234,7 @@ def test_marks_are_read_as_plain_tuples_equal_to_sqlalchemys_rows(make_cohort):
     """The marks skip SQLAlchemy's rows: on either database, the same values, not converted."""
     cohort = build_small_cohort(make_cohort)
     data = load_cohort_data(cohort, AS_OF)
-    rows = (
-        db.session.execute(
-            select(
-                AttendanceRecord.session_id,
-                AttendanceRecord.trainee_id,
-                AttendanceRecord.status,
-                AttendanceRecord.minutes_missed,
-            )
-            .join(Session, Session.id == AttendanceRecord.session_id)
-            .where(Session.cohort_id == cohort.id, Session.date <= AS_OF)
-        )
-    ).all()
+    rows = db.session.execute(marks_held(cohort.id, AS_OF)).all()
     assert all(type(mark) is tuple for mark in data.marks)
     assert sorted(data.marks) == sorted(tuple(row) for row in rows)
     assert {tuple(map(type, mark)) for mark in data.marks} == {(int, int, str, int)}

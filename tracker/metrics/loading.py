@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CursorResult, select
+from sqlalchemy import CursorResult, Select, select
 
 from tracker.assessments.models import Assessment, Result, assessment_competencies
 from tracker.attendance.models import AttendanceRecord, Session
@@ -49,6 +49,20 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def marks_held(cohort_id: int, as_of: date) -> Select:
+    """Select the roll-call marks of the cohort's sessions held by D, as figures.Mark."""
+    return (
+        select(
+            AttendanceRecord.session_id,
+            AttendanceRecord.trainee_id,
+            AttendanceRecord.status,
+            AttendanceRecord.minutes_missed,
+        )
+        .join(Session, Session.id == AttendanceRecord.session_id)
+        .where(Session.cohort_id == cohort_id, Session.date <= as_of)
+    )
 
 
 def plain_rows(result: CursorResult) -> list[tuple]:
@@ -93,18 +107,7 @@ def _load_cohort_data(cohort: Cohort, as_of: date) -> CohortData:
         .where(Session.cohort_id == cohort_id, Session.date <= as_of)
         .order_by(Session.date, Session.slot)
     ).all()
-    marks = plain_rows(
-        execute(
-            select(
-                AttendanceRecord.session_id,
-                AttendanceRecord.trainee_id,
-                AttendanceRecord.status,
-                AttendanceRecord.minutes_missed,
-            )
-            .join(Session, Session.id == AttendanceRecord.session_id)
-            .where(Session.cohort_id == cohort_id, Session.date <= as_of)
-        )
-    )
+    marks = plain_rows(execute(marks_held(cohort_id, as_of)))
     modules = execute(
         select(Module.id, Module.code, Module.planned_minutes, Module.pass_mark)
         .where(Module.cohort_id == cohort_id)

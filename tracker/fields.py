@@ -1,12 +1,16 @@
-"""Form fields that several features share: dates typed the French way, lists of checkboxes."""
+"""Form fields that several features share: numbers and dates typed the French way, lists of
+checkboxes."""
 
+import re
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import request
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import SelectMultipleField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -14,6 +18,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker import timeutil
 
 REQUIRED = _l("This field is required.")
+
+# Spaces that people and spreadsheets put between thousands: 273 000,00, 273 000,00, 273'000.
+THOUSANDS = re.compile(r"[\s\u00a0\u202f']")
+# One decimal separator at most, a comma or a point: 3,5 3.5 3, ,5 (never 1.234,50 nor 1e3).
+NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+# The most an amount may be: far above any grant, well within the database's whole cents.
+LARGEST_AMOUNT = Decimal("999999999.99")
 
 
 def stripped(value):
@@ -39,6 +50,66 @@ class DayField(DateField):
             except ValueError:
                 continue
         raise ValueError(_("Enter a real date as DD/MM/YYYY, for example 27/11/2026."))
+
+
+class NumberField(StringField):
+    """A decimal number typed the French way (3,5; 1 234,50) or the English way (3.5); blank is
+    None.
+
+    `places` is the most decimals it takes (0: a whole number; None: as many as typed). An amount
+    of euros (`euros=True`) may end with €, is never negative, has at most 2 decimals (cents) and
+    stays below a billion.
+    """
+
+    def __init__(self, label=None, validators=None, *, places=None, euros=False, **kwargs):
+        inputmode = "numeric" if places == 0 else "decimal"
+        kwargs.setdefault("render_kw", {"inputmode": inputmode, "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+        self.places = 2 if euros else places
+        self.euros = euros
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = THOUSANDS.sub("", valuelist[0] if valuelist else "")
+        if self.euros:
+            text = text.removesuffix("€")
+        if not text:
+            return
+        if self.euros and text.startswith("-"):
+            raise ValueError(_("Enter an amount without a minus sign."))
+        if not NUMBER.fullmatch(text):
+            raise ValueError(self._not_a_number())
+        value = Decimal(text.replace(",", "."))
+        if self.places is not None and -value.as_tuple().exponent > self.places:
+            if self.euros:
+                raise ValueError(_("Enter at most 2 decimals (cents)."))
+            if self.places == 0:
+                raise ValueError(_("Enter a whole number."))
+            raise ValueError(
+                ngettext(
+                    "Enter at most %(num)d decimal.", "Enter at most %(num)d decimals.", self.places
+                )
+            )
+        if self.euros and value > LARGEST_AMOUNT:
+            raise ValueError(_("Enter an amount below one billion euros."))
+        self.data = value
+
+    def _not_a_number(self) -> str:
+        # The examples as they would be typed, in the page's language: 1234,50 or 1234.50.
+        if self.euros:
+            example = format_decimal(Decimal("1234.50"), format="0.00")
+            return _("Enter an amount in euros, such as %(example)s.", example=example)
+        example = format_decimal(Decimal("3.5"), format="0.#")
+        return _("Enter a number, such as %(example)s.", example=example)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        # In the language's own way, without grouping: 273000,00 for money, 3,5 for hours.
+        pattern = "0.00" if self.euros else "0." + "#" * max(self.places or 2, 1)
+        return format_decimal(Decimal(self.data), format=pattern)
 
 
 class CheckboxesField(SelectMultipleField):

@@ -23,13 +23,12 @@ from wtforms.widgets import HiddenInput
 from tracker.assessments.models import ASSESSMENT_KINDS, Assessment, Result
 from tracker.attendance.forms import (
     DATE_FORMATS,
-    DecimalCommaField,
     check_within_cohort,
     module_choices,
 )
 from tracker.cohorts.models import Cohort, Competency, Trainee
 from tracker.extensions import db
-from tracker.fields import CheckboxesField
+from tracker.fields import CheckboxesField, NumberField
 from tracker.i18n import number
 
 ASSESSMENT_KIND_LABELS = {
@@ -60,10 +59,8 @@ class AssessmentForm(FlaskForm):
         default="exam",
         validators=[InputRequired()],
     )
-    max_score = DecimalCommaField(
-        _l("Maximum score"), default=Decimal(20), validators=[InputRequired()]
-    )
-    weight = DecimalCommaField(_l("Weight"), default=Decimal(1), validators=[InputRequired()])
+    max_score = NumberField(_l("Maximum score"), default=Decimal(20), validators=[InputRequired()])
+    weight = NumberField(_l("Weight"), default=Decimal(1), validators=[InputRequired()])
     competencies = CheckboxesField(_l("Competencies evaluated"), coerce=int)
 
     def __init__(self, cohort: Cohort, editing: Assessment | None = None, **kwargs):
@@ -102,7 +99,7 @@ class AssessmentForm(FlaskForm):
     def validate_date(self, field: DateField) -> None:
         check_within_cohort(self.cohort, field.data)
 
-    def validate_max_score(self, field: DecimalCommaField) -> None:
+    def validate_max_score(self, field: NumberField) -> None:
         if field.data is None:
             return
         if field.data <= 0:
@@ -120,7 +117,7 @@ class AssessmentForm(FlaskForm):
                 )
             )
 
-    def validate_weight(self, field: DecimalCommaField) -> None:
+    def validate_weight(self, field: NumberField) -> None:
         if field.data is not None and field.data <= 0:
             raise ValidationError(_("The weight must be more than 0."))
 
@@ -128,7 +125,7 @@ class AssessmentForm(FlaskForm):
 class ScoreForm(Form):
     """One trainee's line of a results grid."""
 
-    score = DecimalCommaField(_l("Score"))
+    score = NumberField(_l("Score"))
     comment = StringField(_l("Comment"), validators=[Length(max=1000)])
 
 

@@ -2,16 +2,14 @@
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     DateField,
-    Field,
     FormField,
     IntegerField,
     RadioField,
@@ -21,14 +19,14 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.form import Form
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import HiddenInput, TextInput
+from wtforms.widgets import HiddenInput
 
 from tracker.attendance import operations
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, Session
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
+from tracker.fields import NumberField
 from tracker.hours import hours_to_minutes
-from tracker.i18n import number
 
 STATUS_LABELS = {
     "present": _l("Present"),
@@ -42,37 +40,6 @@ SESSION_KIND_LABELS = {"classroom": _l("Classroom"), "remote": _l("Remote")}
 PARTLY_ATTENDED = operations.PARTLY_ATTENDED
 MAX_SESSION_MINUTES = 12 * 60
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-class DecimalCommaField(Field):
-    """A decimal number typed the French way (3,5) or the English way (3.5); blank is None."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
-        super().__init__(label, validators, **kwargs)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else format_decimal(self.data, format="0.##")
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        text = valuelist[0].strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        if not text:
-            self.data = None
-            return
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite():
-            self.data = None
-            raise ValueError(_("Enter a number, such as %(example)s.", example=number(3.5, 1)))
-        self.data = value
 
 
 def module_choices(cohort: Cohort) -> list[SelectChoice]:
@@ -97,7 +64,7 @@ def check_within_cohort(cohort: Cohort, day: date | None) -> None:
         )
 
 
-def check_hours(field: DecimalCommaField) -> None:
+def check_hours(field: NumberField) -> None:
     """Refuse hours that are not a half-day's length."""
     if field.data is not None and not 0 < hours_to_minutes(field.data) <= MAX_SESSION_MINUTES:
         raise ValidationError(_("The hours must be more than 0 and at most 12."))
@@ -113,7 +80,7 @@ class SessionForm(FlaskForm):
         validators=[InputRequired()],
     )
     module = SelectField(_l("Module"), coerce=int, validators=[InputRequired()])
-    hours = DecimalCommaField(_l("Hours"), default=Decimal("3.5"), validators=[InputRequired()])
+    hours = NumberField(_l("Hours"), default=Decimal("3.5"), validators=[InputRequired()])
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice(kind, SESSION_KIND_LABELS[kind]) for kind in SESSION_KINDS],
@@ -136,7 +103,7 @@ class SessionForm(FlaskForm):
         if operations.session_taken(self.cohort, self.date.data, field.data, but=self.editing):
             raise ValidationError(_("This half-day already has a session."))
 
-    def validate_hours(self, field: DecimalCommaField) -> None:
+    def validate_hours(self, field: NumberField) -> None:
         check_hours(field)
         if self.editing is None or field.data is None:
             return
@@ -165,7 +132,7 @@ class GenerateForm(FlaskForm):
         default="both",
         validators=[InputRequired()],
     )
-    hours = DecimalCommaField(
+    hours = NumberField(
         _l("Hours per half-day"), default=Decimal("3.5"), validators=[InputRequired()]
     )
     kind = SelectField(
@@ -189,7 +156,7 @@ class GenerateForm(FlaskForm):
         if field.data is not None and first is not None and field.data < first:
             raise ValidationError(_("The last day must be on or after the first day."))
 
-    def validate_hours(self, field: DecimalCommaField) -> None:
+    def validate_hours(self, field: NumberField) -> None:
         check_hours(field)
 
     @property

@@ -1,12 +1,9 @@
 """Forms of the budget pages: the date of the figures, the expenses' filters, an expense, a budget
 line, the removal of either and the upload of an expenses file."""
 
-import re
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,49 +16,12 @@ from tracker import timeutil
 from tracker.budget import operations
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort
-from tracker.fields import REQUIRED, DayField, stripped
+from tracker.fields import REQUIRED, DayField, NumberField, stripped
 from tracker.i18n import day as show_day
 
 # Spaces that people and spreadsheets put between thousands: 12 500,50 (also no-break spaces).
-THOUSANDS = re.compile(r"[\s\u00a0\u202f]")
-AMOUNT = re.compile(r"^\d+([.,]\d+)?$")
-# The most an amount may be: far above any grant, well within the database's whole cents.
-LARGEST_AMOUNT = Decimal("999999999.99")
 # How far after today an expense may be dated: an invoice of next month, not a typing slip.
 FUTURE_DAYS = 31
-
-
-class AmountField(StringField):
-    """An amount of euros: 12 500,50 or 12500.50, at most 2 decimals; blank is None."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(label, validators, **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        text = THOUSANDS.sub("", valuelist[0] if valuelist else "").removesuffix("€")
-        if not text:
-            return
-        if text.startswith("-"):
-            raise ValueError(_("Enter an amount without a minus sign."))
-        if not AMOUNT.match(text):
-            raise ValueError(_("Enter an amount in euros, for example 1 234,50."))
-        try:
-            amount = Decimal(text.replace(",", "."))
-        except InvalidOperation:  # pragma: no cover (the pattern lets only numbers through)
-            raise ValueError(_("Enter an amount in euros, for example 1 234,50.")) from None
-        if amount.as_tuple().exponent < -2:
-            raise ValueError(_("Enter at most 2 decimals (cents)."))
-        if amount > LARGEST_AMOUNT:
-            raise ValueError(_("Enter an amount below one billion euros."))
-        self.data = amount
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        # In the language's own way, without grouping: 12500,50.
-        return "" if self.data is None else format_decimal(self.data, format="0.00")
 
 
 def line_choices(lines: Sequence[BudgetLine]) -> list[SelectChoice]:
@@ -129,7 +89,9 @@ class ExpenseForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose a budget line."))],
     )
     date = DayField(_l("Date"), validators=[InputRequired(message=REQUIRED)])
-    amount = AmountField(_l("Amount (EUR)"), validators=[InputRequired(message=REQUIRED)])
+    amount = NumberField(
+        _l("Amount (EUR)"), validators=[InputRequired(message=REQUIRED)], euros=True
+    )
     description = TextAreaField(
         _l("Description"),
         filters=[stripped],
@@ -181,7 +143,7 @@ class ExpenseForm(FlaskForm):
                 )
             )
 
-    def validate_amount(self, field: AmountField) -> None:
+    def validate_amount(self, field: NumberField) -> None:
         if field.data is not None and field.data <= 0:
             raise ValidationError(_("The amount must be more than 0."))
 
@@ -226,8 +188,8 @@ class BudgetLineForm(FlaskForm):
         filters=[stripped],
         validators=[DataRequired(message=REQUIRED), Length(max=200)],
     )
-    planned_amount = AmountField(
-        _l("Planned amount (EUR)"), validators=[InputRequired(message=REQUIRED)]
+    planned_amount = NumberField(
+        _l("Planned amount (EUR)"), validators=[InputRequired(message=REQUIRED)], euros=True
     )
 
     def __init__(self, cohort: Cohort, editing: BudgetLine | None = None, **kwargs):

@@ -1,9 +1,5 @@
 """Forms of the cohort pages: the date of the figures, cohorts, curriculum and trainees."""
 
-import re
-from decimal import Decimal, InvalidOperation
-
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,50 +19,8 @@ from wtforms.validators import (
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.cohorts.operations import CODE_LENGTH, SLUG
 from tracker.extensions import db
-from tracker.fields import REQUIRED, CheckboxesField, DayField, stripped
+from tracker.fields import REQUIRED, CheckboxesField, DayField, NumberField, stripped
 from tracker.i18n import day
-
-# Spaces that people and spreadsheets put between thousands: 273 000,00 or 273 000,00.
-THOUSANDS = re.compile(r"[\s\u00a0\u202f']")
-NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
-
-
-class NumberField(StringField):
-    """A decimal number written with a comma or a point, spaces between thousands allowed."""
-
-    def __init__(self, label=None, validators=None, places: int = 2, unit: str = "", **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.places = places
-        self.unit = unit
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = THOUSANDS.sub("", valuelist[0])
-        if self.unit:
-            text = text.removesuffix(self.unit)
-        self.data = None
-        if not NUMBER.match(text):
-            raise ValueError(_("Enter a number, for example 1234,50."))
-        try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:  # pragma: no cover (the pattern lets only numbers through)
-            raise ValueError(_("Enter a number, for example 1234,50.")) from None
-        if -number.as_tuple().exponent > self.places:
-            if self.places == 0:
-                raise ValueError(_("Enter a whole number."))
-            raise ValueError(_("Enter at most %(n)d decimals.", n=self.places))
-        self.data = number
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        # In the language's own way, without grouping: 273000,00 for money, 3,5 for hours.
-        pattern = "0.00" if self.unit == "€" else "0." + "#" * max(self.places, 1)
-        return format_decimal(Decimal(self.data), format=pattern)
 
 
 def required() -> InputRequired:
@@ -105,9 +59,7 @@ class CohortForm(FlaskForm):
     funder = TextField(_l("Funder"), validators=[Optional(), at_most(200)])
     starts_on = DayField(_l("First day"), validators=[required()])
     ends_on = DayField(_l("Last day"), validators=[required()])
-    grant_amount = NumberField(
-        _l("Grant (EUR)"), validators=[required(), not_negative()], places=2, unit="€"
-    )
+    grant_amount = NumberField(_l("Grant (EUR)"), validators=[required()], euros=True)
     contracted_trainees = NumberField(
         _l("Contracted trainees"),
         validators=[required(), NumberRange(min=1, message=_l("At least 1 trainee."))],

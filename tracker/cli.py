@@ -4,8 +4,8 @@ import gc
 
 # The commands' modules and libraries (WeasyPrint, matplotlib, SQLAlchemy...) make some 400,000
 # objects that live as long as the process. The collector walked them again and again while they
-# were made, and once more at exit: `tracker --help` took 1.7 s, 1.1 s now that collections wait
-# until they are imported and then leave them aside (gc.freeze).
+# were made, and once more at exit: `tracker --help` took 1.7 s, 1.1 s once collections waited
+# until they were imported and then left them aside (gc.freeze).
 _collecting = gc.isenabled()
 gc.disable()
 

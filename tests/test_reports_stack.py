@@ -23,7 +23,7 @@ def test_deep_recursion_runs_in_it_as_outside_it():
     def depth(n: int) -> int:
         return 0 if n == 0 else 1 + depth(n - 1)
 
-    # Deeper than a report's layout goes, well within the recursion limit whatever calls the test.
+    # Hundreds of frames, well within the recursion limit whatever depth the test starts at.
     deep = sys.getrecursionlimit() // 2
     assert on_a_roomy_stack(lambda: depth(deep)) == deep
 

@@ -24,6 +24,7 @@ from tracker.metrics.figures import (
     CohortData,
     Mark,
     ModuleGrade,
+    ModuleInfo,
     SessionInfo,
     TraineeInfo,
     attended_minutes,
@@ -397,39 +398,57 @@ def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthP
 # Grades
 
 
+@dataclass(frozen=True)
+class CohortGrades:
+    """The modules with a held test, in order of code, and each enrolled trainee's grades there."""
+
+    modules: tuple[ModuleInfo, ...]
+    by_trainee: dict[int, tuple[ModuleGrade, ...]]
+    medians: tuple[float | None, ...]
+
+
+@per_data
+def cohort_module_grades(data: CohortData) -> CohortGrades:
+    """Grade every enrolled trainee in each module with a held test (once per data object).
+
+    A module's median is over the enrolled trainees who have a grade in it.
+    """
+    held_modules = {a.module_id for a in data.assessments if a.date <= data.as_of}
+    modules = tuple(sorted((m for m in data.modules if m.id in held_modules), key=lambda m: m.code))
+    scores_by_trainee: dict[int, dict[int, float]] = {}
+    for assessment_id, scored_trainee_id, score in data.scores:
+        scores_by_trainee.setdefault(scored_trainee_id, {})[assessment_id] = score
+    by_trainee = {
+        trainee.id: module_grades(
+            modules, data.assessments, scores_by_trainee.get(trainee.id, {}), data.as_of
+        )
+        for trainee in enrolled_trainees(data)
+    }
+    medians = []
+    for index in range(len(modules)):
+        cohort = [g[index].grade for g in by_trainee.values() if g[index].grade is not None]
+        medians.append(statistics.median(cohort) if cohort else None)
+    return CohortGrades(modules, by_trainee, tuple(medians))
+
+
 def trainee_module_grades(data: CohortData, trainee_id: int) -> list[ModuleGradePoint]:
     """Return a trainee's grade, the pass mark and the cohort median per module with a held test.
 
     The median is over the enrolled trainees who have a grade in the module; modules come in
     order of code.
     """
-    held_modules = {a.module_id for a in data.assessments if a.date <= data.as_of}
-    modules = sorted((m for m in data.modules if m.id in held_modules), key=lambda m: m.code)
-    if not modules:
-        return []
-    scores_by_trainee: dict[int, dict[int, float]] = {}
-    for assessment_id, scored_trainee_id, score in data.scores:
-        scores_by_trainee.setdefault(scored_trainee_id, {})[assessment_id] = score
-    grades: dict[int, tuple[ModuleGrade, ...]] = {
-        trainee.id: module_grades(
-            modules, data.assessments, scores_by_trainee.get(trainee.id, {}), data.as_of
+    grades = cohort_module_grades(data)
+    own = grades.by_trainee.get(trainee_id)
+    return [
+        ModuleGradePoint(
+            module_id=module.id,
+            code=module.code,
+            grade=None if own is None else own[index].grade,
+            pass_mark=module.pass_mark,
+            cohort_median=grades.medians[index],
         )
-        for trainee in enrolled_trainees(data)
-    }
-    own = grades.get(trainee_id)
-    points = []
-    for index, module in enumerate(modules):
-        cohort = [g[index].grade for g in grades.values() if g[index].grade is not None]
-        points.append(
-            ModuleGradePoint(
-                module_id=module.id,
-                code=module.code,
-                grade=None if own is None else own[index].grade,
-                pass_mark=module.pass_mark,
-                cohort_median=statistics.median(cohort) if cohort else None,
-            )
-        )
-    return points
+        for index, module in enumerate(grades.modules)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

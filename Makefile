@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint benchmark clean translations
+.PHONY: run test lint benchmark clean translations catalog
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ $(VENV)/.installed-test: pyproject.toml
 
 translations: $(VENV)/.installed-run
 	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations >/dev/null
+
+# After changing a text of the interface: gather the texts into the template and the French catalog,
+# then translate what is new (tests/test_catalog.py lists what is missing).
+catalog: $(VENV)/.installed-run
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
+	$(BIN)/pybabel -q update --no-fuzzy-matching -i tracker/translations/messages.pot -d tracker/translations
 
 run: $(VENV)/.installed-run translations
 	$(BIN)/tracker init

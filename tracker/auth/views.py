@@ -1,6 +1,7 @@
 """Sign-in, sign-out and password change."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -60,6 +61,23 @@ def load_user(user_id: str) -> User | None:
     return login.user
 
 
+def page_of_this_site(wanted: str | None) -> str | None:
+    """Return a path of this site to go back to, or None when it could lead anywhere else.
+
+    Browsers drop tabs and newlines inside a URL, strip leading control characters and spaces,
+    and read a backslash as a slash: `next=/%09/evil.example` (a tab) or `next=/%5Cevil.example`
+    would leave for another host, and a newline breaks the header. So refuse any such character
+    outright, then accept an absolute path only:
+    no scheme, no host, not `//`.
+    """
+    if not wanted or any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in wanted):
+        return None
+    parts = urlsplit(wanted)
+    if parts.scheme or parts.netloc or not wanted.startswith("/") or wanted.startswith("//"):
+        return None
+    return wanted
+
+
 @bp.route("/")
 @allow(PUBLIC)
 def home():
@@ -112,11 +130,7 @@ def login():
     operations.forget_sign_in_failures(user.email)
     login_user(user)
     db.session.commit()
-    wanted = request.args.get("next", "")
-    # Only a path of this site: never another host (//host or a scheme), never back to /login.
-    if wanted.startswith("/") and not wanted.startswith("//") and "\\" not in wanted:
-        return redirect(wanted)
-    return redirect(url_for("auth.home"))
+    return redirect(page_of_this_site(request.args.get("next")) or url_for("auth.home"))
 
 
 @bp.route("/logout", methods=["POST"])

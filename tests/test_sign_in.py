@@ -198,3 +198,11 @@ def test_a_page_asked_for_before_signing_in_is_remembered(client):
     response = client.get("/account/password")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=/account/password"
+
+
+def test_the_language_chosen_on_the_sign_in_page_is_kept_after_signing_in(app, client, account):
+    client.get("/login?lang=en")
+    assert sign_in(client, account).status_code == 302
+    assert '<html lang="en-GB">' in client.get("/").text
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert "Sign in" in client.get("/login").text

@@ -61,6 +61,18 @@ def load_user(user_id: str) -> User | None:
     return login.user
 
 
+def start_fresh_session() -> None:
+    """Empty the browser's session, keeping only the language it chose.
+
+    Nothing else from before signing in or out survives (session fixation); the language is
+    the visitor's own choice, made on the sign-in page itself.
+    """
+    language = session.get("lang")
+    session.clear()
+    if language is not None:
+        session["lang"] = language
+
+
 def page_of_this_site(wanted: str | None) -> str | None:
     """Return a path of this site to go back to, or None when it could lead anywhere else.
 
@@ -124,8 +136,7 @@ def login():
         db.session.commit()
         flash(_("Wrong email or password."), "error")
         return render_template("auth/login.html", form=form), 401
-    # A fresh session: nothing from before signing in survives (session fixation).
-    session.clear()
+    start_fresh_session()
     session[TOKEN_KEY] = operations.start_login_session(user)
     operations.forget_sign_in_failures(user.email)
     login_user(user)
@@ -140,7 +151,7 @@ def logout():
     operations.end_login_session(session.get(TOKEN_KEY))
     db.session.commit()
     logout_user()
-    session.clear()
+    start_fresh_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 

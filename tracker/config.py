@@ -28,9 +28,16 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         ORGANISATION_NAME="Centre régional d'innovation de Montpellier",
         SESSION_IDLE_MINUTES=60,
         SESSION_ABSOLUTE_HOURS=12,
+        # Sign-in attempts allowed in the window: for an account from one address (or from a
+        # browser it signed in from before), and from one address whatever the accounts.
         SIGN_IN_WINDOW_MINUTES=15,
         SIGN_IN_MAX_FAILURES_PER_ACCOUNT=5,
         SIGN_IN_MAX_FAILURES_PER_ADDRESS=30,
+        # How many reverse proxies in front of the application set X-Forwarded-For and
+        # X-Forwarded-Proto: trusted, they give the client's address and scheme. 0 when the
+        # application is reached directly, or the headers could be forged by anyone.
+        PROXY_FIX_X_FOR=0,
+        PROXY_FIX_X_PROTO=0,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="tracker_session",
@@ -44,6 +51,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             app.config["SQLALCHEMY_DATABASE_URI"] = url
         if key := os.environ.get("TRACKER_SECRET_KEY"):
             app.config["SECRET_KEY"] = key
+        for setting in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO"):
+            if value := os.environ.get(f"TRACKER_{setting}"):
+                app.config[setting] = int(value)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
     # Cookies only over HTTPS, except for the development server and the tests.

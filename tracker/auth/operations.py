@@ -1,12 +1,13 @@
 """Operations on accounts and signed-in sessions. They flush and never commit."""
 
 import hashlib
+import math
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from tracker.auth.models import ROLES, LoginSession, SignInFailure, User
 from tracker.auth.passwords import MIN_LENGTH, hash_password
@@ -132,38 +133,69 @@ def end_login_sessions(user: User, *, keep_token: str | None = None) -> None:
     db.session.execute(statement.values(ended_at=utc_now()))
 
 
-def sign_in_keys(email: str, address: str | None) -> list[str]:
-    """Return the throttle keys of a sign-in attempt: its account and its address."""
-    keys = [f"account:{email.strip().lower()}"]
-    if address:
-        keys.append(f"address:{address}")
-    return keys
+def throttle_keys(email: str, address: str, device: str | None) -> list[str]:
+    """Return what a sign-in attempt is counted against.
+
+    From a browser that the account signed in from before (its device cookie), that browser
+    alone: failures made elsewhere, or by others behind the same address, never stop it. From
+    any other browser, the account at this address (others' failures elsewhere never stop the
+    owner) and the address (one address trying many accounts).
+    """
+    if device is not None:
+        return [f"device:{device}"]
+    digest = hashlib.sha256(f"{email.strip().lower()} {address}".encode()).hexdigest()
+    return [f"account:{digest}", f"address:{address}"]
 
 
-def recent_failures(keys: list[str], since: datetime) -> dict[str, int]:
-    """Count the failed sign-ins of each key since a time."""
-    rows = db.session.execute(
-        select(SignInFailure.key, func.count())
-        .where(SignInFailure.key.in_(keys), SignInFailure.at >= since)
-        .group_by(SignInFailure.key)
-    )
-    return dict(rows.all())
+def record_sign_in_attempt(keys: list[str]) -> list[int]:
+    """Count a sign-in attempt against each of its keys, before its password is checked.
 
-
-def record_sign_in_failure(keys: list[str]) -> None:
-    """Remember a failed sign-in against its account and its address."""
+    The attempt counts as a failure until its password proves right; the view commits it before
+    checking the password, so that attempts made at the same time all see each other.
+    """
     now = utc_now()
-    db.session.add_all(SignInFailure(key=key, at=now) for key in keys)
-    # Old failures no longer count; keep the table small.
+    rows = [SignInFailure(key=key, at=now) for key in keys]
+    db.session.add_all(rows)
+    # Old attempts no longer count; keep the table small.
     db.session.execute(delete(SignInFailure).where(SignInFailure.at < now - timedelta(days=1)))
     db.session.flush()
+    return [row.id for row in rows]
 
 
-def forget_sign_in_failures(email: str) -> None:
-    """Clear an account's failures after it signs in."""
-    db.session.execute(
-        delete(SignInFailure).where(SignInFailure.key == sign_in_keys(email, None)[0])
-    )
+def sign_in_wait(
+    attempt: list[int], limits: dict[str, int], window: timedelta, now: datetime | None = None
+) -> int:
+    """Return how many seconds an attempt must wait, 0 when each key is within its limit.
+
+    `limits` gives the most attempts a key may have in the window, by kind (the key's prefix).
+    The attempt is counted in, so of N attempts made at once, only the limit's number pass.
+    """
+    now = now or utc_now()
+    keys = db.session.scalars(select(SignInFailure.key).where(SignInFailure.id.in_(attempt)))
+    wait = 0
+    for key in keys:
+        limit = limits[key.partition(":")[0]]
+        earlier = db.session.scalars(
+            select(SignInFailure.at)
+            .where(
+                SignInFailure.key == key,
+                SignInFailure.at > now - window,
+                SignInFailure.id.not_in(attempt),
+            )
+            .order_by(SignInFailure.at)
+        ).all()
+        if len(earlier) + 1 > limit:
+            # Free again once enough earlier attempts have left the window to leave room for one.
+            free_at = earlier[len(earlier) - limit] + window
+            wait = max(wait, math.ceil((free_at - now).total_seconds()), 1)
+    return wait
+
+
+def forget_sign_in_attempt(attempt: list[int], *, failures_of: Sequence[str] = ()) -> None:
+    """Forget an attempt that checked no password or proved right, and past failures of keys."""
+    db.session.execute(delete(SignInFailure).where(SignInFailure.id.in_(attempt)))
+    if failures_of:
+        db.session.execute(delete(SignInFailure).where(SignInFailure.key.in_(failures_of)))
 
 
 def update_account(

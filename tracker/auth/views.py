@@ -1,5 +1,6 @@
 """Sign-in, sign-out and password change."""
 
+import math
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from tracker.access import PUBLIC, allow
-from tracker.auth import operations
+from tracker.auth import devices, operations
 from tracker.auth.forms import LoginForm, PasswordForm
 from tracker.auth.models import ROLES, User
 from tracker.auth.passwords import verify_password
@@ -110,38 +111,48 @@ def login():
         status = 400 if form.is_submitted() else 200
         return render_template("auth/login.html", form=form), status
     config = current_app.config
-    keys = operations.sign_in_keys(form.email.data, request.remote_addr)
+    email = form.email.data.strip().lower()
+    device = devices.trusted_device(request.cookies.get(devices.COOKIE), email)
+    keys = operations.throttle_keys(email, request.remote_addr or "unknown", device)
+    attempt = operations.record_sign_in_attempt(keys)
+    # Counted before the password is checked, and seen by every worker: of many attempts made
+    # at once, no more than the limit get a password check.
+    db.session.commit()
+    limits = {
+        "device": config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+        "account": config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+        "address": config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
+    }
     window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
-    failures = operations.recent_failures(keys, utc_now() - window)
-    if failures.get(keys[0], 0) >= config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"] or (
-        len(keys) > 1 and failures.get(keys[1], 0) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]
-    ):
+    if wait := operations.sign_in_wait(attempt, limits, window):
+        operations.forget_sign_in_attempt(attempt)  # it checked no password
+        db.session.commit()
         flash(
             _(
                 "Too many failed sign-ins. Wait %(minutes)d minutes and try again.",
-                minutes=config["SIGN_IN_WINDOW_MINUTES"],
+                minutes=math.ceil(wait / 60),
             ),
             "error",
         )
         response = current_app.make_response((render_template("auth/login.html", form=form), 429))
-        response.headers["Retry-After"] = str(int(window.total_seconds()))
+        response.headers["Retry-After"] = str(wait)
         return response
-    user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-    if (
-        user is None
-        or not user.active
-        or not verify_password(user.password_hash, form.password.data)
-    ):
-        operations.record_sign_in_failure(keys)
-        db.session.commit()
+    user = db.session.scalar(select(User).where(User.email == email))
+    # The same password check whether the account exists or not: no telling who has one.
+    password_right = verify_password(user.password_hash if user else None, form.password.data)
+    if user is None or not user.active or not password_right:
         flash(_("Wrong email or password."), "error")
         return render_template("auth/login.html", form=form), 401
+    operations.forget_sign_in_attempt(
+        attempt, failures_of=[key for key in keys if not key.startswith("address:")]
+    )
     start_fresh_session()
     session[TOKEN_KEY] = operations.start_login_session(user)
-    operations.forget_sign_in_failures(user.email)
     login_user(user)
     db.session.commit()
-    return redirect(page_of_this_site(request.args.get("next")) or url_for("auth.home"))
+    response = redirect(page_of_this_site(request.args.get("next")) or url_for("auth.home"))
+    devices.remember_device(response, request.cookies.get(devices.COOKIE), email)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])

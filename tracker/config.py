@@ -2,9 +2,11 @@
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -12,7 +14,9 @@ SECRET_KEY_FILE = "secret_key"
 def load_config(app: Flask, test_config: dict | None) -> None:
     """Fill app.config from the defaults, the instance folder and the environment."""
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    # The instance holds the secret key and, with SQLite, password hashes, names and scores.
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private(instance, 0o700)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'tracker.db'}",
         SQLALCHEMY_ENGINE_OPTIONS={},
@@ -62,6 +66,38 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         secure = not (app.config["DEVELOPMENT"] or app.debug or app.testing)
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["MAX_CONTENT_LENGTH"] = app.config["IMPORT_MAX_BYTES"] + 64 * 1024
+    make_sqlite_file_private(app.config["SQLALCHEMY_DATABASE_URI"], instance)
+
+
+def make_private(path: Path, mode: int) -> None:
+    """Take away the group's and others' access to a file or folder of ours, if they have any.
+
+    A folder or file that another account owns (a shared mount) is left as it is.
+    """
+    status = path.stat()
+    if status.st_uid == os.getuid() and stat.S_IMODE(status.st_mode) & 0o077:
+        path.chmod(stat.S_IMODE(status.st_mode) & mode)
+
+
+def make_sqlite_file_private(uri: str, instance: Path) -> None:
+    """Create an SQLite database file readable by its owner only, before SQLite creates it.
+
+    SQLite gives its write-ahead log and shared memory files the database file's mode, which
+    would otherwise follow the umask (0644: readable by every local user).
+    """
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    if url.database.startswith("file:"):
+        return  # a URI filename: SQLite reads it, and it may name a database in memory
+    # Flask-SQLAlchemy reads a relative path from the instance folder.
+    path = instance / url.database
+    if not path.parent.is_dir():
+        return
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            make_private(file, 0o600)
 
 
 def instance_secret_key(instance: Path) -> str:

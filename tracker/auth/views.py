@@ -39,8 +39,22 @@ def unauthorized():
     """Send a visitor who is not signed in to the sign-in page; the API answers 401 in JSON."""
     if request.blueprint == "api":
         return jsonify(error="sign in first", status=401), 401
-    wanted = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("auth.login", next=wanted))
+    if request.endpoint == "auth.alive":
+        return "", 401
+    # A form sent after the session ended: back to its page once signed in again.
+    wanted = request.full_path.rstrip("?") if request.method == "GET" else page_the_form_was_on()
+    return redirect(url_for("auth.login", next=page_of_this_site(wanted)))
+
+
+def page_the_form_was_on() -> str:
+    """Return the page of this site that a form was sent from: its referrer, or its own address."""
+    if request.referrer:
+        referrer = urlsplit(request.referrer)
+        if referrer.netloc == request.host and referrer.scheme == request.scheme:
+            page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+            if page_of_this_site(page):
+                return page
+    return request.full_path.rstrip("?")
 
 
 @login_manager.user_loader

@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import errors, i18n
+from tracker import errors, headers, i18n
 from tracker.access import deny_unruled_views
 from tracker.config import load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
@@ -67,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    headers.init_app(app)
     app.before_request(deny_unruled_views)
     return app
 

@@ -32,6 +32,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         ORGANISATION_NAME="Centre régional d'innovation de Montpellier",
         SESSION_IDLE_MINUTES=60,
         SESSION_ABSOLUTE_HOURS=12,
+        # A form's token lasts as long as the session it is bound to, which has its own idle and
+        # absolute limits: a roll call kept open all morning can still be saved.
+        WTF_CSRF_TIME_LIMIT=None,
         # Sign-in attempts allowed in the window: for an account from one address (or from a
         # browser it signed in from before), and from one address whatever the accounts.
         SIGN_IN_WINDOW_MINUTES=15,

@@ -41,8 +41,16 @@ def unauthorized():
         return jsonify(error="sign in first", status=401), 401
     if request.endpoint == "auth.alive":
         return "", 401
-    # A form sent after the session ended: back to its page once signed in again.
-    wanted = request.full_path.rstrip("?") if request.method == "GET" else page_the_form_was_on()
+    if request.method == "GET":
+        wanted = request.full_path.rstrip("?")
+    else:
+        # A form sent after the session ended: back to its page once signed in again, where
+        # static/keepalive.js puts back what was typed.
+        wanted = page_the_form_was_on()
+        flash(
+            _("Your session had ended: nothing was saved. Sign in again to go back to the page."),
+            "warning",
+        )
     return redirect(url_for("auth.login", next=page_of_this_site(wanted)))
 
 
@@ -114,6 +122,13 @@ def home():
     from tracker.cohorts.views import home_page
 
     return home_page()
+
+
+@bp.route("/account/alive")
+@allow(*ROLES)
+def alive():
+    """Answer a page still being filled in: asking is enough to keep the session alive."""
+    return "", 204
 
 
 @bp.route("/login", methods=["GET", "POST"])

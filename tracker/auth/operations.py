@@ -237,15 +237,19 @@ def record_sign_in_attempt(keys: list[str]) -> list[int]:
 
 
 def sign_in_wait(
-    attempt: list[int], limits: dict[str, int], window: timedelta, now: datetime | None = None
+    keys: list[str],
+    attempt: list[int],
+    limits: dict[str, int],
+    window: timedelta,
+    now: datetime | None = None,
 ) -> int:
-    """Return how many seconds an attempt must wait, 0 when each key is within its limit.
+    """Return how many seconds an attempt must wait, 0 when each of its keys is within its limit.
 
     `limits` gives the most attempts a key may have in the window, by kind (the key's prefix).
-    The attempt is counted in, so of N attempts made at once, only the limit's number pass.
+    The attempt, recorded already, is counted in: of N attempts made at once, only the limit's
+    number pass.
     """
     now = now or utc_now()
-    keys = db.session.scalars(select(SignInFailure.key).where(SignInFailure.id.in_(attempt)))
     wait = 0
     for key in keys:
         limit = limits[key.partition(":")[0]]

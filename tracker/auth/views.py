@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -153,13 +154,14 @@ def login():
         "address": config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
     }
     window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
-    if wait := operations.sign_in_wait(attempt, limits, window):
+    if wait := operations.sign_in_wait(keys, attempt, limits, window):
         operations.forget_sign_in_attempt(attempt)  # it checked no password
         db.session.commit()
         flash(
-            _(
-                "Too many failed sign-ins. Wait %(minutes)d minutes and try again.",
-                minutes=math.ceil(wait / 60),
+            ngettext(
+                "Too many failed sign-ins. Wait %(num)d minute and try again.",
+                "Too many failed sign-ins. Wait %(num)d minutes and try again.",
+                math.ceil(wait / 60),
             ),
             "error",
         )

@@ -177,3 +177,22 @@ def test_a_trainee_guessing_another_trainees_page_gets_our_404(app, world, login
     assert page.status_code == 404
     in_our_layout(page, "en")
     assert "Turing" not in page.text
+
+
+def test_a_server_error_is_told_even_when_the_layout_fails(failing_views, client, monkeypatch):
+    from tracker import errors
+
+    failing_views.testing = False
+    failing_views.config["PROPAGATE_EXCEPTIONS"] = False
+    real = errors.render_template
+
+    def layout_failing(template, **context):
+        if template == "errors/error.html":
+            raise RuntimeError("the database is down")
+        return real(template, **context)
+
+    monkeypatch.setattr(errors, "render_template", layout_failing)
+    page = client.get("/test/broken?lang=en")
+    assert page.status_code == 500
+    assert "Something went wrong" in page.text
+    assert "secret detail" not in page.text and "database is down" not in page.text

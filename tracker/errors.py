@@ -79,11 +79,11 @@ def error_page(error: HTTPException):
 
 def server_error_page(error: InternalServerError):
     """Show a failure without its detail, which Flask has logged."""
-    # The failed request may have left its transaction unusable; the page reads the account.
-    db.session.rollback()
     if wants_json():
         return jsonify(error=error.name, status=500), 500
     try:
+        # The failed request may have left its transaction unusable; the page reads the account.
+        db.session.rollback()
         page = render_template(
             "errors/error.html",
             code=500,

@@ -7,6 +7,8 @@ CASES = [
     Case("auth.login", "GET", "/login", answers(200, anonymous=200)),
     Case("auth.login", "POST", "/login", answers(400, anonymous=400)),
     Case("auth.logout", "POST", "/logout", answers(302)),
+    # Pinged by static/keepalive.js: a script, told 401 rather than sent to sign in.
+    Case("auth.alive", "GET", "/account/alive", answers(204, anonymous=401)),
     Case("auth.change_password", "GET", "/account/password", answers(200)),
     Case("auth.change_password", "POST", "/account/password", answers(422)),
 ]

@@ -187,3 +187,127 @@ def test_editing_moves_an_instructor_to_another_cohort(app, admin, world):
     with app.app_context():
         user = db.session.get(User, world.accounts["instructor"])
         assert [cohort.slug for cohort in user.cohorts] == ["beta"]
+
+
+def error_beside(page: str, field: str) -> str:
+    """Return the error shown beside a field of the account form."""
+    return page.split(f'id="{field}-error"')[1].split("</span>")[0].split(">", 1)[1]
+
+
+def edit_role(client, user_id: int, role: str, email: str, query: str = ""):
+    return client.post(
+        f"/admin/accounts/{user_id}{query}",
+        data={"email": email, "name": "Claire Admin", "role": role, "trainee": 0},
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?lang=en", "This is the last active administrator account"),
+        ("?lang=fr", "C’est le dernier compte administrateur actif"),
+    ],
+)
+def test_the_last_administrator_cannot_give_up_the_role(app, admin, world, query, message):
+    response = edit_role(admin, world.accounts["admin"], "officer", "admin@centre.fr", query)
+    assert response.status_code == 422
+    assert message in error_beside(response.text, "role")
+    with app.app_context():
+        assert db.session.get(User, world.accounts["admin"]).role == "admin"
+
+
+def test_a_disabled_administrator_does_not_count_as_another(app, admin, world, make_user):
+    with app.app_context():
+        make_user("admin", email="parti@centre.fr").active = False
+        db.session.commit()
+    response = edit_role(admin, world.accounts["admin"], "officer", "admin@centre.fr")
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.get(User, world.accounts["admin"]).role == "admin"
+
+
+def test_an_administrator_may_give_up_the_role_when_another_remains(app, admin, world, make_user):
+    with app.app_context():
+        make_user("admin", email="relais@centre.fr")
+        db.session.commit()
+    response = edit_role(admin, world.accounts["admin"], "officer", "admin@centre.fr")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, world.accounts["admin"]).role == "officer"
+
+
+def test_the_last_administrator_cannot_be_disabled(app, app_context, world):
+    from tracker.auth.operations import AccountError, set_active, update_account
+
+    last = db.session.get(User, world.accounts["admin"])
+    other = db.session.get(User, world.accounts["officer"])
+    with pytest.raises(AccountError) as refused:
+        set_active(last, False, by=other)
+    assert refused.value.field == "active"
+    assert "last active administrator" in refused.value.message
+    assert last.active is True
+    with pytest.raises(AccountError):
+        update_account(last, email=last.email, name=last.name, role="instructor")
+    db.session.rollback()
+    assert db.session.get(User, world.accounts["admin"]).role == "admin"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?lang=en", "An account already uses prof@centre.fr"),
+        ("?lang=fr", "Un compte utilise déjà l’adresse prof@centre.fr"),
+    ],
+)
+def test_account_errors_are_in_the_pages_language(app, admin, world, query, message):
+    response = admin.post(
+        f"/admin/accounts/new{query}",
+        data={
+            "email": "prof@centre.fr",
+            "role": "officer",
+            "password": "first-password",
+            "trainee": 0,
+        },
+    )
+    assert response.status_code == 422
+    assert error_beside(response.text, "email") == message
+    page = admin.post(f"/admin/accounts/{world.accounts['admin']}/active{query}")
+    assert page.status_code == 303
+    shown = admin.get(page.headers["Location"] + query).text
+    expected = "You cannot disable" if query == "?lang=en" else "Vous ne pouvez pas désactiver"
+    assert expected in shown
+
+
+@pytest.mark.parametrize(
+    ("email", "english", "french"),
+    [
+        ("no-at-sign.example.org", "must contain an @ sign", "doit contenir un @"),
+        ("@example.org", "needs a name before the @ sign", "il manque le nom avant l’@"),
+        ("ada@", "needs a domain after the @ sign", "il manque le domaine après l’@"),
+        ("ada@example", "has no valid domain after the @ sign", "le domaine après l’@"),
+        ("ada lovelace@example.org", "contains characters", "contient des caractères"),
+        ("a" * 250 + "@example.org", "is too long", "est trop longue"),
+        ("ada@" + "b" * 64 + ".org", "is too long", "est trop longue"),
+        ("ada@exa_mple.org", "contains characters", "contient des caractères"),
+        ("ada..lovelace@example.org", "misplaced period or hyphen", "point ou un tiret"),
+    ],
+)
+def test_email_problems_are_told_in_the_users_language(app, email, english, french):
+    from tracker.auth.operations import AccountError, normalise_email
+
+    for query, expected in (("?lang=en", english), ("?lang=fr", french)):
+        with app.test_request_context(f"/{query}"), pytest.raises(AccountError) as refused:
+            normalise_email(email)
+        assert refused.value.field == "email"
+        assert expected in refused.value.message, refused.value.message
+
+
+def test_an_email_problem_the_catalog_does_not_know_is_told_in_general_terms(app):
+    from email_validator import EmailSyntaxError
+
+    from tracker.auth.operations import email_problem
+
+    with app.test_request_context("/?lang=fr"):
+        assert email_problem(EmailSyntaxError("Some new reason.")) == (
+            "n’est pas une adresse électronique valide"
+        )

@@ -1,5 +1,6 @@
 """The application core: configuration, the secret key, SQLite's settings and `tracker init`."""
 
+import os
 import stat
 
 import pytest
@@ -103,3 +104,65 @@ def test_numbers_are_written_as_babel_writes_them(language, value, places):
     pattern = "#,##0." + "0" * places if places else "#,##0"
     with FORMATTING_APP.test_request_context(f"/?lang={language}"):
         assert grouped(value, places) == format_decimal(value, format=pattern)
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def common_umask():
+    """The usual umask (022), under which new files are readable by every local user."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_the_database_and_the_instance_folder_are_private_to_their_owner(
+    tmp_path, monkeypatch, common_umask
+):
+    from tracker.cli import main
+
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(instance))
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+    app = create_app()
+    result = app.test_cli_runner().invoke(main, ["init"])
+    assert result.exit_code == 0, result.output
+    database = instance / "tracker.db"
+    with app.app_context(), db.engine.connect() as connection:
+        # While a connection writes, SQLite keeps its write-ahead log and shared memory files.
+        connection.execute(text("CREATE TABLE probe (x INTEGER)"))
+        connection.commit()
+        wal, shm = instance / "tracker.db-wal", instance / "tracker.db-shm"
+        assert wal.exists() and shm.exists()
+        assert (mode(database), mode(wal), mode(shm)) == (0o600, 0o600, 0o600)
+    assert mode(instance) == 0o700
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_an_existing_instance_and_database_are_made_private(tmp_path, monkeypatch, common_umask):
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    database = instance / "tracker.db"
+    database.touch(mode=0o644)
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(instance))
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    create_app()
+    assert (mode(instance), mode(database)) == (0o700, 0o600)
+
+
+def test_a_database_named_relative_to_the_instance_is_made_private(
+    tmp_path, monkeypatch, common_umask
+):
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(instance))
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite:///relative.db"})
+    with app.app_context(), db.engine.connect() as connection:
+        connection.execute(text("CREATE TABLE probe (x INTEGER)"))
+        connection.commit()
+        assert mode(instance / "relative.db") == 0o600
+    with app.app_context():
+        db.engine.dispose()

@@ -2,9 +2,11 @@
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -12,7 +14,9 @@ SECRET_KEY_FILE = "secret_key"
 def load_config(app: Flask, test_config: dict | None) -> None:
     """Fill app.config from the defaults, the instance folder and the environment."""
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    # The instance holds the secret key and, with SQLite, password hashes, names and scores.
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private(instance, 0o700)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'tracker.db'}",
         SQLALCHEMY_ENGINE_OPTIONS={},
@@ -28,9 +32,19 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         ORGANISATION_NAME="Centre régional d'innovation de Montpellier",
         SESSION_IDLE_MINUTES=60,
         SESSION_ABSOLUTE_HOURS=12,
+        # A form's token lasts as long as the session it is bound to, which has its own idle and
+        # absolute limits: a roll call kept open all morning can still be saved.
+        WTF_CSRF_TIME_LIMIT=None,
+        # Sign-in attempts allowed in the window: for an account from one address (or from a
+        # browser it signed in from before), and from one address whatever the accounts.
         SIGN_IN_WINDOW_MINUTES=15,
         SIGN_IN_MAX_FAILURES_PER_ACCOUNT=5,
         SIGN_IN_MAX_FAILURES_PER_ADDRESS=30,
+        # How many reverse proxies in front of the application set X-Forwarded-For and
+        # X-Forwarded-Proto: trusted, they give the client's address and scheme. 0 when the
+        # application is reached directly, or the headers could be forged by anyone.
+        PROXY_FIX_X_FOR=0,
+        PROXY_FIX_X_PROTO=0,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="tracker_session",
@@ -44,6 +58,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             app.config["SQLALCHEMY_DATABASE_URI"] = url
         if key := os.environ.get("TRACKER_SECRET_KEY"):
             app.config["SECRET_KEY"] = key
+        for setting in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO"):
+            if value := os.environ.get(f"TRACKER_{setting}"):
+                app.config[setting] = int(value)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
     # Cookies only over HTTPS, except for the development server and the tests.
@@ -52,6 +69,38 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         secure = not (app.config["DEVELOPMENT"] or app.debug or app.testing)
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["MAX_CONTENT_LENGTH"] = app.config["IMPORT_MAX_BYTES"] + 64 * 1024
+    make_sqlite_file_private(app.config["SQLALCHEMY_DATABASE_URI"], instance)
+
+
+def make_private(path: Path, mode: int) -> None:
+    """Take away the group's and others' access to a file or folder of ours, if they have any.
+
+    A folder or file that another account owns (a shared mount) is left as it is.
+    """
+    status = path.stat()
+    if status.st_uid == os.getuid() and stat.S_IMODE(status.st_mode) & 0o077:
+        path.chmod(stat.S_IMODE(status.st_mode) & mode)
+
+
+def make_sqlite_file_private(uri: str, instance: Path) -> None:
+    """Create an SQLite database file readable by its owner only, before SQLite creates it.
+
+    SQLite gives its write-ahead log and shared memory files the database file's mode, which
+    would otherwise follow the umask (0644: readable by every local user).
+    """
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    if url.database.startswith("file:"):
+        return  # a URI filename: SQLite reads it, and it may name a database in memory
+    # Flask-SQLAlchemy reads a relative path from the instance folder.
+    path = instance / url.database
+    if not path.parent.is_dir():
+        return
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            make_private(file, 0o600)
 
 
 def instance_secret_key(instance: Path) -> str:

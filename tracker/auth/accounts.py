@@ -40,9 +40,13 @@ def _choices(form: AccountForm, user: User | None) -> None:
 
 def _apply_error(form: AccountForm, error: operations.AccountError) -> None:
     """Show an operation's refusal beside the field it names."""
-    field_name, _, message = str(error).partition(": ")
-    field = getattr(form, field_name, None) or form.email
-    field.errors = [*field.errors, message]
+    field = getattr(form, error.field, None) or form.email
+    field.errors = [*field.errors, sentence(error.message)]
+
+
+def sentence(message: str) -> str:
+    """Write an operation's refusal, read after its field's name, as a sentence of its own."""
+    return message[:1].upper() + message[1:]
 
 
 @bp.route("")
@@ -130,7 +134,7 @@ def set_active(user_id: int):
         operations.set_active(user, not user.active, by=current_user)
     except operations.AccountError as error:
         db.session.rollback()
-        flash(str(error).partition(": ")[2], "error")
+        flash(sentence(error.message), "error")
         return redirect(url_for("accounts.edit", user_id=user.id)), 303
     db.session.commit()
     message = _("Account %(email)s enabled.") if user.active else _("Account %(email)s disabled.")

@@ -65,12 +65,17 @@ class LoginSession(db.Model):
 
 
 class SignInFailure(db.Model):
-    """A failed sign-in, counted per account and per address to slow down password guessing."""
+    """A sign-in attempt, counted to slow down password guessing.
+
+    It is recorded before its password is checked, and counts as a failure unless the password
+    proves right (the row is then deleted).
+    """
 
     __tablename__ = "sign_in_failures"
     __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # "account:<email>" or "address:<IP>"
+    # "device:<id of a browser the account signed in from>", "address:<IP>", or
+    # "account:<SHA-256 of the email and the IP>" (an account at one address).
     key: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

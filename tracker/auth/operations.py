@@ -1,12 +1,15 @@
 """Operations on accounts and signed-in sessions. They flush and never commit."""
 
 import hashlib
+import math
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select, update
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
 
 from tracker.auth.models import ROLES, LoginSession, SignInFailure, User
 from tracker.auth.passwords import MIN_LENGTH, hash_password
@@ -16,7 +19,43 @@ from tracker.timeutil import utc_now
 
 
 class AccountError(ValueError):
-    """An account cannot be saved as asked; the message names the field and what is wrong."""
+    """An account cannot be saved as asked: the field at fault and what is wrong with it.
+
+    The message is in the language of the request (English on the command line), and reads
+    after the field's name: `email: an account already uses ada@example.org`.
+    """
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# What email_validator finds wrong, told in the catalog's words: its own reasons are English.
+# The first entry whose fragments all appear in the reason (lower-cased) gives the message.
+EMAIL_PROBLEMS = (
+    (("@-sign", "must have"), _l("must contain an @ sign")),
+    (("at-sign",), _l("must contain an @ sign")),
+    (("something before the @-sign",), _l("needs a name before the @ sign")),
+    (("something after the @-sign",), _l("needs a domain after the @ sign")),
+    (("too long",), _l("is too long")),
+    (("so many characters",), _l("is too long")),
+    (("should have a period",), _l("has no valid domain after the @ sign")),
+    (("period",), _l("has a misplaced period or hyphen")),
+    (("hyphen",), _l("has a misplaced period or hyphen")),
+    (("character",), _l("contains characters that an email address cannot hold")),
+    (("ascii",), _l("contains characters that an email address cannot hold")),
+    (("after the @-sign",), _l("has no valid domain after the @ sign")),
+)
+
+
+def email_problem(error: EmailNotValidError) -> str:
+    """Tell what is wrong with an email address, in the request's language."""
+    reason = str(error).lower()
+    for fragments, message in EMAIL_PROBLEMS:
+        if all(fragment in reason for fragment in fragments):
+            return str(message)
+    return _("is not a valid email address")
 
 
 def normalise_email(email: str) -> str:
@@ -24,13 +63,45 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise AccountError(f"email: {error}") from None
+        raise AccountError("email", email_problem(error)) from None
 
 
 def check_password_strength(password: str) -> None:
     """Refuse a password too short to resist guessing."""
     if len(password) < MIN_LENGTH:
-        raise AccountError(f"password: must be at least {MIN_LENGTH} characters long")
+        raise AccountError("password", _("must be at least %(n)d characters long", n=MIN_LENGTH))
+
+
+def check_role(role: str) -> None:
+    """Refuse a role that does not exist."""
+    if role not in ROLES:
+        raise AccountError(
+            "role", _("“%(role)s” is not one of %(roles)s", role=role, roles=", ".join(ROLES))
+        )
+
+
+def check_an_administrator_remains(user: User, *, role: str, active: bool) -> None:
+    """Refuse to take the last active administrator's role or access away.
+
+    The active administrators' rows are locked (PostgreSQL), in one order: of two
+    administrators removing each other at the same time, the second sees the first's change.
+    """
+    if user.role != "admin" or not user.active or (role == "admin" and active):
+        return
+    administrators = db.session.scalars(
+        select(User.id)
+        .where(User.role == "admin", User.active.is_(True))
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    if not set(administrators) - {user.id}:
+        raise AccountError(
+            "role" if active else "active",
+            _(
+                "this is the last active administrator account: give the administrator role"
+                " to another account first"
+            ),
+        )
 
 
 def add_user(
@@ -44,21 +115,15 @@ def add_user(
 ) -> User:
     """Add an account with a hashed password."""
     email = normalise_email(email)
-    if role not in ROLES:
-        raise AccountError(f"role: {role!r} is not one of {', '.join(ROLES)}")
+    check_role(role)
     check_password_strength(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"email: an account already uses {email}")
-    if role == "trainee" and trainee is None:
-        raise AccountError("trainee: a trainee account must be linked to a trainee")
-    if role != "trainee" and trainee is not None:
-        raise AccountError("trainee: only a trainee account can be linked to a trainee")
-    if role != "instructor" and cohorts:
-        raise AccountError("cohort: only instructors are linked to the cohorts they teach")
+        raise AccountError("email", _("an account already uses %(email)s", email=email))
+    check_links(role, cohorts, trainee)
     if trainee is not None and db.session.scalar(
         select(User.id).where(User.trainee_id == trainee.id)
     ):
-        raise AccountError(f"trainee: {trainee.ref} already has an account")
+        raise AccountError("trainee", _("%(ref)s already has an account", ref=trainee.ref))
     user = User(
         email=email,
         role=role,
@@ -70,6 +135,16 @@ def add_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def check_links(role: str, cohorts: Sequence[Cohort], trainee: Trainee | None) -> None:
+    """Refuse links that the role does not take: cohorts for instructors, a trainee for trainees."""
+    if role == "trainee" and trainee is None:
+        raise AccountError("trainee", _("a trainee account must be linked to a trainee"))
+    if role != "trainee" and trainee is not None:
+        raise AccountError("trainee", _("only a trainee account can be linked to a trainee"))
+    if role != "instructor" and cohorts:
+        raise AccountError("cohorts", _("only instructors are linked to the cohorts they teach"))
 
 
 def set_password(user: User, password: str, *, keep_token: str | None = None) -> None:
@@ -132,38 +207,73 @@ def end_login_sessions(user: User, *, keep_token: str | None = None) -> None:
     db.session.execute(statement.values(ended_at=utc_now()))
 
 
-def sign_in_keys(email: str, address: str | None) -> list[str]:
-    """Return the throttle keys of a sign-in attempt: its account and its address."""
-    keys = [f"account:{email.strip().lower()}"]
-    if address:
-        keys.append(f"address:{address}")
-    return keys
+def throttle_keys(email: str, address: str, device: str | None) -> list[str]:
+    """Return what a sign-in attempt is counted against.
+
+    From a browser that the account signed in from before (its device cookie), that browser
+    alone: failures made elsewhere, or by others behind the same address, never stop it. From
+    any other browser, the account at this address (others' failures elsewhere never stop the
+    owner) and the address (one address trying many accounts).
+    """
+    if device is not None:
+        return [f"device:{device}"]
+    digest = hashlib.sha256(f"{email.strip().lower()} {address}".encode()).hexdigest()
+    return [f"account:{digest}", f"address:{address}"]
 
 
-def recent_failures(keys: list[str], since: datetime) -> dict[str, int]:
-    """Count the failed sign-ins of each key since a time."""
-    rows = db.session.execute(
-        select(SignInFailure.key, func.count())
-        .where(SignInFailure.key.in_(keys), SignInFailure.at >= since)
-        .group_by(SignInFailure.key)
-    )
-    return dict(rows.all())
+def record_sign_in_attempt(keys: list[str]) -> list[int]:
+    """Count a sign-in attempt against each of its keys, before its password is checked.
 
-
-def record_sign_in_failure(keys: list[str]) -> None:
-    """Remember a failed sign-in against its account and its address."""
+    The attempt counts as a failure until its password proves right; the view commits it before
+    checking the password, so that attempts made at the same time all see each other.
+    """
     now = utc_now()
-    db.session.add_all(SignInFailure(key=key, at=now) for key in keys)
-    # Old failures no longer count; keep the table small.
+    rows = [SignInFailure(key=key, at=now) for key in keys]
+    db.session.add_all(rows)
+    # Old attempts no longer count; keep the table small.
     db.session.execute(delete(SignInFailure).where(SignInFailure.at < now - timedelta(days=1)))
     db.session.flush()
+    return [row.id for row in rows]
 
 
-def forget_sign_in_failures(email: str) -> None:
-    """Clear an account's failures after it signs in."""
-    db.session.execute(
-        delete(SignInFailure).where(SignInFailure.key == sign_in_keys(email, None)[0])
-    )
+def sign_in_wait(
+    keys: list[str],
+    attempt: list[int],
+    limits: dict[str, int],
+    window: timedelta,
+    now: datetime | None = None,
+) -> int:
+    """Return how many seconds an attempt must wait, 0 when each of its keys is within its limit.
+
+    `limits` gives the most attempts a key may have in the window, by kind (the key's prefix).
+    The attempt, recorded already, is counted in: of N attempts made at once, only the limit's
+    number pass.
+    """
+    now = now or utc_now()
+    wait = 0
+    for key in keys:
+        limit = limits[key.partition(":")[0]]
+        earlier = db.session.scalars(
+            select(SignInFailure.at)
+            .where(
+                SignInFailure.key == key,
+                SignInFailure.at > now - window,
+                SignInFailure.id.not_in(attempt),
+            )
+            .order_by(SignInFailure.at)
+        ).all()
+        if len(earlier) + 1 > limit:
+            # Free again once enough earlier attempts have left the window to leave room for one.
+            free_at = earlier[len(earlier) - limit] + window
+            wait = max(wait, math.ceil((free_at - now).total_seconds()), 1)
+    return wait
+
+
+def forget_sign_in_attempt(attempt: list[int], *, failures_of: Sequence[str] = ()) -> None:
+    """Forget an attempt that checked no password or proved right, and past failures of keys."""
+    db.session.execute(delete(SignInFailure).where(SignInFailure.id.in_(attempt)))
+    if failures_of:
+        db.session.execute(delete(SignInFailure).where(SignInFailure.key.in_(failures_of)))
 
 
 def update_account(
@@ -177,22 +287,24 @@ def update_account(
 ) -> None:
     """Change an account: its email, name and role, the cohorts it teaches or its trainee."""
     email = normalise_email(email)
-    if role not in ROLES:
-        raise AccountError(f"role: {role!r} is not one of {', '.join(ROLES)}")
+    check_role(role)
     other = db.session.scalar(select(User.id).where(User.email == email, User.id != user.id))
     if other is not None:
-        raise AccountError(f"email: an account already uses {email}")
-    user.role = role
-    if user.role != "instructor" and cohorts:
-        raise AccountError("cohorts: only instructors are linked to the cohorts they teach")
-    if user.role == "trainee":
-        if trainee is None:
-            raise AccountError("trainee: a trainee account must be linked to a trainee")
+        raise AccountError("email", _("an account already uses %(email)s", email=email))
+    check_links(role, cohorts, trainee)
+    if trainee is not None:
         holder = db.session.scalar(select(User).where(User.trainee_id == trainee.id))
         if holder is not None and holder.id != user.id:
-            raise AccountError(f"trainee: {trainee.ref} already has an account ({holder.email})")
-    elif trainee is not None:
-        raise AccountError("trainee: only a trainee account can be linked to a trainee")
+            raise AccountError(
+                "trainee",
+                _(
+                    "%(ref)s already has an account (%(email)s)",
+                    ref=trainee.ref,
+                    email=holder.email,
+                ),
+            )
+    check_an_administrator_remains(user, role=role, active=user.active)
+    user.role = role
     user.email = email
     user.name = name.strip()
     user.cohorts = list(cohorts)
@@ -203,7 +315,8 @@ def update_account(
 def set_active(user: User, active: bool, *, by: User) -> None:
     """Enable or disable an account; a disabled account is signed out everywhere at once."""
     if user.id == by.id and not active:
-        raise AccountError("active: you cannot disable your own account")
+        raise AccountError("active", _("you cannot disable your own account"))
+    check_an_administrator_remains(user, role=user.role, active=active)
     user.active = active
     if not active:
         end_login_sessions(user)

@@ -1,6 +1,8 @@
 """Sign-in, sign-out and password change."""
 
+import math
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -14,11 +16,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from tracker.access import PUBLIC, allow
-from tracker.auth import operations
+from tracker.auth import devices, operations
 from tracker.auth.forms import LoginForm, PasswordForm
 from tracker.auth.models import ROLES, User
 from tracker.auth.passwords import verify_password
@@ -37,8 +40,30 @@ def unauthorized():
     """Send a visitor who is not signed in to the sign-in page; the API answers 401 in JSON."""
     if request.blueprint == "api":
         return jsonify(error="sign in first", status=401), 401
-    wanted = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("auth.login", next=wanted))
+    if request.endpoint == "auth.alive":
+        return "", 401
+    if request.method == "GET":
+        wanted = request.full_path.rstrip("?")
+    else:
+        # A form sent after the session ended: back to its page once signed in again, where
+        # static/keepalive.js puts back what was typed.
+        wanted = page_the_form_was_on()
+        flash(
+            _("Your session had ended: nothing was saved. Sign in again to go back to the page."),
+            "warning",
+        )
+    return redirect(url_for("auth.login", next=page_of_this_site(wanted)))
+
+
+def page_the_form_was_on() -> str:
+    """Return the page of this site that a form was sent from: its referrer, or its own address."""
+    if request.referrer:
+        referrer = urlsplit(request.referrer)
+        if referrer.netloc == request.host and referrer.scheme == request.scheme:
+            page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+            if page_of_this_site(page):
+                return page
+    return request.full_path.rstrip("?")
 
 
 @login_manager.user_loader
@@ -60,6 +85,35 @@ def load_user(user_id: str) -> User | None:
     return login.user
 
 
+def start_fresh_session() -> None:
+    """Empty the browser's session, keeping only the language it chose.
+
+    Nothing else from before signing in or out survives (session fixation); the language is
+    the visitor's own choice, made on the sign-in page itself.
+    """
+    language = session.get("lang")
+    session.clear()
+    if language is not None:
+        session["lang"] = language
+
+
+def page_of_this_site(wanted: str | None) -> str | None:
+    """Return a path of this site to go back to, or None when it could lead anywhere else.
+
+    Browsers drop tabs and newlines inside a URL, strip leading control characters and spaces,
+    and read a backslash as a slash: `next=/%09/evil.example` (a tab) or `next=/%5Cevil.example`
+    would leave for another host, and a newline breaks the header. So refuse any such character
+    outright, then accept an absolute path only:
+    no scheme, no host, not `//`.
+    """
+    if not wanted or any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in wanted):
+        return None
+    parts = urlsplit(wanted)
+    if parts.scheme or parts.netloc or not wanted.startswith("/") or wanted.startswith("//"):
+        return None
+    return wanted
+
+
 @bp.route("/")
 @allow(PUBLIC)
 def home():
@@ -71,6 +125,13 @@ def home():
     return home_page()
 
 
+@bp.route("/account/alive")
+@allow(*ROLES)
+def alive():
+    """Answer a page still being filled in: asking is enough to keep the session alive."""
+    return "", 204
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
 def login():
@@ -80,43 +141,49 @@ def login():
         status = 400 if form.is_submitted() else 200
         return render_template("auth/login.html", form=form), status
     config = current_app.config
-    keys = operations.sign_in_keys(form.email.data, request.remote_addr)
+    email = form.email.data.strip().lower()
+    device = devices.trusted_device(request.cookies.get(devices.COOKIE), email)
+    keys = operations.throttle_keys(email, request.remote_addr or "unknown", device)
+    attempt = operations.record_sign_in_attempt(keys)
+    # Counted before the password is checked, and seen by every worker: of many attempts made
+    # at once, no more than the limit get a password check.
+    db.session.commit()
+    limits = {
+        "device": config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+        "account": config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+        "address": config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
+    }
     window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
-    failures = operations.recent_failures(keys, utc_now() - window)
-    if failures.get(keys[0], 0) >= config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"] or (
-        len(keys) > 1 and failures.get(keys[1], 0) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]
-    ):
+    if wait := operations.sign_in_wait(keys, attempt, limits, window):
+        operations.forget_sign_in_attempt(attempt)  # it checked no password
+        db.session.commit()
         flash(
-            _(
-                "Too many failed sign-ins. Wait %(minutes)d minutes and try again.",
-                minutes=config["SIGN_IN_WINDOW_MINUTES"],
+            ngettext(
+                "Too many failed sign-ins. Wait %(num)d minute and try again.",
+                "Too many failed sign-ins. Wait %(num)d minutes and try again.",
+                math.ceil(wait / 60),
             ),
             "error",
         )
         response = current_app.make_response((render_template("auth/login.html", form=form), 429))
-        response.headers["Retry-After"] = str(int(window.total_seconds()))
+        response.headers["Retry-After"] = str(wait)
         return response
-    user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-    if (
-        user is None
-        or not user.active
-        or not verify_password(user.password_hash, form.password.data)
-    ):
-        operations.record_sign_in_failure(keys)
-        db.session.commit()
+    user = db.session.scalar(select(User).where(User.email == email))
+    # The same password check whether the account exists or not: no telling who has one.
+    password_right = verify_password(user.password_hash if user else None, form.password.data)
+    if user is None or not user.active or not password_right:
         flash(_("Wrong email or password."), "error")
         return render_template("auth/login.html", form=form), 401
-    # A fresh session: nothing from before signing in survives (session fixation).
-    session.clear()
+    operations.forget_sign_in_attempt(
+        attempt, failures_of=[key for key in keys if not key.startswith("address:")]
+    )
+    start_fresh_session()
     session[TOKEN_KEY] = operations.start_login_session(user)
-    operations.forget_sign_in_failures(user.email)
     login_user(user)
     db.session.commit()
-    wanted = request.args.get("next", "")
-    # Only a path of this site: never another host (//host or a scheme), never back to /login.
-    if wanted.startswith("/") and not wanted.startswith("//") and "\\" not in wanted:
-        return redirect(wanted)
-    return redirect(url_for("auth.home"))
+    response = redirect(page_of_this_site(request.args.get("next")) or url_for("auth.home"))
+    devices.remember_device(response, request.cookies.get(devices.COOKIE), email)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
@@ -126,7 +193,7 @@ def logout():
     operations.end_login_session(session.get(TOKEN_KEY))
     db.session.commit()
     logout_user()
-    session.clear()
+    start_fresh_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 

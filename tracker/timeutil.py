@@ -34,6 +34,11 @@ class UTCDateTime(TypeDecorator):
 COURSE_TIME_ZONE = ZoneInfo("Europe/Paris")
 
 
+def course_now() -> datetime:
+    """Return the current time where the course is held (Europe/Paris)."""
+    return utc_now().astimezone(COURSE_TIME_ZONE)
+
+
 def today() -> date:
     """Return today's date where the course is held (Europe/Paris), the default date D."""
-    return datetime.now(COURSE_TIME_ZONE).date()
+    return course_now().date()

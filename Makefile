@@ -24,7 +24,7 @@ translations: $(VENV)/.installed-run
 # then translate what is new (tests/test_catalog.py lists what is missing).
 catalog: $(VENV)/.installed-run
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
-	$(BIN)/pybabel -q update --no-fuzzy-matching -i tracker/translations/messages.pot -d tracker/translations
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i tracker/translations/messages.pot -d tracker/translations
 
 run: $(VENV)/.installed-run translations
 	$(BIN)/tracker init

@@ -8,18 +8,25 @@ ADMIN_POST = answers(403, admin=422, trainee=404)
 
 CASES = [
     Case("cohorts.index", "GET", "/cohorts", answers(200, trainee=404)),
-    # The overview shows progress, derived from scores: officers 403 (their dashboard is issue 4).
+    # The overview shows progress, derived from scores: officers are sent to the cohort's funding.
     Case(
         "cohorts.overview",
         "GET",
         "/cohorts/{cohort}",
-        answers(200, outsider=404, officer=403, trainee=404),
+        answers(200, outsider=404, officer=302, trainee=404),
     ),
     Case(
         "cohorts.overview",
         "GET",
         "/cohorts/{other_cohort}",
-        answers(200, instructor=404, officer=403, trainee=404),
+        answers(200, instructor=404, officer=302, trainee=404),
+    ),
+    # Every roll call not taken in the cohorts one teaches: staff who take roll calls only.
+    Case(
+        "cohorts.roll_calls_not_taken",
+        "GET",
+        "/roll-calls/not-taken",
+        answers(200, officer=403, trainee=404),
     ),
     Case(
         "cohorts.trainee",

@@ -1,4 +1,5 @@
-"""In Debian's Chromium: signing in with the keyboard alone, access by URL, and axe-core checks."""
+"""In Debian's Chromium: signing in with the keyboard alone, access by URL, axe-core checks, and
+every main page of every role on a 360 px wide phone."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -152,6 +153,7 @@ MAIN_PAGES = {
         "/cohorts/alpha/assessments/new",
         "/cohorts/alpha/assessments/A1/results",
         "/cohorts/alpha/trainees/T02?as_of=2022-06-30",
+        "/roll-calls/not-taken",
         "/account/password",
     ],
     "admin@centre.fr": [
@@ -168,7 +170,15 @@ MAIN_PAGES = {
         "/cohorts/alpha/import",
     ],
     "ada@example.org": ["/", "/cohorts/alpha/trainees/T01"],
-    "region@laregion.fr": ["/"],
+    "region@laregion.fr": [
+        "/",
+        "/cohorts",
+        "/funding?as_of=2022-06-30",
+        "/cohorts/alpha/funding?as_of=2022-06-30",
+        "/cohorts/alpha/funding/statement?month=2022-01",
+        "/cohorts/alpha/budget?as_of=2022-06-30",
+        "/cohorts/alpha/budget/expenses",
+    ],
 }
 
 
@@ -192,3 +202,121 @@ def test_the_accessibility_check_does_find_violations(page):
     # Guards the checks above against passing vacuously: a form field without a label is serious.
     page.set_content("<html lang='fr'><body><main><input type='text'></main></body></html>")
     assert any(violation.startswith("label") for violation in serious_violations(page))
+
+
+# Every page that each role reaches from its menus, at 360 px: a phone held upright.
+PHONE_PAGES = {
+    "admin@centre.fr": [
+        "/",
+        "/cohorts",
+        "/cohorts/alpha?as_of=2022-06-30",
+        "/cohorts/alpha/timetable?week=2022-W02",
+        "/cohorts/alpha/sessions/{session}/roll-call",
+        "/cohorts/alpha/modules",
+        "/cohorts/alpha/assessments/A1/results",
+        "/cohorts/alpha/trainees/T02?as_of=2022-06-30",
+        "/cohorts/alpha/curriculum",
+        "/cohorts/alpha/curriculum/modules/new",
+        "/cohorts/alpha/trainees",
+        "/cohorts/alpha/trainees/new",
+        "/cohorts/alpha/trainees/T01/withdrawal",
+        "/cohorts/alpha/edit",
+        "/cohorts/alpha/sessions/generate",
+        "/cohorts/alpha/sessions/{session}/edit",
+        "/cohorts/alpha/import",
+        "/cohorts/alpha/budget?as_of=2022-06-30",
+        "/cohorts/alpha/budget/expenses",
+        "/cohorts/alpha/budget/expenses/new",
+        "/cohorts/alpha/budget/expenses/import",
+        "/funding?as_of=2022-06-30",
+        "/cohorts/alpha/funding?as_of=2022-06-30",
+        "/cohorts/alpha/funding/statement?month=2022-01",
+        "/admin/accounts",
+        "/admin/accounts/new",
+        "/admin/accounts/{user}",
+        "/cohorts/new",
+    ],
+    "prof@centre.fr": [
+        "/",
+        "/cohorts",
+        "/cohorts/alpha?as_of=2022-06-30",
+        "/cohorts/alpha/timetable?week=2022-W02",
+        "/cohorts/alpha/sessions/{session}/roll-call",
+        "/cohorts/alpha/modules",
+        "/cohorts/alpha/assessments/new",
+        "/cohorts/alpha/assessments/A1/edit",
+        "/cohorts/alpha/assessments/A1/results",
+        "/cohorts/alpha/trainees/T02?as_of=2022-06-30",
+        "/roll-calls/not-taken",
+        "/account/password",
+    ],
+    "region@laregion.fr": [
+        "/",
+        "/cohorts",
+        "/funding?as_of=2022-06-30",
+        "/cohorts/alpha/funding?as_of=2022-06-30",
+        "/cohorts/alpha/funding/statement?month=2022-01",
+        "/cohorts/alpha/budget?as_of=2022-06-30",
+        "/cohorts/alpha/budget/expenses",
+    ],
+    "ada@example.org": ["/", "/cohorts/alpha/trainees/T01?as_of=2022-06-30", "/account/password"],
+}
+
+# What sticks out to the right of the page, outside the boxes that scroll on their own.
+WIDER_THAN_THE_PAGE = """() => {
+  const width = document.documentElement.clientWidth;
+  const wider = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.parentElement.closest(".table-wrap");
+    if (box) continue;
+    const right = element.getBoundingClientRect().right;
+    if (right > width + 0.5) {
+      const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+        + [...element.classList].map((c) => "." + c).join("");
+      wider.push(`${name} (${Math.round(right)} px)`);
+    }
+  }
+  return {width: document.documentElement.scrollWidth, wider: wider.slice(0, 5)};
+}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("email", list(PHONE_PAGES))
+def test_every_main_page_fits_a_360_px_phone(browser, live_server, world, email, language):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in_with_the_keyboard(page, live_server, email)
+    found = {}
+    for template in PHONE_PAGES[email]:
+        url = live_server + world.url(template)
+        separator = "&" if "?" in url else "?"
+        response = page.goto(f"{url}{separator}lang={language}")
+        assert response.status == 200, url
+        measured = page.evaluate(WIDER_THAN_THE_PAGE)
+        if measured["width"] > 360 or measured["wider"]:
+            found[template] = measured
+        if language == "fr":
+            # Narrow, tables scroll in their box: the keyboard must reach it (once is enough).
+            violations = serious_violations(page)
+            if violations:
+                found[template] = violations
+    context.close()
+    assert found == {}
+
+
+def test_a_table_wider_than_a_phone_scrolls_with_the_keyboard(browser, live_server, world):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in_with_the_keyboard(page, live_server, "region@laregion.fr")
+    page.goto(f"{live_server}/cohorts/alpha/funding/statement?month=2022-01")
+    tab_until(page, "e.classList.contains('table-wrap')")
+    box = page.evaluate_handle("document.activeElement")
+    assert "Heures de chaque stagiaire en janvier 2022" in box.get_attribute("aria-label")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.activeElement.scrollLeft > 0")  # scrolls smoothly
+    # Wide enough, the same table does not scroll and is no stop for the keyboard.
+    page.set_viewport_size({"width": 1366, "height": 740})
+    page.wait_for_function("!document.querySelector('.table-wrap').hasAttribute('tabindex')")
+    context.close()

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from tests.pages_data import AS_OF, build_cohort, count_queries, table_rows
+from tests.pages_data import AS_OF, build_cohort, count_queries, table_rows, text
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.pages import cohort_summaries
@@ -41,11 +41,16 @@ def test_overview_shows_the_cohort_s_trainees_and_no_others(app, login_as, world
     assert "Grace Hopper" not in page  # a trainee of beta
 
 
-def test_an_instructor_of_another_cohort_gets_404_and_an_officer_403(app, login_as, world):
+def test_an_instructor_of_another_cohort_gets_404_and_an_officer_the_funding(app, login_as, world):
     outsider = signed_in(app, login_as, world.accounts["outsider"])
     assert outsider.get("/cohorts/alpha").status_code == 404
+    # Officers may not see scores, from which progress follows: the cohort's page for them is
+    # its funding dashboard, as of the same date.
     officer = signed_in(app, login_as, world.accounts["officer"])
-    assert officer.get("/cohorts/alpha").status_code == 403
+    response = officer.get("/cohorts/alpha?as_of=2022-06-30")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/cohorts/alpha/funding?as_of=2022-06-30"
+    assert officer.get("/cohorts/nowhere").status_code == 404
     trainee = signed_in(app, login_as, world.accounts["trainee"])
     assert trainee.get("/cohorts/alpha").status_code == 404
 
@@ -89,6 +94,30 @@ def test_at_risk_reasons_are_in_plain_words(app, login_as, rich):
     assert "Failing: M1." in page
     assert "of the recent sessions, below the 80.0\u00a0% expected." in page
     assert "low_assiduity" not in page
+
+
+def at_risk_card(page: str) -> str:
+    start = page.index("<h2>At risk</h2>")
+    return text(page[start : page.index("</div>", start)])
+
+
+def test_the_at_risk_card_counts_the_trainees_of_the_table(app, login_as, rich):
+    client = signed_in(app, login_as, rich["instructor"])
+    # While the cohort runs: the trainees with a reason, the withdrawn ones among them.
+    page = client.get(f"/cohorts/rich?as_of={AS_OF.isoformat()}&lang=en").text
+    with_reasons = [row for row in table_rows(page, "overview") if row[7] != "—"]
+    active = [row for row in with_reasons if row[2] == "active"]
+    assert 0 < len(active) < len(with_reasons)
+    assert at_risk_card(page) == (
+        f"At risk {len(with_reasons)} Trainees of the table below with at least one reason for "
+        f"concern, of whom {len(active)} are active."
+    )
+    # Once the cohort has ended (16/12/2022), nobody is active, and the reasons stay.
+    page = client.get("/cohorts/rich?as_of=2023-01-31&lang=en").text
+    with_reasons = [row for row in table_rows(page, "overview") if row[7] != "—"]
+    assert len(with_reasons) > 1
+    assert at_risk_card(page).startswith(f"At risk {len(with_reasons)} Trainees of the table")
+    assert at_risk_card(page).endswith("of whom 0 are active.")
 
 
 def test_overview_sorts_on_a_column_and_says_so(app, login_as, rich):
@@ -171,8 +200,10 @@ def test_the_list_of_cohorts_shows_those_the_user_reaches(app, login_as, world):
     officer = signed_in(app, login_as, world.accounts["officer"])
     page = officer.get("/cohorts?lang=en").text
     assert "IA promotion 2" in page
-    # Officers may not open the overview: no link to it.
+    # Officers may not see the overview: their links lead to each cohort's funding.
     assert 'href="/cohorts/alpha"' not in page
+    assert '<a href="/cohorts/alpha/funding">IA promotion 1</a>' in page
+    assert '<a href="/cohorts/beta/funding">IA promotion 2</a>' in page
 
 
 def test_cohort_summaries_agree_with_tracker_metrics(app, app_context):

@@ -457,15 +457,15 @@ def test_the_statement_is_that_of_the_series_and_adds_up_to_the_metrics(app, log
 def test_the_statement_defaults_to_the_month_of_the_date_within_the_cohort(app, login_as, funded):
     client = signed_in(app, login_as, funded["officer"])
     page = client.get("/cohorts/funded/funding/statement?as_of=2022-01-14&lang=en").text
-    assert "Hours of each trainee in 2022-01, sessions held by 14/01/2022" in page
+    assert "Hours of each trainee in January 2022, sessions held by 14/01/2022" in page
     assert 'value="2022-01"' in page
     # The cohort ended (16/12/2022): its last month, complete.
     page = client.get("/cohorts/funded/funding/statement?as_of=2024-05-02&lang=en").text
-    assert "in 2022-12, sessions held by 31/12/2022" in page
+    assert "in December 2022, sessions held by 31/12/2022" in page
     assert "No session held this month by that date." in page
     # Before the cohort: its first month.
     page = client.get("/cohorts/funded/funding/statement?as_of=2021-06-01&lang=en").text
-    assert "in 2022-01" in page
+    assert "in January 2022" in page
 
 
 def test_the_statement_links_to_the_months_around_it(app, login_as, funded):
@@ -486,7 +486,7 @@ def test_a_bad_month_is_answered_400_beside_the_field(app, login_as, funded, mon
     response = client.get(f"/cohorts/funded/funding/statement?month={month}&lang=en")
     assert response.status_code == 400
     assert 'id="month-error"' in response.text
-    assert "Enter a month as YYYY-MM" in response.text
+    assert "Enter a month as 06/2022" in response.text
     assert '<table class="statement">' not in response.text
 
 

@@ -1,11 +1,14 @@
 """The home page of each role: the day's work, roll calls not taken, trainees at risk, cohorts."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from tests.pages_data import text
+from tracker import timeutil
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
@@ -170,3 +173,90 @@ def test_a_trainee_is_pointed_to_their_own_page(app, login_as, world):
     page = client.get("/?lang=en").text
     assert 'href="/cohorts/alpha/trainees/T01"' in page
     assert "trainees/T02" not in page and "Alan" not in page
+
+
+def test_an_officer_s_home_leads_to_the_funding_pages(app, login_as, world):
+    client = signed_in(app, login_as, world.accounts["officer"])
+    page = client.get("/?lang=en").text
+    assert 'href="/funding"' in page
+    assert '<a href="/cohorts/alpha/funding">IA promotion 1</a>' in page
+    assert '<a href="/cohorts/beta/funding">IA promotion 2</a>' in page
+    assert 'href="/cohorts/alpha"' not in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Roll calls not taken: only those of half-days begun, in Europe/Paris, and all of them on request
+
+
+def frozen_clock(monkeypatch, instant: datetime) -> None:
+    """Make the application's clock read an instant (aware, in any time zone)."""
+    monkeypatch.setattr(timeutil, "utc_now", lambda: instant.astimezone(UTC))
+
+
+PARIS = timeutil.COURSE_TIME_ZONE
+
+
+@pytest.mark.parametrize(
+    ("instant", "listed"),
+    [
+        # 00:18 in winter (UTC+1) and in summer (UTC+2): the day's half-days have not begun.
+        (datetime(2023, 1, 17, 0, 18, tzinfo=PARIS), []),
+        (datetime(2023, 7, 18, 0, 18, tzinfo=PARIS), []),
+        # The morning from 9:00, the afternoon from 13:30.
+        (datetime(2023, 1, 17, 8, 59, tzinfo=PARIS), []),
+        (datetime(2023, 1, 17, 9, 0, tzinfo=PARIS), ["AM"]),
+        (datetime(2023, 7, 18, 13, 29, tzinfo=PARIS), ["AM"]),
+        (datetime(2023, 7, 18, 13, 30, tzinfo=PARIS), ["AM", "PM"]),
+    ],
+)
+def test_a_roll_call_is_missing_once_its_half_day_has_begun(
+    app, login_as, world, monkeypatch, instant, listed
+):
+    frozen_clock(monkeypatch, instant)
+    with app.app_context():
+        instructor = db.session.get(User, world.accounts["instructor"])
+        cohort = running_cohort("mine", instructor)
+        add_session(cohort, 1, "PM")  # yesterday afternoon: missing whatever the hour
+        add_session(cohort, 0, "AM")
+        add_session(cohort, 0, "PM")
+        db.session.commit()
+    client = signed_in(app, login_as, world.accounts["instructor"])
+    page = client.get("/?lang=en").text
+    section = text(page[page.index('id="missing-heading"') : page.index('id="risk-heading"')])
+    day = instant.strftime("%d/%m/%Y")
+    yesterday = (instant.date() - timedelta(days=1)).strftime("%d/%m/%Y")
+    shown = re.findall(rf"{day} (morning|afternoon)", section)
+    assert shown == [{"AM": "morning", "PM": "afternoon"}[slot] for slot in reversed(listed)]
+    assert f"{yesterday} afternoon" in section
+    assert f"{1 + len(listed)} held session" in section
+    # Today's sessions are on the page all the same, with the state of their roll call.
+    today = text(page[page.index('id="today-heading"') : page.index('id="week-heading"')])
+    assert today.count("not taken") == 2
+
+
+def test_the_home_page_links_to_every_roll_call_not_taken(app, login_as, world):
+    with app.app_context():
+        instructor = db.session.get(User, world.accounts["instructor"])
+        cohort = running_cohort("mine", instructor)
+        for days_ago in range(1, 7):
+            add_session(cohort, days_ago, "AM")
+            add_session(cohort, days_ago, "PM", {"T1": "present"})
+        other = running_cohort("theirs")
+        add_session(other, 1, "AM")
+        db.session.commit()
+    client = signed_in(app, login_as, world.accounts["instructor"])
+    page = client.get("/?lang=en").text
+    section = page[page.index('id="missing-heading"') : page.index('id="risk-heading"')]
+    assert "Only the 10 most recent are listed." in text(section)
+    assert '<a href="/roll-calls/not-taken">See all 12 roll calls not taken</a>' in section
+    every = client.get("/roll-calls/not-taken?lang=en").text
+    assert "12 held sessions miss marks" in every
+    assert len(re.findall(r"<tr>\s*<th scope=\"row\">", every)) == 12
+    oldest = (today() - timedelta(days=6)).strftime("%d/%m/%Y")
+    assert oldest in every
+    assert "Promotion theirs" not in every
+    # Officers and trainees have no roll call to take.
+    for role in ("officer", "trainee"):
+        assert signed_in(app, login_as, world.accounts[role]).get(
+            "/roll-calls/not-taken"
+        ).status_code in (403, 404)

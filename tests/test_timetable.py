@@ -1,11 +1,13 @@
 """The timetable by week, and its administration: adding, editing, deleting and generating."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.pages_data import text
+from tracker import timeutil
 from tracker.attendance.models import Session
 from tracker.cohorts.models import Cohort, Module
 from tracker.extensions import db
@@ -51,7 +53,8 @@ def test_the_week_shows_its_half_days_and_the_state_of_each_roll_call(app, world
         )
         db.session.commit()
     page = signed_in("instructor").get("/cohorts/alpha/timetable?week=2022-W02&lang=en").text
-    assert "week of 10/01/2022 to 14/01/2022" in page
+    assert "Timetable, week of 10 January 2022" in page
+    assert "From 10/01/2022 to 14/01/2022" in page
     rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", page, re.S)
     assert len(rows) == 2
     assert "Monday 10/01/2022" in rows[0] and "Morning" in rows[0]
@@ -92,16 +95,53 @@ def test_a_withdrawn_trainee_is_not_counted_as_expected(app, world, signed_in):
     assert "Not taken yet" in rows[1]
 
 
-def test_outside_the_cohort_the_timetable_opens_on_its_first_week(app, world, signed_in):
-    # Today is after the world's cohort (2022), so the default is its first week.
+def frozen_today(monkeypatch, day: date) -> None:
+    """Make the application's clock read noon of a day in Europe/Paris."""
+    noon = datetime.combine(day, time(12), tzinfo=timeutil.COURSE_TIME_ZONE)
+    monkeypatch.setattr(timeutil, "utc_now", lambda: noon.astimezone(UTC))
+
+
+@pytest.mark.parametrize(
+    ("today", "heading", "link"),
+    [
+        # The world's cohort runs from Monday 03/01/2022 to Friday 16/12/2022.
+        (date(2021, 11, 15), "week of 3 January 2022", "The cohort's first week"),
+        (date(2022, 1, 2), "week of 3 January 2022", "The cohort's first week"),
+        (date(2022, 6, 15), "week of 13 June 2022", "This week"),
+        (date(2022, 12, 18), "week of 12 December 2022", "The cohort's last week"),
+        (date(2024, 3, 1), "week of 12 December 2022", "The cohort's last week"),
+    ],
+)
+def test_the_timetable_opens_on_this_week_or_the_cohort_s_nearest(
+    world, signed_in, monkeypatch, today, heading, link
+):
+    frozen_today(monkeypatch, today)
     page = signed_in("admin").get("/cohorts/alpha/timetable?lang=en").text
-    assert "week of 03/01/2022 to 07/01/2022" in page
+    assert f"Timetable, {heading}" in page
+    assert f'<a href="/cohorts/alpha/timetable">{link}</a>' in page
+
+
+def test_a_wrong_week_shows_the_cohort_s_current_week(world, signed_in, monkeypatch):
+    frozen_today(monkeypatch, date(2022, 6, 15))
     page = signed_in("admin").get("/cohorts/alpha/timetable?week=nonsense&lang=en").text
-    assert "week of 03/01/2022 to 07/01/2022" in page
+    assert "week of 13 June 2022" in page
     page = signed_in("admin").get("/cohorts/alpha/timetable?week=2022-W53&lang=en").text
-    assert "week of 03/01/2022 to 07/01/2022" in page
+    assert "week of 13 June 2022" in page
     page = signed_in("admin").get("/cohorts/alpha/timetable?week=2022-W20&lang=en").text
     assert "No session this week." in page
+
+
+def test_the_week_picker_takes_any_day_of_the_week(world, signed_in):
+    client = signed_in("admin")
+    response = client.get("/cohorts/alpha/timetable?day=2022-01-12")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/cohorts/alpha/timetable?week=2022-W02"
+    response = client.get("/cohorts/alpha/timetable?day=12/01/2022")
+    assert response.headers["Location"] == "/cohorts/alpha/timetable?week=2022-W02"
+    page = client.get("/cohorts/alpha/timetable?week=2022-W02").text
+    assert 'type="date"' in page and 'value="2022-01-10"' in page
+    assert not re.search(r"\d{4}-W\d", text(page))  # week codes in addresses only
+    assert client.get("/cohorts/alpha/timetable?day=31/02/2022").status_code == 400
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """The interface's languages (French by default, English on request) and how figures are shown."""
 
-from datetime import date, datetime
+import unicodedata
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_currency, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 ROLE_NAMES = {
@@ -53,6 +55,57 @@ def day(value: date | None) -> str:
     return "—" if value is None else value.strftime("%d/%m/%Y")
 
 
+def long_day(value: date) -> str:
+    """Write a date in words: 1er novembre 2021 and 15 novembre 2021, 1 November 2021."""
+    if current_language() == "fr" and value.day == 1:
+        return format_date(value, "'1er' MMMM y")
+    return format_date(value, "d MMMM y")
+
+
+def week_label(value: date) -> str:
+    """Name the week of a day by its Monday: semaine du 1er novembre 2021, week of 1 November 2021.
+
+    People do not read ISO week numbers (2021-W44): URLs and files keep them, pages say this.
+    """
+    monday = value - timedelta(days=value.weekday())
+    return _("week of %(day)s", day=long_day(monday))
+
+
+def month_label(value: date) -> str:
+    """Name the month of a day and its year: mars 2023, March 2023."""
+    return format_date(value, "LLLL y")
+
+
+def elides(name: str) -> bool:
+    """Tell whether French elides "de" or "que" before a name: before a vowel sound.
+
+    A vowel, a y before a consonant (Yves, not Yann), or an h, taken as mute as in most first
+    names (Hélène, Hugo); names that start with an aspirate h are rare enough to accept "d’".
+    """
+    letters = unicodedata.normalize("NFD", name.strip()).casefold()
+    letters = "".join(letter for letter in letters if not unicodedata.combining(letter))
+    if not letters:
+        return False
+    if letters[0] == "y":
+        return len(letters) > 1 and letters[1].isalpha() and letters[1] not in "aeiouy"
+    return letters[0] in "aeiouhæœ"
+
+
+def elided(word: str, name: str) -> str:
+    """Join a French word that elides to a name: d’Alexandre, de Bernard, qu’Yves, que Yann."""
+    return f"{word[:-1]}’{name}" if elides(name) else f"{word} {name}"
+
+
+def of(name: object) -> str:
+    """Put "of" before a name in the page's language: d’Alexandre or de Bernard; of Alexandre.
+
+    Texts that put a name after "de" take it with its preposition (`%(of_name)s`), so that French
+    can elide it.
+    """
+    name = str(name)
+    return elided("de", name) if current_language() == "fr" else f"of {name}"
+
+
 def moment(value: datetime | None) -> str:
     """Show a timestamp in the configured time zone."""
     return "—" if value is None else format_datetime(value, "dd/MM/yyyy HH:mm")
@@ -93,7 +146,18 @@ def number(value: float | None, places: int = 2) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the formatting filters and the language helpers in the templates."""
-    for function in (money, day, moment, hours, rate, number):
+    for function in (
+        money,
+        day,
+        moment,
+        hours,
+        rate,
+        number,
+        long_day,
+        week_label,
+        month_label,
+        of,
+    ):
         app.jinja_env.filters[function.__name__] = function
     app.jinja_env.globals.update(
         html_lang=html_lang, current_language=current_language, role_names=ROLE_NAMES

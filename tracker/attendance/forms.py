@@ -25,7 +25,7 @@ from tracker.attendance import operations
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, Session
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
-from tracker.fields import NumberField
+from tracker.fields import DayField, NumberField
 from tracker.hours import hours_to_minutes
 
 STATUS_LABELS = {
@@ -223,3 +223,12 @@ def roll_call_form(trainees: Sequence[Trainee], session_minutes: int, **kwargs) 
     form = form_class(**kwargs)
     form.trainees = list(trainees)
     return form
+
+
+class WeekOfDayForm(FlaskForm):
+    """Any day of the week to show in the timetable, read from the query string (?day=…)."""
+
+    class Meta:
+        csrf = False
+
+    day = DayField(_l("Week of the day"), validators=[Optional()])

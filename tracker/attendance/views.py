@@ -19,6 +19,7 @@ from tracker.attendance.forms import (
     STATUS_LABELS,
     GenerateForm,
     SessionForm,
+    WeekOfDayForm,
     roll_call_form,
 )
 from tracker.attendance.models import Session
@@ -53,16 +54,27 @@ def iso_week(day: date) -> str:
 
 
 def asked_monday(cohort: Cohort, asked: str | None) -> date:
-    """Return the Monday of the asked week, else of this week, else of the cohort's first week."""
+    """Return the Monday of the asked week, else of the cohort's current week."""
     if asked and (match := WEEK.match(asked)):
         try:
             return date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             pass
+    return current_monday(cohort)
+
+
+def current_monday(cohort: Cohort) -> date:
+    """Return the Monday of this week while the cohort runs, of its last week once it has ended,
+    of its first week before it starts."""
+    return monday_of(min(max(today(), cohort.starts_on), cohort.ends_on))
+
+
+def cohort_time(cohort: Cohort) -> str:
+    """Tell whether the cohort is running, ended or not started yet, today."""
     day = today()
-    if not cohort.starts_on <= day <= cohort.ends_on:
-        day = cohort.starts_on
-    return monday_of(day)
+    if day < cohort.starts_on:
+        return "before"
+    return "after" if day > cohort.ends_on else "during"
 
 
 def half_day(session: Session | operations.TimetableLine) -> str:
@@ -86,10 +98,19 @@ def labels() -> dict:
 def timetable(slug: str):
     """Show the half-days of one week with the state of each roll call."""
     cohort = cohort_or_404(slug, "record_teaching")
+    if "day" in request.args:
+        # The week picker asks for any day of a week: show that week under its own address.
+        form = WeekOfDayForm(formdata=request.args)
+        if not form.validate():
+            abort(400, description=" ".join(map(str, form.day.errors)))
+        week = iso_week(form.day.data) if form.day.data else None
+        return redirect(url_for(".timetable", slug=cohort.slug, week=week))
     monday = asked_monday(cohort, request.args.get("week"))
     return render_template(
         "attendance/timetable.html",
         cohort=cohort,
+        cohort_time=cohort_time(cohort),
+        week_form=WeekOfDayForm(data={"day": monday}),
         monday=monday,
         friday=monday + timedelta(days=4),
         week=iso_week(monday),

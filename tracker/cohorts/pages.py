@@ -7,12 +7,13 @@ notes, comments) or answer for many cohorts at once (the home page, the list of 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, or_, select
 
+from tracker import timeutil
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.charts import cached_chart, module_grades_chart, trainee_attendance_chart
@@ -229,15 +230,22 @@ def week_sessions(cohort_ids: Sequence[int], today: date) -> list[SessionLine]:
 
 
 def roll_calls_not_taken(
-    cohort_ids: Sequence[int], today: date, limit: int = 10
+    cohort_ids: Sequence[int], now: datetime, limit: int | None = 10
 ) -> tuple[list[SessionLine], int]:
-    """Return the latest held sessions whose roll call misses someone, and how many there are."""
+    """Return the latest half-days begun whose roll call misses someone, and how many there are.
+
+    Today's half-days count once they have begun (timeutil.HALF_DAY_STARTS): at 00:18, the
+    afternoon's roll call is not missing yet.
+    """
     if not cohort_ids:
         return [], 0
-    query, recorded, expected = _session_lines(cohort_ids)
-    query = query.add_columns(func.count().over().label("total")).where(
-        Session.date <= today, recorded < expected
+    today = now.astimezone(timeutil.COURSE_TIME_ZONE).date()
+    begun = or_(
+        Session.date < today,
+        and_(Session.date == today, Session.slot.in_(timeutil.half_days_begun(now))),
     )
+    query, recorded, expected = _session_lines(cohort_ids)
+    query = query.add_columns(func.count().over().label("total")).where(begun, recorded < expected)
     rows = db.session.execute(
         query.order_by(Session.date.desc(), Session.slot.desc(), Cohort.slug).limit(limit)
     ).all()

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -81,9 +82,23 @@ def refuse(form: FlaskForm, error: CohortError, fields: dict[str, str] | None = 
 # Home, cohorts, overview, trainee page
 
 
+def cohort_page() -> str | None:
+    """Name the page that the user's links to a cohort lead to: its trainees, else its funding.
+
+    Officers see trainees' hours but not their scores, from which progress and risks follow: a
+    cohort's page for them is its funding dashboard.
+    """
+    if may(current_user, "see_scores"):
+        return "cohorts.overview"
+    if may(current_user, "see_funding"):
+        return "funding.cohort"
+    return None
+
+
 def home_page():
     """Show the signed-in user's home page: their work of the day, their cohorts or their page."""
-    today = timeutil.today()
+    now = timeutil.course_now()
+    today = now.date()
     role = current_user.role
     if role == "trainee":
         return render_template("auth/home.html", today=today, trainee=current_user.trainee)
@@ -94,10 +109,11 @@ def home_page():
             today=today,
             cohorts=cohorts,
             summaries=pages.cohort_summaries(cohorts, today),
+            cohort_page=cohort_page(),
         )
     ids = [cohort.id for cohort in cohorts]
     week = pages.week_sessions(ids, today)
-    not_taken, not_taken_total = pages.roll_calls_not_taken(ids, today)
+    not_taken, not_taken_total = pages.roll_calls_not_taken(ids, now)
     return render_template(
         "auth/home.html",
         today=today,
@@ -107,6 +123,19 @@ def home_page():
         not_taken=not_taken,
         not_taken_total=not_taken_total,
         at_risk=pages.trainees_at_risk(cohorts, today),
+        cohort_page=cohort_page(),
+    )
+
+
+@bp.route("/roll-calls/not-taken")
+@allow("admin", "instructor")
+def roll_calls_not_taken():
+    """List every half-day begun whose roll call misses someone, in the user's cohorts."""
+    ids = db.session.scalars(reachable_cohorts(current_user).with_only_columns(Cohort.id)).all()
+    lines, total = pages.roll_calls_not_taken(ids, timeutil.course_now(), limit=None)
+    starts = {slot: format_time(start, "short") for slot, start in timeutil.HALF_DAY_STARTS.items()}
+    return render_template(
+        "cohorts/roll_calls_not_taken.html", lines=lines, total=total, starts=starts
     )
 
 
@@ -121,14 +150,21 @@ def index():
         cohorts=cohorts,
         summaries=pages.cohort_summaries(cohorts, today),
         today=today,
-        sees_trainees=may(current_user, "see_scores"),
+        cohort_page=cohort_page(),
     )
 
 
 @bp.route("/cohorts/<slug>")
-@allow("admin", "instructor")
+@allow("admin", "instructor", "officer")
 def overview(slug: str):
-    """Show every trainee of a cohort with their attendance, progress and risks, sortable."""
+    """Show every trainee of a cohort with their attendance, progress and risks, sortable.
+
+    Officers, who may not see scores, are sent to the cohort's funding dashboard.
+    """
+    if not may(current_user, "see_scores"):
+        cohort = cohort_or_404(slug, "see_funding")
+        as_of = request.args.get("as_of") or None
+        return redirect(url_for("funding.cohort", slug=cohort.slug, as_of=as_of))
     cohort = cohort_or_404(slug, "see_scores")
     form, as_of = figures_date()
     if as_of is None:

@@ -30,7 +30,7 @@ class MonthField(StringField):
         else:
             year = month = 0
         if not (1 <= month <= 12 and 1900 <= year <= 9999):
-            raise ValueError(_("Enter a month as YYYY-MM, for example 2022-06."))
+            raise ValueError(_("Enter a month as 06/2022, or pick it in the calendar."))
         self.data = date(year, month, 1)
 
     def _value(self) -> str:

@@ -92,7 +92,7 @@ def statement(slug: str):
         form=form,
         as_of=as_of,
         statement=pages.month_statement(cohort, month, as_of),
-        month_label=sheets.month_label,
+        month_code=sheets.month_label,
     )
 
 

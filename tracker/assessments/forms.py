@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.fields import SelectChoice
 from wtforms.form import Form
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
 from tracker.assessments.models import ASSESSMENT_KINDS, Assessment, Result
@@ -30,6 +30,7 @@ from tracker.cohorts.models import Cohort, Competency, Trainee
 from tracker.extensions import db
 from tracker.fields import CheckboxesField, NumberField
 from tracker.i18n import number
+from tracker.urls import LARGEST_ID
 
 ASSESSMENT_KIND_LABELS = {
     "quiz": _l("Quiz"),
@@ -133,7 +134,9 @@ class ResultsForm(FlaskForm):
     """The results of one assessment: a line per expected trainee, named t<trainee id>."""
 
     # The version of the grid the page was drawn from, to refuse a save from a stale page.
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=LARGEST_ID)]
+    )
 
     def lines(self) -> list[tuple[Trainee, Form]]:
         """Return each expected trainee with their line of the form."""

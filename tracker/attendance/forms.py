@@ -27,6 +27,7 @@ from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
 from tracker.fields import NumberField
 from tracker.hours import hours_to_minutes
+from tracker.urls import LARGEST_ID
 
 STATUS_LABELS = {
     "present": _l("Present"),
@@ -208,7 +209,9 @@ class RollCallForm(FlaskForm):
     """The roll call of one session: a line per expected trainee, named t<trainee id>."""
 
     # The version of the roll call the page was drawn from, to refuse a save from a stale page.
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=LARGEST_ID)]
+    )
 
     def lines(self) -> list[tuple[Trainee, Form]]:
         """Return each expected trainee with their line of the form."""

@@ -1,7 +1,6 @@
 """Pages of the attendance feature: the timetable by week, the roll call and the timetable's
 administration."""
 
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -27,11 +26,10 @@ from tracker.extensions import db
 from tracker.hours import hours_to_minutes
 from tracker.i18n import current_language
 from tracker.i18n import day as show_day
+from tracker.periods import PeriodError, parse_week
 from tracker.timeutil import today
 
 bp = Blueprint("attendance", __name__)
-
-WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
 def session_or_404(cohort: Cohort, session_id: int) -> Session:
@@ -53,12 +51,15 @@ def iso_week(day: date) -> str:
 
 
 def asked_monday(cohort: Cohort, asked: str | None) -> date:
-    """Return the Monday of the asked week, else of this week, else of the cohort's first week."""
-    if asked and (match := WEEK.match(asked)):
+    """Return the Monday of the asked week, else of this week, else of the cohort's first week.
+
+    A week that cannot be read answers 400 with the reason, rather than showing another week.
+    """
+    if asked:
         try:
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
+            return parse_week(asked)
+        except PeriodError as error:
+            abort(400, description=str(error))
     day = today()
     if not cohort.starts_on <= day <= cohort.ends_on:
         day = cohort.starts_on

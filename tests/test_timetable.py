@@ -160,7 +160,7 @@ def test_a_wrong_session_is_refused_beside_the_field(app, world, signed_in, over
         ("/cohorts/alpha/curriculum/modules/new?lang=en", "e.g. 140 or 17.5"),
         ("/cohorts/alpha/curriculum/modules/new?lang=fr", "par exemple 140 ou 17,5"),
         ("/cohorts/alpha/budget/expenses/new?lang=en", "at most 2 decimals: 1,234.50."),
-        ("/cohorts/alpha/budget/expenses/new?lang=fr", "au plus 2 décimales : 1\u202f234,50."),
+        ("/cohorts/alpha/budget/expenses/new?lang=fr", "au plus 2 décimales\u00a0: 1\u202f234,50."),
     ],
 )
 def test_the_hints_write_their_numbers_in_the_pages_language(world, signed_in, url, hint):

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from wtforms import (
     DateField,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -21,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 from wtforms.widgets import HiddenInput
 
 from tracker.assessments.models import ASSESSMENT_KINDS, Assessment, Result
+from tracker.assessments.operations import show_score
 from tracker.attendance.forms import (
     DATE_FORMATS,
     check_within_cohort,
@@ -29,7 +31,6 @@ from tracker.attendance.forms import (
 from tracker.cohorts.models import Cohort, Competency, Trainee
 from tracker.extensions import db
 from tracker.fields import CheckboxesField, NumberField
-from tracker.i18n import number
 from tracker.urls import LARGEST_ID
 
 ASSESSMENT_KIND_LABELS = {
@@ -40,11 +41,6 @@ ASSESSMENT_KIND_LABELS = {
 }
 # Codes appear in addresses: letters, digits, dots, dashes and underscores.
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
-
-
-def show_score(value: float | Decimal) -> str:
-    """Show a score with the language's separators and no trailing zeros: 12,5."""
-    return number(float(value), 2).rstrip("0").rstrip(",.")
 
 
 class AssessmentForm(FlaskForm):
@@ -137,6 +133,8 @@ class ResultsForm(FlaskForm):
     version = IntegerField(
         widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=LARGEST_ID)]
     )
+    # What the page showed of each line, to tell the lines someone else changed meanwhile.
+    loaded = HiddenField()
 
     def lines(self) -> list[tuple[Trainee, Form]]:
         """Return each expected trainee with their line of the form."""

@@ -329,3 +329,88 @@ def test_a_grid_saved_from_a_stale_page_is_refused_and_overwrites_nothing(app, w
     assert results_version(app) == 1
     assert 'value="16"' in stale.text and 'value="Mieux"' in stale.text
     assert 'name="version" type="hidden" value="1"' in stale.text
+
+
+def hidden_fields(page: str) -> dict:
+    """Return a page's hidden fields as a browser would send them back."""
+    from html import unescape
+
+    return {
+        name: unescape(value)
+        for name, value in re.findall(r'name="(\w+)" type="hidden" value="([^"]*)"', page)
+    }
+
+
+def test_a_stale_grid_keeps_the_entries_on_lines_nobody_else_changed(app, world, signed_in):
+    url = "/cohorts/alpha/assessments/A1/results"
+    first, second = signed_in("instructor"), signed_in("admin")
+    first_page = hidden_fields(first.get(url).text)
+    second_page = hidden_fields(second.get(url).text)
+    assert first_page["loaded"]  # what each page showed travels with it
+    saved = first.post(
+        url,
+        data={**grid(app, {"T01": ("16", "Très bien"), "T02": ("8", "À revoir")}, 0), **first_page},
+    )
+    assert saved.status_code == 302
+
+    # The second person changed T02 only: kept; T01 shows the first one's score.
+    mine = grid(app, {"T01": ("15", "Très bien"), "T02": ("11", "Mieux")}, 0)
+    stale = second.post(f"{url}?lang=en", data={**mine, **second_page})
+    assert stale.status_code == 409
+    assert "They changed 1 line" in stale.text
+    assert 'value="16"' in stale.text and 'value="15"' not in stale.text
+    assert 'value="11"' in stale.text and 'value="Mieux"' in stale.text
+    assert re.search(
+        r'<a href="#line-\d+">T01 Ada Lovelace: 15 — Très bien → 16 — Très bien</a>', stale.text
+    )
+    assert "Your entry, not applied" not in stale.text
+    assert results(app)["T02"] == (8.0, 20.0, "À revoir")
+
+    again = hidden_fields(stale.text)
+    data = grid(app, {"T01": ("16", "Très bien"), "T02": ("11", "Mieux")}, 1)
+    assert second.post(url, data={**data, **again}).status_code == 302
+    assert results(app) == {"T01": (16.0, 20.0, "Très bien"), "T02": (11.0, 20.0, "Mieux")}
+
+
+def test_a_score_both_changed_shows_the_saved_one_and_offers_the_other(app, world, signed_in):
+    url = "/cohorts/alpha/assessments/A1/results"
+    first, second = signed_in("instructor"), signed_in("admin")
+    first_page = hidden_fields(first.get(url).text)
+    second_page = hidden_fields(second.get(url).text)
+    first.post(
+        url, data={**grid(app, {"T01": ("16", ""), "T02": ("8", "À revoir")}, 0), **first_page}
+    )
+    mine = grid(app, {"T01": ("12,5", "Juste"), "T02": ("8", "À revoir")}, 0)
+    stale = second.post(f"{url}?lang=fr", data={**mine, **second_page})
+    assert stale.status_code == 409
+    t01 = ids(app, Trainee, Trainee.ref)["T01"]
+    note = re.search(rf'<li id="line-{t01}".*?<p class="changed-note">(.*?)</p>', stale.text, re.S)
+    assert re.sub(r"[ \n]+", " ", note.group(1).strip()) == (
+        "Modifié par quelqu’un d’autre\u00a0: 15 — Très bien → 16. "
+        "<strong>Votre saisie, non appliquée\u00a0: 12,5 — Juste.</strong>"
+    )
+
+
+def test_a_refusal_of_the_operation_is_shown_in_the_pages_language(
+    app, world, signed_in, monkeypatch
+):
+    from flask_babel import gettext
+
+    from tracker.assessments import operations
+
+    def refuse(*args, **kwargs):
+        raise operations.AssessmentError(gettext("Choose a module of this cohort."), "module")
+
+    monkeypatch.setattr(operations, "change_assessment", refuse)
+    data = {
+        "code": "A1",
+        "module": str(ids(app, Module, Module.code)["M1"]),
+        "title": "Quiz Python",
+        "date": "2022-01-14",
+        "kind": "quiz",
+        "max_score": "20",
+        "weight": "1",
+    }
+    response = signed_in("instructor").post("/cohorts/alpha/assessments/A1/edit", data=data)
+    assert response.status_code == 409
+    assert "Choisissez un module de cette promotion." in response.text

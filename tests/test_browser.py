@@ -320,3 +320,34 @@ def test_a_table_wider_than_a_phone_scrolls_with_the_keyboard(browser, live_serv
     page.set_viewport_size({"width": 1366, "height": 740})
     page.wait_for_function("!document.querySelector('.table-wrap').hasAttribute('tabindex')")
     context.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_roll_call_and_the_results_fit_a_phone(page, live_server, world, language):
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in_with_the_keyboard(page, live_server, "prof@centre.fr")
+    page.goto(f"{live_server}/cohorts/alpha/sessions/{world.session}/roll-call?lang={language}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # T01, present: their name, then one row of five buttons, minutes and note hidden.
+    line = page.locator(".marks > li").first
+    buttons = line.locator(".segmented label")
+    assert buttons.count() == 5
+    tops = {round(box["y"]) for box in (buttons.nth(n).bounding_box() for n in range(5))}
+    assert len(tops) == 1
+    assert line.bounding_box()["height"] < 100
+    assert not line.locator(".minutes-field").is_visible()
+    # One tap on "late" chooses it and shows the minutes field.
+    buttons.nth(1).click()
+    assert line.locator("input[value=late]").is_checked()
+    assert line.locator(".minutes-field input").is_visible()
+    # Back to present: the minutes field hides again, emptied.
+    line.locator(".minutes-field input").fill("20")
+    buttons.nth(0).click()
+    assert not line.locator(".minutes-field").is_visible()
+    assert line.locator(".minutes-field input").input_value() == ""
+    assert serious_violations(page) == []
+
+    page.goto(f"{live_server}/cohorts/alpha/assessments/A1/results?lang={language}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator(".grid-lines > li").first.bounding_box()["height"] < 110
+    assert serious_violations(page) == []

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.assessments.models import Assessment, Result
+from tracker.attendance import rules
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.auth.models import User
 from tracker.auth.passwords import verify_password
@@ -100,6 +101,25 @@ def low_assiduity(data, as_of: date) -> list[str]:
         if len(latest) >= 5 and attended / (210 * len(latest)) < 0.80:
             flagged.append(ref)
     return sorted(flagged)
+
+
+def test_every_generated_mark_follows_the_rules_of_a_roll_call(demo_data, app_context):
+    minutes = {(s["date"], s["slot"]): s["minutes"] for s in demo_data.sessions}
+    partial = [r for r in demo_data.attendance if r["status"] in rules.PARTLY_ATTENDED]
+    assert partial and min(r["minutes_missed"] for r in partial) > 0
+    wrong = [
+        (record, problems)
+        for record in demo_data.attendance
+        if (
+            problems := rules.mark_problems(
+                record["status"],
+                record["minutes_missed"],
+                record["note"],
+                session_minutes=minutes[record["date"], record["slot"]],
+            )
+        )
+    ]
+    assert wrong == []
 
 
 def test_a_few_trainees_drift_away_and_are_flagged_at_risk(demo_data):

@@ -1,6 +1,6 @@
 """`tracker import KIND FILE --cohort SLUG`: every kind loads, loads again, and all or none."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -435,7 +435,7 @@ REFUSALS = {
     "excused without a reason": (
         "attendance",
         ATTENDANCE + "2021-09-07,AM,T01,excused,,\n",
-        "line 3: note: a reason is required when excused",
+        "line 3: note: A reason is required for an excused absence.",
     ),
     "negative minutes": (
         "attendance",
@@ -455,12 +455,24 @@ REFUSALS = {
     "minutes missed while present": (
         "attendance",
         ATTENDANCE + "2021-09-07,AM,T01,present,10,\n",
-        "line 3: minutes_missed: must be 0 when the trainee is present",
+        "line 3: minutes_missed: Minutes missed are only for a trainee late or leaving early.",
+    ),
+    "late without the minutes missed": (
+        "attendance",
+        ATTENDANCE + "2021-09-07,AM,T01,late,,Bus\n",
+        "line 3: minutes_missed: Enter the minutes missed, more than 0, for a late arrival or "
+        "early departure.",
+    ),
+    "leaving early with 0 minutes missed": (
+        "attendance",
+        ATTENDANCE + "2021-09-07,AM,T01,left_early,0,\n",
+        "line 3: minutes_missed: Enter the minutes missed, more than 0, for a late arrival or "
+        "early departure.",
     ),
     "more minutes missed than the session lasts": (
         "attendance",
         ATTENDANCE + "2021-09-07,AM,T01,late,200,\n",
-        "line 3: minutes_missed: 200 is more than the session's 180 minutes",
+        "line 3: minutes_missed: At most 180 minutes, the session's length.",
     ),
     "trainee not yet enrolled": (
         "attendance",
@@ -654,7 +666,7 @@ def test_a_wrong_row_in_the_middle_writes_none_of_the_valid_rows(academy, run_im
     )
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "line 5: minutes_missed: 999 is more than the session's 210 minutes"
+        "line 5: minutes_missed: At most 210 minutes, the session's length."
     )
     db.session.expire_all()
     assert row_counts() == counts
@@ -729,3 +741,55 @@ def test_the_operation_records_who_took_the_roll_call(academy):
     )
     assert (summary.created, summary.updated, summary.unchanged) == (1, 0, 0)
     assert record_of("T03", date(2021, 10, 18), "AM").recorded_by_id == instructor.id
+
+
+# Half-days that have not started: only absences announced in advance
+
+
+def frozen_at(monkeypatch, *when: int) -> None:
+    """Freeze the application's clock at a time in Paris."""
+    from zoneinfo import ZoneInfo
+
+    from tracker import timeutil
+
+    instant = datetime(*when, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+    monkeypatch.setattr(timeutil, "utc_now", lambda: instant)
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("2021-10-18,AM,T01,present,,", "line 2: status: This half-day has not started"),
+        ("2021-10-18,AM,T01,absent,,Ill", "line 2: status: This half-day has not started"),
+        ("2021-10-18,AM,T01,late,10,Bus", "line 2: status: This half-day has not started"),
+        ("2021-10-18,AM,T01,excused,,", "line 2: note: A reason is required for an excused"),
+    ],
+)
+def test_a_half_day_not_started_takes_only_an_announced_absence(
+    academy, run_import, monkeypatch, row, problem
+):
+    frozen_at(monkeypatch, 2021, 10, 18, 8, 59)
+    counts = row_counts()
+    result = run_import("attendance", "date,slot,trainee,status,minutes_missed,note\n" + row)
+    assert result.exit_code == 1, result.output
+    assert problem in result.stderr
+    db.session.expire_all()
+    assert row_counts() == counts
+
+
+def test_an_absence_announced_in_advance_is_imported(academy, run_import, monkeypatch):
+    frozen_at(monkeypatch, 2021, 10, 18, 8, 59)
+    result = run_import(
+        "attendance",
+        "date,slot,trainee,status,minutes_missed,note\n2021-10-18,AM,T01,excused,,Sick note\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert record_of("T01", date(2021, 10, 18), "AM").status == "excused"
+
+
+def test_a_half_day_is_started_from_nine_in_paris(academy, run_import, monkeypatch):
+    frozen_at(monkeypatch, 2021, 10, 18, 9, 0)
+    result = run_import(
+        "attendance", "date,slot,trainee,status,minutes_missed,note\n2021-10-18,AM,T01,absent,,\n"
+    )
+    assert result.exit_code == 0, result.output

@@ -99,13 +99,13 @@ def test_the_roll_call_lists_the_expected_trainees_by_reference(app, world, sign
 
     first = signed_in("instructor").get(f"/cohorts/alpha/sessions/{world.session}/roll-call")
     assert first.status_code == 200
-    names = re.findall(r'<th scope="row"><span class="ref">(T\d+)</span>', first.text)
+    names = re.findall(r'<legend><span class="ref">(T\d+)</span>', first.text)
     assert names == ["T00", "T01", "T02"]
     assert "Margaret" not in first.text
     assert "Grace Hopper" not in first.text  # a trainee of the other cohort
 
     page = signed_in("instructor").get(f"/cohorts/alpha/sessions/{later}/roll-call").text
-    names = re.findall(r'<th scope="row"><span class="ref">(T\d+)</span>', page)
+    names = re.findall(r'<legend><span class="ref">(T\d+)</span>', page)
     assert names == ["T01", "T02", "T03"]  # T00 withdrew on 4 February
     assert "Katherine" not in page
 
@@ -377,3 +377,224 @@ def test_the_roll_call_runs_as_many_queries_for_50_trainees_as_for_5(app, login_
         assert [status for status, _ in counts[size]] == [200, 302, 302, 200]
         assert len(stored_marks(app, session_id)) == size
     assert counts[5] == counts[50]
+
+
+# ---------------------------------------------------------------------------------------------
+# Minutes missed by a trainee late or leaving early
+
+
+@pytest.mark.parametrize(("status", "minutes"), [("late", ""), ("late", "0"), ("left_early", "")])
+def test_partial_attendance_needs_the_minutes_missed(app, world, signed_in, status, minutes):
+    ids = trainee_ids(app)
+    before = stored_marks(app, world.session)
+    response = signed_in("instructor").post(
+        f"/cohorts/alpha/sessions/{world.session}/roll-call?lang=en",
+        data=roll_call_data(ids, {"T01": (status, minutes, "Bus")}, 0),
+    )
+    assert response.status_code == 422
+    assert (
+        f'<span class="error" id="t{ids["T01"]}-minutes_missed-error">Enter the minutes missed, '
+        "more than 0, for a late arrival or early departure.</span>" in response.text
+    )
+    assert stored_marks(app, world.session) == before
+
+
+def test_the_operation_refuses_partial_attendance_without_minutes(app, world):
+    from tracker.attendance import operations
+
+    with app.test_request_context("/?lang=fr"):
+        session = db.session.get(Session, world.session)
+        with pytest.raises(operations.AttendanceError) as refused:
+            operations.record_roll_call(
+                session, {trainee_ids(app)["T01"]: operations.Mark("late", 0)}, None, 0
+            )
+        assert refused.value.field == "minutes_missed"
+        assert str(refused.value).startswith("Saisissez les minutes manquées")
+
+
+# ---------------------------------------------------------------------------------------------
+# A half-day that has not started: only absences announced in advance
+
+
+def frozen_at(monkeypatch, *when: int) -> None:
+    """Freeze the application's clock at a time in Paris."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from tracker import timeutil
+
+    instant = datetime(*when, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+    monkeypatch.setattr(timeutil, "utc_now", lambda: instant)
+    monkeypatch.setattr(
+        timeutil, "today", lambda: instant.astimezone(timeutil.COURSE_TIME_ZONE).date()
+    )
+
+
+def test_a_half_day_not_started_records_only_absences_announced(app, world, signed_in, monkeypatch):
+    frozen_at(monkeypatch, 2022, 1, 11, 13, 29)
+    session_id = add_session(app, date(2022, 1, 11), "PM")
+    ids = trainee_ids(app)
+    client = signed_in("instructor")
+    url = f"/cohorts/alpha/sessions/{session_id}/roll-call?lang=en"
+    page = client.get(url).text
+    assert "This half-day starts on 11/01/2022 13:30." in page
+    assert "No absence announced yet." in page
+
+    # Everyone left present: nothing is recorded, and nothing is refused.
+    assert client.post(url, data=roll_call_data(ids, {}, 0)).status_code == 302
+    assert stored_marks(app, session_id) == {}
+
+    refused = client.post(url, data=roll_call_data(ids, {"T01": ("absent", "", "Said so")}, 1))
+    assert refused.status_code == 422
+    assert (
+        f'<span class="error" id="t{ids["T01"]}-status-error">This half-day has not started'
+        in refused.text
+    )
+    assert stored_marks(app, session_id) == {}
+
+    announced = client.post(
+        url, data=roll_call_data(ids, {"T02": ("excused", "", "Job interview")}, 1)
+    )
+    assert announced.status_code == 302
+    instructor = world.accounts["instructor"]
+    assert stored_marks(app, session_id) == {
+        ids["T02"]: ("excused", 0, "Job interview", instructor)
+    }
+    page = client.get(url).text
+    assert checked_status(page, ids["T02"]) == "excused"
+
+    # Set back to present before the start: the announced absence is withdrawn.
+    assert client.post(url, data=roll_call_data(ids, {}, 2)).status_code == 302
+    assert stored_marks(app, session_id) == {}
+
+
+def test_from_its_start_a_half_day_takes_every_mark(app, world, signed_in, monkeypatch):
+    frozen_at(monkeypatch, 2022, 1, 11, 13, 30)
+    session_id = add_session(app, date(2022, 1, 11), "PM")
+    ids = trainee_ids(app)
+    client = signed_in("instructor")
+    url = f"/cohorts/alpha/sessions/{session_id}/roll-call?lang=en"
+    assert "This half-day starts on" not in client.get(url).text
+    response = client.post(url, data=roll_call_data(ids, {"T01": ("late", 5, "")}, 0))
+    assert response.status_code == 302
+    assert stored_marks(app, session_id)[ids["T01"]][:2] == ("late", 5)
+    assert stored_marks(app, session_id)[ids["T02"]][:2] == ("present", 0)
+
+
+def test_the_operation_needs_every_mark_once_started(app, world):
+    from datetime import UTC, datetime
+
+    from tracker.attendance import operations
+
+    with app.test_request_context("/?lang=en"):
+        session = db.session.get(Session, world.session)
+        with pytest.raises(operations.AttendanceError, match="every expected trainee needs"):
+            operations.record_roll_call(
+                session,
+                {trainee_ids(app)["T01"]: None},
+                None,
+                0,
+                now=datetime(2022, 1, 10, 12, tzinfo=UTC),
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Two people saving the same roll call
+
+
+# The world's mark of T02, left as it is.
+T02_AS_STORED = {"T02": ("excused", "", "Rendez-vous France Travail")}
+
+
+def opened(client, url: str) -> dict:
+    """Open a page; return its hidden fields as a browser would send them back."""
+    from html import unescape
+
+    page = client.get(url).text
+    return {
+        name: unescape(value)
+        for name, value in re.findall(r'name="(\w+)" type="hidden" value="([^"]*)"', page)
+    }
+
+
+def test_a_stale_save_keeps_the_entries_on_lines_nobody_else_changed(app, world, signed_in):
+    ids = trainee_ids(app)
+    url = f"/cohorts/alpha/sessions/{world.session}/roll-call"
+    first, second = signed_in("instructor"), signed_in("admin")
+    first_page, second_page = opened(first, url), opened(second, url)
+    saved = first.post(
+        url,
+        data={**roll_call_data(ids, {"T01": ("absent", "", ""), **T02_AS_STORED}, 0), **first_page},
+    )
+    assert saved.status_code == 302
+
+    # The second person changed T02 only: their entry is kept, T01 shows the first one's.
+    mine = {"T02": ("late", 10, "Train")}
+    stale = second.post(f"{url}?lang=en", data={**roll_call_data(ids, mine, 0), **second_page})
+    assert stale.status_code == 409
+    assert checked_status(stale.text, ids["T01"]) == "absent"
+    assert checked_status(stale.text, ids["T02"]) == "late"
+    assert 'value="10"' in stale.text and 'value="Train"' in stale.text
+    assert "They changed 1 line" in stale.text
+    assert re.search(
+        r'<a href="#line-\d+">T01 Ada Lovelace: Present → Absent, by Olivier Prof on '
+        r"\d\d/\d\d/\d{4} \d\d:\d\d</a>",
+        stale.text,
+    )
+    assert f'<li id="line-{ids["T01"]}" class=" changed">' in stale.text
+    assert "Your entry, not applied" not in stale.text  # they had left T01 alone
+    assert 'name="version" type="hidden" value="1"' in stale.text
+
+    # Saved again as shown, with the page's new version: both changes are kept.
+    again = opened_from(stale.text)
+    data = roll_call_data(ids, {"T01": ("absent", "", ""), "T02": ("late", 10, "Train")}, 1)
+    assert second.post(url, data={**data, **again}).status_code == 302
+    marks = stored_marks(app, world.session)
+    assert marks[ids["T01"]][:2] == ("absent", 0)
+    assert marks[ids["T02"]][:3] == ("late", 10, "Train")
+
+
+def opened_from(page: str) -> dict:
+    from html import unescape
+
+    return {
+        name: unescape(value)
+        for name, value in re.findall(r'name="(\w+)" type="hidden" value="([^"]*)"', page)
+    }
+
+
+def test_a_line_both_changed_shows_the_saved_mark_and_offers_the_other(app, world, signed_in):
+    ids = trainee_ids(app)
+    url = f"/cohorts/alpha/sessions/{world.session}/roll-call"
+    first, second = signed_in("instructor"), signed_in("admin")
+    first_page, second_page = opened(first, url), opened(second, url)
+    first_data = roll_call_data(ids, {"T01": ("absent", "", ""), **T02_AS_STORED}, 0)
+    assert first.post(url, data={**first_data, **first_page}).status_code == 302
+
+    mine = {"T01": ("late", 25, "Bus"), "T02": ("excused", "", "Rendez-vous France Travail")}
+    stale = second.post(f"{url}?lang=en", data={**roll_call_data(ids, mine, 0), **second_page})
+    assert stale.status_code == 409
+    assert checked_status(stale.text, ids["T01"]) == "absent"
+    note = re.search(
+        rf'<p class="changed-note" id="line-{ids["T01"]}-changed">(.*?)</p>', stale.text, re.S
+    )
+    assert re.sub(r"[ \n]+", " ", note.group(1).strip()) == (
+        "Changed by someone else: Present → Absent. "
+        "<strong>Your entry, not applied: Late (25 min) — Bus.</strong>"
+    )
+    assert f'aria-describedby="line-{ids["T01"]}-changed"' in stale.text
+    assert stored_marks(app, world.session)[ids["T01"]][0] == "absent"
+
+
+def test_a_stale_save_in_french_names_the_changes_in_french(app, world, signed_in):
+    ids = trainee_ids(app)
+    url = f"/cohorts/alpha/sessions/{world.session}/roll-call"
+    first, second = signed_in("instructor"), signed_in("admin")
+    first_page, second_page = opened(first, url), opened(second, url)
+    first_data = roll_call_data(ids, {"T01": ("absent", "", ""), **T02_AS_STORED}, 0)
+    assert first.post(url, data={**first_data, **first_page}).status_code == 302
+    mine = {"T01": ("late", 25, ""), **T02_AS_STORED}
+    stale = second.post(f"{url}?lang=fr", data={**roll_call_data(ids, mine, 0), **second_page})
+    assert stale.status_code == 409
+    assert "Modifié par quelqu’un d’autre\u00a0: Présent(e) → Absent(e)." in stale.text
+    assert "Votre saisie, non appliquée\u00a0: En retard (25\u00a0min)." in stale.text

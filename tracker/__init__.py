@@ -12,6 +12,7 @@ from tracker import errors, headers, i18n
 from tracker.access import deny_unruled_views
 from tracker.config import load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
+from tracker.urls import IdConverter
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -32,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             x_for=app.config["PROXY_FIX_X_FOR"],
             x_proto=app.config["PROXY_FIX_X_PROTO"],
         )
+    app.url_map.converters["int"] = IdConverter  # before any route: ids a database holds
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)

@@ -11,16 +11,18 @@ from sqlalchemy import func, select
 from wtforms import (
     DateField,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
 )
 from wtforms.fields import SelectChoice
 from wtforms.form import Form
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
 from tracker.assessments.models import ASSESSMENT_KINDS, Assessment, Result
+from tracker.assessments.operations import show_score
 from tracker.attendance.forms import (
     DATE_FORMATS,
     check_within_cohort,
@@ -29,7 +31,7 @@ from tracker.attendance.forms import (
 from tracker.cohorts.models import Cohort, Competency, Trainee
 from tracker.extensions import db
 from tracker.fields import CheckboxesField, NumberField
-from tracker.i18n import number
+from tracker.urls import LARGEST_ID
 
 ASSESSMENT_KIND_LABELS = {
     "quiz": _l("Quiz"),
@@ -39,11 +41,6 @@ ASSESSMENT_KIND_LABELS = {
 }
 # Codes appear in addresses: letters, digits, dots, dashes and underscores.
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
-
-
-def show_score(value: float | Decimal) -> str:
-    """Show a score with the language's separators and no trailing zeros: 12,5."""
-    return number(float(value), 2).rstrip("0").rstrip(",.")
 
 
 class AssessmentForm(FlaskForm):
@@ -133,7 +130,11 @@ class ResultsForm(FlaskForm):
     """The results of one assessment: a line per expected trainee, named t<trainee id>."""
 
     # The version of the grid the page was drawn from, to refuse a save from a stale page.
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=LARGEST_ID)]
+    )
+    # What the page showed of each line, to tell the lines someone else changed meanwhile.
+    loaded = HiddenField()
 
     def lines(self) -> list[tuple[Trainee, Form]]:
         """Return each expected trainee with their line of the form."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -21,10 +22,28 @@ from tracker.assessments.models import (
 from tracker.attendance.operations import claim_version, expected_at
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.extensions import db
+from tracker.i18n import number
 
 
 class AssessmentError(ValueError):
-    """A change to an assessment or its results that the rules refuse."""
+    """A change to an assessment or its results that the rules refuse.
+
+    The message is for people, in their language; `field` names the field of the form it is
+    about, when it is about one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def show_score(value: float | Decimal) -> str:
+    """Show a score with the language's separators and no trailing zeros: 12,5."""
+    return number(float(value), 2).rstrip("0").rstrip(",.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,13 +130,13 @@ def check_assessment(
 ) -> None:
     """Refuse an assessment that breaks the rules."""
     if module.cohort_id != cohort.id:
-        raise AssessmentError("module: not a module of this cohort")
+        raise AssessmentError(_("Choose a module of this cohort."), "module")
     if kind not in ASSESSMENT_KINDS:
-        raise AssessmentError(f"kind: {kind!r} is not a kind of assessment")
+        raise AssessmentError(_("Choose a kind of assessment."), "kind")
     if max_score <= 0:
-        raise AssessmentError("max_score: must be more than 0")
+        raise AssessmentError(_("The maximum score must be more than 0."), "max_score")
     if weight <= 0:
-        raise AssessmentError("weight: must be more than 0")
+        raise AssessmentError(_("The weight must be more than 0."), "weight")
 
 
 def cohort_competencies(cohort: Cohort, ids: Sequence[int]) -> list[Competency]:
@@ -130,7 +149,7 @@ def cohort_competencies(cohort: Cohort, ids: Sequence[int]) -> list[Competency]:
         )
     )
     if len(found) != len(set(ids)):
-        raise AssessmentError("competencies: not all are competencies of this cohort")
+        raise AssessmentError(_("Choose competencies of this cohort."), "competencies")
     return found
 
 
@@ -150,7 +169,7 @@ def create_assessment(
     check_assessment(cohort, module, kind, max_score, weight)
     taken = select(Assessment.id).where(Assessment.cohort_id == cohort.id, Assessment.code == code)
     if db.session.scalar(taken) is not None:
-        raise AssessmentError(f"code: an assessment {code} already exists")
+        raise AssessmentError(_("Another assessment of this cohort has this code."), "code")
     assessment = Assessment(
         cohort_id=cohort.id,
         module_id=module.id,
@@ -186,12 +205,18 @@ def change_assessment(
         Assessment.cohort_id == cohort.id, Assessment.code == code, Assessment.id != assessment.id
     )
     if db.session.scalar(taken) is not None:
-        raise AssessmentError(f"code: an assessment {code} already exists")
+        raise AssessmentError(_("Another assessment of this cohort has this code."), "code")
     best = db.session.scalar(
         select(func.max(Result.score)).where(Result.assessment_id == assessment.id)
     )
     if best is not None and max_score < Decimal(str(best)):
-        raise AssessmentError(f"max_score: below a score of {best:g} already recorded")
+        raise AssessmentError(
+            _(
+                "A trainee already has a score of %(score)s: the maximum cannot be lower.",
+                score=show_score(best),
+            ),
+            "max_score",
+        )
     assessment.code = code
     assessment.module_id = module.id
     assessment.title = title
@@ -258,7 +283,9 @@ def record_results(
     maximum = Decimal(str(assessment.max_score))
     for entry in scores.values():
         if entry.score is not None and not 0 <= entry.score <= maximum:
-            raise AssessmentError(f"score: {entry.score} is not between 0 and {maximum}")
+            raise AssessmentError(
+                _("A score must be between 0 and %(maximum)s.", maximum=show_score(maximum))
+            )
     if scores:
         expected = set(
             db.session.scalars(
@@ -269,8 +296,13 @@ def record_results(
                 )
             )
         )
-        if unexpected := set(scores) - expected:
-            raise AssessmentError(f"trainee: {sorted(unexpected)} not expected at this assessment")
+        if set(scores) - expected:
+            raise AssessmentError(
+                _(
+                    "Some trainees of the page are no longer expected on the day of this "
+                    "assessment: open the results again."
+                )
+            )
     version = claim_version(Assessment, assessment.id, Assessment.results_version, seen_version)
     set_committed_value(assessment, "results_version", version)
 

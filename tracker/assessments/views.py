@@ -15,6 +15,7 @@ from tracker.assessments.forms import (
     show_score,
 )
 from tracker.assessments.models import Assessment
+from tracker.attendance import stale
 from tracker.attendance.operations import StalePage
 from tracker.cohorts.models import Cohort, Module
 from tracker.extensions import db
@@ -67,6 +68,15 @@ def assessment_fields(form: AssessmentForm) -> dict:
     }
 
 
+def refused(form: AssessmentForm, error: operations.AssessmentError) -> None:
+    """Show an operation's refusal beside the field it is about, else at the top of the page."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
 def assessment_form_page(cohort, form, assessment=None, status=200):
     return render_template(
         "assessments/assessment_form.html", cohort=cohort, form=form, assessment=assessment
@@ -87,7 +97,12 @@ def new_assessment(slug: str):
             form.module.data = module_id
     if not form.validate_on_submit():
         return assessment_form_page(cohort, form, status=422 if form.is_submitted() else 200)
-    assessment = operations.create_assessment(cohort, **assessment_fields(form))
+    try:
+        assessment = operations.create_assessment(cohort, **assessment_fields(form))
+    except operations.AssessmentError as error:
+        db.session.rollback()
+        refused(form, error)
+        return assessment_form_page(cohort, form, status=409)
     db.session.commit()
     flash(_("The assessment %(code)s is added.", code=assessment.code), "success")
     return redirect(url_for(".results", slug=cohort.slug, code=assessment.code))
@@ -118,22 +133,63 @@ def edit_assessment(slug: str, code: str):
     form = AssessmentForm(cohort, editing=assessment)
     if not form.validate_on_submit():
         return assessment_form_page(cohort, form, assessment, 422)
-    operations.change_assessment(assessment, **assessment_fields(form))
+    try:
+        operations.change_assessment(assessment, **assessment_fields(form))
+    except operations.AssessmentError as error:
+        db.session.rollback()
+        refused(form, error)
+        return assessment_form_page(cohort, form, assessment, 409)
     db.session.commit()
     flash(_("The assessment %(code)s is saved.", code=assessment.code), "success")
     return redirect(url_for(".modules", slug=cohort.slug))
 
 
-def current_results(assessment: Assessment, trainees, stored: dict) -> dict:
-    """Return the results grid's form data as stored."""
-    data = {"version": assessment.results_version}
+Entry = tuple[float, str | None]  # a result as the grid compares it: score and comment
+
+
+def encode_entry(entry: Entry | None) -> list | None:
+    return None if entry is None else [entry[0], entry[1]]
+
+
+def decode_entry(value: list | None) -> Entry | None:
+    if value is None:
+        return None
+    score, comment = value
+    if not isinstance(score, int | float) or not isinstance(comment, str | None):
+        raise ValueError(value)
+    return (float(score), comment)
+
+
+def entry_of(score: operations.Score) -> Entry | None:
+    """Return what a line of the grid enters, as stored: None for no result."""
+    if score.score is None:
+        return None
+    return (float(score.score), (score.comment or "").strip() or None)
+
+
+def results_data(assessment: Assessment, trainees, shown: dict, stored: dict) -> dict:
+    """Return the results grid's form data showing some entries, drawn from what is stored."""
+    data = {
+        "version": assessment.results_version,
+        "loaded": stale.dump({t.id: stored.get(t.id) for t in trainees}, encode_entry),
+    }
     for trainee in trainees:
-        score, comment = stored.get(trainee.id, (None, None))
+        score, comment = shown.get(trainee.id) or (None, None)
         data[f"t{trainee.id}"] = {"score": score, "comment": comment or ""}
     return data
 
 
-def results_page(cohort, assessment, form, stored, status=200):
+def describe_entry(entry: Entry | None) -> str:
+    """Say what a line of the grid holds, for people: 12,5 — Bien."""
+    if entry is None:
+        return _("no result")
+    score, comment = entry
+    if comment:
+        return _("%(score)s — %(comment)s", score=show_score(score), comment=comment)
+    return show_score(score)
+
+
+def results_page(cohort, assessment, form, stored, *, changed=(), status=200):
     entered = sum(1 for trainee in form.trainees if trainee.id in stored)
     return render_template(
         "assessments/results.html",
@@ -143,6 +199,8 @@ def results_page(cohort, assessment, form, stored, status=200):
         entered=entered,
         kind_labels=ASSESSMENT_KIND_LABELS,
         show_score=show_score,
+        changed={line.trainee_id: line for line in changed},
+        describe_entry=describe_entry,
     ), status
 
 
@@ -155,18 +213,14 @@ def results(slug: str, code: str):
     trainees = operations.expected_trainees(assessment)
     if request.method == "GET":
         stored = operations.assessment_results(assessment)
-        form = results_form(
-            trainees,
-            assessment.max_score,
-            data=current_results(assessment, trainees, stored),
-        )
+        data = results_data(assessment, trainees, stored, stored)
+        form = results_form(trainees, assessment.max_score, data=data)
         return results_page(cohort, assessment, form, stored)
 
     form = results_form(trainees, assessment.max_score)
     if not form.validate_on_submit():
-        return results_page(
-            cohort, assessment, form, operations.assessment_results(assessment), 422
-        )
+        stored = operations.assessment_results(assessment)
+        return results_page(cohort, assessment, form, stored, status=422)
     scores = {
         trainee.id: operations.Score(line.score.data, line.comment.data)
         for trainee, line in form.lines()
@@ -174,24 +228,37 @@ def results(slug: str, code: str):
     try:
         recorded = operations.record_results(assessment, scores, form.version.data)
     except StalePage:
-        # Nothing was written; show what the other save recorded, with its version.
-        db.session.refresh(assessment, ["results_version"])
+        # Nothing was written. Show what is recorded now, this person's entries kept on the
+        # lines nobody else changed, and beside the others.
+        db.session.rollback()
         stored = operations.assessment_results(assessment)
-        flash(
-            _(
+        mine = {trainee_id: entry_of(score) for trainee_id, score in scores.items()}
+        loaded = stale.load(form.loaded.data, decode_entry)
+        shown, changed = stale.merge([t.id for t in trainees], loaded, mine, stored)
+        if changed:
+            message = ngettext(
                 "Someone else saved these results while you were filling them in: nothing of "
-                "yours was saved. The page now shows what is recorded; make your changes again "
-                "and save."
-            ),
-            "error",
-        )
-        form = results_form(
-            trainees,
-            assessment.max_score,
-            formdata=None,
-            data=current_results(assessment, trainees, stored),
-        )
-        return results_page(cohort, assessment, form, stored, 409)
+                "yours is saved yet. They changed %(num)d line, highlighted below with your "
+                "entry beside it; your other entries are kept. Check and save again.",
+                "Someone else saved these results while you were filling them in: nothing of "
+                "yours is saved yet. They changed %(num)d lines, highlighted below with your "
+                "entry beside each; your other entries are kept. Check and save again.",
+                len(changed),
+            )
+        else:
+            message = _(
+                "Someone else saved these results while you were filling them in, without "
+                "changing your lines: your entries are kept. Check and save again."
+            )
+        flash(message, "error")
+        data = results_data(assessment, trainees, shown, stored)
+        form = results_form(trainees, assessment.max_score, formdata=None, data=data)
+        return results_page(cohort, assessment, form, stored, changed=changed, status=409)
+    except operations.AssessmentError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        stored = operations.assessment_results(assessment)
+        return results_page(cohort, assessment, form, stored, status=409)
     db.session.commit()
     message = _("The results of %(code)s are saved.", code=assessment.code)
     if recorded.removed:

@@ -1,16 +1,18 @@
 """Forms of the timetable and of the roll call."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     DateField,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -21,12 +23,14 @@ from wtforms.form import Form
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from tracker.attendance import operations
+from tracker import timeutil
+from tracker.attendance import operations, rules
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, Session
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
 from tracker.fields import DayField, NumberField
 from tracker.hours import hours_to_minutes
+from tracker.urls import LARGEST_ID
 
 STATUS_LABELS = {
     "present": _l("Present"),
@@ -37,9 +41,19 @@ STATUS_LABELS = {
 }
 SLOT_LABELS = {"AM": _l("Morning"), "PM": _l("Afternoon")}
 SESSION_KIND_LABELS = {"classroom": _l("Classroom"), "remote": _l("Remote")}
-PARTLY_ATTENDED = operations.PARTLY_ATTENDED
 MAX_SESSION_MINUTES = 12 * 60
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def status_buttons() -> dict[str, str]:
+    """Name each status in a word or two, for the roll call's buttons."""
+    return {
+        "present": pgettext("roll call button", "Present"),
+        "late": pgettext("roll call button", "Late"),
+        "left_early": pgettext("roll call button", "Left early"),
+        "excused": pgettext("roll call button", "Excused"),
+        "absent": pgettext("roll call button", "Absent"),
+    }
 
 
 def module_choices(cohort: Cohort) -> list[SelectChoice]:
@@ -88,14 +102,37 @@ class SessionForm(FlaskForm):
         validators=[InputRequired()],
     )
 
-    def __init__(self, cohort: Cohort, editing: Session | None = None, **kwargs):
+    def __init__(
+        self,
+        cohort: Cohort,
+        editing: Session | None = None,
+        *,
+        now: datetime | None = None,
+        language: str = "fr",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.cohort = cohort
         self.editing = editing
+        # When the form is checked, and the language of holidays' names: moving a session's
+        # marks depends on both (operations.moving_problems).
+        self.now = now
+        self.language = language
         self.module.choices = module_choices(cohort)
 
     def validate_date(self, field: DateField) -> None:
         check_within_cohort(self.cohort, field.data)
+        if self.editing is None or field.data is None or self.slot.data not in SLOTS:
+            return
+        moving = operations.moving_problems(
+            self.editing,
+            field.data,
+            self.slot.data,
+            now=self.now or timeutil.utc_now(),
+            language=self.language,
+        )
+        if moving:
+            raise ValidationError(" ".join(moving))
 
     def validate_slot(self, field: RadioField) -> None:
         if self.date.data is None:
@@ -165,10 +202,12 @@ class GenerateForm(FlaskForm):
 
 
 class MarkForm(Form):
-    """One trainee's line of a roll call."""
+    """One trainee's line of a roll call, checked by the roll call's rules (rules.mark_problems)."""
 
-    # The session's length in minutes, set on the class built for each session.
+    # The session's length in minutes, and whether its half-day has started, set on the class
+    # built for each session.
     session_minutes = 720
+    started = True
 
     status = RadioField(
         _l("Status"),
@@ -181,43 +220,60 @@ class MarkForm(Form):
     )
     minutes_missed = IntegerField(
         _l("Minutes missed"),
-        validators=[Optional(), NumberRange(min=0, message=_l("Enter 0 or more minutes."))],
+        validators=[Optional()],
         render_kw={"inputmode": "numeric"},
     )
     note = StringField(_l("Note"), validators=[Length(max=500)])
 
-    def validate_minutes_missed(self, field: IntegerField) -> None:
-        if not field.data:
-            return
-        if self.status.data not in PARTLY_ATTENDED:
-            raise ValidationError(_("Minutes missed are only for a trainee late or leaving early."))
-        if field.data > self.session_minutes:
-            raise ValidationError(
-                _(
-                    "At most %(minutes)d minutes, the session's length.",
-                    minutes=self.session_minutes,
-                )
-            )
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        status, minutes, note = self.status.data, self.minutes_missed.data, self.note.data
+        if self.status.errors or not rules.is_mark(status, minutes, note, self.started):
+            return valid
+        problems = rules.mark_problems(
+            status, minutes, note, session_minutes=self.session_minutes, started=self.started
+        )
+        for problem in problems:
+            field = self[problem.field]
+            if not field.errors:
+                field.errors.append(problem.message)
+        return valid and not problems
 
-    def validate_note(self, field: StringField) -> None:
-        if self.status.data == "excused" and not (field.data or "").strip():
-            raise ValidationError(_("A reason is required for an excused absence."))
+    @property
+    def mark(self) -> operations.Mark | None:
+        """Return the mark this line records, None for no mark (before the half-day starts)."""
+        status, minutes, note = self.status.data, self.minutes_missed.data, self.note.data
+        if not rules.is_mark(status, minutes, note, self.started):
+            return None
+        return operations.Mark(status, minutes or 0, (note or "").strip() or None)
 
 
 class RollCallForm(FlaskForm):
     """The roll call of one session: a line per expected trainee, named t<trainee id>."""
 
     # The version of the roll call the page was drawn from, to refuse a save from a stale page.
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=LARGEST_ID)]
+    )
+    # What the page showed of each line, to tell the lines someone else changed meanwhile.
+    loaded = HiddenField()
 
     def lines(self) -> list[tuple[Trainee, Form]]:
         """Return each expected trainee with their line of the form."""
         return [(trainee, self[f"t{trainee.id}"].form) for trainee in self.trainees]
 
+    def marks(self) -> dict[int, operations.Mark | None]:
+        """Return the mark of each line by trainee id (None: no mark)."""
+        return {trainee.id: line.mark for trainee, line in self.lines()}
 
-def roll_call_form(trainees: Sequence[Trainee], session_minutes: int, **kwargs) -> RollCallForm:
+
+def roll_call_form(
+    trainees: Sequence[Trainee], session_minutes: int, started: bool = True, **kwargs
+) -> RollCallForm:
     """Build the roll call form of a session for its expected trainees."""
-    line = type("SessionMarkForm", (MarkForm,), {"session_minutes": session_minutes})
+    line = type(
+        "SessionMarkForm", (MarkForm,), {"session_minutes": session_minutes, "started": started}
+    )
     fields = {f"t{trainee.id}": FormField(line, label=trainee.name) for trainee in trainees}
     form_class = type("SessionRollCallForm", (RollCallForm,), fields)
     form = form_class(**kwargs)

@@ -9,16 +9,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import holidays
-from sqlalchemy import Select, func, insert, or_, select, update
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, AttendanceRecord, Session
+from tracker import timeutil
+from tracker.attendance import rules
+from tracker.attendance.models import SESSION_KINDS, SLOTS, AttendanceRecord, Session
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
-from tracker.timeutil import utc_now
 
-PARTLY_ATTENDED = ("late", "left_early")
+PARTLY_ATTENDED = rules.PARTLY_ATTENDED
 
 
 class StalePage(Exception):
@@ -26,7 +29,19 @@ class StalePage(Exception):
 
 
 class AttendanceError(ValueError):
-    """A change to the timetable or a roll call that the rules refuse."""
+    """A change to the timetable or a roll call that the rules refuse.
+
+    The message is for people, in their language; `field` names the field of the form it is
+    about, when it is about one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def expected_at(day) -> list:
@@ -165,16 +180,17 @@ def roll_call_marks(session: Session) -> dict[int, RecordedMark]:
     }
 
 
-def check_mark(mark: Mark, session_minutes: int) -> None:
-    """Refuse a mark that breaks the rules of a roll call."""
-    if mark.status not in STATUSES:
-        raise AttendanceError(f"status: {mark.status!r} is not a status")
-    if mark.minutes_missed < 0 or mark.minutes_missed > session_minutes:
-        raise AttendanceError(f"minutes_missed: must be between 0 and {session_minutes}")
-    if mark.minutes_missed and mark.status not in PARTLY_ATTENDED:
-        raise AttendanceError(f"minutes_missed: must be 0 when the trainee is {mark.status}")
-    if mark.status == "excused" and not (mark.note or "").strip():
-        raise AttendanceError("note: a reason is required when excused")
+def check_mark(mark: Mark, session_minutes: int, started: bool = True) -> None:
+    """Refuse a mark that breaks the rules of a roll call (rules.mark_problems)."""
+    problems = rules.mark_problems(
+        mark.status,
+        mark.minutes_missed,
+        mark.note,
+        session_minutes=session_minutes,
+        started=started,
+    )
+    if problems:
+        raise AttendanceError(problems[0].message, problems[0].field)
 
 
 def claim_version(model, row_id: int, column, seen_version: int) -> int:
@@ -195,15 +211,28 @@ def claim_version(model, row_id: int, column, seen_version: int) -> int:
 
 
 def record_roll_call(
-    session: Session, marks: Mapping[int, Mark], recorded_by: User | None, seen_version: int
+    session: Session,
+    marks: Mapping[int, Mark | None],
+    recorded_by: User | None,
+    seen_version: int,
+    now: datetime | None = None,
 ) -> int:
     """Record the roll call of one session (trainee id -> mark); return how many marks changed.
 
     Refuses with StalePage, writing nothing, when the roll call was saved since `seen_version`.
-    Marks that do not change keep who recorded them and when.
+    Marks that do not change keep who recorded them and when. Before the half-day starts (at
+    `now`, by default the present instant) only excused absences can be recorded, and None stands
+    for a trainee with no mark: an absence announced for them is withdrawn.
     """
+    now = now or timeutil.utc_now()
+    started = rules.has_started(session.date, session.slot, now)
     for mark in marks.values():
-        check_mark(mark, session.minutes)
+        if mark is not None:
+            check_mark(mark, session.minutes, started)
+        elif started:
+            raise AttendanceError(
+                _("The half-day has started: every expected trainee needs a mark."), "status"
+            )
     if marks:
         expected = set(
             db.session.scalars(
@@ -214,8 +243,13 @@ def record_roll_call(
                 )
             )
         )
-        if unexpected := set(marks) - expected:
-            raise AttendanceError(f"trainee: {sorted(unexpected)} not expected at this session")
+        if set(marks) - expected:
+            raise AttendanceError(
+                _(
+                    "Some trainees of the page are no longer expected at this half-day: "
+                    "open the roll call again."
+                )
+            )
     version = claim_version(Session, session.id, Session.roll_call_version, seen_version)
     set_committed_value(session, "roll_call_version", version)
 
@@ -231,10 +265,13 @@ def record_roll_call(
             ).where(AttendanceRecord.session_id == session.id)
         )
     }
-    now = utc_now()
     recorded_by_id = recorded_by.id if recorded_by is not None else None
-    new, changed = [], []
+    new, changed, withdrawn = [], [], []
     for trainee_id, mark in marks.items():
+        if mark is None:
+            if trainee_id in stored:
+                withdrawn.append(stored[trainee_id][0])
+            continue
         mark = Mark(mark.status, mark.minutes_missed, (mark.note or "").strip() or None)
         values = {
             "status": mark.status,
@@ -251,8 +288,14 @@ def record_roll_call(
         db.session.execute(insert(AttendanceRecord), new)
     if changed:
         db.session.execute(update(AttendanceRecord), changed)
+    if withdrawn:
+        db.session.execute(
+            delete(AttendanceRecord)
+            .where(AttendanceRecord.id.in_(withdrawn))
+            .execution_options(synchronize_session=False)
+        )
     db.session.flush()
-    return len(new) + len(changed)
+    return len(new) + len(changed) + len(withdrawn)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,15 +315,22 @@ def session_taken(cohort: Cohort, day: date, slot: str, but: Session | None = No
 def check_session(cohort: Cohort, module: Module, day: date, slot: str, minutes: int, kind: str):
     """Refuse a session that does not fit the cohort."""
     if module.cohort_id != cohort.id:
-        raise AttendanceError("module: not a module of this cohort")
+        raise AttendanceError(_("Choose a module of this cohort."), "module")
     if not cohort.starts_on <= day <= cohort.ends_on:
-        raise AttendanceError("date: outside the cohort's dates")
+        raise AttendanceError(
+            _(
+                "The date must be within the cohort, from %(first)s to %(last)s.",
+                first=cohort.starts_on.strftime("%d/%m/%Y"),
+                last=cohort.ends_on.strftime("%d/%m/%Y"),
+            ),
+            "date",
+        )
     if slot not in SLOTS:
-        raise AttendanceError(f"slot: {slot!r} is not AM or PM")
+        raise AttendanceError(_("Choose the morning or the afternoon."), "slot")
     if kind not in SESSION_KINDS:
-        raise AttendanceError(f"kind: {kind!r} is not a kind of session")
+        raise AttendanceError(_("Choose a kind of session."), "kind")
     if not 0 < minutes <= 720:
-        raise AttendanceError("hours: must be more than 0 and at most 12")
+        raise AttendanceError(_("The hours must be more than 0 and at most 12."), "hours")
 
 
 def add_session(
@@ -289,7 +339,7 @@ def add_session(
     """Add one half-day to the cohort's timetable."""
     check_session(cohort, module, day, slot, minutes, kind)
     if session_taken(cohort, day, slot):
-        raise AttendanceError("date: this half-day already has a session")
+        raise AttendanceError(_("This half-day already has a session."), "slot")
     session = Session(
         cohort_id=cohort.id, module_id=module.id, date=day, slot=slot, minutes=minutes, kind=kind
     )
@@ -298,17 +348,116 @@ def add_session(
     return session
 
 
+def roll_call_size(session: Session) -> int:
+    """Count the marks recorded at a session."""
+    return db.session.scalar(
+        select(func.count(AttendanceRecord.id)).where(AttendanceRecord.session_id == session.id)
+    )
+
+
+def moving_problems(
+    session: Session, day: date, slot: str, *, now: datetime, language: str = "fr"
+) -> list[str]:
+    """Return why a session's marks cannot move with it to another half-day; empty when they can.
+
+    Marks move with their session. They may not move to a French public holiday, nor to a
+    half-day that has not started unless they are all absences announced in advance (the rules of
+    a roll call, rules.mark_problems), nor to a day when the trainees marked are not expected.
+    """
+    if (day, slot) == (session.date, session.slot):
+        return []
+    marks = db.session.execute(
+        select(
+            AttendanceRecord.status,
+            AttendanceRecord.minutes_missed,
+            AttendanceRecord.note,
+            Trainee.enrolled_on,
+            Trainee.left_on,
+        )
+        .join(Trainee, Trainee.id == AttendanceRecord.trainee_id)
+        .where(AttendanceRecord.session_id == session.id)
+    ).all()
+    if not marks:
+        return []
+    problems = []
+    holiday = holidays.France(years=day.year, language=language).get(day)
+    if holiday is not None:
+        problems.append(
+            ngettext(
+                "%(day)s is a public holiday (%(holiday)s): the %(num)d mark of this roll call "
+                "cannot move to it.",
+                "%(day)s is a public holiday (%(holiday)s): the %(num)d marks of this roll call "
+                "cannot move to it.",
+                len(marks),
+                day=day.strftime("%d/%m/%Y"),
+                holiday=holiday,
+            )
+        )
+    if slot in SLOTS and not rules.has_started(day, slot, now):
+        announced = rules.half_day_start(day, slot)
+        early = sum(
+            1
+            for status, minutes_missed, note, *_enrolment in marks
+            if rules.mark_problems(
+                status, minutes_missed, note, session_minutes=session.minutes, started=False
+            )
+        )
+        if early:
+            problems.append(
+                ngettext(
+                    "That half-day starts on %(start)s: %(num)d mark of this roll call is not an "
+                    "absence announced in advance and cannot move to it.",
+                    "That half-day starts on %(start)s: %(num)d marks of this roll call are not "
+                    "absences announced in advance and cannot move to it.",
+                    early,
+                    start=announced.strftime("%d/%m/%Y %H:%M"),
+                )
+            )
+    unexpected = sum(
+        1
+        for *_mark, enrolled_on, left_on in marks
+        if not (enrolled_on <= day and (left_on is None or day <= left_on))
+    )
+    if unexpected:
+        problems.append(
+            ngettext(
+                "%(num)d trainee marked at this session is not expected on %(day)s.",
+                "%(num)d trainees marked at this session are not expected on %(day)s.",
+                unexpected,
+                day=day.strftime("%d/%m/%Y"),
+            )
+        )
+    return problems
+
+
 def change_session(
-    session: Session, *, module: Module, day: date, slot: str, minutes: int, kind: str
+    session: Session,
+    *,
+    module: Module,
+    day: date,
+    slot: str,
+    minutes: int,
+    kind: str,
+    now: datetime | None = None,
+    language: str = "fr",
 ) -> Session:
-    """Change a half-day of the timetable."""
+    """Change a half-day of the timetable; its marks move with it where the rules allow."""
     cohort = session.cohort
     check_session(cohort, module, day, slot, minutes, kind)
+    moving = moving_problems(session, day, slot, now=now or timeutil.utc_now(), language=language)
+    if moving:
+        raise AttendanceError(moving[0], "date")
     if session_taken(cohort, day, slot, but=session):
-        raise AttendanceError("date: this half-day already has a session")
+        raise AttendanceError(_("This half-day already has a session."), "slot")
     most_missed = most_minutes_missed(session)
     if most_missed is not None and minutes < most_missed:
-        raise AttendanceError(f"hours: a trainee already missed {most_missed} minutes")
+        raise AttendanceError(
+            _(
+                "A trainee already missed %(minutes)d minutes of this session.",
+                minutes=most_missed,
+            ),
+            "hours",
+        )
     session.module_id = module.id
     session.date, session.slot, session.minutes, session.kind = day, slot, minutes, kind
     db.session.flush()
@@ -337,7 +486,12 @@ def has_roll_call(session: Session) -> bool:
 def delete_session(session: Session) -> None:
     """Remove a session that holds no roll call; one with marks is refused."""
     if has_roll_call(session):
-        raise AttendanceError("session: its roll call holds marks")
+        raise AttendanceError(
+            _(
+                "This session cannot be deleted: its roll call holds marks, which the funder's "
+                "figures count."
+            )
+        )
     db.session.delete(session)
     db.session.flush()
 
@@ -378,9 +532,9 @@ def generate_sessions(
     half-days."""
     slots = tuple(slot for slot in SLOTS if slot in set(slots))
     if not slots:
-        raise AttendanceError("slots: choose mornings, afternoons or both")
+        raise AttendanceError(_("Choose mornings, afternoons or both."), "slots")
     if last < first:
-        raise AttendanceError("last: must be on or after the first day")
+        raise AttendanceError(_("The last day must be on or after the first day."), "last_day")
     check_session(cohort, module, first, slots[0], minutes, kind)
     check_session(cohort, module, last, slots[0], minutes, kind)
     taken = set(

@@ -1,7 +1,6 @@
 """Pages of the attendance feature: the timetable by week, the roll call and the timetable's
 administration."""
 
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,8 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from tracker import timeutil
 from tracker.access import allow, cohort_or_404, may
-from tracker.attendance import operations
+from tracker.attendance import operations, rules, stale
 from tracker.attendance.forms import (
     SESSION_KIND_LABELS,
     SLOT_LABELS,
@@ -21,6 +21,7 @@ from tracker.attendance.forms import (
     SessionForm,
     WeekOfDayForm,
     roll_call_form,
+    status_buttons,
 )
 from tracker.attendance.models import Session
 from tracker.cohorts.models import Cohort, Module, Trainee
@@ -28,11 +29,9 @@ from tracker.extensions import db
 from tracker.hours import hours_to_minutes
 from tracker.i18n import current_language
 from tracker.i18n import day as show_day
-from tracker.timeutil import today
+from tracker.periods import PeriodError, parse_week
 
 bp = Blueprint("attendance", __name__)
-
-WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
 def session_or_404(cohort: Cohort, session_id: int) -> Session:
@@ -54,24 +53,27 @@ def iso_week(day: date) -> str:
 
 
 def asked_monday(cohort: Cohort, asked: str | None) -> date:
-    """Return the Monday of the asked week, else of the cohort's current week."""
-    if asked and (match := WEEK.match(asked)):
+    """Return the Monday of the asked week, else of the cohort's current week.
+
+    A week that cannot be read answers 400 with the reason, rather than showing another week.
+    """
+    if asked:
         try:
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
+            return parse_week(asked)
+        except PeriodError as error:
+            abort(400, description=str(error))
     return current_monday(cohort)
 
 
 def current_monday(cohort: Cohort) -> date:
     """Return the Monday of this week while the cohort runs, of its last week once it has ended,
     of its first week before it starts."""
-    return monday_of(min(max(today(), cohort.starts_on), cohort.ends_on))
+    return monday_of(min(max(timeutil.today(), cohort.starts_on), cohort.ends_on))
 
 
 def cohort_time(cohort: Cohort) -> str:
     """Tell whether the cohort is running, ended or not started yet, today."""
-    day = today()
+    day = timeutil.today()
     if day < cohort.starts_on:
         return "before"
     return "after" if day > cohort.ends_on else "during"
@@ -88,6 +90,7 @@ def labels() -> dict:
         "slot_labels": SLOT_LABELS,
         "kind_labels": SESSION_KIND_LABELS,
         "status_labels": STATUS_LABELS,
+        "status_buttons": status_buttons(),
         "half_day": half_day,
         "weekday": lambda day: format_date(day, "EEEE"),
     }
@@ -122,7 +125,64 @@ def timetable(slug: str):
     )
 
 
-def roll_call_page(cohort, session, trainees, form, marks, status=200):
+def encode_mark(mark: operations.Mark | None) -> list | None:
+    return None if mark is None else [mark.status, mark.minutes_missed, mark.note]
+
+
+def decode_mark(value: list | None) -> operations.Mark | None:
+    if value is None:
+        return None
+    status, minutes_missed, note = value
+    if not isinstance(status, str) or not isinstance(minutes_missed, int):
+        raise ValueError(value)
+    return operations.Mark(status, minutes_missed, note or None)
+
+
+def stored_marks(marks: dict[int, operations.RecordedMark]) -> dict[int, operations.Mark]:
+    return {trainee_id: recorded.mark for trainee_id, recorded in marks.items()}
+
+
+def as_shown(mark: operations.Mark | None) -> operations.Mark:
+    """Return a mark as the page shows it: present when there is none."""
+    return mark or operations.Mark()
+
+
+def mark_data(mark: operations.Mark | None) -> dict:
+    """Return a mark as the data of its line: present when there is none."""
+    mark = mark or operations.Mark()
+    return {
+        "status": mark.status,
+        "minutes_missed": mark.minutes_missed or None,
+        "note": mark.note or "",
+    }
+
+
+def roll_call_data(
+    session: Session, trainees: list[Trainee], shown: dict, stored: dict[int, operations.Mark]
+) -> dict:
+    """Return the form data of a roll call showing some marks, drawn from what is stored."""
+    data = {
+        "version": session.roll_call_version,
+        "loaded": stale.dump({t.id: stored.get(t.id) for t in trainees}, encode_mark),
+    }
+    for trainee in trainees:
+        data[f"t{trainee.id}"] = mark_data(shown.get(trainee.id))
+    return data
+
+
+def describe_mark(mark: operations.Mark | None) -> str:
+    """Say what a line records, for people: Late (20 min) — Train delayed."""
+    if mark is None:
+        return _("no mark")
+    text = str(STATUS_LABELS[mark.status])
+    if mark.minutes_missed:
+        text = _("%(status)s (%(minutes)d min)", status=text, minutes=mark.minutes_missed)
+    if mark.note:
+        text = _("%(mark)s — %(note)s", mark=text, note=mark.note)
+    return text
+
+
+def roll_call_page(cohort, session, trainees, form, marks, *, started, changed=(), status=200):
     """Render the roll call page of a session."""
     recorded = [marks[t.id] for t in trainees if t.id in marks]
     last = max(recorded, key=lambda mark: mark.recorded_at, default=None)
@@ -134,22 +194,13 @@ def roll_call_page(cohort, session, trainees, form, marks, status=200):
         recorded=len(recorded),
         last=last,
         week=iso_week(session.date),
+        started=started,
+        starts_at=rules.half_day_start(session.date, session.slot),
+        changed={line.trainee_id: line for line in changed},
+        marks=marks,
+        describe_mark=describe_mark,
         **labels(),
     ), status
-
-
-def current_roll_call(session: Session, trainees: list[Trainee], marks: dict) -> dict:
-    """Return the form data of a roll call as stored: everyone present when nothing is."""
-    data = {"version": session.roll_call_version}
-    for trainee in trainees:
-        recorded = marks.get(trainee.id)
-        mark = recorded.mark if recorded else operations.Mark()
-        data[f"t{trainee.id}"] = {
-            "status": mark.status,
-            "minutes_missed": mark.minutes_missed or None,
-            "note": mark.note or "",
-        }
-    return data
 
 
 @bp.route("/cohorts/<slug>/sessions/<int:session_id>/roll-call", methods=["GET", "POST"])
@@ -159,44 +210,62 @@ def roll_call(slug: str, session_id: int):
     cohort = cohort_or_404(slug, "record_teaching")
     session = session_or_404(cohort, session_id)
     trainees = operations.expected_trainees(cohort, session.date)
+    now = timeutil.utc_now()
+    started = rules.has_started(session.date, session.slot, now)
     if request.method == "GET":
         marks = operations.roll_call_marks(session)
-        form = roll_call_form(
-            trainees, session.minutes, data=current_roll_call(session, trainees, marks)
-        )
-        return roll_call_page(cohort, session, trainees, form, marks)
+        stored = stored_marks(marks)
+        data = roll_call_data(session, trainees, stored, stored)
+        form = roll_call_form(trainees, session.minutes, started, data=data)
+        return roll_call_page(cohort, session, trainees, form, marks, started=started)
 
-    form = roll_call_form(trainees, session.minutes)
+    form = roll_call_form(trainees, session.minutes, started)
     if not form.validate_on_submit():
         marks = operations.roll_call_marks(session)
-        return roll_call_page(cohort, session, trainees, form, marks, 422)
-    marks = {
-        trainee.id: operations.Mark(
-            line.status.data, line.minutes_missed.data or 0, line.note.data or None
-        )
-        for trainee, line in form.lines()
-    }
+        return roll_call_page(cohort, session, trainees, form, marks, started=started, status=422)
+    mine = form.marks()
     try:
-        operations.record_roll_call(session, marks, current_user, form.version.data)
+        operations.record_roll_call(session, mine, current_user, form.version.data, now)
     except operations.StalePage:
-        # Nothing was written; show what the other save recorded, with its version.
-        db.session.refresh(session, ["roll_call_version"])
+        # Nothing was written. Show what is recorded now, this person's entries kept on the
+        # lines nobody else changed, and beside the others.
+        db.session.rollback()
         marks = operations.roll_call_marks(session)
-        flash(
-            _(
+        stored = stored_marks(marks)
+        loaded = stale.load(form.loaded.data, decode_mark)
+        # Compared as the page shows them: a trainee without a mark shows present.
+        shown, changed = stale.merge(
+            [t.id for t in trainees],
+            None if loaded is None else {key: as_shown(mark) for key, mark in loaded.items()},
+            {key: as_shown(mark) for key, mark in mine.items()},
+            {t.id: as_shown(stored.get(t.id)) for t in trainees},
+        )
+        if changed:
+            message = ngettext(
                 "Someone else saved this roll call while you were filling it in: nothing of "
-                "yours was saved. The page now shows what is recorded; make your changes "
-                "again and save."
-            ),
-            "error",
+                "yours is saved yet. They changed %(num)d line, highlighted below with your "
+                "entry beside it; your other entries are kept. Check and save again.",
+                "Someone else saved this roll call while you were filling it in: nothing of "
+                "yours is saved yet. They changed %(num)d lines, highlighted below with your "
+                "entry beside each; your other entries are kept. Check and save again.",
+                len(changed),
+            )
+        else:
+            message = _(
+                "Someone else saved this roll call while you were filling it in, without "
+                "changing your lines: your entries are kept. Check and save again."
+            )
+        flash(message, "error")
+        data = roll_call_data(session, trainees, shown, stored)
+        form = roll_call_form(trainees, session.minutes, started, formdata=None, data=data)
+        return roll_call_page(
+            cohort, session, trainees, form, marks, started=started, changed=changed, status=409
         )
-        form = roll_call_form(
-            trainees,
-            session.minutes,
-            formdata=None,
-            data=current_roll_call(session, trainees, marks),
-        )
-        return roll_call_page(cohort, session, trainees, form, marks, 409)
+    except operations.AttendanceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        marks = operations.roll_call_marks(session)
+        return roll_call_page(cohort, session, trainees, form, marks, started=started, status=409)
     db.session.commit()
     flash(_("The roll call of %(half_day)s is saved.", half_day=half_day(session)), "success")
     return redirect(url_for(".roll_call", slug=cohort.slug, session_id=session.id))
@@ -212,9 +281,24 @@ def session_form_page(cohort, form, session=None, status=200):
         cohort=cohort,
         form=form,
         session=session,
+        marks=operations.roll_call_size(session) if session is not None else 0,
         delete_form=FlaskForm() if session is not None else None,
         **labels(),
     ), status
+
+
+def refused(form: FlaskForm, error: operations.AttendanceError) -> None:
+    """Show an operation's refusal beside the field it is about, else at the top of the page."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
+def holiday_language() -> str:
+    """Return the language in which to name public holidays, the page's."""
+    return "fr" if current_language() == "fr" else "en_US"
 
 
 def stored_session(session: Session) -> dict:
@@ -247,7 +331,12 @@ def new_session(slug: str):
     form = SessionForm(cohort)
     if not form.validate_on_submit():
         return session_form_page(cohort, form, status=422 if form.is_submitted() else 200)
-    session = operations.add_session(cohort, **session_fields(form))
+    try:
+        session = operations.add_session(cohort, **session_fields(form))
+    except operations.AttendanceError as error:
+        db.session.rollback()
+        refused(form, error)
+        return session_form_page(cohort, form, status=409)
     db.session.commit()
     flash(_("The session of %(half_day)s is added.", half_day=half_day(session)), "success")
     return redirect(url_for(".timetable", slug=cohort.slug, week=iso_week(session.date)))
@@ -256,18 +345,31 @@ def new_session(slug: str):
 @bp.route("/cohorts/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @allow("admin")
 def edit_session(slug: str, session_id: int):
-    """Change one half-day of the timetable."""
+    """Change one half-day of the timetable; its marks move with it, where the rules allow."""
     cohort = cohort_or_404(slug, "edit_curriculum")
     session = session_or_404(cohort, session_id)
     if request.method == "GET":
         form = SessionForm(cohort, editing=session, data=stored_session(session))
         return session_form_page(cohort, form, session)
-    form = SessionForm(cohort, editing=session)
+    now, language = timeutil.utc_now(), holiday_language()
+    form = SessionForm(cohort, editing=session, now=now, language=language)
     if not form.validate_on_submit():
         return session_form_page(cohort, form, session, 422)
-    operations.change_session(session, **session_fields(form))
+    before = (session.date, session.slot)
+    marks = operations.roll_call_size(session)
+    try:
+        operations.change_session(session, **session_fields(form), now=now, language=language)
+    except operations.AttendanceError as error:
+        db.session.rollback()
+        refused(form, error)
+        return session_form_page(cohort, form, session, 409)
     db.session.commit()
-    flash(_("The session of %(half_day)s is saved.", half_day=half_day(session)), "success")
+    message = _("The session of %(half_day)s is saved.", half_day=half_day(session))
+    if marks and (session.date, session.slot) != before:
+        message += " " + ngettext(
+            "Its %(num)d mark moved with it.", "Its %(num)d marks moved with it.", marks
+        )
+    flash(message, "success")
     return redirect(url_for(".timetable", slug=cohort.slug, week=iso_week(session.date)))
 
 
@@ -279,19 +381,15 @@ def delete_session(slug: str, session_id: int):
     session = session_or_404(cohort, session_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    if operations.has_roll_call(session):
-        flash(
-            _(
-                "This session cannot be deleted: its roll call holds marks, which the funder's "
-                "figures count."
-            ),
-            "error",
-        )
-        form = SessionForm(cohort, editing=session, formdata=None, data=stored_session(session))
-        return session_form_page(cohort, form, session, 409)
     described = half_day(session)
     week = iso_week(session.date)
-    operations.delete_session(session)
+    try:
+        operations.delete_session(session)
+    except operations.AttendanceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        form = SessionForm(cohort, editing=session, formdata=None, data=stored_session(session))
+        return session_form_page(cohort, form, session, 409)
     db.session.commit()
     flash(_("The session of %(half_day)s is deleted.", half_day=described), "success")
     return redirect(url_for(".timetable", slug=cohort.slug, week=week))
@@ -308,16 +406,23 @@ def generate_sessions(slug: str):
         return render_template(
             "attendance/generate.html", cohort=cohort, form=form, **labels()
         ), status
-    generated = operations.generate_sessions(
-        cohort,
-        module=db.session.get(Module, form.module.data),
-        first=form.first_day.data,
-        last=form.last_day.data,
-        slots=form.chosen_slots,
-        minutes=hours_to_minutes(form.hours.data),
-        kind=form.kind.data,
-        language="fr" if current_language() == "fr" else "en_US",
-    )
+    try:
+        generated = operations.generate_sessions(
+            cohort,
+            module=db.session.get(Module, form.module.data),
+            first=form.first_day.data,
+            last=form.last_day.data,
+            slots=form.chosen_slots,
+            minutes=hours_to_minutes(form.hours.data),
+            kind=form.kind.data,
+            language=holiday_language(),
+        )
+    except operations.AttendanceError as error:
+        db.session.rollback()
+        refused(form, error)
+        return render_template(
+            "attendance/generate.html", cohort=cohort, form=form, **labels()
+        ), 409
     db.session.commit()
     message = ngettext("%(num)d half-day added.", "%(num)d half-days added.", generated.created)
     if generated.already_there:

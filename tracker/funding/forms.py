@@ -1,18 +1,11 @@
 """Forms of the funding pages: the month of a statement, with the date of the figures."""
 
-import re
-from datetime import date
-
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import Optional
 
 from tracker.fields import AsOfForm, DayField
-
-# 2022-06 as a browser's month picker sends it, or 06/2022 as people write it.
-ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-FRENCH_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$")
+from tracker.periods import PeriodError, parse_month
 
 
 class MonthField(StringField):
@@ -23,15 +16,10 @@ class MonthField(StringField):
         text = valuelist[0].strip() if valuelist else ""
         if not text:
             return
-        if match := ISO_MONTH.match(text):
-            year, month = int(match[1]), int(match[2])
-        elif match := FRENCH_MONTH.match(text):
-            month, year = int(match[1]), int(match[2])
-        else:
-            year = month = 0
-        if not (1 <= month <= 12 and 1900 <= year <= 9999):
-            raise ValueError(_("Enter a month as 06/2022, or pick it in the calendar."))
-        self.data = date(year, month, 1)
+        try:
+            self.data = parse_month(text)
+        except PeriodError as error:
+            raise ValueError(str(error)) from None
 
     def _value(self) -> str:
         if self.data is not None:

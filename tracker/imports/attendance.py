@@ -6,6 +6,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from tracker import timeutil
+from tracker.attendance import rules
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, AttendanceRecord, Session
 from tracker.cohorts.models import Module, Trainee
 from tracker.extensions import db
@@ -13,10 +15,8 @@ from tracker.hours import hours_to_minutes
 from tracker.imports.kinds import Column, Kind, Summary, Values, stored
 from tracker.imports.problems import Problem
 from tracker.imports.reading import a_date, choice, codes, number, text, whole_number
-from tracker.timeutil import utc_now
 
-# The statuses under which a trainee attends part of a session and misses some minutes.
-PARTLY_ATTENDED = ("late", "left_early")
+PARTLY_ATTENDED = rules.PARTLY_ATTENDED
 
 
 class Sessions(Kind):
@@ -111,6 +111,8 @@ class Attendance(Kind):
     defaults = {"minutes_missed": 0, "note": None}
 
     def load(self) -> dict[Hashable, Values]:
+        # One instant for the whole file: which half-days have started (rules.has_started).
+        self.now = timeutil.utc_now()
         self.sessions = stored(
             select(Session.id, Session.date, Session.slot, Session.minutes).where(
                 Session.cohort_id == self.cohort.id
@@ -179,28 +181,16 @@ class Attendance(Kind):
             "minutes_missed", stored_row["minutes_missed"] if status in PARTLY_ATTENDED else 0
         )
         note = values.get("note", stored_row["note"])
-        if minutes and status not in PARTLY_ATTENDED:
-            problems.append(
-                Problem(
-                    line,
-                    "minutes_missed",
-                    _("must be 0 when the trainee is %(status)s", status=status),
-                )
+        problems += [
+            Problem(line, problem.field, problem.message)
+            for problem in rules.mark_problems(
+                status,
+                minutes,
+                note,
+                session_minutes=session["minutes"],
+                started=rules.has_started(day, slot, self.now),
             )
-        elif minutes > session["minutes"]:
-            problems.append(
-                Problem(
-                    line,
-                    "minutes_missed",
-                    _(
-                        "%(minutes)d is more than the session's %(length)d minutes",
-                        minutes=minutes,
-                        length=session["minutes"],
-                    ),
-                )
-            )
-        if status == "excused" and not note:
-            problems.append(Problem(line, "note", _("a reason is required when excused")))
+        ]
         self.records[key] = {
             "session_id": session["id"],
             "trainee_id": trainee["id"],
@@ -214,7 +204,7 @@ class Attendance(Kind):
         summary = Summary(self.name)
         recorded_by_id = self.recorded_by.id if self.recorded_by is not None else None
         created, changed = self.upsert(
-            summary, on_change={"recorded_by_id": recorded_by_id, "recorded_at": utc_now()}
+            summary, on_change={"recorded_by_id": recorded_by_id, "recorded_at": self.now}
         )
         # A roll call page opened before the import must not save over what it brought.
         touched = {session_id for session_id, _ in created + changed}

@@ -24,6 +24,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, or_, select
 
+from tracker import periods
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.charts import (
     Chart,
@@ -50,7 +51,6 @@ from tracker.metrics.figures import (
 from tracker.metrics.loading import load_cohort_data
 
 KINDS = ("trainee", "cohort", "funding", "sheet", "certificate")
-WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 SLOTS = ("AM", "PM")
 
 
@@ -201,13 +201,10 @@ def find_trainee(cohort: Cohort, ref: str) -> Trainee:
 
 def parse_week(text: str) -> date:
     """Return the Monday of an ISO week written 2022-W05, else raise ReportError."""
-    match = WEEK_PATTERN.match(text.strip())
     try:
-        if match is None:
-            raise ValueError
-        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        raise ReportError(f"{text!r} is not an ISO week such as 2022-W05.") from None
+        return periods.parse_week(text)
+    except periods.PeriodError as error:
+        raise ReportError(str(error)) from None
 
 
 def _module_titles(cohort: Cohort) -> tuple[ModuleTitle, ...]:

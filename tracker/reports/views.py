@@ -91,7 +91,7 @@ def attendance_sheet(slug: str, week: str):
     cohort = cohort_or_404(slug, "see_trainees")
     try:
         parse_week(week)
-    except ReportError:
-        abort(400)
+    except ReportError as error:
+        abort(400, description=str(error))
     blank = request.args.get("blank") in ("1", "true", "yes")
     return download(making.attendance_sheet, cohort, week, blank=blank, **dates())

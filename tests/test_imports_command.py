@@ -587,6 +587,36 @@ REFUSALS = {
         "code,label,planned_amount\n",
         "line 2: the file has no rows below its header",
     ),
+    "trainee ref with a slash": (
+        "trainees",
+        TRAINEES + "T/05,Eve,Petit,eve@example.org,2021-09-06,,\n",
+        "line 3: ref: 'T/05' is not a code: use up to 32 letters without accents, digits,",
+    ),
+    "competency code with a space": (
+        "competencies",
+        "code,title\nC9,Ok\nC 10,Données\n",
+        "line 3: code: 'C 10' is not a code",
+    ),
+    "module code starting with a dot": (
+        "modules",
+        MODULES + ".M05,Vision,70,,,,\n",
+        "line 3: code: '.M05' is not a code",
+    ),
+    "a competency of a module with a slash": (
+        "modules",
+        MODULES + "M05,Vision,70,,,,C3;C/4\n",
+        "line 3: competencies: 'C/4' is not a code",
+    ),
+    "assessment code with an accent": (
+        "assessments",
+        ASSESSMENTS + "Q03é,M02,SQL exam,2021-10-15,exam,20,1,\n",
+        "line 3: code: 'Q03é' is not a code",
+    ),
+    "budget line code too long": (
+        "budget",
+        BUDGET + "L" * 33 + ",Long,10\n",
+        f"line 3: code: '{'L' * 33}' is not a code",
+    ),
     "empty file": ("budget", "", "line 1: the file is empty"),
     "blank file": ("budget", " \r\n\r\n", "line 1: the file is empty"),
     "NUL bytes": (

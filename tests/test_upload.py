@@ -102,12 +102,13 @@ def test_the_french_page_explains_a_refused_file_in_french(app, admin):
     response = upload(admin, "trainees", content, language="fr")
     assert response.status_code == 422
     page = text(response.text)
-    assert "ligne 2 : last_name : est obligatoire" in page
+    # French typography: a no-break space before each colon.
+    assert "ligne 2\u00a0: last_name\u00a0: est obligatoire" in page
     assert (
-        "ligne 3 : enrolled_on : 'le 3 janvier' n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)"
-        in page
+        "ligne 3\u00a0: enrolled_on\u00a0: 'le 3 janvier' n’est pas une date"
+        " (AAAA-MM-JJ ou JJ/MM/AAAA)" in page
     )
-    assert "ligne 4 : colonne 6 : a une valeur mais pas d’en-tête" in page
+    assert "ligne 4\u00a0: colonne 6\u00a0: a une valeur mais pas d’en-tête" in page
     assert "is required" not in page and "line " not in page  # nothing left in English
 
 

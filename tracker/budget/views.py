@@ -340,7 +340,7 @@ def new_line(slug: str):
     return line_form_page(cohort, form)
 
 
-@bp.route("/cohorts/<slug>/budget/lines/<path:code>/edit", methods=["GET", "POST"])
+@bp.route("/cohorts/<slug>/budget/lines/<code>/edit", methods=["GET", "POST"])
 @allow("admin")
 def edit_line(slug: str, code: str):
     """Change a budget line's code, label or planned amount."""
@@ -359,7 +359,7 @@ def edit_line(slug: str, code: str):
     return line_form_page(cohort, form, line)
 
 
-@bp.route("/cohorts/<slug>/budget/lines/<path:code>/delete", methods=["POST"])
+@bp.route("/cohorts/<slug>/budget/lines/<code>/delete", methods=["POST"])
 @allow("admin")
 def delete_line(slug: str, code: str):
     """Remove a budget line, unless expenses are charged to it."""

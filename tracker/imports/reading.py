@@ -13,6 +13,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from tracker.codes import is_code, not_a_code
 from tracker.imports.problems import ImportRefused, Invalid, Problem
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -200,5 +201,7 @@ def email(value: str) -> str:
 
 
 def codes(value: str) -> str:
-    """Read a code or reference as written."""
-    return text(32)(value)
+    """Read a code or reference: letters, digits, `-`, `_` and `.` (tracker.codes)."""
+    if not is_code(value):
+        raise Invalid(not_a_code(value))
+    return value

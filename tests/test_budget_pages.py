@@ -721,7 +721,7 @@ def test_an_upload_without_a_file_is_refused(app, world, signed_in):
         "/cohorts/alpha/budget/expenses/import?lang=en", data={}, content_type="multipart/form-data"
     )
     assert response.status_code == 422
-    assert error_beside(response.text, "file") == "Choose a CSV file to upload."
+    assert error_beside(response.text, "file") == "Choose a CSV or XLSX file to upload."
 
 
 def test_a_file_far_over_the_limit_gets_a_readable_page(app, world, signed_in):

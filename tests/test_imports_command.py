@@ -13,7 +13,7 @@ from tracker.attendance.models import AttendanceRecord, Session
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Competency, Module, Trainee
 from tracker.extensions import db
-from tracker.imports.operations import import_csv
+from tracker.imports.operations import import_file
 from tracker.imports.problems import ImportRefused
 
 DATA = Path(__file__).parent / "data" / "imports"
@@ -629,10 +629,10 @@ REFUSALS = {
         b"code,label,planned_amount\nTRA,Travel,5000\nFOO,F\x81\x8dod,10\n",
         "line 3: the file is not text; save the spreadsheet as CSV",
     ),
-    "spreadsheet instead of CSV": (
+    "damaged workbook": (
         "budget",
         b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
-        "line 1: the file is not text; save the spreadsheet as CSV",
+        "the file is a zip archive, not an XLSX workbook",
     ),
 }
 
@@ -734,7 +734,7 @@ def test_a_database_error_rolls_back_without_a_traceback(academy, run_import, mo
 
 def test_the_operation_raises_with_every_problem(academy):
     with pytest.raises(ImportRefused) as refused:
-        import_csv(academy, "budget", b"code,label,planned_amount\nA,,1\nB,Bee,x\n")
+        import_file(academy, "budget", b"code,label,planned_amount\nA,,1\nB,Bee,x\n")
     assert [str(problem) for problem in refused.value.problems] == [
         "line 2: label: is required",
         "line 3: planned_amount: 'x' is not a number",
@@ -751,7 +751,7 @@ def test_the_operation_records_who_took_the_roll_call(academy):
     instructor = User(email="ines@example.org", role="instructor", password_hash="x")
     db.session.add(instructor)
     db.session.flush()
-    summary = import_csv(
+    summary = import_file(
         academy,
         "attendance",
         b"date,slot,trainee,status\n2021-10-18,AM,T03,absent\n",

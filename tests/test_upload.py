@@ -161,7 +161,7 @@ def test_a_request_far_over_the_limit_gets_a_readable_413(app, admin):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"kind": "trainees"}, "file", "Choose a CSV file to upload."),
+        ({"kind": "trainees"}, "file", "Choose a CSV or XLSX file to upload."),
         ({"kind": "passwords", "with_file": True}, "kind", "Not a valid choice"),
     ],
 )

@@ -206,9 +206,9 @@ class BudgetLineForm(FlaskForm):
 
 
 class ExpensesFileForm(FlaskForm):
-    """A CSV file of expenses, for the importer."""
+    """A CSV or XLSX file of expenses, for the importer."""
 
     file = FileField(
-        _l("CSV file of expenses"),
-        validators=[FileRequired(message=_l("Choose a CSV file to upload."))],
+        _l("CSV or XLSX file of expenses"),
+        validators=[FileRequired(message=_l("Choose a CSV or XLSX file to upload."))],
     )

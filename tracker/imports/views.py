@@ -1,4 +1,5 @@
-"""Pages of the imports feature: the upload of the CSV files that `tracker import` takes."""
+"""Pages of the imports feature: the upload of the files that `tracker import` takes (CSV or
+XLSX), and a template of each kind."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker.access import allow, cohort_or_404
 from tracker.extensions import db
 from tracker.imports.forms import KIND_LABELS, UploadForm
-from tracker.imports.operations import KINDS, file_size, import_csv
+from tracker.imports.operations import KINDS, file_size, import_file
 from tracker.imports.problems import ImportRefused
 
 bp = Blueprint("imports", __name__)
@@ -17,7 +18,8 @@ bp = Blueprint("imports", __name__)
 @bp.route("/cohorts/<slug>/import", methods=["GET", "POST"])
 @allow("admin")
 def upload(slug: str):
-    """Load a CSV file into a cohort, all rows or none; show the problems of a refused file."""
+    """Load a CSV or XLSX file into a cohort, all rows or none; show the problems of a refused
+    file."""
     cohort = cohort_or_404(slug, "edit_curriculum")
     form = UploadForm()
     problems = []
@@ -26,7 +28,7 @@ def upload(slug: str):
         # IMPORT_MAX_BYTES with a message that gives its size.
         data = form.file.data.read()
         try:
-            summary = import_csv(
+            summary = import_file(
                 cohort, form.kind.data, data, recorded_by=current_user._get_current_object()
             )
         except ImportRefused as refused:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from datetime import date, datetime
@@ -218,6 +219,32 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked_in_memory(app):
     assert str(refused.value) == (
         "the workbook unpacks to more than 10 MB: split it, or save it as CSV"
     )
+
+
+def with_entity_bomb(content: bytes) -> bytes:
+    """Rewrite a workbook so that its first sheet's first text expands to a billion 'lol'."""
+    names = ["lol", *(f"lol{n}" for n in range(1, 10))]
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY {name} "{f"&{smaller};" * 10}">' for smaller, name in itertools.pairwise(names)
+    )
+    original, bombed = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(bombed, "w") as archive:
+        for member in original.infolist():
+            data = original.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                body = re.sub(r"^<\?xml[^>]*\?>", "", data.decode())
+                data = f"<!DOCTYPE bomb [{entities}]>{body}".replace(">PED<", ">&lol9;<").encode()
+                assert b"&lol9;" in data
+            archive.writestr(member, data)
+    return bombed.getvalue()
+
+
+def test_an_xml_entity_bomb_is_refused(app):
+    # The XML parser (expat 2.4.1 or newer) stops an entity that expands a thousand-fold.
+    bomb = with_entity_bomb(workbook(["code", "label", "planned_amount"], ["PED", "x", 1]))
+    with app.app_context(), pytest.raises(ImportRefused) as refused:
+        read_file(bomb, most_bytes=2**20)
+    assert str(refused.value) == "the file is a zip archive, not an XLSX workbook"
 
 
 def test_a_worksheet_of_too_many_rows_is_refused(app, monkeypatch):

@@ -135,7 +135,11 @@ def read_table(text: str) -> Table:
 
 
 def read_workbook(data: bytes, *, most_expanded: int) -> Table:
-    """Read the first worksheet of an XLSX workbook: its header row and the rows below."""
+    """Read the first worksheet of an XLSX workbook: its header row and the rows below.
+
+    Its size unpacked is bounded first; then openpyxl reads it in read-only mode, a row at a time,
+    through Python's XML parser, whose expat (2.4.1 or newer) refuses entity bombs.
+    """
     from openpyxl import load_workbook  # see tracker/cli.py: only when a workbook is read
 
     not_a_workbook = ImportRefused(
@@ -159,7 +163,11 @@ def read_workbook(data: bytes, *, most_expanded: int) -> Table:
         header_line, header, rows = 0, None, []
         try:
             for line, cells in sheet_rows(sheet):
-                texts = [cell_text(value) for value in cells]
+                # Rows come padded to the most columns read: keep them to their last value.
+                end = len(cells)
+                while end and cells[end - 1] is None:
+                    end -= 1
+                texts = [cell_text(value) for value in cells[:end]]
                 if not any(text.strip() for text in texts):
                     continue
                 if header is None:

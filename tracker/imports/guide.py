@@ -34,6 +34,7 @@ AMOUNT = _l("An amount in euros, with a comma or a point and at most 2 decimals:
 
 
 def text_of_at_most(characters: int) -> LazyString:
+    """Say that a column holds text of at most some characters, in the visitor's language."""
     return LazyString(lambda: _("Text, at most %(most)d characters.", most=characters))
 
 

@@ -220,7 +220,7 @@ def check_expanded_size(stream: io.BytesIO, most: int) -> None:
     stream.seek(0)
 
 
-def sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
+def sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple]]:
     """Yield each row of a worksheet with its number, within the limits of rows and columns."""
     for line, cells in enumerate(
         sheet.iter_rows(values_only=True, max_col=XLSX_MOST_COLUMNS), start=1

@@ -1,5 +1,8 @@
 # The README's two commands: `make run` and `make test`. Both install into .venv on first use.
 PYTHON ?= python3
+# Where `make run` serves: make run PORT=8000 (HOST=0.0.0.0 to be reached from other machines).
+HOST ?= 127.0.0.1
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -29,7 +32,7 @@ catalog: $(VENV)/.installed-run
 run: $(VENV)/.installed-run translations
 	$(BIN)/tracker init
 	$(BIN)/tracker demo --if-empty
-	TRACKER_ENV=development $(BIN)/tracker run --host 127.0.0.1 --port 5000
+	TRACKER_ENV=development $(BIN)/tracker run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test translations
 	$(BIN)/ruff check .

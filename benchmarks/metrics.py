@@ -29,7 +29,7 @@ from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.cohorts.operations import create_cohort
 from tracker.demo.operations import load_cohort
 from tracker.extensions import db
-from tracker.imports.operations import import_csv
+from tracker.imports.operations import import_file
 from tracker.metrics.loading import cohort_metrics
 
 AS_OF = date(2022, 12, 15)
@@ -159,7 +159,7 @@ def import_twenty_thousand_rows() -> None:
         print(f"attendance file: {len(refs) * len(sessions):,} rows, {len(data) / 1e6:.1f} MB")
 
         def run() -> None:
-            import_csv(cohort, "attendance", data)
+            import_file(cohort, "attendance", data)
             db.session.commit()
 
         started = time.perf_counter()

@@ -11,3 +11,10 @@ CASES = [
     # A cohort that does not exist: admins 404, the others are stopped before.
     Case("imports.upload", "GET", "/cohorts/nowhere/import", {**ADMIN_ONLY, "admin": 404}),
 ]
+
+CASES += [
+    # The templates of the files: for those who import them.
+    Case("imports.template", "GET", "/import-templates/trainees.csv", ADMIN_ONLY),
+    Case("imports.template", "GET", "/import-templates/expenses.xlsx", ADMIN_ONLY),
+    Case("imports.template", "GET", "/import-templates/nothing.csv", {**ADMIN_ONLY, "admin": 404}),
+]

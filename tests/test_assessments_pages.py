@@ -127,7 +127,8 @@ def test_the_form_offers_the_cohort_modules_and_competencies(app, world, signed_
     ("overrides", "message"),
     [
         ({"code": "A1"}, "Another assessment of this cohort has this code."),
-        ({"code": "P 1"}, "Use up to 32 letters, digits, dots, dashes or underscores"),
+        ({"code": "P 1"}, "Up to 32 letters without accents, digits, dashes (-), underscores"),
+        ({"code": "P/1"}, "Up to 32 letters without accents, digits, dashes (-), underscores"),
         ({"code": ""}, "This field is required."),
         ({"title": "   "}, "This field is required."),
         ({"date": "2023-01-02"}, "The date must be within the cohort"),

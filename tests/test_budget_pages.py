@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from tracker import timeutil
+from tracker.budget.forms import BudgetLineForm
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
@@ -555,7 +556,7 @@ def test_saving_an_expense_needs_the_page_csrf_token(app, budget, signed_in):
 
 
 def line_data(**overrides) -> dict:
-    data = {"code": "AUT/1", "label": "Autres frais", "planned_amount": "3 000"}
+    data = {"code": "AUT.1", "label": "Autres frais", "planned_amount": "3 000"}
     data.update(overrides)
     return data
 
@@ -565,12 +566,12 @@ def test_a_line_is_added_edited_and_deleted(app, world, signed_in):
     response = client.post("/cohorts/alpha/budget/lines/new?lang=en", data=line_data())
     assert response.status_code == 302
     assert response.headers["Location"] == "/cohorts/alpha/budget"
-    assert ("AUT/1", "Autres frais", Decimal("3000.00")) in stored_lines(app)
+    assert ("AUT.1", "Autres frais", Decimal("3000.00")) in stored_lines(app)
     page = client.get("/cohorts/alpha/budget?lang=en").text
-    assert "Budget line AUT/1 added." in page
-    assert 'href="/cohorts/alpha/budget/lines/AUT/1/edit"' in page
+    assert "Budget line AUT.1 added." in page
+    assert 'href="/cohorts/alpha/budget/lines/AUT.1/edit"' in page
 
-    edit = "/cohorts/alpha/budget/lines/AUT/1/edit"
+    edit = "/cohorts/alpha/budget/lines/AUT.1/edit"
     assert 'value="3000,00"' in client.get(edit + "?lang=fr").text
     response = client.post(
         edit, data=line_data(code="AUT", label="Autres", planned_amount="2 500,50")
@@ -595,14 +596,15 @@ def test_a_line_planned_at_zero_is_accepted(app, world, signed_in):
         "/cohorts/alpha/budget/lines/new", data=line_data(planned_amount="0")
     )
     assert response.status_code == 302
-    assert ("AUT/1", "Autres frais", Decimal("0.00")) in stored_lines(app)
+    assert ("AUT.1", "Autres frais", Decimal("0.00")) in stored_lines(app)
 
 
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
         ({"code": ""}, "code", "This field is required."),
-        ({"code": "x" * 33}, "code", "At most 32 characters."),
+        ({"code": "x" * 33}, "code", "Up to 32 letters without accents, digits, dashes (-),"),
+        ({"code": "AUT/1"}, "code", "Up to 32 letters without accents, digits, dashes (-),"),
         ({"code": "PED"}, "code", "This cohort already has a line PED."),
         ({"label": " "}, "label", "This field is required."),
         ({"planned_amount": ""}, "planned_amount", "This field is required."),
@@ -628,6 +630,18 @@ def test_a_line_cannot_take_the_code_of_another(app, budget, signed_in):
     )
     assert response.status_code == 422
     assert error_beside(response.text, "code") == "This cohort already has a line PED."
+    assert stored_lines(app) == before
+
+
+def test_a_refusal_of_the_operation_is_shown_in_french(app, budget, signed_in, monkeypatch):
+    # Another administrator added a line PED between the form's check and the save.
+    monkeypatch.setattr(BudgetLineForm, "validate_code", lambda form, field: None)
+    before = stored_lines(app)
+    response = signed_in("admin").post(
+        "/cohorts/alpha/budget/lines/new?lang=fr", data=line_data(code="PED")
+    )
+    assert response.status_code == 422
+    assert error_beside(response.text, "code") == "la promotion a déjà une ligne PED"
     assert stored_lines(app) == before
 
 
@@ -707,7 +721,7 @@ def test_an_upload_without_a_file_is_refused(app, world, signed_in):
         "/cohorts/alpha/budget/expenses/import?lang=en", data={}, content_type="multipart/form-data"
     )
     assert response.status_code == 422
-    assert error_beside(response.text, "file") == "Choose a CSV file to upload."
+    assert error_beside(response.text, "file") == "Choose a CSV or XLSX file to upload."
 
 
 def test_a_file_far_over_the_limit_gets_a_readable_page(app, world, signed_in):

@@ -46,12 +46,12 @@ def cohort_count(app) -> int:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["Bad Slug"], "slug: 'Bad Slug' must be lowercase"),
+        (["Bad Slug"], "slug: 'Bad Slug' must be up to 64 lowercase letters"),
         (["ok", "--ends", "2021-01-01"], "ends: the cohort must end on or after"),
         (["ok", "--starts", "2021-02-30"], "--starts: '2021-02-30' is not a date"),
         (["ok", "--grant", "lots"], "--grant: 'lots' is not a number"),
-        (["ok", "--grant", "-5"], "grant: must be a non-negative amount"),
-        (["ok", "--grant", "10.001"], "grant: must be a non-negative amount in euros and cents"),
+        (["ok", "--grant", "-5"], "grant: must be an amount in euros and cents, not negative"),
+        (["ok", "--grant", "10.001"], "grant: must be an amount in euros and cents"),
         (["ok", "--trainees", "0"], "trainees: must be at least 1"),
         (["ok", "--threshold", "1.5"], "threshold: must be between 0 and 1"),
         (["ok", "--hours", "-1"], "hours: must not be negative"),

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from tests.pages_data import csrf_token
 from tracker.auth.models import User
+from tracker.cohorts.forms import TraineeForm
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.cohorts.operations import (
     CohortError,
@@ -17,6 +18,11 @@ from tracker.cohorts.operations import (
     update_cohort,
 )
 from tracker.extensions import db
+
+CODE_RULE = (
+    "Up to 32 letters without accents, digits, dashes (-), underscores (_) or dots (.),"
+    " starting with a letter or a digit."
+)
 
 
 @pytest.fixture
@@ -77,7 +83,11 @@ def test_an_admin_creates_a_cohort_with_french_numbers(app, admin):
     [
         ({"ends_on": "01/09/2025"}, "ends_on", "The last day must be on or after the first day."),
         ({"slug": "alpha"}, "slug", "Another cohort already uses this short name."),
-        ({"slug": "IA 3"}, "slug", "Use lowercase letters, digits and dashes only."),
+        (
+            {"slug": "IA 3"},
+            "slug",
+            "Up to 64 lowercase letters without accents, digits and dashes (-).",
+        ),
         (
             {"grant_amount": "beaucoup"},
             "grant_amount",
@@ -172,6 +182,8 @@ def test_an_admin_adds_and_edits_a_module_with_its_competencies(app, admin):
     ("changes", "field", "message"),
     [
         ({"code": "M1"}, "code", "This code is already used in this cohort."),
+        ({"code": "M/2"}, "code", CODE_RULE),
+        ({"code": "Module 2"}, "code", CODE_RULE),
         ({"pass_mark": "25"}, "pass_mark", "Between 0 and 20."),
         ({"planned_hours": ""}, "planned_hours", "This field is required."),
         ({"ends_on": "01/10/2022"}, "ends_on", "The last day must be on or after the first day."),
@@ -215,6 +227,15 @@ def test_an_admin_adds_and_edits_a_competency(app, admin):
     assert one(app, Competency, code="C2").title == "Préparer des données"
 
 
+def test_a_competency_code_holds_only_letters_digits_dashes_underscores_and_dots(app, admin):
+    response = post(
+        admin, "/cohorts/alpha/curriculum/competencies/new", {"code": "C/2", "title": "Données"}
+    )
+    assert response.status_code == 422
+    assert CODE_RULE in response.text
+    assert count(app, Competency) == 1
+
+
 TRAINEE = {
     "ref": "T03",
     "first_name": "Grace",
@@ -244,6 +265,9 @@ def test_an_admin_enrols_and_edits_a_trainee(app, admin):
     ("changes", "field", "message"),
     [
         ({"ref": "T02"}, "ref", "Another trainee of this cohort has this reference."),
+        ({"ref": "T/03"}, "ref", CODE_RULE),
+        ({"ref": "T" * 33}, "ref", CODE_RULE),
+        ({"ref": ".."}, "ref", CODE_RULE),
         ({"email": "grace"}, "email", "Enter an email address"),
         ({"enrolled_on": ""}, "enrolled_on", "This field is required."),
         ({"last_name": "   "}, "last_name", "This field is required."),
@@ -309,6 +333,29 @@ def test_enrolment_cannot_move_after_the_day_the_trainee_left(app, admin):
     assert one(app, Trainee, ref="T02", first_name="Alan").enrolled_on == date(2022, 1, 3)
 
 
+def test_the_code_fields_say_which_characters_a_code_may_hold(admin):
+    for url in (
+        "/cohorts/alpha/trainees/new",
+        "/cohorts/alpha/curriculum/modules/new",
+        "/cohorts/alpha/curriculum/competencies/new",
+    ):
+        page = admin.get(url + "?lang=fr").text
+        assert "Jusqu’à 32 lettres sans accent, chiffres, tirets (-), tirets bas (_)" in page
+    page = admin.get("/cohorts/new?lang=fr").text
+    assert "Jusqu’à 64 lettres minuscules sans accent, chiffres et tirets" in page
+
+
+def test_a_refusal_of_the_operation_is_shown_in_french(app, admin, monkeypatch):
+    # Another administrator enrolled T02 between the form's check and the save.
+    monkeypatch.setattr(TraineeForm, "validate_ref", lambda form, field: None)
+    url = "/cohorts/alpha/trainees/new"
+    token = csrf_token(admin.get(url).text)
+    response = admin.post(url + "?lang=fr", data={**TRAINEE, "ref": "T02", "csrf_token": token})
+    assert response.status_code == 422
+    assert "T02 est déjà inscrit dans cette promotion" in response.text
+    assert count(app, Trainee) == 3
+
+
 # The operations check the same rules as the forms, for callers other than the pages.
 
 
@@ -332,6 +379,18 @@ def test_operations_refuse_what_breaks_a_rule(app_context, world):
         save_module(alpha, None, code="M1", title="Bis", planned_hours=Decimal(1))
     with pytest.raises(CohortError, match="pass_mark"):
         save_module(alpha, None, code="M9", title="Bis", planned_hours=Decimal(1), pass_mark=21)
+    with pytest.raises(CohortError, match="ref: 'T/1' is not a code"):
+        save_trainee(
+            alpha,
+            None,
+            ref="T/1",
+            first_name="A",
+            last_name="B",
+            email="a@b.fr",
+            enrolled_on=date(2022, 1, 3),
+        )
+    with pytest.raises(CohortError, match="code: 'M 9' is not a code"):
+        save_module(alpha, None, code="M 9", title="Bis", planned_hours=Decimal(1))
     with pytest.raises(CohortError, match="ref: T01 is already enrolled"):
         save_trainee(
             alpha,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from tests.world import build_world
 from tracker.assessments.models import Assessment, Result
@@ -24,11 +24,14 @@ def world(app):
 
 
 def refused(statement: str, **params) -> bool:
-    """Tell whether the database refuses a raw statement (the ORM's checks bypassed)."""
+    """Tell whether the database refuses a raw statement (the ORM's checks bypassed).
+
+    PostgreSQL refuses a text longer than its column as a data error, SQLite by a CHECK.
+    """
     try:
         with db.session.begin_nested():
             db.session.execute(text(statement), params)
-    except IntegrityError:
+    except (IntegrityError, DataError):
         return True
     return False
 
@@ -82,6 +85,46 @@ def test_a_score_above_the_maximum_is_refused(world):
 )
 def test_the_database_refuses(world, statement, what):
     assert refused(statement), what
+
+
+@pytest.mark.parametrize(
+    ("status", "minutes", "accepted"),
+    [("late", 0, False), ("left_early", 0, False), ("late", 10, True), ("left_early", 1, True)],
+)
+def test_late_or_left_early_misses_some_minutes(world, status, minutes, accepted):
+    _, session, trainee, _, _ = ids()
+    statement = (
+        "UPDATE attendance_records SET status = :status, minutes_missed = :minutes"
+        " WHERE session_id = :s AND trainee_id = :t"
+    )
+    assert refused(statement, status=status, minutes=minutes, s=session.id, t=trainee.id) == (
+        not accepted
+    )
+
+
+CODED = [
+    ("trainees", "ref"),
+    ("modules", "code"),
+    ("competencies", "code"),
+    ("assessments", "code"),
+    ("budget_lines", "code"),
+]
+
+
+@pytest.mark.parametrize(("table", "column"), CODED)
+def test_codes_outside_the_set_are_refused(world, table, column):
+    statement = f"UPDATE {table} SET {column} = :code WHERE id = (SELECT min(id) FROM {table})"
+    outside = ["T/01", "T 01", "T01\n", "-T01", ".", "..", "_x", "Hélène", "T%01", "", "X" * 33]
+    assert [code for code in outside if not refused(statement, code=code)] == []
+    within = ["Z9", "qcm-1.b_2", "9", "X" * 32]
+    assert [code for code in within if refused(statement, code=code)] == []
+
+
+def test_a_cohort_short_name_is_lowercase_letters_digits_and_dashes(world):
+    statement = "UPDATE cohorts SET slug = :slug WHERE id = (SELECT max(id) FROM cohorts)"
+    outside = ["Gamma", "gamma_2", "gamma.2", "gamma/2", "-gamma", "x" * 65, ""]
+    assert [slug for slug in outside if not refused(statement, slug=slug)] == []
+    assert [slug for slug in ["gamma-2", "x" * 64] if refused(statement, slug=slug)] == []
 
 
 def test_the_same_natural_key_twice_is_refused(world):

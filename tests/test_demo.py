@@ -15,6 +15,7 @@ from tracker.attendance.models import AttendanceRecord, Session
 from tracker.auth.models import User
 from tracker.auth.passwords import verify_password
 from tracker.budget.models import BudgetLine, Expense
+from tracker.codes import is_code, is_slug
 from tracker.cohorts.models import Cohort, Competency, Trainee
 from tracker.demo.generate import generate
 from tracker.demo.operations import DEMO_PASSWORD, load_cohort
@@ -36,6 +37,21 @@ def days_between(first: date, last: date) -> set[date]:
 def test_generate_gives_the_same_cohort_for_the_same_seed(demo_data):
     assert generate() == demo_data
     assert generate(seed=2) != demo_data
+
+
+def test_every_code_of_the_demo_is_within_the_set_of_codes(demo_data):
+    assert is_slug(demo_data.cohort["slug"])
+    codes = [
+        *(row["code"] for row in demo_data.competencies),
+        *(row["code"] for row in demo_data.modules),
+        *(row["ref"] for row in demo_data.trainees),
+        *(row["code"] for row in demo_data.assessments),
+        *(row["code"] for row in demo_data.budget_lines),
+    ]
+    assert len(codes) > 60
+    assert [code for code in codes if not is_code(code)] == []
+    partly = [row for row in demo_data.attendance if row["status"] in ("late", "left_early")]
+    assert partly and all(row["minutes_missed"] > 0 for row in partly)
 
 
 def test_the_timetable_leaves_out_weekends_holidays_and_breaks(demo_data):

@@ -67,8 +67,15 @@ def add_session(cohort: Cohort, days_ago: int, slot: str = "AM", marks: dict | N
         t.ref: t for t in db.session.scalars(select(Trainee).where(Trainee.cohort_id == cohort.id))
     }
     for ref, status in (marks or {}).items():
+        # Late or left early always misses some minutes (the database refuses 0).
+        missed = 10 if status in ("late", "left_early") else 0
         db.session.add(
-            AttendanceRecord(session_id=session.id, trainee_id=trainees[ref].id, status=status)
+            AttendanceRecord(
+                session_id=session.id,
+                trainee_id=trainees[ref].id,
+                status=status,
+                minutes_missed=missed,
+            )
         )
     db.session.flush()
     return session

@@ -13,7 +13,7 @@ from tracker.attendance.models import AttendanceRecord, Session
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Competency, Module, Trainee
 from tracker.extensions import db
-from tracker.imports.operations import import_csv
+from tracker.imports.operations import import_file
 from tracker.imports.problems import ImportRefused
 
 DATA = Path(__file__).parent / "data" / "imports"
@@ -599,6 +599,36 @@ REFUSALS = {
         "code,label,planned_amount\n",
         "line 2: the file has no rows below its header",
     ),
+    "trainee ref with a slash": (
+        "trainees",
+        TRAINEES + "T/05,Eve,Petit,eve@example.org,2021-09-06,,\n",
+        "line 3: ref: 'T/05' is not a code: use up to 32 letters without accents, digits,",
+    ),
+    "competency code with a space": (
+        "competencies",
+        "code,title\nC9,Ok\nC 10,Données\n",
+        "line 3: code: 'C 10' is not a code",
+    ),
+    "module code starting with a dot": (
+        "modules",
+        MODULES + ".M05,Vision,70,,,,\n",
+        "line 3: code: '.M05' is not a code",
+    ),
+    "a competency of a module with a slash": (
+        "modules",
+        MODULES + "M05,Vision,70,,,,C3;C/4\n",
+        "line 3: competencies: 'C/4' is not a code",
+    ),
+    "assessment code with an accent": (
+        "assessments",
+        ASSESSMENTS + "Q03é,M02,SQL exam,2021-10-15,exam,20,1,\n",
+        "line 3: code: 'Q03é' is not a code",
+    ),
+    "budget line code too long": (
+        "budget",
+        BUDGET + "L" * 33 + ",Long,10\n",
+        f"line 3: code: '{'L' * 33}' is not a code",
+    ),
     "empty file": ("budget", "", "line 1: the file is empty"),
     "blank file": ("budget", " \r\n\r\n", "line 1: the file is empty"),
     "NUL bytes": (
@@ -611,10 +641,10 @@ REFUSALS = {
         b"code,label,planned_amount\nTRA,Travel,5000\nFOO,F\x81\x8dod,10\n",
         "line 3: the file is not text; save the spreadsheet as CSV",
     ),
-    "spreadsheet instead of CSV": (
+    "damaged workbook": (
         "budget",
         b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
-        "line 1: the file is not text; save the spreadsheet as CSV",
+        "the file is a zip archive, not an XLSX workbook",
     ),
 }
 
@@ -716,7 +746,7 @@ def test_a_database_error_rolls_back_without_a_traceback(academy, run_import, mo
 
 def test_the_operation_raises_with_every_problem(academy):
     with pytest.raises(ImportRefused) as refused:
-        import_csv(academy, "budget", b"code,label,planned_amount\nA,,1\nB,Bee,x\n")
+        import_file(academy, "budget", b"code,label,planned_amount\nA,,1\nB,Bee,x\n")
     assert [str(problem) for problem in refused.value.problems] == [
         "line 2: label: is required",
         "line 3: planned_amount: 'x' is not a number",
@@ -733,7 +763,7 @@ def test_the_operation_records_who_took_the_roll_call(academy):
     instructor = User(email="ines@example.org", role="instructor", password_hash="x")
     db.session.add(instructor)
     db.session.flush()
-    summary = import_csv(
+    summary = import_file(
         academy,
         "attendance",
         b"date,slot,trainee,status\n2021-10-18,AM,T03,absent\n",

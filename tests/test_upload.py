@@ -102,13 +102,15 @@ def test_the_french_page_explains_a_refused_file_in_french(app, admin):
     response = upload(admin, "trainees", content, language="fr")
     assert response.status_code == 422
     page = text(response.text)
+    # French typography: a no-break space before each colon.
     assert "ligne 2\u00a0: last_name\u00a0: est obligatoire" in page
     assert (
-        "ligne 3\u00a0: enrolled_on\u00a0: 'le 3 janvier' n’est pas une date "
-        "(AAAA-MM-JJ ou JJ/MM/AAAA)" in page
+        "ligne 3\u00a0: enrolled_on\u00a0: 'le 3 janvier' n’est pas une date"
+        " (AAAA-MM-JJ ou JJ/MM/AAAA)" in page
     )
     assert "ligne 4\u00a0: colonne 6\u00a0: a une valeur mais pas d’en-tête" in page
-    assert "is required" not in page and "line " not in page  # nothing left in English
+    problems = page[page.index("Rien n’a été importé") : page.index("Corrigez le fichier")]
+    assert "is required" not in problems and "line " not in problems  # nothing left in English
 
 
 def test_a_refused_header_is_explained(app, admin):
@@ -160,7 +162,7 @@ def test_a_request_far_over_the_limit_gets_a_readable_413(app, admin):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"kind": "trainees"}, "file", "Choose a CSV file to upload."),
+        ({"kind": "trainees"}, "file", "Choose a CSV or XLSX file to upload."),
         ({"kind": "passwords", "with_file": True}, "kind", "Not a valid choice"),
     ],
 )

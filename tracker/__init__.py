@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.budget.views import bp as budget_bp
     from tracker.cohorts.views import bp as cohorts_bp
     from tracker.funding.views import bp as funding_bp
+    from tracker.help.views import bp as help_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.metrics.views import bp as api_bp
     from tracker.reports.views import bp as reports_bp
@@ -65,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         funding_bp,
         reports_bp,
         api_bp,
+        help_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -1,6 +1,5 @@
 """Forms of assessments and of the results grid."""
 
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.fields import SelectChoice
 from wtforms.form import Form
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
 from tracker.assessments.models import ASSESSMENT_KINDS, Assessment, Result
@@ -28,9 +27,10 @@ from tracker.attendance.forms import (
     check_within_cohort,
     module_choices,
 )
+from tracker.codes import Code, code_hint
 from tracker.cohorts.models import Cohort, Competency, Trainee
 from tracker.extensions import db
-from tracker.fields import CheckboxesField, NumberField
+from tracker.fields import REQUIRED, CheckboxesField, NumberField, stripped
 from tracker.urls import LARGEST_ID
 
 ASSESSMENT_KIND_LABELS = {
@@ -39,14 +39,17 @@ ASSESSMENT_KIND_LABELS = {
     "exam": _l("Exam"),
     "oral": _l("Oral"),
 }
-# Codes appear in addresses: letters, digits, dots, dashes and underscores.
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
 
 class AssessmentForm(FlaskForm):
     """An assessment of one of the cohort's modules."""
 
-    code = StringField(_l("Code"), validators=[InputRequired(), Length(max=32)])
+    code = StringField(
+        _l("Code"),
+        filters=[stripped],
+        validators=[DataRequired(message=REQUIRED), Code()],
+        description=code_hint("QCM-1"),
+    )
     module = SelectField(_l("Module"), coerce=int, validators=[InputRequired()])
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     date = DateField(_l("Date"), format=DATE_FORMATS, validators=[InputRequired()])
@@ -75,11 +78,6 @@ class AssessmentForm(FlaskForm):
         ]
 
     def validate_code(self, field: StringField) -> None:
-        field.data = (field.data or "").strip()
-        if not CODE.match(field.data):
-            raise ValidationError(
-                _("Use up to 32 letters, digits, dots, dashes or underscores, such as QCM-1.")
-            )
         taken = select(Assessment.id).where(
             Assessment.cohort_id == self.cohort.id, Assessment.code == field.data
         )

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.codes import code_constraints
 from tracker.cohorts.models import Competency
 from tracker.extensions import db
 
@@ -43,6 +44,7 @@ class Assessment(db.Model):
         CheckConstraint("max_score > 0", name="max_score_positive"),
         CheckConstraint("weight > 0", name="weight_positive"),
         Index("ix_assessments_module_id", "module_id"),
+        *code_constraints("code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

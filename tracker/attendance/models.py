@@ -67,6 +67,11 @@ class AttendanceRecord(db.Model):
             name="status_known",
         ),
         CheckConstraint("minutes_missed >= 0", name="minutes_missed_not_negative"),
+        # Late or left early with no minute missed would credit the whole half-day.
+        CheckConstraint(
+            "status NOT IN ('late', 'left_early') OR minutes_missed > 0",
+            name="partly_attended_has_minutes",
+        ),
         CheckConstraint(
             "status <> 'excused' OR (note IS NOT NULL AND note <> '')",
             name="excused_has_reason",

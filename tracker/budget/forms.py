@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from tracker import timeutil
 from tracker.budget import operations
 from tracker.budget.models import BudgetLine, Expense
+from tracker.codes import Code, code_hint
 from tracker.cohorts.models import Cohort
 from tracker.fields import REQUIRED, DayField, NumberField, stripped
 from tracker.i18n import day as show_day
@@ -178,10 +179,8 @@ class BudgetLineForm(FlaskForm):
     code = StringField(
         _l("Code"),
         filters=[stripped],
-        validators=[
-            DataRequired(message=REQUIRED),
-            Length(max=operations.CODE_LENGTH, message=_l("At most %(max)d characters.")),
-        ],
+        validators=[DataRequired(message=REQUIRED), Code()],
+        description=code_hint("PED"),
     )
     label = StringField(
         _l("Label"),
@@ -207,9 +206,9 @@ class BudgetLineForm(FlaskForm):
 
 
 class ExpensesFileForm(FlaskForm):
-    """A CSV file of expenses, for the importer."""
+    """A CSV or XLSX file of expenses, for the importer."""
 
     file = FileField(
-        _l("CSV file of expenses"),
-        validators=[FileRequired(message=_l("Choose a CSV file to upload."))],
+        _l("CSV or XLSX file of expenses"),
+        validators=[FileRequired(message=_l("Choose a CSV or XLSX file to upload."))],
     )

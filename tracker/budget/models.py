@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.codes import code_constraints
 from tracker.extensions import db
 from tracker.money import Money
 
@@ -17,6 +18,7 @@ class BudgetLine(db.Model):
     __table_args__ = (
         UniqueConstraint("cohort_id", "code"),
         CheckConstraint("planned_amount >= 0", name="planned_not_negative"),
+        *code_constraints("code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,33 +1,35 @@
 """The budget lines and the expenses: what the pages read, and the changes they make.
 
-Changes flush and never commit. Each raises BudgetError, whose message starts with the field at
-fault ("reference: ..."), when what is asked would break a rule; the forms check the same rules
-first, with translated messages. Reads are a fixed number of set-based queries.
+Changes flush and never commit. Each raises BudgetError, naming the field at fault and what is
+wrong in the user's language ("reference: ..."), when what is asked would break a rule; the forms
+check the same rules first. Reads are a fixed number of set-based queries.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.budget.models import BudgetLine, Expense
+from tracker.codes import is_code, not_a_code
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
 from tracker.money import round_money
 
-CODE_LENGTH = 32
 PER_PAGE = 100
 
 
 class BudgetError(ValueError):
-    """A budget line or an expense cannot be saved as asked; the message names the field."""
+    """A budget line or an expense cannot be saved as asked: `field` is the field at fault,
+    `message` what is wrong. Its text is "field: message"."""
 
-    @property
-    def field(self) -> str:
-        """Return the name of the field at fault, as the message starts with it."""
-        return str(self).split(":", 1)[0]
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,9 +180,9 @@ def _checked_expense(
 ) -> dict:
     """Check an expense and return it as model attributes."""
     if not isinstance(amount, Decimal) or amount <= 0 or amount != round_money(amount):
-        raise BudgetError("amount: must be a positive amount in euros and cents")
+        raise BudgetError("amount", _("must be an amount in euros and cents, more than 0"))
     if not description.strip():
-        raise BudgetError("description: must not be empty")
+        raise BudgetError("description", _("must not be empty"))
     return {
         "budget_line_id": line.id,
         "date": day,
@@ -191,15 +193,22 @@ def _checked_expense(
     }
 
 
-def _flush(error: str) -> None:
+def _flush(error: BudgetError) -> None:
     """Flush; a unique key that a concurrent save took first is refused as BudgetError."""
     try:
         db.session.flush()
     except IntegrityError as refused:
-        raise BudgetError(error) from refused
+        raise error from refused
 
 
-DUPLICATE_REFERENCE = "reference: the line already has an expense with this reference that day"
+def _duplicate_reference() -> BudgetError:
+    return BudgetError(
+        "reference", _("the line already has an expense with this reference that day")
+    )
+
+
+def _line_taken(code: str) -> BudgetError:
+    return BudgetError("code", _("the cohort already has a line %(code)s", code=code))
 
 
 def add_expense(
@@ -221,10 +230,10 @@ def add_expense(
         reference=reference,
     )
     if values["reference"] and reference_taken(line, day, values["reference"]):
-        raise BudgetError(DUPLICATE_REFERENCE)
+        raise _duplicate_reference()
     expense = Expense(**values)
     db.session.add(expense)
-    _flush(DUPLICATE_REFERENCE)
+    _flush(_duplicate_reference())
     return expense
 
 
@@ -240,7 +249,7 @@ def change_expense(
 ) -> Expense:
     """Change an expense, possibly moving it to another line of the same cohort."""
     if line.cohort_id != expense.line.cohort_id:
-        raise BudgetError("line: not a budget line of this cohort")
+        raise BudgetError("line", _("not a budget line of this cohort"))
     values = _checked_expense(
         line,
         day=day,
@@ -250,10 +259,10 @@ def change_expense(
         reference=reference,
     )
     if values["reference"] and reference_taken(line, day, values["reference"], but=expense):
-        raise BudgetError(DUPLICATE_REFERENCE)
+        raise _duplicate_reference()
     for name, value in values.items():
         setattr(expense, name, value)
-    _flush(DUPLICATE_REFERENCE)
+    _flush(_duplicate_reference())
     return expense
 
 
@@ -270,12 +279,14 @@ def delete_expense(expense: Expense) -> None:
 def _checked_line(code: str, label: str, planned_amount: Decimal) -> dict:
     """Check a budget line and return it as model attributes."""
     code, label = code.strip(), label.strip()
-    if not code or len(code) > CODE_LENGTH:
-        raise BudgetError(f"code: must be 1 to {CODE_LENGTH} characters")
+    if not code:
+        raise BudgetError("code", _("must not be empty"))
+    if not is_code(code):
+        raise BudgetError("code", not_a_code(code))
     if not label:
-        raise BudgetError("label: must not be empty")
+        raise BudgetError("label", _("must not be empty"))
     if planned_amount < 0 or planned_amount != round_money(planned_amount):
-        raise BudgetError("planned_amount: must be a non-negative amount in euros and cents")
+        raise BudgetError("planned_amount", _("must be an amount in euros and cents, not negative"))
     return {"code": code, "label": label, "planned_amount": planned_amount}
 
 
@@ -283,10 +294,10 @@ def add_line(cohort: Cohort, *, code: str, label: str, planned_amount: Decimal) 
     """Add a line to the cohort's budget."""
     values = _checked_line(code, label, planned_amount)
     if code_taken(cohort.id, values["code"]):
-        raise BudgetError(f"code: the cohort already has a line {values['code']}")
+        raise _line_taken(values["code"])
     line = BudgetLine(cohort_id=cohort.id, **values)
     db.session.add(line)
-    _flush(f"code: the cohort already has a line {values['code']}")
+    _flush(_line_taken(values["code"]))
     return line
 
 
@@ -294,16 +305,16 @@ def change_line(line: BudgetLine, *, code: str, label: str, planned_amount: Deci
     """Change a budget line's code, label or planned amount."""
     values = _checked_line(code, label, planned_amount)
     if code_taken(line.cohort_id, values["code"], but=line):
-        raise BudgetError(f"code: the cohort already has a line {values['code']}")
+        raise _line_taken(values["code"])
     for name, value in values.items():
         setattr(line, name, value)
-    _flush(f"code: the cohort already has a line {values['code']}")
+    _flush(_line_taken(values["code"]))
     return line
 
 
 def delete_line(line: BudgetLine) -> None:
     """Remove a budget line that no expense is charged to; one with expenses is refused."""
     if has_expenses(line):
-        raise BudgetError("line: expenses are charged to it")
+        raise BudgetError("line", _("expenses are charged to it"))
     db.session.delete(line)
     db.session.flush()

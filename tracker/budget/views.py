@@ -25,7 +25,7 @@ from tracker.extensions import db
 from tracker.fields import figures_date
 from tracker.i18n import day as show_day
 from tracker.i18n import money as show_money
-from tracker.imports.operations import KINDS, file_size, import_csv
+from tracker.imports.operations import KINDS, file_size, import_file
 from tracker.imports.problems import ImportRefused
 from tracker.metrics.figures import cohort_figures
 from tracker.metrics.loading import load_cohort_data
@@ -254,13 +254,13 @@ def delete_expense(slug: str, expense_id: int):
 @bp.route("/cohorts/<slug>/budget/expenses/import", methods=["GET", "POST"])
 @allow("admin")
 def import_expenses(slug: str):
-    """Load a CSV file of expenses through the importer, all rows or none."""
+    """Load a CSV or XLSX file of expenses through the importer, all rows or none."""
     cohort = cohort_or_404(slug, "edit_budget")
     form = ExpensesFileForm()
     problems = []
     if form.validate_on_submit():
         try:
-            summary = import_csv(
+            summary = import_file(
                 cohort,
                 "expenses",
                 form.file.data.read(),
@@ -340,7 +340,7 @@ def new_line(slug: str):
     return line_form_page(cohort, form)
 
 
-@bp.route("/cohorts/<slug>/budget/lines/<path:code>/edit", methods=["GET", "POST"])
+@bp.route("/cohorts/<slug>/budget/lines/<code>/edit", methods=["GET", "POST"])
 @allow("admin")
 def edit_line(slug: str, code: str):
     """Change a budget line's code, label or planned amount."""
@@ -359,7 +359,7 @@ def edit_line(slug: str, code: str):
     return line_form_page(cohort, form, line)
 
 
-@bp.route("/cohorts/<slug>/budget/lines/<path:code>/delete", methods=["POST"])
+@bp.route("/cohorts/<slug>/budget/lines/<code>/delete", methods=["POST"])
 @allow("admin")
 def delete_line(slug: str, code: str):
     """Remove a budget line, unless expenses are charged to it."""

@@ -12,12 +12,11 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 
+from tracker.codes import SLUG_HINT, Code, Slug, code_hint
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
-from tracker.cohorts.operations import CODE_LENGTH, SLUG
 from tracker.extensions import db
 from tracker.fields import REQUIRED, CheckboxesField, DayField, NumberField, stripped
 from tracker.i18n import day
@@ -50,10 +49,8 @@ def not_negative() -> NumberRange:
 class CohortForm(FlaskForm):
     slug = TextField(
         _l("Short name in addresses"),
-        validators=[
-            filled(),
-            Regexp(SLUG, message=_l("Use lowercase letters, digits and dashes only.")),
-        ],
+        validators=[filled(), Slug()],
+        description=SLUG_HINT,
     )
     name = TextField(_l("Name"), validators=[filled(), at_most(200)])
     funder = TextField(_l("Funder"), validators=[Optional(), at_most(200)])
@@ -96,8 +93,6 @@ class CurriculumForm(FlaskForm):
 
     model: type
 
-    code = TextField(_l("Code"), validators=[filled(), at_most(CODE_LENGTH)])
-
     def __init__(self, *args, cohort: Cohort, current_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cohort = cohort
@@ -115,6 +110,7 @@ class CurriculumForm(FlaskForm):
 class CompetencyForm(CurriculumForm):
     model = Competency
 
+    code = TextField(_l("Code"), validators=[filled(), Code()], description=code_hint("C01"))
     title = TextField(_l("Title"), validators=[filled(), at_most(300)])
     block = TextField(_l("Block"), validators=[Optional(), at_most(200)])
 
@@ -122,6 +118,7 @@ class CompetencyForm(CurriculumForm):
 class ModuleForm(CurriculumForm):
     model = Module
 
+    code = TextField(_l("Code"), validators=[filled(), Code()], description=code_hint("M01"))
     title = TextField(_l("Title"), validators=[filled(), at_most(300)])
     planned_hours = NumberField(
         _l("Planned hours"), validators=[required(), not_negative()], places=2
@@ -141,7 +138,7 @@ class ModuleForm(CurriculumForm):
 
 
 class TraineeForm(FlaskForm):
-    ref = TextField(_l("Reference"), validators=[filled(), at_most(CODE_LENGTH)])
+    ref = TextField(_l("Reference"), validators=[filled(), Code()], description=code_hint("T01"))
     first_name = TextField(_l("First name"), validators=[filled(), at_most(100)])
     last_name = TextField(_l("Last name"), validators=[filled(), at_most(100)])
     email = TextField(

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.codes import code_constraints, slug_constraints
 from tracker.extensions import db
 from tracker.money import Money
 
@@ -43,6 +44,7 @@ class Cohort(db.Model):
         CheckConstraint(
             "attendance_threshold >= 0 AND attendance_threshold <= 1", name="threshold_is_rate"
         ),
+        *slug_constraints("slug"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +74,7 @@ class Competency(db.Model):
     """A competency of the national certification, grouped in blocks."""
 
     __tablename__ = "competencies"
-    __table_args__ = (UniqueConstraint("cohort_id", "code"),)
+    __table_args__ = (UniqueConstraint("cohort_id", "code"), *code_constraints("code"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
@@ -93,6 +95,7 @@ class Module(db.Model):
             "starts_on IS NULL OR ends_on IS NULL OR ends_on >= starts_on",
             name="ends_after_start",
         ),
+        *code_constraints("code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +124,7 @@ class Trainee(db.Model):
     __table_args__ = (
         UniqueConstraint("cohort_id", "ref"),
         CheckConstraint("left_on IS NULL OR left_on >= enrolled_on", name="leaves_after_enrolling"),
+        *code_constraints("ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

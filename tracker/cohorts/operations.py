@@ -1,32 +1,33 @@
 """Operations on cohorts, their curriculum and their trainees. They flush and never commit.
 
-Each raises CohortError, whose message starts with the field at fault ("slug: ..."), when what
-is asked would break a rule; the forms check the same rules first, with translated messages.
+Each raises CohortError, naming the field at fault and what is wrong in the user's language
+("slug: ..."), when what is asked would break a rule; the forms check the same rules first.
 """
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from tracker.codes import is_code, is_slug, not_a_code
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.extensions import db
 from tracker.hours import hours_to_minutes
 from tracker.money import round_money
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-CODE_LENGTH = 32
-
 
 class CohortError(ValueError):
-    """A cohort cannot be saved as asked; the message names the field and what is wrong."""
+    """A cohort cannot be saved as asked: `field` is the field at fault, `message` what is wrong.
 
-    @property
-    def field(self) -> str:
-        """Return the name of the field at fault, as the message starts with it."""
-        return str(self).split(":", 1)[0]
+    Its text is "field: message", as the command line prints it.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 def _checked_terms(
@@ -43,26 +44,32 @@ def _checked_terms(
     attendance_threshold: Decimal,
 ) -> dict:
     """Check a cohort's terms and return them as model attributes."""
-    if not SLUG.match(slug):
-        raise CohortError(f"slug: {slug!r} must be lowercase letters, digits and dashes")
+    if not is_slug(slug):
+        raise CohortError(
+            "slug",
+            _(
+                "%(slug)r must be up to 64 lowercase letters without accents, digits and dashes",
+                slug=slug,
+            ),
+        )
     taken = db.session.scalar(select(Cohort.id).where(Cohort.slug == slug))
     if taken is not None and (cohort is None or taken != cohort.id):
-        raise CohortError(f"slug: a cohort {slug} already exists")
+        raise CohortError("slug", _("a cohort %(slug)s already exists", slug=slug))
     if not name.strip():
-        raise CohortError("name: must not be empty")
+        raise CohortError("name", _("must not be empty"))
     if ends_on < starts_on:
-        raise CohortError("ends: the cohort must end on or after the day it starts")
+        raise CohortError("ends", _("the cohort must end on or after the day it starts"))
     if grant_amount < 0 or grant_amount != round_money(grant_amount):
-        raise CohortError("grant: must be a non-negative amount in euros and cents")
+        raise CohortError("grant", _("must be an amount in euros and cents, not negative"))
     if contracted_trainees < 1:
-        raise CohortError("trainees: must be at least 1")
+        raise CohortError("trainees", _("must be at least 1"))
     planned_minutes = None
     if planned_hours_per_trainee is not None:
         if planned_hours_per_trainee < 0:
-            raise CohortError("hours: must not be negative")
+            raise CohortError("hours", _("must not be negative"))
         planned_minutes = hours_to_minutes(planned_hours_per_trainee)
     if not 0 <= attendance_threshold <= 1:
-        raise CohortError("threshold: must be between 0 and 1")
+        raise CohortError("threshold", _("must be between 0 and 1"))
     return {
         "slug": slug,
         "name": name.strip(),
@@ -140,23 +147,24 @@ def update_cohort(
 
 
 def _checked_code(model: type, cohort: Cohort, code: str, current_id: int | None) -> str:
-    """Check that a code is given, short enough and not used by another row of the cohort."""
+    """Check that a code is given, within the set of codes and not used by another row of the
+    cohort."""
     code = code.strip()
     if not code:
-        raise CohortError("code: must not be empty")
-    if len(code) > CODE_LENGTH:
-        raise CohortError(f"code: must be at most {CODE_LENGTH} characters")
+        raise CohortError("code", _("must not be empty"))
+    if not is_code(code):
+        raise CohortError("code", not_a_code(code))
     taken = db.session.scalar(
         select(model.id).where(model.cohort_id == cohort.id, model.code == code)
     )
     if taken is not None and taken != current_id:
-        raise CohortError(f"code: {code} is already used in this cohort")
+        raise CohortError("code", _("%(code)s is already used in this cohort", code=code))
     return code
 
 
 def _checked_title(title: str) -> str:
     if not title.strip():
-        raise CohortError("title: must not be empty")
+        raise CohortError("title", _("must not be empty"))
     return title.strip()
 
 
@@ -196,13 +204,13 @@ def save_module(
     code = _checked_code(Module, cohort, code, module and module.id)
     title = _checked_title(title)
     if planned_hours < 0:
-        raise CohortError("planned_hours: must not be negative")
+        raise CohortError("planned_hours", _("must not be negative"))
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
-        raise CohortError("ends_on: the module must end on or after the day it starts")
+        raise CohortError("ends_on", _("the module must end on or after the day it starts"))
     if not 0 <= pass_mark <= 20:
-        raise CohortError("pass_mark: must be between 0 and 20")
+        raise CohortError("pass_mark", _("must be between 0 and 20"))
     if any(competency.cohort_id != cohort.id for competency in competencies):
-        raise CohortError("competencies: must be competencies of this cohort")
+        raise CohortError("competencies", _("must be competencies of this cohort"))
     if module is None:
         module = Module(cohort=cohort)
         db.session.add(module)
@@ -230,22 +238,22 @@ def save_trainee(
     """Enrol a trainee in the cohort, or change one's details (when given)."""
     ref = ref.strip()
     if not ref:
-        raise CohortError("ref: must not be empty")
-    if len(ref) > CODE_LENGTH:
-        raise CohortError(f"ref: must be at most {CODE_LENGTH} characters")
+        raise CohortError("ref", _("must not be empty"))
+    if not is_code(ref):
+        raise CohortError("ref", not_a_code(ref))
     taken = db.session.scalar(
         select(Trainee.id).where(Trainee.cohort_id == cohort.id, Trainee.ref == ref)
     )
     if taken is not None and (trainee is None or taken != trainee.id):
-        raise CohortError(f"ref: {ref} is already enrolled in this cohort")
+        raise CohortError("ref", _("%(ref)s is already enrolled in this cohort", ref=ref))
     if not first_name.strip():
-        raise CohortError("first_name: must not be empty")
+        raise CohortError("first_name", _("must not be empty"))
     if not last_name.strip():
-        raise CohortError("last_name: must not be empty")
+        raise CohortError("last_name", _("must not be empty"))
     if not email.strip():
-        raise CohortError("email: must not be empty")
+        raise CohortError("email", _("must not be empty"))
     if trainee is not None and trainee.left_on is not None and trainee.left_on < enrolled_on:
-        raise CohortError("enrolled_on: must be on or before the day the trainee left")
+        raise CohortError("enrolled_on", _("must be on or before the day the trainee left"))
     if trainee is None:
         trainee = Trainee(cohort=cohort)
         db.session.add(trainee)
@@ -261,9 +269,9 @@ def save_trainee(
 def record_withdrawal(trainee: Trainee, *, left_on: date, reason: str) -> None:
     """Record that a trainee left the course on a day, and why."""
     if left_on < trainee.enrolled_on:
-        raise CohortError("left_on: must be on or after the day the trainee enrolled")
+        raise CohortError("left_on", _("must be on or after the day the trainee enrolled"))
     if not reason.strip():
-        raise CohortError("reason: the reason for leaving is required")
+        raise CohortError("reason", _("the reason for leaving is required"))
     trainee.left_on = left_on
     trainee.exit_reason = reason.strip()
     db.session.flush()

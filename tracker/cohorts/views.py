@@ -46,10 +46,8 @@ def link_helpers() -> dict:
     return {"link_to": link_to}
 
 
-def link_to(endpoint: str, **values) -> str | None:
-    """Build the URL of a page, or None when the application has no such page (yet)."""
-    if endpoint not in current_app.view_functions:
-        return None
+def link_to(endpoint: str, **values) -> str:
+    """Build the URL of a page; a page that does not exist raises BuildError, as url_for does."""
     return url_for(endpoint, **values)
 
 

@@ -1,1 +1,2 @@
-"""CSV imports of a cohort's trainees, curriculum, timetable, roll calls, results and budget."""
+"""Imports of a cohort's trainees, curriculum, timetable, roll calls, results and budget, from
+CSV files or XLSX workbooks."""

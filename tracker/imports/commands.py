@@ -20,7 +20,7 @@ from tracker.imports.problems import ImportRefused
 @click.option("--cohort", "slug", required=True, help="The slug of the cohort to load into.")
 @with_appcontext
 def import_csv(kind: str, file: Path, slug: str) -> None:
-    """Load a CSV file into a cohort, all rows or none."""
+    """Load a CSV or XLSX file into a cohort, all rows or none."""
     cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
     if cohort is None:
         raise click.ClickException(f"no cohort {slug!r}")
@@ -32,7 +32,7 @@ def import_csv(kind: str, file: Path, slug: str) -> None:
         # One byte more than the limit, in case the file grew since it was measured.
         data = stream.read(limit + 1)
     try:
-        summary = operations.import_csv(cohort, kind, data)
+        summary = operations.import_file(cohort, kind, data)
         db.session.commit()
     except ImportRefused as refused:
         db.session.rollback()

@@ -1,4 +1,4 @@
-"""The form of a CSV upload."""
+"""The form of a file upload (CSV or XLSX)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -29,5 +29,6 @@ class UploadForm(FlaskForm):
         validate_choice=True,
     )
     file = FileField(
-        _l("CSV file"), validators=[FileRequired(message=_l("Choose a CSV file to upload."))]
+        _l("CSV or XLSX file"),
+        validators=[FileRequired(message=_l("Choose a CSV or XLSX file to upload."))],
     )

@@ -1,4 +1,6 @@
-"""Import a CSV file into a cohort: check every row, then write them all or none."""
+"""Import a file (CSV or XLSX) into a cohort: check every row, then write them all or none."""
+
+import re
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -15,7 +17,7 @@ from tracker.imports.budget import Budget, Expenses
 from tracker.imports.cohorts import Competencies, Modules, Trainees
 from tracker.imports.kinds import Column, Kind, Summary, Values
 from tracker.imports.problems import ImportRefused, Invalid, Problem
-from tracker.imports.reading import Table, decode, read_table
+from tracker.imports.reading import Table, read_file
 
 KINDS: dict[str, type[Kind]] = {
     kind.name: kind
@@ -33,10 +35,11 @@ KINDS: dict[str, type[Kind]] = {
 }
 
 
-def import_csv(
+def import_file(
     cohort: Cohort, kind: str, data: bytes, *, recorded_by: User | None = None
 ) -> Summary:
-    """Check every row of a CSV file, then write them all into the cohort; flush, never commit.
+    """Check every row of a CSV or XLSX file, then write them all into the cohort; flush, never
+    commit.
 
     Raise ImportRefused with every problem found when any row is wrong; nothing is written then,
     but after a database error the caller must roll back.
@@ -44,7 +47,7 @@ def import_csv(
     limit = current_app.config["IMPORT_MAX_BYTES"]
     if len(data) > limit:
         raise ImportRefused([Problem(None, None, too_large(len(data), limit))])
-    table = read_table(decode(data))
+    table = read_file(data, most_bytes=limit)
     importer = KINDS[kind](cohort, recorded_by)
     present = header_columns(importer, table)
     problems: list[Problem] = []
@@ -155,7 +158,8 @@ def read_row(
             if cell is None:
                 value = frozenset() if column.many else None
             elif column.many:
-                items = (item.strip() for item in cell.split(table.list_separator))
+                separators = f"[{re.escape(table.list_separator)}]"
+                items = (item.strip() for item in re.split(separators, cell))
                 value = frozenset(column.parse(item) for item in items if item)
             else:
                 value = column.parse(cell)

@@ -1,18 +1,26 @@
-"""Read CSV files from French offices: their encoding, their separator and their values."""
+"""Read files from French offices: CSV (its encoding, its separator) or an XLSX workbook, and
+their values.
+
+A file is told by its content, not its name: an XLSX workbook is a zip archive. Its first
+worksheet is read as a CSV file would be, a row per line (the line numbers are the sheet's row
+numbers); date cells become dates and number cells numbers, as Excel shows them.
+"""
 
 import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from tracker.codes import is_code, not_a_code
 from tracker.imports.problems import ImportRefused, Invalid, Problem
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -21,15 +29,50 @@ NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 # Spreadsheets group thousands with spaces, non-breaking spaces or narrow non-breaking spaces.
 THOUSANDS = str.maketrans("", "", " \u00a0\u202f")
 
+ZIP_SIGNATURE = b"PK\x03\x04"
+# Excel 97-2003 (.xls) and other OLE2 compound files.
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An XLSX file of 10 MB holds some 100 MB of XML: more is a zip bomb, or far beyond any cohort.
+XLSX_MOST_EXPANSION = 10
+# Rows read from a worksheet, blank ones included (a cohort's roll calls: some 20,000).
+XLSX_MOST_ROWS = 200_000
+# Columns read from a worksheet: the widest kind has 8.
+XLSX_MOST_COLUMNS = 100
+# Excel shows 15 significant digits: 0.1 + 0.2 is 0.3 there, and here.
+EXCEL_DIGITS = ".15g"
+
 
 @dataclass(frozen=True)
 class Table:
-    """The cells of a CSV file, each row with the physical line it starts on."""
+    """The cells of a file, each row with the line it starts on (a CSV line, a sheet's row).
+
+    `list_separator` holds the characters that separate the items of a list cell (competencies).
+    """
 
     header_line: int
     header: list[str]
     rows: list[tuple[int, list[str]]]
     list_separator: str
+
+
+def read_file(data: bytes, *, most_bytes: int) -> Table:
+    """Read an XLSX workbook or a CSV file, told apart by their content."""
+    if data.startswith(ZIP_SIGNATURE):
+        return read_workbook(data, most_expanded=most_bytes * XLSX_MOST_EXPANSION)
+    if data.startswith(OLE2_SIGNATURE):
+        raise ImportRefused(
+            [
+                Problem(
+                    None,
+                    None,
+                    _(
+                        "the file is an Excel 97-2003 workbook (.xls): save it as an XLSX"
+                        " workbook or as CSV"
+                    ),
+                )
+            ]
+        )
+    return read_table(decode(data))
 
 
 def decode(data: bytes) -> str:
@@ -89,6 +132,135 @@ def read_table(text: str) -> Table:
         rows=rows,
         list_separator=";" if separator == "," else "|",
     )
+
+
+def read_workbook(data: bytes, *, most_expanded: int) -> Table:
+    """Read the first worksheet of an XLSX workbook: its header row and the rows below.
+
+    Its size unpacked is bounded first; then openpyxl reads it in read-only mode, a row at a time,
+    through Python's XML parser, whose expat (2.4.1 or newer) refuses entity bombs.
+    """
+    from openpyxl import load_workbook  # see tracker/cli.py: only when a workbook is read
+
+    not_a_workbook = ImportRefused(
+        [Problem(None, None, _("the file is a zip archive, not an XLSX workbook"))]
+    )
+    stream = io.BytesIO(data)
+    try:
+        check_expanded_size(stream, most_expanded)
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except ImportRefused:
+        raise
+    except Exception:
+        # A damaged or foreign archive fails in many ways inside zipfile and openpyxl.
+        raise not_a_workbook from None
+    try:
+        if not workbook.worksheets:
+            raise ImportRefused([Problem(None, None, _("the workbook has no worksheet"))])
+        sheet = workbook.worksheets[0]
+        # Read every row, whatever size the sheet declares (some programs declare it wrong).
+        sheet.reset_dimensions()
+        header_line, header, rows = 0, None, []
+        try:
+            for line, cells in sheet_rows(sheet):
+                # Rows come padded to the most columns read: keep them to their last value.
+                end = len(cells)
+                while end and cells[end - 1] is None:
+                    end -= 1
+                texts = [cell_text(value) for value in cells[:end]]
+                if not any(text.strip() for text in texts):
+                    continue
+                if header is None:
+                    header_line, header = line, texts
+                else:
+                    rows.append((line, texts))
+        except ImportRefused:
+            raise
+        except Exception:
+            raise not_a_workbook from None
+    finally:
+        workbook.close()
+    if header is None:
+        raise ImportRefused([Problem(1, None, _("the first worksheet is empty"))])
+    if not rows:
+        raise ImportRefused(
+            [Problem(header_line + 1, None, _("the file has no rows below its header"))]
+        )
+    return Table(
+        header_line=header_line,
+        header=[column_name(cell) for cell in header],
+        rows=rows,
+        list_separator=";|,",
+    )
+
+
+def check_expanded_size(stream: io.BytesIO, most: int) -> None:
+    """Refuse an archive whose files, unpacked, exceed `most` bytes: count them as they unpack,
+    since a zip archive may lie about their sizes."""
+    total = 0
+    with zipfile.ZipFile(stream) as archive:
+        for member in archive.infolist():
+            with archive.open(member) as unpacked:
+                while chunk := unpacked.read(1 << 16):
+                    total += len(chunk)
+                    if total > most:
+                        raise ImportRefused(
+                            [
+                                Problem(
+                                    None,
+                                    None,
+                                    _(
+                                        "the workbook unpacks to more than %(most)d MB: split it,"
+                                        " or save it as CSV",
+                                        most=most // 2**20,
+                                    ),
+                                )
+                            ]
+                        )
+    stream.seek(0)
+
+
+def sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple]]:
+    """Yield each row of a worksheet with its number, within the limits of rows and columns."""
+    for line, cells in enumerate(
+        sheet.iter_rows(values_only=True, max_col=XLSX_MOST_COLUMNS), start=1
+    ):
+        if line > XLSX_MOST_ROWS:
+            raise ImportRefused(
+                [
+                    Problem(
+                        line,
+                        None,
+                        _(
+                            "the worksheet has more than %(most)d rows: split it",
+                            most=XLSX_MOST_ROWS,
+                        ),
+                    )
+                ]
+            )
+        yield line, cells
+
+
+def cell_text(value: Any) -> str:
+    """Write a cell's value as the text a CSV file would hold: dates as YYYY-MM-DD, numbers with a
+    point and the digits Excel shows."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format(Decimal(format(value, EXCEL_DIGITS)), "f")
+    return str(value)
 
 
 def column_name(heading: str) -> str:
@@ -200,5 +372,7 @@ def email(value: str) -> str:
 
 
 def codes(value: str) -> str:
-    """Read a code or reference as written."""
-    return text(32)(value)
+    """Read a code or reference: letters, digits, `-`, `_` and `.` (tracker.codes)."""
+    if not is_code(value):
+        raise Invalid(not_a_code(value))
+    return value

@@ -107,6 +107,9 @@ def test_names_after_de_are_elided_on_the_pages(world, signed_in):
     assert "Sortie anticipée d’Ada Lovelace (T01)" in page
     page = text(admin.get("/cohorts/alpha/modules").text)
     assert "Évaluations de M1" in page and "Nouvelle évaluation de M1" in page
+    page = text(admin.get("/cohorts/alpha/assessments/A1/results").text)
+    assert "Résultats de l’évaluation A1" in page
+    assert "Note d’Ada Lovelace" in page and "Note d’Alan Turing" in page
     page = text(admin.get("/cohorts/alpha/trainees/T01/withdrawal?lang=en").text)
     assert "Withdrawal of Ada Lovelace (T01)" in page
 

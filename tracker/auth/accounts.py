@@ -13,6 +13,7 @@ from tracker.auth.forms import AccountForm, ConfirmForm, ResetPasswordForm
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
+from tracker.i18n import of
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
 
@@ -151,7 +152,7 @@ def reset_password(user_id: int):
     if password_form.validate_on_submit():
         operations.set_password(user, password_form.new_password.data)
         db.session.commit()
-        flash(_("The password of %(email)s is reset.", email=user.email), "success")
+        flash(_("The password %(of_email)s is reset.", of_email=of(user.email)), "success")
         return redirect(url_for("accounts.index"))
     form = AccountForm(obj=user)
     form.cohorts.data = [cohort.id for cohort in user.cohorts]

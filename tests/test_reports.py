@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.world import build_world
-from tracker import create_app, i18n
+from tracker import create_app, i18n, timeutil
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord
 from tracker.auth.models import User
@@ -489,7 +489,12 @@ def test_bad_input_exits_with_status_1_and_a_message(app, world, run_tracker, ar
     assert isinstance(result.exception, SystemExit)
 
 
-def test_report_all_writes_every_report_of_the_cohort(app, world, run_tracker, tmp_path):
+def test_report_all_writes_every_report_of_the_cohort(
+    app, world, run_tracker, tmp_path, monkeypatch
+):
+    # The command makes its reports on the day of Europe/Paris: frozen, so that the report made
+    # below for comparison is made on the same day whatever the hour and the machine's zone.
+    monkeypatch.setattr(timeutil, "today", lambda: MADE_ON)
     out = tmp_path / "all"
     result = run_tracker("report", "all", "alpha", "--as-of", "2022-06-30", "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -507,9 +512,7 @@ def test_report_all_writes_every_report_of_the_cohort(app, world, run_tracker, t
     # Made in other processes, served from the shared cache afterwards.
     with app.app_context():
         cohort, trainee = cohort_and_trainee()
-        made = making.trainee_report(
-            cohort, trainee, as_of=AS_OF, language="fr", made_on=date.today()
-        )
+        made = making.trainee_report(cohort, trainee, as_of=AS_OF, language="fr", made_on=MADE_ON)
     assert made.path.read_bytes() == (out / "alpha_T01_progress_2022-06-30_fr.pdf").read_bytes()
 
 

@@ -217,6 +217,8 @@ def metrics(app, as_of=AS_OF) -> dict:
 def test_figures_csv_holds_the_figures_of_tracker_metrics(app, login_as, funded):
     response = export(app, login_as, funded, f"figures.csv?as_of={AS_OF}&lang=en")
     assert response.mimetype == "text/csv"
+    # One charset, once.
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
         "attachment; filename=funded_figures_2022-01-31.csv"
     )

@@ -117,9 +117,10 @@ def export(slug: str, what: str, fmt: str):
     else:
         tables = sheets.expenses_sheets(pages.expenses_by(cohort, as_of))
         period = as_of.isoformat()
-    write, mimetype = WRITERS[fmt]
+    write, content_type = WRITERS[fmt]
     name = sheets.export_name(cohort, what, period, fmt, current_language())
-    response = current_app.response_class(write(tables), mimetype=mimetype)
+    # The whole Content-Type: given as a mimetype, Werkzeug would add a second charset.
+    response = current_app.response_class(write(tables), content_type=content_type)
     response.headers.set("Content-Disposition", "attachment", filename=name)
     # Names and hours of people: kept out of shared caches and of the browser's cache.
     response.headers["Cache-Control"] = "private, no-store"

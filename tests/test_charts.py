@@ -20,6 +20,7 @@ from tests.test_series import (
     statement_cohort,
 )
 from tracker import charts
+from tracker.charts import drawing
 from tracker.charts.cache import forget_old_charts
 from tracker.charts.labels import LABELS, LOCALES
 from tracker.metrics import series
@@ -170,6 +171,64 @@ def test_languages_and_labels_agree_with_the_interface():
     assert LABELS["fr"].keys() == LABELS["en"].keys()
     with pytest.raises(ValueError, match="unknown language"):
         charts.weekly_attendance_chart([], "de")
+
+
+# --- Text is text ---------------------------------------------------------------------------------
+
+MATH = r"Frais $\frac{1}{$"
+
+
+class MathWords(drawing.Words):
+    """Words whose every label, number, date and month carries a mathtext formula."""
+
+    def __call__(self, key: str, **values: str) -> str:
+        return super().__call__(key, **values) + MATH
+
+    def rate(self, value, places: int = 1) -> str:
+        return super().rate(value, places) + MATH
+
+    def money(self, amount) -> str:
+        return super().money(amount) + MATH
+
+    def compact_money(self, amount) -> str:
+        return super().compact_money(amount) + MATH
+
+    def number(self, value, places: int = 2) -> str:
+        return super().number(value, places) + MATH
+
+    def day(self, value) -> str:
+        return super().day(value) + MATH
+
+    def month(self, value, short: bool = False) -> str:
+        return super().month(value, short) + MATH
+
+
+def with_dollars(given: dict) -> dict:
+    """Put dollars in every text of the series that comes from the data: refs, codes, labels."""
+    heatmap = given["heatmap"]
+    return {
+        **given,
+        "weekly": [replace(p, week=f"${p.week}$") for p in given["weekly"]],
+        "heatmap": replace(
+            heatmap,
+            refs=tuple(f"T$0{n}$" for n in range(len(heatmap.refs))),
+            weeks=tuple(f"${w}" for w in heatmap.weeks),
+        ),
+        "lines": [replace(line, code=f"${line.code}", label=MATH) for line in given["lines"]],
+        "grades": [replace(p, code=f"M$\\{p.code}$") for p in given["grades"]],
+    }
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("kind", list(DRAW))
+def test_dollars_in_any_chart_text_are_drawn_as_they_are(demo_series, kind, language, monkeypatch):
+    """A budget line labelled `Frais $\frac{1}{$` or a ref with two `$`: no mathtext, no error."""
+    monkeypatch.setattr(drawing, "Words", MathWords)
+    chart = DRAW[kind](with_dollars(demo_series)[kind], language)
+    drawn = text_of(parse(chart.svg))
+    # The title, and every other text, as it was given.
+    assert f"{TITLES[kind][language]}{MATH}" in drawn
+    assert drawn.count(MATH) >= 5
 
 
 # --- The figures in the text alternatives and the tables -----------------------------------------

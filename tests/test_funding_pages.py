@@ -335,6 +335,21 @@ def test_every_chart_is_inline_valid_svg_with_its_caption_and_table(app, login_a
     ]
 
 
+def test_a_budget_line_labelled_with_dollars_is_drawn_as_it_is(app, login_as, funded):
+    """matplotlib would read `$\frac{1}{$` as a formula, fail, and the page answer 500."""
+    label = r"Frais $\frac{1}{$"
+    with app.app_context():
+        db.session.execute(update(BudgetLine).where(BudgetLine.code == "EQP").values(label=label))
+        db.session.commit()
+    client = signed_in(app, login_as, funded["officer"])
+    response = client.get(f"/cohorts/funded/funding?as_of={AS_OF.isoformat()}&lang=en")
+    assert response.status_code == 200
+    lines_chart = inline_svgs(response.text)[3]
+    assert label in " ".join(ET.fromstring(lines_chart).itertext())
+    report = client.get(f"/cohorts/funded/funding-report.pdf?as_of={AS_OF.isoformat()}")
+    assert report.status_code == 200
+
+
 def test_charts_are_drawn_once_in_each_language_then_read_from_the_cache(app, login_as, funded):
     client = signed_in(app, login_as, funded["officer"])
     folder = Path(app.config["CHART_CACHE_FOLDER"])

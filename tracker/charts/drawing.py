@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 # Bump whenever the drawing changes, so that cached charts are drawn again.
-CHART_VERSION = 2
+CHART_VERSION = 3
 
 
 @cache
@@ -71,6 +71,9 @@ STYLE = {
     "ytick.labelsize": 8,
     "legend.frameon": False,
     "legend.fontsize": 8,
+    # Texts come from the data (budget lines, refs, codes): `$` is a dollar, never mathtext,
+    # which fails on an unbalanced `$`. Every Text (title, labels, ticks, legend) reads this.
+    "text.parse_math": False,
     "svg.fonttype": "none",
     "svg.hashsalt": "tracker-charts",
     "svg.image_inline": True,

@@ -227,6 +227,51 @@ def test_every_page_says_the_cohort_funder_dates_and_page_x_of_y(app, world):
         assert f"Page {number} of {count}" in text
 
 
+HOSTILE_NAMES = [
+    # A carriage return or a form feed ends a CSS string: what follows would restyle the page.
+    'Promo\r} @top-center { content: "INJECTED" } @top-left { content: "x',
+    'Promo\f} @top-center { content: "INJECTED" } @top-left { content: "x',
+    'Promo\r\n} @page { size: 10cm 10cm } @top-left { content: "x',
+    # Quotes, backslashes, the end of the <style> element, control characters.
+    'Promo "A" \\ B \\" C </style><h1>INJECTED</h1> D',
+    "Promo\x1b\x0b\x85 F",
+    "Promo \\A \\22 \\\r\n E",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_cohort_name_cannot_restyle_or_break_the_reports(app, world, name):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        cohort.name = name
+        cohort.funder = name
+        db.session.commit()
+        made = [
+            making.funding_report(cohort, **dates()),
+            making.trainee_report(cohort, trainee, **dates()),
+            making.certificate(cohort, trainee, **dates()),
+        ]
+    # What a reader sees of the name: its characters (a long header may wrap: spaces apart).
+    intact = "".join(c for c in name if c.isprintable() and not c.isspace())
+    for report in made:
+        reader = read(report.path)
+        assert reader.pages[0].mediabox.width > 500  # A4 still, not 10 cm
+        # After the first page, only the running header names the cohort: at the top left,
+        # and its funder at the top right.
+        for page in reader.pages[1:]:
+            text = "".join(page.extract_text().split())
+            assert text.count(intact) == 2, text
+            assert f"Fundedby{intact}" in text
+            assert "INJECTED" not in text.replace(intact, "")
+
+
+def test_css_strings_escape_what_could_end_them():
+    quoted = making.css_string('a"b\\c\nd\re\ff\x1bg</style>h\x00i')
+    assert quoted == '"a\\22 b\\5C c d e f g\\3C /style\\3E h i"'
+    # Nothing left that ends a CSS string or a <style> element.
+    assert not set(quoted[1:-1]) & set('"\n\r\f<>\x00\x1b')
+
+
 def test_a_trainee_not_yet_enrolled_has_no_report(app, world):
     with app.app_context():
         cohort, trainee = cohort_and_trainee()

@@ -241,16 +241,28 @@ def chart_image(chart: Chart) -> Markup:
     return Markup('<img src="{}" alt="{}" title="{}">').format(source, chart.alt, chart.title)
 
 
+# Control characters are no text (HTML calls them parse errors): a report shows each as a
+# space, as a browser shows the line breaks and tabs of a text, rather than a box that also
+# upsets the text that readers copy out of the PDF.
+CONTROL_AS_SPACE = {
+    code: " " for code in (*range(0x00, 0x20), *range(0x7F, 0xA0)) if chr(code) not in "\t\n\r"
+}
+# In a CSS string, the line breaks and tabs too (a running header is one line).
+CSS_SPACES = {**CONTROL_AS_SPACE, ord("\t"): " ", ord("\n"): " ", ord("\r"): " "}
+# What ends a CSS string token (CSS Syntax 3, 4.3.5): its quote, a line break (\n, \r, \f) or a
+# backslash escape; and `<`, `>` that could close the <style> element the string stands in.
+CSS_ESCAPED = re.compile(r'["\\<>\x00-\x1f\x7f-\x9f]')
+
+
 def css_string(text: str) -> Markup:
-    """Quote a text for a CSS `content` value, safe inside a <style> element."""
+    """Quote a text for a CSS `content` value, safe inside a <style> element.
+
+    Every character that could end the string or the element is written as a CSS escape
+    (`\\22 ` for a quote, `\\5C ` for a backslash), so that the text reads as it was given;
+    line breaks, tabs and control characters read as spaces, as in the page's own text.
+    """
     plain = text.unescape() if isinstance(text, Markup) else str(text)
-    escaped = (
-        plain.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", " ")
-        .replace("<", "\\3C ")
-        .replace(">", "\\3E ")
-    )
+    escaped = CSS_ESCAPED.sub(lambda match: f"\\{ord(match[0]):X} ", plain.translate(CSS_SPACES))
     return Markup(f'"{escaped}"')
 
 
@@ -268,7 +280,7 @@ def render_html(source: Source, language: str, made_on: date) -> str:
     """Render a report's template to HTML in a language (inside an application context)."""
     with force_locale(i18n.LOCALES[language]):
         context = CONTEXTS[source.kind](source, language)
-        return render_template(
+        html = render_template(
             f"reports/{source.kind}.html",
             source=source,
             cohort=source.cohort,
@@ -290,6 +302,7 @@ def render_html(source: Source, language: str, made_on: date) -> str:
             kind_labels=pages.words(pages.KIND_LABELS),
             **context,
         )
+    return html.translate(CONTROL_AS_SPACE)
 
 
 def stylesheets(kind: str) -> list[weasyprint.CSS]:

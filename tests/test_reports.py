@@ -652,6 +652,9 @@ def test_the_pages_link_to_the_reports_each_role_may_download(world, signed_in):
     assert "/cohorts/alpha/trainees/T01/certificate.pdf?as_of=2022-06-30" in trainee_page
     overview = signed_in("instructor").get("/cohorts/alpha?as_of=2022-06-30").text
     assert "/cohorts/alpha/report.pdf?as_of=2022-06-30" in overview
+    # The funding report holds the budget: admins' and officers' only.
+    assert "funding-report.pdf" not in overview
+    overview = signed_in("admin").get("/cohorts/alpha?as_of=2022-06-30").text
     assert "/cohorts/alpha/funding-report.pdf?as_of=2022-06-30" in overview
     funding = signed_in("officer").get("/cohorts/alpha/funding?as_of=2022-06-30").text
     assert "/cohorts/alpha/funding-report.pdf?as_of=2022-06-30" in funding

@@ -2,8 +2,8 @@
 
 - a trainee: their own progress report and certificate (another trainee's: 404);
 - an officer: the funding report and the attendance sheets (progress reports: 403);
-- an instructor: every report of the cohorts they teach, the funding report included (issue 5:
-  "instructors and admins all"; it holds no score or comment);
+- an instructor: every report of the cohorts they teach but the funding report, which holds the
+  budget: DESIGN.md's table gives budget and funding reports to admins and officers only (403);
 - an admin: every report.
 
 `?as_of=YYYY-MM-DD` sets the date of the figures (default today); the report speaks the page's
@@ -77,10 +77,10 @@ def cohort_report(slug: str):
 
 
 @bp.route("/cohorts/<slug>/funding-report.pdf")
-@allow("admin", "instructor", "officer")
+@allow("admin", "officer")
 def funding_report(slug: str):
-    """Download the Region's funding report (issue 5 gives it to the cohort's instructors too)."""
-    cohort = cohort_or_404(slug)
+    """Download the Region's funding report: hours, attendance, withdrawals and the budget."""
+    cohort = cohort_or_404(slug, "see_funding")
     return download(making.funding_report, cohort, **dates())
 
 

@@ -1,6 +1,7 @@
 """The PDF reports: opened with pypdf, their text read back against the figures of the metrics."""
 
 import io
+import os
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -510,6 +511,63 @@ def test_the_report_commands_write_into_the_reports_folder_by_default(app, world
     written = Path(result.output.strip())
     assert written.parent == Path(app.config["REPORTS_FOLDER"])
     assert written.name == "alpha_funding_2022-06-30_fr.pdf"
+
+
+@pytest.fixture
+def umask_022():
+    """The usual umask, under which new files are readable by every local user."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def modes(folder: Path) -> dict[str, str]:
+    """Map each folder and file under a folder, itself included, to its permissions."""
+    found = {".": oct(folder.stat().st_mode & 0o777)}
+    for path in folder.rglob("*"):
+        found[str(path.relative_to(folder))] = oct(path.stat().st_mode & 0o777)
+    return found
+
+
+def test_caches_and_the_instances_reports_are_private_to_their_owner(
+    app, world, run_tracker, login_as, umask_022
+):
+    """They hold names and scores: 0600 files in 0700 folders, whatever the umask."""
+    client = client_of(app, login_as, "admin@centre.fr")
+    for url in (
+        "/cohorts/alpha/trainees/T01/report.pdf?as_of=2022-06-30",
+        "/cohorts/alpha/trainees/T01?as_of=2022-06-30",
+        "/cohorts/alpha/funding?as_of=2022-06-30",
+    ):
+        assert client.get(url).status_code == 200, url
+    result = run_tracker("report", "trainee", "alpha", "T01", "--as-of", "2022-06-30")
+    assert result.exit_code == 0, result.output
+    for setting in ("REPORT_CACHE_FOLDER", "CHART_CACHE_FOLDER", "REPORTS_FOLDER"):
+        found = modes(Path(app.config[setting]))
+        assert len(found) > 1, setting
+        for name, mode in found.items():
+            is_folder = (Path(app.config[setting]) / name).is_dir()
+            assert mode == ("0o700" if is_folder else "0o600"), f"{setting}: {name} {mode}"
+    # The caches' parent folder, made with them, is private too.
+    assert modes(Path(app.config["CHART_CACHE_FOLDER"]).parent)["."] == "0o700"
+
+
+def test_reports_written_with_out_follow_the_users_umask(app, world, run_tracker, tmp_path):
+    for umask, expected in ((0o022, "0o644"), (0o077, "0o600")):
+        previous = os.umask(umask)
+        try:
+            out = tmp_path / f"out-{umask:o}"
+            one = run_tracker("report", "funding", "alpha", "--as-of", "2022-06-30", "--out", out)
+            every = run_tracker(
+                "report", "all", "alpha", "--as-of", "2022-06-30", "--out", out / "all"
+            )
+        finally:
+            os.umask(previous)
+        assert one.exit_code == 0 and every.exit_code == 0, one.output + every.output
+        written = [Path(one.output.strip()), *map(Path, every.stdout.split())]
+        assert len(written) == 8
+        for path in written:
+            assert oct(path.stat().st_mode & 0o777) == expected, path
 
 
 @pytest.mark.parametrize(

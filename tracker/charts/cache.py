@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.charts.drawing import CHART_VERSION, Chart, Table, matplotlib_version
+from tracker.files import private_folder, write_atomically
 
 KEPT_DAYS = 30
 ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.(svg|json)")
@@ -78,7 +78,8 @@ def cached_chart(
     if chart is not None:
         return chart
     chart = draw(payload, language)
-    folder.mkdir(parents=True, exist_ok=True)
+    # Charts show names and figures: readable by the server's account only.
+    private_folder(folder)
     forget_old_charts(folder)
     _write_atomically(svg_path, chart.svg)
     entry = {
@@ -148,14 +149,5 @@ def _digest(text: str) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write a file so that readers see either nothing or the whole of it."""
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write a file so that readers see either nothing or the whole of it, privately."""
+    write_atomically(path, text.encode("utf-8"))

@@ -25,7 +25,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterable
@@ -49,6 +48,7 @@ from tracker.charts import CHART_VERSION, Chart, canonical, matplotlib_version
 from tracker.charts.placing import data_key
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Trainee
+from tracker.files import copy_atomically, private_folder, write_atomically
 from tracker.metrics.figures import CohortData
 from tracker.metrics.loading import collector_paused
 from tracker.reports.contents import (
@@ -353,21 +353,6 @@ def write_pdf(html: str, kind: str) -> bytes:
         )
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write a file so that readers see either nothing or the whole of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def make(source: Source, language: str, made_on: date) -> Made:
     """Return the report made from a source, from the cache when it is there."""
     if language not in i18n.LOCALES:
@@ -377,7 +362,10 @@ def make(source: Source, language: str, made_on: date) -> Made:
     path = cache / made_on.isoformat() / f"{key}.pdf"
     if not path.is_file():
         html = render_html(source, language, made_on)
-        write_atomically(path, write_pdf(html, source.kind))
+        content = write_pdf(html, source.kind)
+        # Names and scores: readable by the server's account only.
+        private_folder(cache)
+        write_atomically(private_folder(path.parent) / path.name, content)
         forget_days_before(cache, made_on - timedelta(days=1))
     return Made(path=path, filename=f"{source.stem}_{language}.pdf")
 
@@ -463,18 +451,18 @@ def fulfil(order: Order) -> Made:
     raise ReportError(f"Unknown report {order.kind!r}.")
 
 
-def copy_to(made: Made, folder: str | os.PathLike[str]) -> Path:
-    """Copy a made report into a folder under its file name; return where it is."""
-    target = Path(folder) / made.filename
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    os.close(descriptor)
-    try:
-        shutil.copyfile(made.path, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def copy_to(made: Made, folder: str | os.PathLike[str], *, private: bool = True) -> Path:
+    """Copy a made report into a folder under its file name; return where it is.
+
+    Private (0600 in a 0700 folder) in the instance's reports folder; in a folder the user
+    chose, the file's mode follows their umask as any file they make.
+    """
+    if private:
+        target = private_folder(folder) / made.filename
+    else:
+        target = Path(folder) / made.filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+    copy_atomically(made.path, target, private=private)
     return target
 
 
@@ -517,10 +505,10 @@ def _start_worker(config: dict[str, Any]) -> None:
     gc.freeze()
 
 
-def _fulfil_in_worker(order: Order, folder: str) -> str:
+def _fulfil_in_worker(order: Order, folder: str, private: bool) -> str:
     assert _worker_app is not None
     with _worker_app.app_context():
-        return str(copy_to(fulfil(order), folder))
+        return str(copy_to(fulfil(order), folder, private=private))
 
 
 def _picklable_config(app: Flask) -> dict[str, Any]:
@@ -546,8 +534,10 @@ def make_all(
     *,
     processes: int | None = None,
     on_written: Callable[[Path], None] | None = None,
+    private: bool = True,
 ) -> list[Path]:
-    """Make the ordered reports in parallel processes and copy them into a folder, in order."""
+    """Make the ordered reports in parallel processes and copy them into a folder, in order
+    (private files, or files whose mode follows the umask: see `copy_to`)."""
     orders = list(orders)
     if not orders:
         return []
@@ -569,7 +559,9 @@ def make_all(
             initializer=_start_worker,
             initargs=(_picklable_config(app),),
         ) as pool:
-            futures = [pool.submit(_fulfil_in_worker, order, str(folder)) for order in orders]
+            futures = [
+                pool.submit(_fulfil_in_worker, order, str(folder), private) for order in orders
+            ]
             for future in futures:
                 path = Path(future.result())
                 written.append(path)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.world import build_world
-from tracker import create_app, i18n, timeutil
+from tracker import create_app, i18n, timeutil, version
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord
 from tracker.auth.models import User
@@ -369,13 +369,25 @@ def test_the_cache_serves_a_report_until_its_inputs_change(app, world, renders):
         assert len(renders) == 5
 
 
-def test_the_template_is_part_of_the_key(app, world, renders, monkeypatch):
+def test_a_release_makes_the_reports_and_their_charts_again(app, world, renders, monkeypatch):
+    """A release that changes rounding, loading or wording changes the version: no stale PDF."""
     with app.app_context():
         cohort, _ = cohort_and_trainee()
-        making.cohort_report(cohort, **dates())
-        monkeypatch.setattr(making, "presentation_digest", lambda language: "edited")
-        making.cohort_report(cohort, **dates())
+        first = making.cohort_report(cohort, **dates())
+        assert making.cohort_report(cohort, **dates()) == first
+        charts = sorted(Path(app.config["CHART_CACHE_FOLDER"]).glob("*.svg"))
+        monkeypatch.setattr(version, "installed", lambda: "99.0.0")
+        again = making.cohort_report(cohort, **dates())
+    assert again.path != first.path
     assert len(renders) == 2
+    # The charts are drawn again too: two more in the cache.
+    assert len(list(Path(app.config["CHART_CACHE_FOLDER"]).glob("*.svg"))) == len(charts) + 2
+
+
+def test_the_version_is_that_of_the_installed_distribution():
+    from importlib.metadata import version as distribution_version
+
+    assert version.installed() == distribution_version("tracker")
 
 
 def test_the_funding_report_is_not_made_again_when_only_scores_change(app, world, renders):

@@ -1,8 +1,9 @@
 """Charts cached as files, keyed by what they show, shared by every worker process.
 
 A chart's key is the sha256 of its kind, its language, a canonical serialisation of the series
-it is drawn from, the drawing code's version and matplotlib's: the same figures give the same
-key, and a chart is drawn again only when one of them changes. Each entry is two files, written
+it is drawn from, the tracker's version (which a release bumps: `tracker.version`) and
+matplotlib's: the same figures give the same key, and a chart is drawn again only when one of
+them changes. Each entry is two files, written
 atomically (a temporary file, then `os.replace`): `<key>.svg`, then `<key>.json` (title, text
 alternative, table and the SVG's digest), whose presence marks a complete entry.
 
@@ -24,7 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tracker.charts.drawing import CHART_VERSION, Chart, Table, matplotlib_version
+from tracker import version
+from tracker.charts.drawing import Chart, Table, matplotlib_version
 from tracker.files import private_folder, write_atomically
 
 KEPT_DAYS = 30
@@ -55,7 +57,7 @@ def canonical(value: Any) -> Any:
 def chart_key(kind: str, language: str, payload: Any) -> str:
     """Return the cache key of a chart of this kind, language and series."""
     text = json.dumps(
-        [CHART_VERSION, matplotlib_version(), kind, language, canonical(payload)],
+        [version.installed(), matplotlib_version(), kind, language, canonical(payload)],
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,

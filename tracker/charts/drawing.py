@@ -34,9 +34,6 @@ if TYPE_CHECKING:
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
-# Bump whenever the drawing changes, so that cached charts are drawn again.
-CHART_VERSION = 3
-
 
 @cache
 def matplotlib_version() -> str:

@@ -2,7 +2,8 @@
 
 Identical when made again: the PDF's bytes depend only on the report's source (the figures'
 data and texts), the date of its figures (as of), the date it is made on (printed, and set as the
-PDF's creation and modification dates), its language, the templates and the code that draws it.
+PDF's creation and modification dates), its language, and the code, templates and translations
+that make it, which the tracker's version stands for (a release bumps it: `tracker.version`).
 Those make the cache key, so that a report is made again only when one of them changed; the
 entry is written atomically (a temporary file, then `os.replace`), so that a reader, a request
 or another process, sees either nothing or the whole file.
@@ -43,8 +44,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
-from tracker import i18n
-from tracker.charts import CHART_VERSION, Chart, canonical, matplotlib_version
+from tracker import i18n, version
+from tracker.charts import Chart, canonical, matplotlib_version
 from tracker.charts.placing import data_key
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Trainee
@@ -67,29 +68,11 @@ from tracker.reports.contents import (
 )
 from tracker.reports.stack import on_a_roomy_stack
 
-# Bump when a change of this package alters the reports in a way the hashed files do not show.
-REPORTS_VERSION = 1
 # Level A: tagged for accessibility; part 2: no embedded files, which some archives refuse.
 PDF_VARIANT = "pdf/a-2a"
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates" / "reports"
-# The code a report's bytes depend on besides its templates: drawing, figures and wording.
-CODE = tuple(
-    ROOT / "tracker" / name
-    for name in (
-        "reports/contents.py",
-        "reports/making.py",
-        "metrics/figures.py",
-        "metrics/series.py",
-        "charts/drawing.py",
-        "charts/labels.py",
-        "cohorts/pages.py",
-        "i18n.py",
-        "hours.py",
-    )
-)
-TRANSLATIONS = ROOT / "tracker" / "translations"
 
 
 @dataclass(frozen=True)
@@ -121,14 +104,6 @@ def _file_digest(path: Path) -> str:
 def _digest_of(path: Path, mtime_ns: int, size: int) -> str:
     """Hash a file once per version of it (its modification time and size)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def presentation_digest(language: str) -> str:
-    """Hash what a report looks like: its templates, stylesheet, code and translations."""
-    files = sorted(TEMPLATES.glob("*")) + list(CODE)
-    files.append(TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo")
-    parts = [f"{path.relative_to(ROOT)}:{_file_digest(path)}" for path in files]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def data_digest(data: CohortData | None) -> str:
@@ -178,13 +153,12 @@ def _data_digest(data: CohortData) -> str:
 
 
 def report_key(source: Source, language: str, made_on: date) -> str:
-    """Return the cache key of a report: what it shows, as of, made on, language and looks."""
+    """Return the cache key of a report: what it shows, as of, made on, language and release."""
     text = json.dumps(
         [
-            REPORTS_VERSION,
+            version.installed(),
             weasyprint.__version__,
             matplotlib_version(),
-            CHART_VERSION,
             PDF_VARIANT,
             source.kind,
             language,
@@ -194,7 +168,6 @@ def report_key(source: Source, language: str, made_on: date) -> str:
             canonical(source.cohort),
             canonical(source.details),
             data_digest(source.data),
-            presentation_digest(language),
         ],
         sort_keys=True,
         separators=(",", ":"),

@@ -369,6 +369,20 @@ def test_charts_are_drawn_once_in_each_language_then_read_from_the_cache(app, lo
     assert len(list(folder.glob("*.svg"))) == 10
 
 
+def test_dates_after_the_cohorts_end_share_the_charts_of_its_end(app, login_as, funded):
+    """Figures after the end are those of the end: no new chart for each later date."""
+    client = signed_in(app, login_as, funded["officer"])
+    folder = Path(app.config["CHART_CACHE_FOLDER"])
+    first = client.get("/cohorts/funded/funding?as_of=2022-12-17&lang=en").text
+    drawn = sorted(folder.glob("*.svg"))
+    assert len(drawn) == 4
+    for day in ("2022-12-18", "2023-03-01", "2031-01-01"):
+        page = client.get(f"/cohorts/funded/funding?as_of={day}&lang=en").text
+        assert inline_svgs(page) == inline_svgs(first)
+    assert sorted(folder.glob("*.svg")) == drawn
+    assert "Budget as of 16/12/2022" in first
+
+
 def test_charts_follow_a_change_of_the_roll_calls(app, login_as, funded):
     """Charts kept in memory or on disk are those of the data as it is now."""
     client = signed_in(app, login_as, funded["officer"])

@@ -17,12 +17,13 @@ from tracker import create_app, i18n, timeutil, version
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord
 from tracker.auth.models import User
+from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.demo.operations import load_cohort
 from tracker.extensions import db
 from tracker.metrics import series
 from tracker.metrics.loading import cohort_metrics, load_cohort_data
-from tracker.reports import making
+from tracker.reports import limits, making
 from tracker.reports.contents import ReportError
 
 AS_OF = date(2022, 6, 30)
@@ -684,6 +685,86 @@ def test_the_web_serves_the_cached_file(app, world, login_as, renders):
     assert first.status_code == second.status_code == 200
     assert first.data == second.data
     assert len(renders) == 1
+
+
+def test_dates_after_the_cohorts_end_share_the_report_of_its_end(app, world, login_as, renders):
+    """Figures after the end are those of the end: one report, which says so."""
+    client = client_of(app, login_as, "ada@example.org")
+    ends_on = date(2022, 12, 16)
+    made = set()
+    for day in (ends_on, *(ends_on + timedelta(days=n) for n in (1, 2, 30, 365, 3000))):
+        response = client.get(f"/cohorts/alpha/trainees/T01/report.pdf?as_of={day}&lang=en")
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"] == (
+            "attachment; filename=alpha_T01_progress_2022-12-16_en.pdf"
+        )
+        made.add(response.data)
+    assert len(made) == 1 and len(renders) == 1
+    assert "figures as of 16/12/2022" in text_of(made.pop())
+
+
+def test_data_dated_after_the_end_moves_the_date_of_the_figures(app, world, renders):
+    with app.app_context():
+        cohort, _ = cohort_and_trainee()
+        line = db.session.scalar(select(BudgetLine).where(BudgetLine.code == "PED"))
+        db.session.add(
+            Expense(
+                budget_line_id=line.id,
+                date=date(2023, 1, 20),
+                amount=Decimal("100.00"),
+                description="Late invoice",
+            )
+        )
+        db.session.commit()
+        before = making.funding_report(cohort, **dates(as_of=date(2023, 1, 19)))
+        after = [
+            making.funding_report(cohort, **dates(as_of=day))
+            for day in (date(2023, 1, 20), date(2023, 6, 1))
+        ]
+    assert before.filename == "alpha_funding_2022-12-16_en.pdf"
+    assert after[0] == after[1]
+    assert after[0].filename == "alpha_funding_2023-01-20_en.pdf"
+    assert "€12,600.50" in text_of(after[0].path)
+    assert len(renders) == 2
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The limiter's clock, moved by hand."""
+    now = [1_000_000.0]
+    monkeypatch.setattr(limits, "now", lambda: now[0])
+    return now
+
+
+def test_an_account_has_few_reports_made_per_minute_and_cached_ones_always(
+    app, world, login_as, clock, renders
+):
+    app.config["REPORT_MAKINGS_PER_MINUTE"] = 3
+    trainee = client_of(app, login_as, "ada@example.org")
+    url = "/cohorts/alpha/trainees/T01/report.pdf?as_of=2022-06-{:02d}"
+    for day in (20, 21, 22):
+        assert trainee.get(url.format(day)).status_code == 200
+        clock[0] += 10
+    refused = trainee.get(url.format(23))
+    assert refused.status_code == 429
+    # The first making leaves the minute 30 seconds from now.
+    assert refused.headers["Retry-After"] == "30"
+    assert len(renders) == 3
+    # Reports made already still download; other accounts have their own share.
+    assert trainee.get(url.format(21)).status_code == 200
+    assert client_of(app, login_as, "prof@centre.fr").get(url.format(23)).status_code == 200
+    # Another worker process of the server (another application) counts the same makings.
+    other = create_app(dict(app.config))
+    with app.app_context():
+        ada = db.session.scalar(select(User).where(User.email == "ada@example.org"))
+    try:
+        assert login_as(other.test_client(), ada).get(url.format(24)).status_code == 429
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    clock[0] += 30
+    assert trainee.get(url.format(24)).status_code == 200
+    assert len(renders) == 5
 
 
 def test_the_report_speaks_the_pages_language(app, world, login_as):

@@ -56,6 +56,7 @@ from tracker.reports.contents import (
     CONTEXTS,
     ReportError,
     Source,
+    as_of_shown,
     find_cohort,
     find_trainee,
     gather_certificate,
@@ -326,14 +327,24 @@ def write_pdf(html: str, kind: str) -> bytes:
         )
 
 
-def make(source: Source, language: str, made_on: date) -> Made:
-    """Return the report made from a source, from the cache when it is there."""
+# Called before a report that is not in the cache is made; may refuse by raising.
+BeforeMaking = Callable[[], None] | None
+
+
+def make(source: Source, language: str, made_on: date, before_making: BeforeMaking = None) -> Made:
+    """Return the report made from a source, from the cache when it is there.
+
+    `before_making` is called first when the report must be made (a web request counts it
+    against its account's share, and may refuse); never for a report served from the cache.
+    """
     if language not in i18n.LOCALES:
         raise ReportError(f"Unknown language {language!r}: choose one of fr, en.")
     key = report_key(source, language, made_on)
     cache = Path(current_app.config["REPORT_CACHE_FOLDER"])
     path = cache / made_on.isoformat() / f"{key}.pdf"
     if not path.is_file():
+        if before_making is not None:
+            before_making()
         html = render_html(source, language, made_on)
         content = write_pdf(html, source.kind)
         # Names and scores: readable by the server's account only.
@@ -358,35 +369,67 @@ def forget_days_before(cache: Path, first_kept: date) -> None:
 # The five reports
 
 
+# Each report is made as of the earliest date whose figures are those of D (`as_of_shown`):
+# after a cohort's end, every later date gives the report of its end, made once.
+
+
 def trainee_report(
-    cohort: Cohort, trainee: Trainee, *, as_of: date, language: str, made_on: date
+    cohort: Cohort,
+    trainee: Trainee,
+    *,
+    as_of: date,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
 ) -> Made:
     """Make a trainee's progress report."""
-    return make(gather_trainee(cohort, trainee, as_of), language, made_on)
+    source = gather_trainee(cohort, trainee, as_of_shown(cohort, as_of))
+    return make(source, language, made_on, before_making)
 
 
-def cohort_report(cohort: Cohort, *, as_of: date, language: str, made_on: date) -> Made:
+def cohort_report(
+    cohort: Cohort, *, as_of: date, language: str, made_on: date, before_making: BeforeMaking = None
+) -> Made:
     """Make the cohort progress report, for instructors and administrators."""
-    return make(gather_cohort(cohort, as_of), language, made_on)
+    source = gather_cohort(cohort, as_of_shown(cohort, as_of))
+    return make(source, language, made_on, before_making)
 
 
-def funding_report(cohort: Cohort, *, as_of: date, language: str, made_on: date) -> Made:
+def funding_report(
+    cohort: Cohort, *, as_of: date, language: str, made_on: date, before_making: BeforeMaking = None
+) -> Made:
     """Make the Region's funding report: hours, attendance, withdrawals and budget."""
-    return make(gather_funding(cohort, as_of), language, made_on)
+    source = gather_funding(cohort, as_of_shown(cohort, as_of))
+    return make(source, language, made_on, before_making)
 
 
 def attendance_sheet(
-    cohort: Cohort, week: str, *, blank: bool, as_of: date, language: str, made_on: date
+    cohort: Cohort,
+    week: str,
+    *,
+    blank: bool,
+    as_of: date,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
 ) -> Made:
     """Make the attendance sheet of an ISO week, blank for signing or filled with the roll calls."""
-    return make(gather_sheet(cohort, week, as_of, blank=blank), language, made_on)
+    source = gather_sheet(cohort, week, as_of, blank=blank)
+    return make(source, language, made_on, before_making)
 
 
 def certificate(
-    cohort: Cohort, trainee: Trainee, *, as_of: date, language: str, made_on: date
+    cohort: Cohort,
+    trainee: Trainee,
+    *,
+    as_of: date,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
 ) -> Made:
     """Make a trainee's certificate of completion."""
-    return make(gather_certificate(cohort, trainee, as_of), language, made_on)
+    source = gather_certificate(cohort, trainee, as_of_shown(cohort, as_of))
+    return make(source, language, made_on, before_making)
 
 
 # ---------------------------------------------------------------------------------------------

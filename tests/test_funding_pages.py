@@ -376,8 +376,8 @@ def test_dates_after_the_cohorts_end_share_the_charts_of_its_end(app, login_as, 
     first = client.get("/cohorts/funded/funding?as_of=2022-12-17&lang=en").text
     drawn = sorted(folder.glob("*.svg"))
     assert len(drawn) == 4
-    for day in ("2022-12-18", "2023-03-01", "2031-01-01"):
-        page = client.get(f"/cohorts/funded/funding?as_of={day}&lang=en").text
+    for later in ("2022-12-18", "2023-03-01", "2031-01-01"):
+        page = client.get(f"/cohorts/funded/funding?as_of={later}&lang=en").text
         assert inline_svgs(page) == inline_svgs(first)
     assert sorted(folder.glob("*.svg")) == drawn
     assert "Budget as of 16/12/2022" in first

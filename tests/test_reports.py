@@ -98,8 +98,8 @@ def test_the_trainee_report_prints_the_figures_of_the_metrics(app, world):
     assert "Ada Lovelace (T01)" in text
     for value in (mine["scheduled_hours"], mine["attended_hours"]):
         assert shown(app, "en", i18n.hours, value) in text  # 3.50 h
-    assert shown(app, "en", making.percent, mine["attendance_rate"]) in text  # 100.00 %
-    assert shown(app, "en", making.percent, mine["progress"]) in text
+    assert shown(app, "en", i18n.rate, mine["attendance_rate"]) in text  # 100.00 %
+    assert shown(app, "en", i18n.rate, mine["progress"]) in text
     assert mine["modules_passed"] == ["M1"] and "passed" in text
     assert "C1 — Programmer en Python" in text and "acquired" in text
     # The trainee's own score, on 20, and the instructor's comment.
@@ -119,10 +119,10 @@ def test_the_funding_report_prints_the_funders_figures_and_no_result(app, world)
     assert made.filename == "alpha_funding_2022-06-30_en.pdf"
     assert shown(app, "en", i18n.hours, figures["trainee_hours"]["realised"]) in text
     assert shown(app, "en", i18n.hours, figures["trainee_hours"]["contracted"]) in text
-    assert shown(app, "en", making.percent, figures["trainee_hours"]["rate"]) in text
+    assert shown(app, "en", i18n.rate, figures["trainee_hours"]["rate"]) in text
     for key in ("grant", "spent", "remaining", "forecast_at_completion", "cost_per_realised_hour"):
         assert shown(app, "en", i18n.money, budget[key]) in text, key
-    assert shown(app, "en", making.percent, budget["consumption"]) in text
+    assert shown(app, "en", i18n.rate, budget["consumption"]) in text
     assert shown(app, "en", i18n.money, budget["lines"][0]["planned"]) in text
     assert "Personnel pédagogique" in text
     # No score, no grade, no comment of any trainee.
@@ -147,7 +147,7 @@ def test_the_cohort_report_lists_every_trainee_with_progress_and_risks(app, worl
         text = text_of(making.cohort_report(cohort, **dates()).path)
     for trainee in figures["trainees"]:
         assert f"{trainee['ref']} {trainee['name']}" in text
-        assert shown(app, "en", making.percent, trainee["progress"]) in text
+        assert shown(app, "en", i18n.rate, trainee["progress"]) in text
     # T02 scored 8 on 20 on the only assessment of M1: failing, hence at risk.
     assert "failing a module" in text and "Failing: M1." in text
 
@@ -467,11 +467,11 @@ def test_the_demo_trainee_report_prints_the_trainees_hours(demo_app):
         )
         text = text_of(made.path)
     assert shown(demo_app, "fr", i18n.hours, mine["attended_hours"]) in text
-    assert shown(demo_app, "fr", making.percent, mine["attendance_rate"]) in text
-    assert shown(demo_app, "fr", making.percent, mine["assiduity_rate"]) in text
-    assert shown(demo_app, "fr", making.percent, mine["progress"]) in text
+    assert shown(demo_app, "fr", i18n.rate, mine["attendance_rate"]) in text
+    assert shown(demo_app, "fr", i18n.rate, mine["assiduity_rate"]) in text
+    assert shown(demo_app, "fr", i18n.rate, mine["progress"]) in text
     # The chart's text is text: the legend of the monthly attendance chart, in French.
-    assert "Seuil (80 %)" in text
+    assert "Seuil (80,0 %)" in text
 
 
 def test_the_demo_trainee_report_gives_the_cohorts_median_grade_per_module(demo_app):

@@ -150,14 +150,15 @@ def _render(figure: Figure, title: str, alt: str) -> str:
 
 
 def _no_data(axes: Axes, words: Words) -> None:
+    _ = words.gettext
     axes.set_axis_off()
-    axes.text(0.5, 0.5, words("empty"), ha="center", va="center", color=GREY, fontsize=10)
+    axes.text(0.5, 0.5, _("No data yet."), ha="center", va="center", color=GREY, fontsize=10)
 
 
 def _percent_axis(axis: Axis, words: Words) -> None:
     from matplotlib.ticker import FuncFormatter
 
-    axis.set_major_formatter(FuncFormatter(lambda value, _: words.rate(value, 0)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: words.percent(value)))
 
 
 def _month_starts(first: date, last: date) -> list[date]:
@@ -184,7 +185,9 @@ def _date_axis(axes: Axes, first: date, last: date, words: Words) -> None:
     starts = starts[:: _thinned(len(starts))]
     axes.xaxis.set_major_locator(FixedLocator([day.toordinal() for day in starts]))
     labels = {day.toordinal(): words.month(day, short=True) for day in starts}
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: labels.get(round(value), "")))
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(lambda value, _position: labels.get(round(value), ""))
+    )
     axes.set_xlim(first.toordinal() - 3, last.toordinal() + 3)
 
 
@@ -218,15 +221,16 @@ def _rate_limits(axes: Axes, rates: Sequence[float], threshold: float) -> None:
 def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart:
     """Draw the cohort's weekly attendance rate against the attendance threshold."""
     words = Words(language)
-    title = words("weekly.title")
+    _ = words.gettext
+    title = _("Cohort attendance per week")
     rated = [p for p in points if p.rate is not None]
     table = Table(
         headers=(
-            words("week"),
-            words("week_of"),
-            words("scheduled_hours"),
-            words("attended_hours"),
-            words("attendance_rate"),
+            _("Week"),
+            _("From"),
+            _("Scheduled hours"),
+            _("Attended hours"),
+            _("Attendance rate"),
         ),
         rows=tuple(
             (
@@ -242,17 +246,18 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
     if rated:
         threshold = rated[0].threshold
         lowest, lowest_week = _lowest([(p.rate, p.week) for p in rated])
-        alt = words(
-            "weekly.alt",
+        alt = _(
+            "Attendance per week from %(first)s to %(last)s: lowest %(lowest)s"
+            " (week %(lowest_week)s), latest %(latest)s, threshold %(threshold)s.",
             first=words.day(points[0].starts_on),
             last=words.day(points[-1].starts_on + timedelta(days=6)),
             lowest=words.rate(lowest),
             lowest_week=lowest_week,
             latest=words.rate(rated[-1].rate),
-            threshold=words.rate(threshold, 0),
+            threshold=words.rate(threshold),
         )
     else:
-        alt = words("empty")
+        alt = _("No data yet.")
 
     with _style():
         figure, axes = _figure(title)
@@ -274,19 +279,19 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
                 marker="o",
                 markersize=3,
                 linewidth=1.5,
-                label=words("cohort"),
+                label=_("Cohort"),
             )
             axes.axhline(
                 threshold,
                 color=VERMILION,
                 linestyle="--",
                 linewidth=1.2,
-                label=words("threshold", threshold=words.rate(threshold, 0)),
+                label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
             )
             _date_axis(axes, points[0].starts_on, points[-1].starts_on + timedelta(days=6), words)
             _rate_limits(axes, [p.rate for p in rated if p.rate is not None], threshold)
             _percent_axis(axes.yaxis, words)
-            axes.set_ylabel(words("attendance_rate"))
+            axes.set_ylabel(_("Attendance rate"))
             axes.grid(axis="y")
             axes.legend(loc="lower left")
         svg = _render(figure, title, alt)
@@ -300,7 +305,8 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
 def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
     """Draw each trainee's weekly attendance rate as a heat map, blank where not expected."""
     words = Words(language)
-    title = words("heatmap.title")
+    _ = words.gettext
+    title = _("Attendance per trainee and week")
     threshold = heatmap.threshold
     rows = []
     below_total = 0
@@ -313,11 +319,11 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
         rows.append((ref, str(len(present)), str(below), words.rate(lowest), lowest_week))
     table = Table(
         headers=(
-            words("trainee"),
-            words("weeks_expected"),
-            words("weeks_below"),
-            words("lowest_rate"),
-            words("lowest_week"),
+            _("Trainee"),
+            _("Weeks expected"),
+            _("Weeks below threshold"),
+            _("Lowest rate"),
+            _("Week of the lowest rate"),
         ),
         rows=tuple(rows),
     )
@@ -329,20 +335,22 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
     lowest, where = _lowest(cells)
     if lowest is not None:
         lowest_ref, lowest_week = where.split("|")
-        alt = words(
-            "heatmap.alt",
+        alt = _(
+            "Attendance of %(trainees)s trainees over %(weeks)s weeks from %(first)s to %(last)s:"
+            " %(below)s trainee-weeks below the %(threshold)s threshold; lowest %(lowest)s"
+            " (%(lowest_ref)s, week %(lowest_week)s).",
             trainees=str(len(heatmap.refs)),
             weeks=str(len(heatmap.weeks)),
             first=words.day(heatmap.week_starts[0]),
             last=words.day(heatmap.week_starts[-1] + timedelta(days=6)),
             below=str(below_total),
-            threshold=words.rate(threshold, 0),
+            threshold=words.rate(threshold),
             lowest=words.rate(lowest),
             lowest_ref=lowest_ref,
             lowest_week=lowest_week,
         )
     else:
-        alt = words("empty")
+        alt = _("No data yet.")
 
     height = min(12.0, max(HEIGHT, 1.2 + 0.17 * len(heatmap.refs)))
     import matplotlib
@@ -372,14 +380,14 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
                 [column for column, _ in starts],
                 [words.month(month, short=True) for _, month in starts],
             )
-            axes.set_xlabel(words("week"))
-            axes.set_ylabel(words("trainee"))
+            axes.set_xlabel(_("Week"))
+            axes.set_ylabel(_("Trainee"))
             for spine in axes.spines.values():
                 spine.set_visible(False)
             box = axes.get_position()
             colour_axes = figure.add_axes((box.x1 + 0.15 / WIDTH, box.y0, 0.15 / WIDTH, box.height))
             colour_bar = figure.colorbar(image, cax=colour_axes)
-            colour_bar.set_label(words("attendance_rate"))
+            colour_bar.set_label(_("Attendance rate"))
             _percent_axis(colour_bar.ax.yaxis, words)
             colour_bar.ax.axhline(threshold, color=VERMILION, linewidth=2)
             colour_bar.outline.set_visible(False)
@@ -410,10 +418,12 @@ def _week_columns(week_starts: Sequence[date], spacing: float) -> list[tuple[int
 def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
     """Draw cumulative spending against the linear plan, the forecast and the grant."""
     words = Words(language)
-    title = words("burn_up.title")
+    _ = words.gettext
+    title = _("Budget burn-up")
     consumption = _consumption(burn_up.spent, burn_up.grant)
-    alt = words(
-        "burn_up.alt",
+    alt = _(
+        "Budget as of %(as_of)s: %(spent)s spent of a %(grant)s grant (%(consumption)s),"
+        " against %(planned)s on the linear plan; forecast at completion %(forecast)s.",
         as_of=words.day(burn_up.as_of),
         spent=words.money(burn_up.spent),
         grant=words.money(burn_up.grant),
@@ -422,13 +432,13 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
         forecast=words.money(burn_up.forecast_at_completion),
     )
     if not burn_up.points:
-        alt = words("empty")
+        alt = _("No data yet.")
     table = Table(
         headers=(
-            words("month"),
-            words("cumulative_spend"),
-            words("linear_plan"),
-            words("forecast"),
+            _("Month"),
+            _("Cumulative spend"),
+            _("Linear plan"),
+            _("Forecast"),
         ),
         rows=tuple(
             (
@@ -454,7 +464,7 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
                 [0.0] + [float(p.planned) for p in burn_up.points],
                 color=GREY,
                 linewidth=1.2,
-                label=words("linear_plan"),
+                label=_("Linear plan"),
             )
             spent = [p for p in burn_up.points if p.spent is not None]
             if spent:
@@ -465,7 +475,7 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
                     marker="o",
                     markersize=3,
                     linewidth=2,
-                    label=words("cumulative_spend"),
+                    label=_("Cumulative spend"),
                 )
             forecast = [p for p in burn_up.points if p.forecast is not None]
             if forecast and burn_up.as_of < burn_up.ends_on:
@@ -475,14 +485,14 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
                     color=ORANGE,
                     linestyle="--",
                     linewidth=1.8,
-                    label=words("forecast"),
+                    label=_("Forecast"),
                 )
             axes.axhline(
                 float(burn_up.grant),
                 color="#222222",
                 linestyle=":",
                 linewidth=1.2,
-                label=words("grant"),
+                label=_("Grant"),
             )
             if burn_up.starts_on <= burn_up.as_of <= burn_up.ends_on:
                 axes.axvline(
@@ -490,14 +500,14 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
                     color=GREY,
                     linestyle=(0, (1, 3)),
                     linewidth=0.8,
-                    label=words("as_of", date=words.day(burn_up.as_of)),
+                    label=_("As of %(date)s", date=words.day(burn_up.as_of)),
                 )
             _date_axis(axes, burn_up.starts_on, burn_up.ends_on, words)
             axes.set_ylim(bottom=0)
             axes.yaxis.set_major_formatter(
-                FuncFormatter(lambda value, _: words.compact_money(value))
+                FuncFormatter(lambda value, _position: words.compact_money(value))
             )
-            axes.set_ylabel(words("amount"))
+            axes.set_ylabel(_("Amount"))
             axes.grid(axis="y")
             axes.legend(loc="lower right")
         svg = _render(figure, title, alt)
@@ -511,9 +521,10 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
 def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
     """Draw what each budget line planned against what it spent, as horizontal bars."""
     words = Words(language)
-    title = words("lines.title")
+    _ = words.gettext
+    title = _("Planned and spent per budget line")
     table = Table(
-        headers=(words("line"), words("planned"), words("spent"), words("consumption")),
+        headers=(_("Line"), _("Planned"), _("Spent"), _("Consumption")),
         rows=tuple(
             (
                 f"{line.code} {line.label}",
@@ -529,8 +540,9 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
         spent = sum((line.spent for line in lines), Decimal(0))
         consumed = [line for line in lines if line.consumption is not None]
         top = max(consumed, key=lambda line: line.consumption or 0.0) if consumed else None
-        alt = words(
-            "lines.alt",
+        alt = _(
+            "Spent on %(lines)s budget lines: %(spent)s of %(planned)s planned (%(consumption)s);"
+            " most consumed line: %(top)s (%(top_consumption)s).",
             lines=str(len(lines)),
             spent=words.money(spent),
             planned=words.money(planned),
@@ -539,7 +551,7 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
             top_consumption=words.rate(top.consumption if top else None),
         )
     else:
-        alt = words("empty")
+        alt = _("No data yet.")
 
     height = max(HEIGHT, 1.2 + 0.45 * len(lines))
     labels = [textwrap.fill(line.label, 28) for line in lines]
@@ -558,14 +570,14 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
                 [float(line.planned) for line in lines],
                 height=0.75,
                 color=LIGHT,
-                label=words("planned"),
+                label=_("Planned"),
             )
             axes.barh(
                 positions,
                 [float(line.spent) for line in lines],
                 height=0.4,
                 color=BLUE,
-                label=words("spent"),
+                label=_("Spent"),
             )
             for position, line in zip(positions, lines, strict=True):
                 axes.annotate(
@@ -581,10 +593,10 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
             axes.invert_yaxis()
             axes.tick_params(axis="y", length=0)
             axes.xaxis.set_major_formatter(
-                FuncFormatter(lambda value, _: words.compact_money(value))
+                FuncFormatter(lambda value, _position: words.compact_money(value))
             )
             axes.set_xlim(0, float(max(max(line.planned, line.spent) for line in lines)) * 1.12)
-            axes.set_xlabel(words("amount"))
+            axes.set_xlabel(_("Amount"))
             axes.grid(axis="x")
             axes.set_axisbelow(True)
             axes.legend(loc="lower right")
@@ -599,9 +611,10 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
 def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Chart:
     """Draw a trainee's monthly attendance rate against the cohort's and the threshold."""
     words = Words(language)
-    title = words("trainee_attendance.title")
+    _ = words.gettext
+    title = _("Monthly attendance: trainee and cohort")
     table = Table(
-        headers=(words("month"), words("trainee"), words("cohort")),
+        headers=(_("Month"), _("Trainee"), _("Cohort")),
         rows=tuple(
             (words.month(p.month), words.rate(p.trainee_rate), words.rate(p.cohort_rate))
             for p in points
@@ -610,18 +623,20 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
     if points:
         threshold = points[0].threshold
         lowest, lowest_month = _lowest([(p.trainee_rate, words.month(p.month)) for p in points])
-        alt = words(
-            "trainee_attendance.alt",
+        alt = _(
+            "Trainee's monthly attendance from %(first)s to %(last)s: lowest %(lowest)s"
+            " (%(lowest_month)s), latest %(latest)s against %(cohort_latest)s for the cohort;"
+            " threshold %(threshold)s.",
             first=words.month(points[0].month),
             last=words.month(points[-1].month),
             lowest=words.rate(lowest),
             lowest_month=lowest_month,
             latest=words.rate(points[-1].trainee_rate),
             cohort_latest=words.rate(points[-1].cohort_rate),
-            threshold=words.rate(threshold, 0),
+            threshold=words.rate(threshold),
         )
     else:
-        alt = words("empty")
+        alt = _("No data yet.")
 
     with _style():
         figure, axes = _figure(title)
@@ -636,7 +651,7 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
                 marker="o",
                 markersize=4,
                 linewidth=2,
-                label=words("trainee"),
+                label=_("Trainee"),
             )
             axes.plot(
                 positions,
@@ -646,14 +661,14 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
                 markersize=3,
                 linestyle="--",
                 linewidth=1.5,
-                label=words("cohort"),
+                label=_("Cohort"),
             )
             axes.axhline(
                 threshold,
                 color=VERMILION,
                 linestyle=":",
                 linewidth=1.2,
-                label=words("threshold", threshold=words.rate(threshold, 0)),
+                label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
             )
             step = _thinned(len(points), 12)
             axes.set_xticks(
@@ -663,7 +678,7 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
             rates = [r for p in points for r in (p.trainee_rate, p.cohort_rate) if r is not None]
             _rate_limits(axes, rates, threshold)
             _percent_axis(axes.yaxis, words)
-            axes.set_ylabel(words("attendance_rate"))
+            axes.set_ylabel(_("Attendance rate"))
             axes.grid(axis="y")
             axes.legend(loc="lower left", ncols=3)
         svg = _render(figure, title, alt)
@@ -677,35 +692,37 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
 def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Chart:
     """Draw a trainee's grade in each module against its pass mark and the cohort's median."""
     words = Words(language)
-    title = words("grades.title")
+    _ = words.gettext
+    title = _("Grades per module")
     table = Table(
-        headers=(words("module"), words("grade"), words("pass_mark"), words("cohort_median")),
+        headers=(_("Module"), _("Trainee's grade"), _("Pass mark"), _("Cohort median")),
         rows=tuple(
             (
                 p.code,
-                words.number(p.grade),
-                words.number(p.pass_mark),
-                words.number(p.cohort_median),
+                words.grade(p.grade),
+                words.grade(p.pass_mark),
+                words.grade(p.cohort_median),
             )
             for p in points
         ),
     )
     if points:
-        alt = words(
-            "grades.alt",
-            modules=(" ; " if language == "fr" else "; ").join(
-                words(
-                    "grades.alt_module",
+        alt = _(
+            "Grades out of 20 per module: %(modules)s.",
+            # One module after another: "; " in English, " ; " in French.
+            modules=_("; ").join(
+                _(
+                    "%(code)s %(grade)s (pass mark %(pass_mark)s, median %(median)s)",
                     code=p.code,
-                    grade=words.number(p.grade),
-                    pass_mark=words.number(p.pass_mark),
-                    median=words.number(p.cohort_median),
+                    grade=words.grade(p.grade),
+                    pass_mark=words.grade(p.pass_mark),
+                    median=words.grade(p.cohort_median),
                 )
                 for p in points
             ),
         )
     else:
-        alt = words("empty")
+        alt = _("No data yet.")
 
     from matplotlib.ticker import FixedLocator
 
@@ -720,7 +737,7 @@ def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Ch
                 [_nan(p.grade) for p in points],
                 width=0.6,
                 color=BLUE,
-                label=words("grade"),
+                label=_("Trainee's grade"),
             )
             medians = axes.plot(
                 positions,
@@ -732,7 +749,7 @@ def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Ch
                 markeredgecolor="#222222",
                 markeredgewidth=0.6,
                 zorder=4,
-                label=words("cohort_median"),
+                label=_("Cohort median"),
             )
             pass_marks = axes.hlines(
                 [p.pass_mark for p in points],
@@ -742,13 +759,13 @@ def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Ch
                 linestyles="--",
                 linewidth=1.8,
                 zorder=3,
-                label=words("pass_mark"),
+                label=_("Pass mark"),
             )
             axes.set_xticks(positions, [p.code for p in points])
             axes.set_xlim(-0.6, len(points) - 0.4)
             axes.set_ylim(0, 20)
             axes.yaxis.set_major_locator(FixedLocator([0, 5, 10, 15, 20]))
-            axes.set_ylabel(words("grade_axis"))
+            axes.set_ylabel(_("Grade out of 20"))
             axes.grid(axis="y")
             axes.set_axisbelow(True)
             axes.legend(

@@ -181,15 +181,8 @@ def report_key(source: Source, language: str, made_on: date) -> str:
 # Rendering
 
 
-def percent(value: float | None) -> str:
-    """Show a rate kept to 4 places as a percentage to 2 decimals: 81,23 %."""
-    return i18n.number(None if value is None else value * 100, 2) + (
-        "" if value is None else "\u00a0%"
-    )
-
-
 def minutes_as_hours(minutes: int | None) -> str:
-    """Show minutes as hours to 2 decimals: 1 234,50 h."""
+    """Show minutes as hours, by the hours' rule (`tracker.i18n`): 1 234,50 h."""
     return i18n.hours(None if minutes is None else minutes / 60)
 
 
@@ -263,7 +256,6 @@ def render_html(source: Source, language: str, made_on: date) -> str:
             language=language,
             html_lang=i18n.LOCALES[language].replace("_", "-"),
             organisation=organisation_name(),
-            percent=percent,
             minutes_as_hours=minutes_as_hours,
             css_string=css_string,
             page_counter=page_counter(),

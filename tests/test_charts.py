@@ -16,6 +16,7 @@ from tests.test_series import (
     attendance_cohort,
     budget_cohort,
     demo_cohort_data,
+    five_graded_cohort,
     grades_cohort,
     statement_cohort,
 )
@@ -340,29 +341,39 @@ def test_trainee_attendance_alt_and_table():
     chart = charts.trainee_attendance_chart(points, "fr")
     assert chart.alt == (
         f"Taux de présence mensuel du stagiaire entre décembre 2021 et février 2022{NBSP}: le plus"
-        f" bas 0,0{NBSP}% (février 2022), le dernier 0,0{NBSP}% contre 0,0{NBSP}% pour la"
-        f" promotion{NBSP}; seuil 80,0{NBSP}%."
+        f" bas 0,0{NBSP}% (février 2022), le dernier 0,0{NBSP}%{NBSP}; seuil 80,0{NBSP}%."
+        " Le taux de la promotion figure pour les mois où au moins 5 stagiaires ont un appel"
+        " enregistré."
     )
-    assert chart.table.rows[1] == ("janvier 2022", f"39,3{NBSP}%", f"44,6{NBSP}%")
+    # Two trainees: no cohort's rate, nor its line.
+    assert chart.table.rows[1] == ("janvier 2022", f"39,3{NBSP}%", "—")
+    assert "Promotion" not in text_of(parse(chart.svg))
 
 
 def test_module_grades_alt_and_table():
-    points = series.trainee_module_grades(grades_cohort(), 1)
+    points = series.trainee_module_grades(five_graded_cohort(), 1)
     chart = charts.module_grades_chart(points, "fr")
     assert chart.alt == (
         f"Notes sur 20 par module{NBSP}: M01 15,00 (note minimale 10,00, médiane 15,00){NBSP};"
-        " M02 — (note minimale 12,00, médiane 14,00)."
+        " M02 — (note minimale 12,00, médiane —). La médiane de la promotion figure pour les"
+        " modules où au moins 5 stagiaires ont une note."
     )
     # A trainee without any grade: no bar, the pass marks and the medians still drawn.
-    ungraded = charts.module_grades_chart(series.trainee_module_grades(grades_cohort(), 99), "en")
+    ungraded = charts.module_grades_chart(
+        series.trainee_module_grades(five_graded_cohort(), 99), "en"
+    )
     assert ungraded.table.rows[0] == ("M01", "—", "10.00", "15.00")
     parse(ungraded.svg)
     english = charts.module_grades_chart(points, "en")
     assert english.table.headers == ("Module", "Trainee's grade", "Pass mark", "Cohort median")
     assert english.table.rows == (
         ("M01", "15.00", "10.00", "15.00"),
-        ("M02", "—", "12.00", "14.00"),
+        ("M02", "—", "12.00", "—"),
     )
+    # Of fewer than five graded trainees, no median at all: none drawn, none in the legend.
+    alone = charts.module_grades_chart(series.trainee_module_grades(grades_cohort(), 1), "en")
+    assert "Cohort median" not in text_of(parse(alone.svg))
+    assert "Cohort median" in text_of(parse(english.svg))
 
 
 # --- The cache ------------------------------------------------------------------------------------

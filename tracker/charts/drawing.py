@@ -27,7 +27,14 @@ from xml.sax.saxutils import escape
 
 from tracker.charts.labels import MISSING, Words
 from tracker.metrics.figures import LineFigures, ratio
-from tracker.metrics.series import BurnUp, Heatmap, ModuleGradePoint, MonthPoint, WeekPoint
+from tracker.metrics.series import (
+    SMALLEST_GROUP,
+    BurnUp,
+    Heatmap,
+    ModuleGradePoint,
+    MonthPoint,
+    WeekPoint,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -620,21 +627,31 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
             for p in points
         ),
     )
+    # The cohort's line where it is made of enough trainees (SMALLEST_GROUP), else none at all.
+    compared = any(p.cohort_rate is not None for p in points)
     if points:
         threshold = points[0].threshold
         lowest, lowest_month = _lowest([(p.trainee_rate, words.month(p.month)) for p in points])
         alt = _(
             "Trainee's monthly attendance from %(first)s to %(last)s: lowest %(lowest)s"
-            " (%(lowest_month)s), latest %(latest)s against %(cohort_latest)s for the cohort;"
-            " threshold %(threshold)s.",
+            " (%(lowest_month)s), latest %(latest)s; threshold %(threshold)s.",
             first=words.month(points[0].month),
             last=words.month(points[-1].month),
             lowest=words.rate(lowest),
             lowest_month=lowest_month,
             latest=words.rate(points[-1].trainee_rate),
-            cohort_latest=words.rate(points[-1].cohort_rate),
             threshold=words.rate(threshold),
         )
+        if points[-1].cohort_rate is not None:
+            alt += " " + _(
+                "The cohort's, latest: %(rate)s.", rate=words.rate(points[-1].cohort_rate)
+            )
+        if any(p.cohort_rate is None for p in points):
+            alt += " " + _(
+                "The cohort's rate is shown for the months in which at least %(count)s"
+                " trainees have a roll call.",
+                count=str(SMALLEST_GROUP),
+            )
     else:
         alt = _("No data yet.")
 
@@ -653,16 +670,17 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
                 linewidth=2,
                 label=_("Trainee"),
             )
-            axes.plot(
-                positions,
-                [_nan(p.cohort_rate) for p in points],
-                color=ORANGE,
-                marker="s",
-                markersize=3,
-                linestyle="--",
-                linewidth=1.5,
-                label=_("Cohort"),
-            )
+            if compared:
+                axes.plot(
+                    positions,
+                    [_nan(p.cohort_rate) for p in points],
+                    color=ORANGE,
+                    marker="s",
+                    markersize=3,
+                    linestyle="--",
+                    linewidth=1.5,
+                    label=_("Cohort"),
+                )
             axes.axhline(
                 threshold,
                 color=VERMILION,
@@ -706,6 +724,8 @@ def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Ch
             for p in points
         ),
     )
+    # The cohort's medians where they are of enough graded trainees (SMALLEST_GROUP).
+    compared = any(p.cohort_median is not None for p in points)
     if points:
         alt = _(
             "Grades out of 20 per module: %(modules)s.",
@@ -721,6 +741,12 @@ def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Ch
                 for p in points
             ),
         )
+        if any(p.cohort_median is None for p in points):
+            alt += " " + _(
+                "The cohort's median is shown for the modules in which at least %(count)s"
+                " trainees have a grade.",
+                count=str(SMALLEST_GROUP),
+            )
     else:
         alt = _("No data yet.")
 
@@ -739,18 +765,21 @@ def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Ch
                 color=BLUE,
                 label=_("Trainee's grade"),
             )
-            medians = axes.plot(
-                positions,
-                [_nan(p.cohort_median) for p in points],
-                linestyle="none",
-                marker="D",
-                markersize=6,
-                markerfacecolor=ORANGE,
-                markeredgecolor="#222222",
-                markeredgewidth=0.6,
-                zorder=4,
-                label=_("Cohort median"),
-            )
+            handles = [bars]
+            if compared:
+                medians = axes.plot(
+                    positions,
+                    [_nan(p.cohort_median) for p in points],
+                    linestyle="none",
+                    marker="D",
+                    markersize=6,
+                    markerfacecolor=ORANGE,
+                    markeredgecolor="#222222",
+                    markeredgewidth=0.6,
+                    zorder=4,
+                    label=_("Cohort median"),
+                )
+                handles.append(medians[0])
             pass_marks = axes.hlines(
                 [p.pass_mark for p in points],
                 [x - 0.4 for x in positions],
@@ -769,7 +798,7 @@ def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Ch
             axes.grid(axis="y")
             axes.set_axisbelow(True)
             axes.legend(
-                handles=[bars, medians[0], pass_marks],
+                handles=[*handles, pass_marks],
                 loc="upper center",
                 bbox_to_anchor=(0.5, -0.12),
                 ncols=3,

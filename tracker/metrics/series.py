@@ -40,6 +40,12 @@ from tracker.money import round_money
 
 Key = TypeVar("Key", bound=Hashable)
 
+# A cohort's figure shown beside a trainee's (a module's median grade, a month's attendance) is
+# made of at least this many trainees, those with a grade or a roll call in it: with fewer, a
+# trainee could work a classmate's figure out of it and their own (of two graded trainees, the
+# median and one's grade give the other's). Smaller groups show no cohort figure.
+SMALLEST_GROUP = 5
+
 
 # ---------------------------------------------------------------------------------------------
 # Points
@@ -169,7 +175,10 @@ class BurnUp:
 
 @dataclass(frozen=True, slots=True)
 class MonthPoint:
-    """A trainee's attendance rate in one month, beside the cohort's in the same month."""
+    """A trainee's attendance rate in one month, beside the cohort's in the same month.
+
+    The cohort's rate is None when fewer than SMALLEST_GROUP trainees have a roll call that month.
+    """
 
     month: date
     trainee_rate: float | None
@@ -179,7 +188,10 @@ class MonthPoint:
 
 @dataclass(frozen=True, slots=True)
 class ModuleGradePoint:
-    """A trainee's grade out of 20 in one module, its pass mark and the cohort's median."""
+    """A trainee's grade out of 20 in one module, its pass mark and the cohort's median.
+
+    The median is None when fewer than SMALLEST_GROUP trainees have a grade in the module.
+    """
 
     module_id: int
     code: str
@@ -371,6 +383,20 @@ def cohort_monthly_attendance(data: CohortData) -> dict[date, AttendanceMinutes]
     return tally_attendance(data, lambda _, session: month_of(session.date))
 
 
+@per_data
+def trainees_recorded_by_month(data: CohortData) -> dict[date, int]:
+    """Count the enrolled trainees with a roll call in each month (once per data object)."""
+    marks = marks_by_session_and_trainee(data)
+    trainees = enrolled_trainees(data)
+    recorded: dict[date, set[int]] = {}
+    for session in held_sessions(data.sessions, data.as_of):
+        month = recorded.setdefault(month_of(session.date), set())
+        month.update(
+            t.id for t in trainees if (session.id, t.id) in marks and t.is_expected(session.date)
+        )
+    return {month: len(ids) for month, ids in recorded.items()}
+
+
 def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthPoint]:
     """Return a trainee's attendance rate per month, beside the cohort's in the same months.
 
@@ -382,12 +408,13 @@ def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthP
         return []
     own = tally_attendance(data, lambda _, session: month_of(session.date), [trainee])
     cohort = cohort_monthly_attendance(data)
+    recorded = trainees_recorded_by_month(data)
     threshold = data.cohort.attendance_threshold
     return [
         MonthPoint(
             month=month,
             trainee_rate=minutes.rate,
-            cohort_rate=cohort[month].rate,
+            cohort_rate=cohort[month].rate if recorded[month] >= SMALLEST_GROUP else None,
             threshold=threshold,
         )
         for month, minutes in sorted(own.items())
@@ -400,11 +427,15 @@ def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthP
 
 @dataclass(frozen=True)
 class CohortGrades:
-    """The modules with a held test, in order of code, and each enrolled trainee's grades there."""
+    """The modules with a held test, in order of code, and each enrolled trainee's grades there.
+
+    Each module's median is over the `graded` trainees who have a grade in it.
+    """
 
     modules: tuple[ModuleInfo, ...]
     by_trainee: dict[int, tuple[ModuleGrade, ...]]
     medians: tuple[float | None, ...]
+    graded: tuple[int, ...]
 
 
 @per_data
@@ -424,18 +455,19 @@ def cohort_module_grades(data: CohortData) -> CohortGrades:
         )
         for trainee in enrolled_trainees(data)
     }
-    medians = []
+    medians, graded = [], []
     for index in range(len(modules)):
         cohort = [g[index].grade for g in by_trainee.values() if g[index].grade is not None]
         medians.append(statistics.median(cohort) if cohort else None)
-    return CohortGrades(modules, by_trainee, tuple(medians))
+        graded.append(len(cohort))
+    return CohortGrades(modules, by_trainee, tuple(medians), tuple(graded))
 
 
 def trainee_module_grades(data: CohortData, trainee_id: int) -> list[ModuleGradePoint]:
     """Return a trainee's grade, the pass mark and the cohort median per module with a held test.
 
-    The median is over the enrolled trainees who have a grade in the module; modules come in
-    order of code.
+    The median is over the enrolled trainees who have a grade in the module, and shown only when
+    they are SMALLEST_GROUP or more; modules come in order of code.
     """
     grades = cohort_module_grades(data)
     own = grades.by_trainee.get(trainee_id)
@@ -445,7 +477,7 @@ def trainee_module_grades(data: CohortData, trainee_id: int) -> list[ModuleGrade
             code=module.code,
             grade=None if own is None else own[index].grade,
             pass_mark=module.pass_mark,
-            cohort_median=grades.medians[index],
+            cohort_median=grades.medians[index] if grades.graded[index] >= SMALLEST_GROUP else None,
         )
         for index, module in enumerate(grades.modules)
     ]

@@ -493,6 +493,8 @@ def trainee_context(source: Source, language: str) -> dict[str, Any]:
         ),
         # The cohort's median grade per module, in the results' table: on paper, a column of
         # exact figures serves better than the page's bar chart, which would repeat the table.
+        # Only of groups large enough not to give a classmate's grade away (SMALLEST_GROUP).
+        "smallest_group": series.SMALLEST_GROUP,
         "medians": {
             point.module_id: point.cohort_median
             for point in series.trainee_module_grades(data, who.id)

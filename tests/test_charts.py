@@ -251,31 +251,43 @@ def test_weekly_chart_alt_and_table():
     points = series.weekly_attendance(attendance_cohort())
     french = charts.weekly_attendance_chart(points, "fr")
     assert french.alt == (
-        f"Taux de présence par semaine du 27/12/2021 au 23/01/2022{NBSP}: le plus bas 0,0 %"
-        " (semaine 2022-W02), le dernier 0,0 %, seuil 80,0 %.".replace(" %", NBSP + "%")
+        f"Présence par semaine sur les heures relevées, du 27/12/2021 au 23/01/2022{NBSP}: la plus"
+        f" basse 0,0{NBSP}% (semaine 2022-W02), la dernière 0,0{NBSP}%, seuil 80,0{NBSP}%."
+        f" 3,50{NBSP}h non relevées, en gris."
     )
     english = charts.weekly_attendance_chart(points, "en")
     assert english.alt == (
-        "Attendance per week from 27/12/2021 to 23/01/2022: lowest 0.0 % (week 2022-W02),"
-        " latest 0.0 %, threshold 80.0 %.".replace(" %", NBSP + "%")
+        f"Attendance per week of the hours recorded, from 27/12/2021 to 23/01/2022: lowest"
+        f" 0.0{NBSP}% (week 2022-W02), latest 0.0{NBSP}%, threshold 80.0{NBSP}%."
+        f" 3.50{NBSP}h not recorded, in grey."
     )
     assert english.table.headers == (
         "Week",
         "From",
         "Scheduled hours",
         "Attended hours",
-        "Attendance rate",
+        "Hours not recorded",
+        "Attendance of the hours recorded",
     )
-    assert english.table.rows[0] == ("2021-W52", "27/12/2021", "0.00", "0.00", "—")
-    assert french.table.rows[1] == ("2022-W01", "03/01/2022", "7,00", "6,50", "92,9" + NBSP + "%")
+    assert english.table.rows[0] == ("2021-W52", "27/12/2021", "0.00", "0.00", "0.00", "—")
+    assert french.table.rows[1] == (
+        "2022-W01",
+        "03/01/2022",
+        "7,00",
+        "6,50",
+        "0,00",
+        f"92,9{NBSP}%",
+    )
+    # Week 3's only roll call is not taken: no rate, not 0 %.
+    assert english.table.rows[3] == ("2022-W03", "17/01/2022", "3.50", "0.00", "3.50", "—")
 
 
 def test_weekly_chart_alt_names_the_lowest_week_of_the_demo(demo_series):
     points = demo_series["weekly"]
-    lowest = min((p for p in points if p.rate is not None), key=lambda p: p.rate)
-    percent = f"{lowest.rate * 100:.1f}"
+    lowest = min((p for p in points if p.recorded_rate is not None), key=lambda p: p.recorded_rate)
+    percent = f"{lowest.recorded_rate * 100:.1f}"
     chart = charts.weekly_attendance_chart(points, "fr")
-    assert f"le plus bas {percent.replace('.', ',')}{NBSP}% (semaine {lowest.week})" in chart.alt
+    assert f"la plus basse {percent.replace('.', ',')}{NBSP}% (semaine {lowest.week})" in chart.alt
     assert "du 04/10/2021 au" in chart.alt
     english = charts.weekly_attendance_chart(points, "en")
     assert f"lowest {percent}{NBSP}% (week {lowest.week})" in english.alt
@@ -285,13 +297,16 @@ def test_heatmap_alt_and_table():
     heatmap = series.attendance_heatmap(attendance_cohort())
     chart = charts.attendance_heatmap_chart(heatmap, "en")
     assert chart.alt == (
-        f"Attendance of 2 trainees over 4 weeks from 27/12/2021 to 23/01/2022: 3 trainee-weeks"
-        f" below the 80.0{NBSP}% threshold; lowest 0.0{NBSP}% (T01, week 2022-W02)."
+        f"Attendance of the hours recorded of 2 trainees over 4 weeks from 27/12/2021 to"
+        f" 23/01/2022: 2 trainee-weeks below the 80.0{NBSP}% threshold; lowest 0.0{NBSP}% (T01,"
+        f" week 2022-W02). 3.50{NBSP}h not recorded, in grey."
     )
+    # T01's week 3 is not recorded: not below the threshold.
     assert chart.table.rows == (
-        ("T01", "3", "2", f"0.0{NBSP}%", "2022-W02"),
-        ("T02", "1", "1", f"0.0{NBSP}%", "2022-W02"),
+        ("T01", "3", "1", "1", f"0.0{NBSP}%", "2022-W02"),
+        ("T02", "1", "0", "1", f"0.0{NBSP}%", "2022-W02"),
     )
+    assert "Not recorded" in text_of(parse(chart.svg))
 
 
 def test_burn_up_alt_and_table_show_money_the_local_way():
@@ -340,14 +355,20 @@ def test_trainee_attendance_alt_and_table():
     points = series.trainee_monthly_attendance(statement_cohort(), 1)
     chart = charts.trainee_attendance_chart(points, "fr")
     assert chart.alt == (
-        f"Taux de présence mensuel du stagiaire entre décembre 2021 et février 2022{NBSP}: le plus"
-        f" bas 0,0{NBSP}% (février 2022), le dernier 0,0{NBSP}%{NBSP}; seuil 80,0{NBSP}%."
-        " Le taux de la promotion figure pour les mois où au moins 5 stagiaires ont un appel"
-        " enregistré."
+        f"Présence mensuelle du stagiaire sur les heures relevées, de décembre 2021 à février"
+        f" 2022{NBSP}: la plus basse 0,0{NBSP}% (février 2022), la dernière 0,0{NBSP}%{NBSP};"
+        f" seuil 80,0{NBSP}%. Le taux de la promotion figure pour les mois où au moins 5"
+        " stagiaires ont un appel enregistré."
     )
     # Two trainees: no cohort's rate, nor its line.
-    assert chart.table.rows[1] == ("janvier 2022", f"39,3{NBSP}%", "—")
+    assert chart.table.rows[1] == ("janvier 2022", f"39,3{NBSP}%", "—", "0,00")
     assert "Promotion" not in text_of(parse(chart.svg))
+    # T02's roll call of the 31st is not taken: apart, in grey, and no absence.
+    t02 = charts.trainee_attendance_chart(
+        series.trainee_monthly_attendance(statement_cohort(), 2), "en"
+    )
+    assert t02.table.rows == (("January 2022", f"100.0{NBSP}%", "—", "3.50"),)
+    assert t02.alt.endswith(f"3.50{NBSP}h not recorded, in grey.")
 
 
 def test_module_grades_alt_and_table():

@@ -383,6 +383,44 @@ def test_dates_after_the_cohorts_end_share_the_charts_of_its_end(app, login_as, 
     assert "Budget as of 16/12/2022" in first
 
 
+def test_roll_calls_not_entered_yet_are_not_shown_as_absences(app, login_as, funded):
+    """Unrecorded is not absent: charts show those hours apart, in grey, and count no
+    trainee-week under the threshold for them."""
+    from sqlalchemy import delete
+
+    from tracker.attendance.models import Session
+
+    with app.app_context():
+        cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "funded"))
+        sessions = select(Session.id).where(Session.cohort_id == cohort.id)
+        db.session.execute(
+            delete(AttendanceRecord).where(AttendanceRecord.session_id.in_(sessions))
+        )
+        db.session.commit()
+    figures = metrics_of(app, "funded", AS_OF)["attendance"]
+    assert figures["attended_hours"] == 0 and figures["unrecorded_hours"] > 0
+    unrecorded = hours(figures["unrecorded_hours"], "en_GB")
+    client = signed_in(app, login_as, funded["officer"])
+    page = client.get(f"/cohorts/funded/funding?as_of={AS_OF.isoformat()}&lang=en").text
+    # The attendance rate is the figures' (0 %), and the card says why.
+    assert f"Roll calls not taken yet: {unrecorded}, counted as not attended" in page
+    weekly, heatmap = (
+        re.search(rf'(?s)<figure class="chart" id="chart-{name}">.*?</figure>', page).group(0)
+        for name in ("weekly-attendance", "attendance-heatmap")
+    )
+    for chart in (weekly, heatmap):
+        caption = text(re.search(r"(?s)<figcaption>(.*?)</figcaption>", chart).group(1))
+        assert "No roll call recorded" in caption and f"{unrecorded} not recorded" in caption
+        assert "below the" not in caption
+        assert "Not recorded" in " ".join(ET.fromstring(inline_svgs(chart)[0]).itertext())
+    # Per trainee: every week expected is a week not recorded, none below the threshold.
+    rows = table_rows(heatmap, "chart-data")
+    assert rows and all(row[1] == row[2] and row[3] == "0" for row in rows)
+    # Per week: every hour scheduled is not recorded; no rate.
+    rows = table_rows(weekly, "chart-data")
+    assert rows and all(row[2] == row[4] and row[5] == "—" for row in rows)
+
+
 def test_charts_follow_a_change_of_the_roll_calls(app, login_as, funded):
     """Charts kept in memory or on disk are those of the data as it is now."""
     client = signed_in(app, login_as, funded["officer"])

@@ -164,6 +164,8 @@ def test_weekly_attendance_adds_up_the_expected_trainees_per_iso_week():
     # W03: T01 unrecorded; T02 has left, their present is ignored.
     assert minutes == [(0, 0, 0, 0), (420, 390, 0, 0), (420, 0, 210, 0), (210, 0, 0, 210)]
     assert [p.rate for p in points] == [None, 0.9286, 0.0, 0.0]
+    # Of the hours recorded: W03's only roll call is not taken, which is no absence.
+    assert [p.recorded_rate for p in points] == [None, 0.9286, 0.0, None]
     assert {p.threshold for p in points} == {0.8}
 
 
@@ -177,9 +179,14 @@ def test_heatmap_has_a_row_per_enrolled_trainee_by_ref_blank_where_not_expected(
     assert heatmap.refs == ("T01", "T02")  # T03 enrols after D
     assert heatmap.weeks == ("2021-W52", "2022-W01", "2022-W02", "2022-W03")
     assert heatmap.week_starts[0] == date(2021, 12, 27)
+    # Of the hours recorded: T01's week 3, not recorded, has no rate, and its minutes apart.
     assert heatmap.rates == (
-        (None, 0.9286, 0.0, 0.0),
+        (None, 0.9286, 0.0, None),
         (None, None, 0.0, None),
+    )
+    assert heatmap.unrecorded == (
+        (None, 0, 0, 210),
+        (None, None, 0, None),
     )
     assert heatmap.threshold == 0.8
 
@@ -339,9 +346,11 @@ def test_trainee_monthly_attendance_beside_the_cohorts():
         (date(2022, 2, 1), 0.0, None),
     ]
     t02 = trainee_monthly_attendance(data, 2)
+    # January: T02 present on the 3rd, the 31st not recorded: of the hours recorded, 100 %.
     assert [(p.month, p.trainee_rate, p.cohort_rate) for p in t02] == [
-        (date(2022, 1, 1), 0.5, None)
+        (date(2022, 1, 1), 1.0, None)
     ]
+    assert (t02[0].scheduled_minutes, t02[0].unrecorded_minutes) == (420, 210)
     assert t02[0].threshold == 0.8
     assert trainee_monthly_attendance(data, 99) == []
 
@@ -357,10 +366,11 @@ def test_the_cohorts_monthly_rate_is_of_five_trainees_with_a_roll_call_or_more()
     assert series.SMALLEST_GROUP == 5
     t01 = trainee_monthly_attendance(data, 1)
     # January: T01, T02 and the three classmates have a roll call. T01 165 + T02 210 + 3 x 420
-    # attended of 5 x 420 scheduled. December and February: T01's alone.
+    # attended of 5 x 420 scheduled less T02's 210 not recorded. December and February: T01's
+    # alone.
     assert [(p.month, p.cohort_rate) for p in t01] == [
         (date(2021, 12, 1), None),
-        (date(2022, 1, 1), 0.7786),
+        (date(2022, 1, 1), 0.8651),
         (date(2022, 2, 1), None),
     ]
 

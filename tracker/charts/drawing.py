@@ -57,6 +57,8 @@ VERMILION = "#D55E00"
 SKY = "#56B4E9"
 GREY = "#595959"
 LIGHT = "#A6CEE3"
+# Hours whose roll call is not taken: apart from any rate, lighter than any colour of the scales.
+UNRECORDED = "#D4D4D4"
 
 STYLE = {
     "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs everywhere
@@ -215,9 +217,12 @@ def _consumption(spent: Decimal, planned: Decimal) -> float | None:
     return ratio(int(spent * 100), int(planned * 100))
 
 
-def _rate_limits(axes: Axes, rates: Sequence[float], threshold: float) -> None:
-    """Show rates from a round tenth below the lowest (and the threshold) up to 100 %."""
-    lowest = min([*rates, threshold])
+def _rate_limits(
+    axes: Axes, rates: Sequence[float | None], threshold: float, *, bars: bool = False
+) -> None:
+    """Show rates from a round tenth below the lowest (and the threshold) up to 100 %, or from
+    0 when the shares of hours not recorded are drawn as bars."""
+    lowest = 0.0 if bars else min([*(r for r in rates if r is not None), threshold])
     axes.set_ylim(max(0.0, math.floor(lowest * 10) / 10 - 0.1), 1.02)
 
 
@@ -226,18 +231,21 @@ def _rate_limits(axes: Axes, rates: Sequence[float], threshold: float) -> None:
 
 
 def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart:
-    """Draw the cohort's weekly attendance rate against the attendance threshold."""
+    """Draw the cohort's weekly attendance of the hours recorded against the threshold, and the
+    share of the hours whose roll call is not taken yet, apart, in grey."""
     words = Words(language)
     _ = words.gettext
     title = _("Cohort attendance per week")
-    rated = [p for p in points if p.rate is not None]
+    rated = [p for p in points if p.recorded_rate is not None]
+    unrecorded = sum(p.unrecorded_minutes for p in points)
     table = Table(
         headers=(
             _("Week"),
             _("From"),
             _("Scheduled hours"),
             _("Attended hours"),
-            _("Attendance rate"),
+            _("Hours not recorded"),
+            _("Attendance of the hours recorded"),
         ),
         rows=tuple(
             (
@@ -245,32 +253,51 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
                 words.day(p.starts_on),
                 words.hours(p.scheduled_minutes),
                 words.hours(p.attended_minutes),
-                words.rate(p.rate),
+                words.hours(p.unrecorded_minutes),
+                words.rate(p.recorded_rate),
             )
             for p in points
         ),
     )
+    if points:
+        first = words.day(points[0].starts_on)
+        last = words.day(points[-1].starts_on + timedelta(days=6))
+        threshold = points[0].threshold
     if rated:
-        threshold = rated[0].threshold
-        lowest, lowest_week = _lowest([(p.rate, p.week) for p in rated])
+        lowest, lowest_week = _lowest([(p.recorded_rate, p.week) for p in rated])
         alt = _(
-            "Attendance per week from %(first)s to %(last)s: lowest %(lowest)s"
-            " (week %(lowest_week)s), latest %(latest)s, threshold %(threshold)s.",
-            first=words.day(points[0].starts_on),
-            last=words.day(points[-1].starts_on + timedelta(days=6)),
+            "Attendance per week of the hours recorded, from %(first)s to %(last)s: lowest"
+            " %(lowest)s (week %(lowest_week)s), latest %(latest)s, threshold %(threshold)s.",
+            first=first,
+            last=last,
             lowest=words.rate(lowest),
             lowest_week=lowest_week,
-            latest=words.rate(rated[-1].rate),
+            latest=words.rate(rated[-1].recorded_rate),
             threshold=words.rate(threshold),
+        ) + _unrecorded_sentence(unrecorded, words)
+    elif unrecorded:
+        alt = _(
+            "No roll call recorded from %(first)s to %(last)s: %(hours)s not recorded, in grey.",
+            first=first,
+            last=last,
+            hours=words.duration(unrecorded),
         )
     else:
         alt = _("No data yet.")
 
     with _style():
         figure, axes = _figure(title)
-        if not rated:
+        if not rated and not unrecorded:
             _no_data(axes, words)
         else:
+            if unrecorded:
+                axes.bar(
+                    [p.starts_on.toordinal() + 2 for p in points],
+                    [ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points],
+                    width=5,
+                    color=UNRECORDED,
+                    label=_("Not recorded (share of the hours)"),
+                )
             xs: list[float] = []
             ys: list[float] = []
             for point in points:
@@ -278,7 +305,7 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
                     xs.append(xs[-1] + 1)  # a week without sessions (a break): no line across
                     ys.append(math.nan)
                 xs.append(point.starts_on.toordinal() + 2)  # mid-week
-                ys.append(_nan(point.rate))
+                ys.append(_nan(point.recorded_rate))
             axes.plot(
                 xs,
                 ys,
@@ -296,13 +323,21 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
                 label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
             )
             _date_axis(axes, points[0].starts_on, points[-1].starts_on + timedelta(days=6), words)
-            _rate_limits(axes, [p.rate for p in rated if p.rate is not None], threshold)
+            _rate_limits(axes, [p.recorded_rate for p in rated], threshold, bars=bool(unrecorded))
             _percent_axis(axes.yaxis, words)
-            axes.set_ylabel(_("Attendance rate"))
+            axes.set_ylabel(_("Attendance of the hours recorded"))
             axes.grid(axis="y")
+            axes.set_axisbelow(True)
             axes.legend(loc="lower left")
         svg = _render(figure, title, alt)
     return Chart(svg=svg, title=title, alt=alt, table=table)
+
+
+def _unrecorded_sentence(minutes: int, words: Words) -> str:
+    """Say how many hours are not recorded (shown in grey), after a sentence; nothing if none."""
+    if not minutes:
+        return ""
+    return " " + words.gettext("%(hours)s not recorded, in grey.", hours=words.duration(minutes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,24 +345,42 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
 
 
 def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
-    """Draw each trainee's weekly attendance rate as a heat map, blank where not expected."""
+    """Draw each trainee's weekly attendance of the hours recorded as a heat map: grey where no
+    roll call was taken, blank where the trainee was not expected."""
     words = Words(language)
     _ = words.gettext
     title = _("Attendance per trainee and week")
     threshold = heatmap.threshold
     rows = []
     below_total = 0
-    for ref, rates in zip(heatmap.refs, heatmap.rates, strict=True):
-        expected = [(rate, week) for rate, week in zip(rates, heatmap.weeks, strict=True)]
-        present = [rate for rate, _ in expected if rate is not None]
-        below = sum(1 for rate in present if round(rate, 9) < threshold)
+    for ref, rates, unrecorded in zip(heatmap.refs, heatmap.rates, heatmap.unrecorded, strict=True):
+        expected = [minutes is not None for minutes in unrecorded]
+        recorded = [(rate, week) for rate, week in zip(rates, heatmap.weeks, strict=True)]
+        # Below the threshold: of the hours recorded only; a week not recorded is not absent.
+        below = sum(1 for rate in rates if rate is not None and round(rate, 9) < threshold)
         below_total += below
-        lowest, lowest_week = _lowest(expected)
-        rows.append((ref, str(len(present)), str(below), words.rate(lowest), lowest_week))
+        lowest, lowest_week = _lowest(recorded)
+        rows.append(
+            (
+                ref,
+                str(sum(expected)),
+                str(
+                    sum(
+                        1
+                        for rate, known in zip(rates, expected, strict=True)
+                        if known and rate is None
+                    )
+                ),
+                str(below),
+                words.rate(lowest),
+                lowest_week,
+            )
+        )
     table = Table(
         headers=(
             _("Trainee"),
             _("Weeks expected"),
+            _("Weeks not recorded"),
             _("Weeks below threshold"),
             _("Lowest rate"),
             _("Week of the lowest rate"),
@@ -340,21 +393,39 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
         for rate, week in zip(rates, heatmap.weeks, strict=True)
     ]
     lowest, where = _lowest(cells)
+    unrecorded = sum(minutes or 0 for row in heatmap.unrecorded for minutes in row)
+    grey = [
+        [minutes is not None and rate is None for rate, minutes in zip(rates, row, strict=True)]
+        for rates, row in zip(heatmap.rates, heatmap.unrecorded, strict=True)
+    ]
+    if heatmap.weeks:
+        first = words.day(heatmap.week_starts[0])
+        last = words.day(heatmap.week_starts[-1] + timedelta(days=6))
     if lowest is not None:
         lowest_ref, lowest_week = where.split("|")
         alt = _(
-            "Attendance of %(trainees)s trainees over %(weeks)s weeks from %(first)s to %(last)s:"
-            " %(below)s trainee-weeks below the %(threshold)s threshold; lowest %(lowest)s"
-            " (%(lowest_ref)s, week %(lowest_week)s).",
+            "Attendance of the hours recorded of %(trainees)s trainees over %(weeks)s weeks from"
+            " %(first)s to %(last)s: %(below)s trainee-weeks below the %(threshold)s threshold;"
+            " lowest %(lowest)s (%(lowest_ref)s, week %(lowest_week)s).",
             trainees=str(len(heatmap.refs)),
             weeks=str(len(heatmap.weeks)),
-            first=words.day(heatmap.week_starts[0]),
-            last=words.day(heatmap.week_starts[-1] + timedelta(days=6)),
+            first=first,
+            last=last,
             below=str(below_total),
             threshold=words.rate(threshold),
             lowest=words.rate(lowest),
             lowest_ref=lowest_ref,
             lowest_week=lowest_week,
+        ) + _unrecorded_sentence(unrecorded, words)
+    elif unrecorded:
+        alt = _(
+            "No roll call recorded for %(trainees)s trainees over %(weeks)s weeks from %(first)s"
+            " to %(last)s: %(hours)s not recorded, in grey.",
+            trainees=str(len(heatmap.refs)),
+            weeks=str(len(heatmap.weeks)),
+            first=first,
+            last=last,
+            hours=words.duration(unrecorded),
         )
     else:
         alt = _("No data yet.")
@@ -362,10 +433,12 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
     height = min(12.0, max(HEIGHT, 1.2 + 0.17 * len(heatmap.refs)))
     import matplotlib
     import numpy
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
 
     with _style():
         figure, axes = _figure(title, height, left=0.75, right=1.25, bottom=0.6)
-        if lowest is None:
+        if lowest is None and not unrecorded:
             _no_data(axes, words)
         else:
             values = numpy.ma.masked_invalid(
@@ -380,12 +453,27 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
                 aspect="auto",
                 interpolation="nearest",
             )
+            if unrecorded:
+                # The weeks whose roll calls are not taken, in grey over the blank cells.
+                axes.imshow(
+                    numpy.ma.masked_equal(numpy.array(grey, dtype=float), 0.0),
+                    cmap=ListedColormap([UNRECORDED]),
+                    vmin=0.0,
+                    vmax=1.0,
+                    aspect="auto",
+                    interpolation="nearest",
+                )
+                figure.legend(
+                    handles=[Patch(facecolor=UNRECORDED, label=_("Not recorded"))],
+                    loc="upper right",
+                    bbox_to_anchor=(1 - 0.1 / WIDTH, 1 - 0.05 / height),
+                )
             axes.set_yticks(range(len(heatmap.refs)), heatmap.refs)
             axes.tick_params(axis="y", labelsize=7, length=0)
             starts = _week_columns(heatmap.week_starts, len(heatmap.weeks) / 9)
             axes.set_xticks(
-                [column for column, _ in starts],
-                [words.month(month, short=True) for _, month in starts],
+                [column for column, _position in starts],
+                [words.month(month, short=True) for _position, month in starts],
             )
             axes.set_xlabel(_("Week"))
             axes.set_ylabel(_("Trainee"))
@@ -394,7 +482,7 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
             box = axes.get_position()
             colour_axes = figure.add_axes((box.x1 + 0.15 / WIDTH, box.y0, 0.15 / WIDTH, box.height))
             colour_bar = figure.colorbar(image, cax=colour_axes)
-            colour_bar.set_label(_("Attendance rate"))
+            colour_bar.set_label(_("Attendance of the hours recorded"))
             _percent_axis(colour_bar.ax.yaxis, words)
             colour_bar.ax.axhline(threshold, color=VERMILION, linewidth=2)
             colour_bar.outline.set_visible(False)
@@ -616,32 +704,51 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
 
 
 def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Chart:
-    """Draw a trainee's monthly attendance rate against the cohort's and the threshold."""
+    """Draw a trainee's monthly attendance of the hours recorded against the cohort's and the
+    threshold, and the share of the trainee's hours not recorded, apart, in grey."""
     words = Words(language)
     _ = words.gettext
     title = _("Monthly attendance: trainee and cohort")
     table = Table(
-        headers=(_("Month"), _("Trainee"), _("Cohort")),
+        headers=(_("Month"), _("Trainee"), _("Cohort"), _("Hours not recorded")),
         rows=tuple(
-            (words.month(p.month), words.rate(p.trainee_rate), words.rate(p.cohort_rate))
+            (
+                words.month(p.month),
+                words.rate(p.trainee_rate),
+                words.rate(p.cohort_rate),
+                words.hours(p.unrecorded_minutes),
+            )
             for p in points
         ),
     )
     # The cohort's line where it is made of enough trainees (SMALLEST_GROUP), else none at all.
     compared = any(p.cohort_rate is not None for p in points)
+    rated = [p for p in points if p.trainee_rate is not None]
+    unrecorded = sum(p.unrecorded_minutes for p in points)
     if points:
         threshold = points[0].threshold
+        first, last = words.month(points[0].month), words.month(points[-1].month)
+    if rated:
         lowest, lowest_month = _lowest([(p.trainee_rate, words.month(p.month)) for p in points])
         alt = _(
-            "Trainee's monthly attendance from %(first)s to %(last)s: lowest %(lowest)s"
-            " (%(lowest_month)s), latest %(latest)s; threshold %(threshold)s.",
-            first=words.month(points[0].month),
-            last=words.month(points[-1].month),
+            "Trainee's monthly attendance of the hours recorded, from %(first)s to %(last)s:"
+            " lowest %(lowest)s (%(lowest_month)s), latest %(latest)s; threshold %(threshold)s.",
+            first=first,
+            last=last,
             lowest=words.rate(lowest),
             lowest_month=lowest_month,
-            latest=words.rate(points[-1].trainee_rate),
+            latest=words.rate(rated[-1].trainee_rate),
             threshold=words.rate(threshold),
         )
+    elif points:
+        alt = _(
+            "No roll call recorded for the trainee from %(first)s to %(last)s.",
+            first=first,
+            last=last,
+        )
+    else:
+        alt = _("No data yet.")
+    if points:
         if points[-1].cohort_rate is not None:
             alt += " " + _(
                 "The cohort's, latest: %(rate)s.", rate=words.rate(points[-1].cohort_rate)
@@ -652,8 +759,7 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
                 " trainees have a roll call.",
                 count=str(SMALLEST_GROUP),
             )
-    else:
-        alt = _("No data yet.")
+        alt += _unrecorded_sentence(unrecorded, words)
 
     with _style():
         figure, axes = _figure(title)
@@ -661,6 +767,14 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
             _no_data(axes, words)
         else:
             positions = list(range(len(points)))
+            if unrecorded:
+                axes.bar(
+                    positions,
+                    [ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points],
+                    width=0.6,
+                    color=UNRECORDED,
+                    label=_("Not recorded (share of the hours)"),
+                )
             axes.plot(
                 positions,
                 [_nan(p.trainee_rate) for p in points],
@@ -694,11 +808,12 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
             )
             axes.set_xlim(-0.5, len(points) - 0.5)
             rates = [r for p in points for r in (p.trainee_rate, p.cohort_rate) if r is not None]
-            _rate_limits(axes, rates, threshold)
+            _rate_limits(axes, rates, threshold, bars=bool(unrecorded))
             _percent_axis(axes.yaxis, words)
-            axes.set_ylabel(_("Attendance rate"))
+            axes.set_ylabel(_("Attendance of the hours recorded"))
             axes.grid(axis="y")
-            axes.legend(loc="lower left", ncols=3)
+            axes.set_axisbelow(True)
+            axes.legend(loc="lower left", ncols=2)
         svg = _render(figure, title, alt)
     return Chart(svg=svg, title=title, alt=alt, table=table)
 

@@ -74,6 +74,10 @@ class Words:
         """Show minutes as a number of hours, as the figures are shown: 1 234,50."""
         return i18n.number(minutes_to_hours(minutes), i18n.HOURS_PLACES, self.locale)
 
+    def duration(self, minutes: int) -> str:
+        """Show minutes as hours with their unit, as the figures are shown: 1 234,50 h."""
+        return i18n.hours(minutes_to_hours(minutes), self.locale)
+
     def day(self, value: date) -> str:
         """Show a date as 27/11/2026."""
         return i18n.day(value)

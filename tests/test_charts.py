@@ -341,7 +341,7 @@ def test_budget_lines_alt_and_table():
     lines = cohort_figures(budget_cohort()).budget.lines
     chart = charts.budget_lines_chart(lines, "fr")
     assert chart.alt == (
-        f"Dépensé sur 1 lignes budgétaires{NBSP}: 3{NNBSP}500,00{NBSP}€ sur 7{NNBSP}600,00{NBSP}€"
+        f"Dépensé sur 1 ligne budgétaire{NBSP}: 3{NNBSP}500,00{NBSP}€ sur 7{NNBSP}600,00{NBSP}€"
         f" prévus (46,1{NBSP}%){NBSP}; la ligne la plus consommée{NBSP}: PED Teaching"
         f" (46,1{NBSP}%)."
     )

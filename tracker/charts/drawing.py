@@ -635,10 +635,12 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
         spent = sum((line.spent for line in lines), Decimal(0))
         consumed = [line for line in lines if line.consumption is not None]
         top = max(consumed, key=lambda line: line.consumption or 0.0) if consumed else None
-        alt = _(
-            "Spent on %(lines)s budget lines: %(spent)s of %(planned)s planned (%(consumption)s);"
+        alt = words.ngettext(
+            "Spent on %(num)d budget line: %(spent)s of %(planned)s planned (%(consumption)s);"
             " most consumed line: %(top)s (%(top_consumption)s).",
-            lines=str(len(lines)),
+            "Spent on %(num)d budget lines: %(spent)s of %(planned)s planned (%(consumption)s);"
+            " most consumed line: %(top)s (%(top_consumption)s).",
+            len(lines),
             spent=words.money(spent),
             planned=words.money(planned),
             consumption=words.rate(_consumption(spent, planned)),

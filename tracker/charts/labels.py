@@ -50,6 +50,11 @@ class Words:
         translated = self._catalog.gettext(text)
         return translated % values if values else translated
 
+    def ngettext(self, singular: str, plural: str, num: int, **values: str) -> str:
+        """Translate a text whose words follow a number, `%(num)d` in it, with the values."""
+        translated = self._catalog.ngettext(singular, plural, num)
+        return translated % {"num": num, **values}
+
     def rate(self, value: float | None) -> str:
         """Show a rate as the figures are shown: 81,2 % in French, 81.2 % in English."""
         return i18n.rate(value, self.locale)

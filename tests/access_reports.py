@@ -2,8 +2,8 @@
 
 A trainee downloads their own progress report and certificate (another trainee's: 404); an
 officer the funding report and the attendance sheets (progress reports: 403); an instructor
-every report of the cohorts they teach, the funding report included (it holds no score; issue 5:
-"instructors and admins all"); an admin every report.
+every report of the cohorts they teach but the funding report, which holds the budget (DESIGN.md:
+budget and funding reports to admins and officers only; issue 9, point 12); an admin every report.
 """
 
 from tests.access import Case, answers
@@ -15,8 +15,8 @@ OTHERS = answers(200, outsider=404, officer=403, trainee=404)
 OTHER_COHORT = answers(200, instructor=404, officer=403, trainee=404)
 # Progress of a whole cohort: admins and its instructors.
 PROGRESS = answers(200, outsider=404, officer=403, trainee=404)
-# Funding: admins, officers and the cohort's instructors; trainees told nothing.
-FUNDING = answers(200, outsider=404, trainee=404)
+# Funding: admins and officers; instructors refused, trainees told nothing.
+FUNDING = answers(200, instructor=403, outsider=403, trainee=404)
 # Attendance sheets: admins, officers and the cohort's instructors.
 SHEETS = answers(200, outsider=404, trainee=404)
 
@@ -72,7 +72,7 @@ CASES = [
         "reports.funding_report",
         "GET",
         "/cohorts/nowhere/funding-report.pdf",
-        answers(404),
+        answers(404, instructor=403, outsider=403),
     ),
     Case(
         "reports.attendance_sheet",

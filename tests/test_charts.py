@@ -16,12 +16,14 @@ from tests.test_series import (
     attendance_cohort,
     budget_cohort,
     demo_cohort_data,
+    five_graded_cohort,
     grades_cohort,
     statement_cohort,
 )
 from tracker import charts
+from tracker.charts import drawing
 from tracker.charts.cache import forget_old_charts
-from tracker.charts.labels import LABELS, LOCALES
+from tracker.charts.labels import LOCALES
 from tracker.metrics import series
 from tracker.metrics.figures import cohort_figures
 
@@ -42,7 +44,7 @@ TITLES = {
         "en": "Planned and spent per budget line",
     },
     "trainee_attendance": {
-        "fr": "Taux de présence mensuel : stagiaire et promotion",
+        "fr": f"Taux de présence mensuel{NBSP}: stagiaire et promotion",
         "en": "Monthly attendance: trainee and cohort",
     },
     "grades": {"fr": "Notes par module", "en": "Grades per module"},
@@ -163,13 +165,83 @@ def test_no_pyplot_after_drawing_every_chart(demo_series):
     assert "matplotlib.pyplot" not in sys.modules
 
 
-def test_languages_and_labels_agree_with_the_interface():
+def test_the_charts_speak_the_interfaces_languages_from_its_catalog(app):
+    from flask_babel import force_locale
+    from flask_babel import gettext as interface_gettext
+
     from tracker.i18n import LOCALES as INTERFACE_LOCALES
 
     assert LOCALES == INTERFACE_LOCALES
-    assert LABELS["fr"].keys() == LABELS["en"].keys()
+    chart = charts.weekly_attendance_chart([], "fr")
+    with app.app_context(), force_locale("fr"):
+        assert chart.title == interface_gettext("Cohort attendance per week")
+        assert chart.alt == interface_gettext("No data yet.")
     with pytest.raises(ValueError, match="unknown language"):
         charts.weekly_attendance_chart([], "de")
+
+
+# --- Text is text ---------------------------------------------------------------------------------
+
+MATH = r"Frais $\frac{1}{$"
+
+
+class MathWords(drawing.Words):
+    """Words whose every label, number, date and month carries a mathtext formula."""
+
+    def gettext(self, text: str, **values: str) -> str:
+        return super().gettext(text, **values) + MATH
+
+    def rate(self, value) -> str:
+        return super().rate(value) + MATH
+
+    def percent(self, value) -> str:
+        return super().percent(value) + MATH
+
+    def money(self, amount) -> str:
+        return super().money(amount) + MATH
+
+    def compact_money(self, amount) -> str:
+        return super().compact_money(amount) + MATH
+
+    def grade(self, value) -> str:
+        return super().grade(value) + MATH
+
+    def hours(self, minutes) -> str:
+        return super().hours(minutes) + MATH
+
+    def day(self, value) -> str:
+        return super().day(value) + MATH
+
+    def month(self, value, short: bool = False) -> str:
+        return super().month(value, short) + MATH
+
+
+def with_dollars(given: dict) -> dict:
+    """Put dollars in every text of the series that comes from the data: refs, codes, labels."""
+    heatmap = given["heatmap"]
+    return {
+        **given,
+        "weekly": [replace(p, week=f"${p.week}$") for p in given["weekly"]],
+        "heatmap": replace(
+            heatmap,
+            refs=tuple(f"T$0{n}$" for n in range(len(heatmap.refs))),
+            weeks=tuple(f"${w}" for w in heatmap.weeks),
+        ),
+        "lines": [replace(line, code=f"${line.code}", label=MATH) for line in given["lines"]],
+        "grades": [replace(p, code=f"M$\\{p.code}$") for p in given["grades"]],
+    }
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("kind", list(DRAW))
+def test_dollars_in_any_chart_text_are_drawn_as_they_are(demo_series, kind, language, monkeypatch):
+    """A budget line labelled `Frais $\frac{1}{$` or a ref with two `$`: no mathtext, no error."""
+    monkeypatch.setattr(drawing, "Words", MathWords)
+    chart = DRAW[kind](with_dollars(demo_series)[kind], language)
+    drawn = text_of(parse(chart.svg))
+    # The title, and every other text, as it was given.
+    assert " ".join(f"{TITLES[kind][language]}{MATH}".split()) in drawn
+    assert drawn.count(MATH) >= 5
 
 
 # --- The figures in the text alternatives and the tables -----------------------------------------
@@ -179,31 +251,43 @@ def test_weekly_chart_alt_and_table():
     points = series.weekly_attendance(attendance_cohort())
     french = charts.weekly_attendance_chart(points, "fr")
     assert french.alt == (
-        "Taux de présence par semaine du 27/12/2021 au 23/01/2022 : le plus bas 0,0 %"
-        " (semaine 2022-W02), le dernier 0,0 %, seuil 80 %.".replace(" %", NBSP + "%")
+        f"Présence par semaine sur les heures relevées, du 27/12/2021 au 23/01/2022{NBSP}: la plus"
+        f" basse 0,0{NBSP}% (semaine 2022-W02), la dernière 0,0{NBSP}%, seuil 80,0{NBSP}%."
+        f" 3,50{NBSP}h non relevées, en gris."
     )
     english = charts.weekly_attendance_chart(points, "en")
     assert english.alt == (
-        "Attendance per week from 27/12/2021 to 23/01/2022: lowest 0.0 % (week 2022-W02),"
-        " latest 0.0 %, threshold 80 %.".replace(" %", NBSP + "%")
+        f"Attendance per week of the hours recorded, from 27/12/2021 to 23/01/2022: lowest"
+        f" 0.0{NBSP}% (week 2022-W02), latest 0.0{NBSP}%, threshold 80.0{NBSP}%."
+        f" 3.50{NBSP}h not recorded, in grey."
     )
     assert english.table.headers == (
         "Week",
         "From",
         "Scheduled hours",
         "Attended hours",
-        "Attendance rate",
+        "Hours not recorded",
+        "Attendance of the hours recorded",
     )
-    assert english.table.rows[0] == ("2021-W52", "27/12/2021", "0.00", "0.00", "—")
-    assert french.table.rows[1] == ("2022-W01", "03/01/2022", "7,00", "6,50", "92,9" + NBSP + "%")
+    assert english.table.rows[0] == ("2021-W52", "27/12/2021", "0.00", "0.00", "0.00", "—")
+    assert french.table.rows[1] == (
+        "2022-W01",
+        "03/01/2022",
+        "7,00",
+        "6,50",
+        "0,00",
+        f"92,9{NBSP}%",
+    )
+    # Week 3's only roll call is not taken: no rate, not 0 %.
+    assert english.table.rows[3] == ("2022-W03", "17/01/2022", "3.50", "0.00", "3.50", "—")
 
 
 def test_weekly_chart_alt_names_the_lowest_week_of_the_demo(demo_series):
     points = demo_series["weekly"]
-    lowest = min((p for p in points if p.rate is not None), key=lambda p: p.rate)
-    percent = f"{lowest.rate * 100:.1f}"
+    lowest = min((p for p in points if p.recorded_rate is not None), key=lambda p: p.recorded_rate)
+    percent = f"{lowest.recorded_rate * 100:.1f}"
     chart = charts.weekly_attendance_chart(points, "fr")
-    assert f"le plus bas {percent.replace('.', ',')}{NBSP}% (semaine {lowest.week})" in chart.alt
+    assert f"la plus basse {percent.replace('.', ',')}{NBSP}% (semaine {lowest.week})" in chart.alt
     assert "du 04/10/2021 au" in chart.alt
     english = charts.weekly_attendance_chart(points, "en")
     assert f"lowest {percent}{NBSP}% (week {lowest.week})" in english.alt
@@ -213,22 +297,25 @@ def test_heatmap_alt_and_table():
     heatmap = series.attendance_heatmap(attendance_cohort())
     chart = charts.attendance_heatmap_chart(heatmap, "en")
     assert chart.alt == (
-        f"Attendance of 2 trainees over 4 weeks from 27/12/2021 to 23/01/2022: 3 trainee-weeks"
-        f" below the 80{NBSP}% threshold; lowest 0.0{NBSP}% (T01, week 2022-W02)."
+        f"Attendance of the hours recorded of 2 trainees over 4 weeks from 27/12/2021 to"
+        f" 23/01/2022: 2 trainee-weeks below the 80.0{NBSP}% threshold; lowest 0.0{NBSP}% (T01,"
+        f" week 2022-W02). 3.50{NBSP}h not recorded, in grey."
     )
+    # T01's week 3 is not recorded: not below the threshold.
     assert chart.table.rows == (
-        ("T01", "3", "2", f"0.0{NBSP}%", "2022-W02"),
-        ("T02", "1", "1", f"0.0{NBSP}%", "2022-W02"),
+        ("T01", "3", "1", "1", f"0.0{NBSP}%", "2022-W02"),
+        ("T02", "1", "0", "1", f"0.0{NBSP}%", "2022-W02"),
     )
+    assert "Not recorded" in text_of(parse(chart.svg))
 
 
 def test_burn_up_alt_and_table_show_money_the_local_way():
     burn_up = series.budget_burn_up(budget_cohort())
     french = charts.budget_burn_up_chart(burn_up, "fr")
     assert french.alt == (
-        f"Budget au 14/02/2022 : 3{NNBSP}500,00{NBSP}€ dépensés sur une subvention de"
+        f"Budget au 14/02/2022{NBSP}: 3{NNBSP}500,00{NBSP}€ dépensés sur une subvention de"
         f" 7{NNBSP}600,00{NBSP}€ (46,1{NBSP}%), contre 3{NNBSP}100,00{NBSP}€ selon le plan"
-        f" linéaire ; prévision à terminaison 8{NNBSP}580,65{NBSP}€."
+        f" linéaire{NBSP}; prévision à terminaison 8{NNBSP}580,65{NBSP}€."
     )
     english = charts.budget_burn_up_chart(burn_up, "en")
     assert english.alt == (
@@ -254,8 +341,9 @@ def test_budget_lines_alt_and_table():
     lines = cohort_figures(budget_cohort()).budget.lines
     chart = charts.budget_lines_chart(lines, "fr")
     assert chart.alt == (
-        f"Dépensé sur 1 lignes budgétaires : 3{NNBSP}500,00{NBSP}€ sur 7{NNBSP}600,00{NBSP}€"
-        f" prévus (46,1{NBSP}%) ; la ligne la plus consommée : PED Teaching (46,1{NBSP}%)."
+        f"Dépensé sur 1 ligne budgétaire{NBSP}: 3{NNBSP}500,00{NBSP}€ sur 7{NNBSP}600,00{NBSP}€"
+        f" prévus (46,1{NBSP}%){NBSP}; la ligne la plus consommée{NBSP}: PED Teaching"
+        f" (46,1{NBSP}%)."
     )
     assert chart.table.rows == (
         ("PED Teaching", f"7{NNBSP}600,00{NBSP}€", f"3{NNBSP}500,00{NBSP}€", f"46,1{NBSP}%"),
@@ -267,30 +355,46 @@ def test_trainee_attendance_alt_and_table():
     points = series.trainee_monthly_attendance(statement_cohort(), 1)
     chart = charts.trainee_attendance_chart(points, "fr")
     assert chart.alt == (
-        f"Taux de présence mensuel du stagiaire entre décembre 2021 et février 2022 : le plus"
-        f" bas 0,0{NBSP}% (février 2022), le dernier 0,0{NBSP}% contre 0,0{NBSP}% pour la"
-        f" promotion ; seuil 80{NBSP}%."
+        f"Présence mensuelle du stagiaire sur les heures relevées, de décembre 2021 à février"
+        f" 2022{NBSP}: la plus basse 0,0{NBSP}% (février 2022), la dernière 0,0{NBSP}%{NBSP};"
+        f" seuil 80,0{NBSP}%. Le taux de la promotion figure pour les mois où au moins 5"
+        " stagiaires ont un appel enregistré."
     )
-    assert chart.table.rows[1] == ("janvier 2022", f"39,3{NBSP}%", f"44,6{NBSP}%")
+    # Two trainees: no cohort's rate, nor its line.
+    assert chart.table.rows[1] == ("janvier 2022", f"39,3{NBSP}%", "—", "0,00")
+    assert "Promotion" not in text_of(parse(chart.svg))
+    # T02's roll call of the 31st is not taken: apart, in grey, and no absence.
+    t02 = charts.trainee_attendance_chart(
+        series.trainee_monthly_attendance(statement_cohort(), 2), "en"
+    )
+    assert t02.table.rows == (("January 2022", f"100.0{NBSP}%", "—", "3.50"),)
+    assert t02.alt.endswith(f"3.50{NBSP}h not recorded, in grey.")
 
 
 def test_module_grades_alt_and_table():
-    points = series.trainee_module_grades(grades_cohort(), 1)
+    points = series.trainee_module_grades(five_graded_cohort(), 1)
     chart = charts.module_grades_chart(points, "fr")
     assert chart.alt == (
-        "Notes sur 20 par module : M01 15,00 (note minimale 10,00, médiane 15,00) ;"
-        " M02 — (note minimale 12,00, médiane 14,00)."
+        f"Notes sur 20 par module{NBSP}: M01 15,00 (note minimale 10,00, médiane 15,00){NBSP};"
+        " M02 — (note minimale 12,00, médiane —). La médiane de la promotion figure pour les"
+        " modules où au moins 5 stagiaires ont une note."
     )
     # A trainee without any grade: no bar, the pass marks and the medians still drawn.
-    ungraded = charts.module_grades_chart(series.trainee_module_grades(grades_cohort(), 99), "en")
+    ungraded = charts.module_grades_chart(
+        series.trainee_module_grades(five_graded_cohort(), 99), "en"
+    )
     assert ungraded.table.rows[0] == ("M01", "—", "10.00", "15.00")
     parse(ungraded.svg)
     english = charts.module_grades_chart(points, "en")
     assert english.table.headers == ("Module", "Trainee's grade", "Pass mark", "Cohort median")
     assert english.table.rows == (
         ("M01", "15.00", "10.00", "15.00"),
-        ("M02", "—", "12.00", "14.00"),
+        ("M02", "—", "12.00", "—"),
     )
+    # Of fewer than five graded trainees, no median at all: none drawn, none in the legend.
+    alone = charts.module_grades_chart(series.trainee_module_grades(grades_cohort(), 1), "en")
+    assert "Cohort median" not in text_of(parse(alone.svg))
+    assert "Cohort median" in text_of(parse(english.svg))
 
 
 # --- The cache ------------------------------------------------------------------------------------

@@ -15,10 +15,13 @@ from sqlalchemy import select, update
 
 from tests.pages_data import AS_OF, build_cohort
 from tests.test_funding_pages import SECRET_COMMENT, add_budget, hide_secrets, signed_in
+from tests.test_reports import plain, text_of
+from tracker import i18n
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.exports import (
     Rate,
+    Ratio,
     Sheet,
     attachment_name,
     neutralise,
@@ -121,24 +124,27 @@ def test_formula_like_text_is_neutralised_in_both_formats(text):
 def test_numbers_and_dates_stay_numbers_and_dates():
     sheet = Sheet(
         "Money",
-        ["Amount", "Rate", "Hours", "Count", "Day", "Empty"],
-        [[Decimal("-12.50"), Rate(0.8123), 1234.5, -3, date(2022, 6, 30), None]],
+        ["Amount", "Rate", "Ratio", "Hours", "Count", "Day", "Empty"],
+        [[Decimal("-12.50"), Rate(0.8123), Ratio(0.9678), 1234.5, -3, date(2022, 6, 30), None]],
     )
     rows = read_csv(write_csv([sheet]))
+    # Each figure with the precision the pages and the PDFs show it with.
     assert rows == [
-        ["Amount", "Rate", "Hours", "Count", "Day", "Empty"],
-        ["-12,50", "0,8123", "1234,50", "-3", "30/06/2022", ""],
+        ["Amount", "Rate", "Ratio", "Hours", "Count", "Day", "Empty"],
+        ["-12,50", "81,2\u00a0%", "0,97", "1234,50", "-3", "30/06/2022", ""],
     ]
     worksheet = read_xlsx(write_xlsx([sheet]))["Money"]
-    amount, ratio, quantity, count, day, empty = (cell for cell in worksheet[2])
+    amount, rate, ratio, quantity, count, day, empty = (cell for cell in worksheet[2])
     assert (amount.data_type, amount.value) == ("n", -12.5)
     assert "€" in amount.number_format
-    assert (ratio.value, ratio.number_format) == (0.8123, "0.00%")
+    # The exact value, in a format that shows the same precision.
+    assert (rate.value, rate.number_format) == (0.8123, "0.0%")
+    assert (ratio.value, ratio.number_format) == (0.9678, "0.00")
     assert (quantity.value, quantity.number_format) == (1234.5, "0.00")
     assert count.value == -3
     assert day.is_date and day.value == datetime(2022, 6, 30)
     assert empty.value is None
-    assert [cell.font.b for cell in worksheet[1]] == [True] * 6
+    assert [cell.font.b for cell in worksheet[1]] == [True] * 7
     assert worksheet.freeze_panes == "A2"
 
 
@@ -217,6 +223,8 @@ def metrics(app, as_of=AS_OF) -> dict:
 def test_figures_csv_holds_the_figures_of_tracker_metrics(app, login_as, funded):
     response = export(app, login_as, funded, f"figures.csv?as_of={AS_OF}&lang=en")
     assert response.mimetype == "text/csv"
+    # One charset, once.
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
         "attachment; filename=funded_figures_2022-01-31.csv"
     )
@@ -234,10 +242,10 @@ def test_figures_csv_holds_the_figures_of_tracker_metrics(app, login_as, funded)
     assert number(values["Hours attended"]) == attendance["attended_hours"]
     assert number(values["Hours of excused absence"]) == attendance["excused_hours"]
     assert number(values["Hours not recorded"]) == attendance["unrecorded_hours"]
-    assert number(values["Attendance rate"]) == attendance["rate"]
+    assert values["Attendance rate"] == i18n.rate(attendance["rate"], "fr")
     assert number(values["Trainee-hours realised"]) == m["trainee_hours"]["realised"]
     assert number(values["Trainee-hours contracted"]) == m["trainee_hours"]["contracted"]
-    assert number(values["Trainee-hours rate"]) == m["trainee_hours"]["rate"]
+    assert values["Trainee-hours rate"] == i18n.rate(m["trainee_hours"]["rate"], "fr")
     for key, label in (
         ("grant", "Grant"),
         ("spent", "Spent"),
@@ -246,12 +254,9 @@ def test_figures_csv_holds_the_figures_of_tracker_metrics(app, login_as, funded)
         ("cost_per_realised_hour", "Cost per realised trainee-hour"),
     ):
         assert values[label].replace(",", ".") == budget[key], label
-    for key, label in (
-        ("consumption", "Consumption"),
-        ("elapsed", "Time elapsed"),
-        ("burn_ratio", "Burn ratio"),
-    ):
-        assert number(values[label]) == budget[key], label
+    assert values["Consumption"] == i18n.rate(budget["consumption"], "fr")
+    assert values["Time elapsed"] == i18n.rate(budget["elapsed"], "fr")
+    assert values["Burn ratio"] == i18n.ratio(budget["burn_ratio"], "fr")
     active = [t for t in m["trainees"] if t["status"] == "active"]
     assert int(values["Active trainees at risk"]) == sum(1 for t in active if t["at_risk"])
     assert int(values["At risk: Failing a module"]) == sum(
@@ -264,7 +269,7 @@ def test_figures_csv_holds_the_figures_of_tracker_metrics(app, login_as, funded)
             line["label"],
             line["planned"].replace(".", ","),
             line["spent"].replace(".", ","),
-            f"{line['consumption']:.4f}".replace(".", ","),
+            i18n.rate(line["consumption"], "fr"),
         ]
         for line in budget["lines"]
     ]
@@ -288,9 +293,9 @@ def test_figures_csv_holds_the_figures_of_tracker_metrics(app, login_as, funded)
             t["excused_hours"],
             t["unrecorded_hours"],
         ]
-        assert [number(cell) if cell else None for cell in row[7:]] == [
-            t["attendance_rate"],
-            t["assiduity_rate"],
+        assert row[7:] == [
+            i18n.rate(t["attendance_rate"], "fr") if t["attendance_rate"] is not None else "",
+            i18n.rate(t["assiduity_rate"], "fr") if t["assiduity_rate"] is not None else "",
         ]
     withdrawn = [t["ref"] for t in m["trainees"] if t["status"] == "withdrawn"]
     assert [row[0] for row in sheets["Withdrawals"][1:]] == withdrawn
@@ -334,6 +339,44 @@ def test_figures_xlsx_holds_the_same_figures_as_numbers(app, login_as, funded):
     # A trainee's name that looks like a formula stays text.
     names = {r[0]: r[1] for r in rows}
     assert names["T02"] == '=HYPERLINK("http://evil") -Nom'
+
+
+def test_a_figure_reads_the_same_on_the_page_in_the_pdf_and_in_the_exports(app, login_as, funded):
+    """One display rule per figure: a rate to one decimal, the burn ratio to two, money…"""
+    client = signed_in(app, login_as, funded["officer"])
+    query = f"as_of={AS_OF}&lang=fr"
+    page = client.get(f"/cohorts/funded/funding?{query}").text
+    pdf = text_of(client.get(f"/cohorts/funded/funding-report.pdf?{query}").data)
+    in_csv = dict(
+        csv_sheets(read_csv(export(app, login_as, funded, f"figures.csv?{query}").data))[
+            "Chiffres"
+        ][1:]
+    )
+    workbook = read_xlsx(export(app, login_as, funded, f"figures.xlsx?{query}").data)
+    in_xlsx = {row[0].value: row[1] for row in workbook["Chiffres"].iter_rows(min_row=2)}
+    budget = metrics(app)["budget"]
+    attendance = metrics(app)["attendance"]
+    for label, value, shown in (
+        ("Ratio de consommation", budget["burn_ratio"], i18n.ratio(budget["burn_ratio"], "fr")),
+        ("Taux de présence", attendance["rate"], i18n.rate(attendance["rate"], "fr")),
+        ("Consommation", budget["consumption"], i18n.rate(budget["consumption"], "fr")),
+        ("Temps écoulé", budget["elapsed"], i18n.rate(budget["elapsed"], "fr")),
+        ("Dépensé", budget["spent"], i18n.money(budget["spent"], "fr")),
+    ):
+        assert f'<td class="number">{shown}</td>' in page, label
+        assert plain(shown) in pdf, label
+        if isinstance(value, str):  # money: a number to the cent, as the page's without its €
+            assert in_csv[label] == value.replace(".", ",")
+            continue
+        assert in_csv[label] == shown, label
+        # XLSX keeps the exact value, in a format that shows what the page shows.
+        cell = in_xlsx[label]
+        assert cell.value == value
+        places = len(cell.number_format.split(".")[1].rstrip("%"))
+        if cell.number_format.endswith("%"):
+            assert i18n.percent(cell.value, places, "fr") == shown, label
+        else:
+            assert i18n.number(cell.value, places, "fr") == shown, label
 
 
 def test_the_statement_exports_are_the_series_with_their_totals(app, login_as, funded):

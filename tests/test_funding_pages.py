@@ -335,6 +335,21 @@ def test_every_chart_is_inline_valid_svg_with_its_caption_and_table(app, login_a
     ]
 
 
+def test_a_budget_line_labelled_with_dollars_is_drawn_as_it_is(app, login_as, funded):
+    """matplotlib would read `$\frac{1}{$` as a formula, fail, and the page answer 500."""
+    label = r"Frais $\frac{1}{$"
+    with app.app_context():
+        db.session.execute(update(BudgetLine).where(BudgetLine.code == "EQP").values(label=label))
+        db.session.commit()
+    client = signed_in(app, login_as, funded["officer"])
+    response = client.get(f"/cohorts/funded/funding?as_of={AS_OF.isoformat()}&lang=en")
+    assert response.status_code == 200
+    lines_chart = inline_svgs(response.text)[3]
+    assert label in " ".join(ET.fromstring(lines_chart).itertext())
+    report = client.get(f"/cohorts/funded/funding-report.pdf?as_of={AS_OF.isoformat()}")
+    assert report.status_code == 200
+
+
 def test_charts_are_drawn_once_in_each_language_then_read_from_the_cache(app, login_as, funded):
     client = signed_in(app, login_as, funded["officer"])
     folder = Path(app.config["CHART_CACHE_FOLDER"])
@@ -352,6 +367,58 @@ def test_charts_are_drawn_once_in_each_language_then_read_from_the_cache(app, lo
     # only the budget's, whose January expenses are not all made yet, are drawn again.
     client.get(f"/cohorts/funded/funding?as_of={AS_OF.replace(day=14).isoformat()}&lang=en")
     assert len(list(folder.glob("*.svg"))) == 10
+
+
+def test_dates_after_the_cohorts_end_share_the_charts_of_its_end(app, login_as, funded):
+    """Figures after the end are those of the end: no new chart for each later date."""
+    client = signed_in(app, login_as, funded["officer"])
+    folder = Path(app.config["CHART_CACHE_FOLDER"])
+    first = client.get("/cohorts/funded/funding?as_of=2022-12-17&lang=en").text
+    drawn = sorted(folder.glob("*.svg"))
+    assert len(drawn) == 4
+    for later in ("2022-12-18", "2023-03-01", "2031-01-01"):
+        page = client.get(f"/cohorts/funded/funding?as_of={later}&lang=en").text
+        assert inline_svgs(page) == inline_svgs(first)
+    assert sorted(folder.glob("*.svg")) == drawn
+    assert "Budget as of 16/12/2022" in first
+
+
+def test_roll_calls_not_entered_yet_are_not_shown_as_absences(app, login_as, funded):
+    """Unrecorded is not absent: charts show those hours apart, in grey, and count no
+    trainee-week under the threshold for them."""
+    from sqlalchemy import delete
+
+    from tracker.attendance.models import Session
+
+    with app.app_context():
+        cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "funded"))
+        sessions = select(Session.id).where(Session.cohort_id == cohort.id)
+        db.session.execute(
+            delete(AttendanceRecord).where(AttendanceRecord.session_id.in_(sessions))
+        )
+        db.session.commit()
+    figures = metrics_of(app, "funded", AS_OF)["attendance"]
+    assert figures["attended_hours"] == 0 and figures["unrecorded_hours"] > 0
+    unrecorded = hours(figures["unrecorded_hours"], "en_GB")
+    client = signed_in(app, login_as, funded["officer"])
+    page = client.get(f"/cohorts/funded/funding?as_of={AS_OF.isoformat()}&lang=en").text
+    # The attendance rate is the figures' (0 %), and the card says why.
+    assert f"Roll calls not taken yet: {unrecorded}, counted as not attended" in page
+    weekly, heatmap = (
+        re.search(rf'(?s)<figure class="chart" id="chart-{name}">.*?</figure>', page).group(0)
+        for name in ("weekly-attendance", "attendance-heatmap")
+    )
+    for chart in (weekly, heatmap):
+        caption = text(re.search(r"(?s)<figcaption>(.*?)</figcaption>", chart).group(1))
+        assert "No roll call recorded" in caption and f"{unrecorded} not recorded" in caption
+        assert "below the" not in caption
+        assert "Not recorded" in " ".join(ET.fromstring(inline_svgs(chart)[0]).itertext())
+    # Per trainee: every week expected is a week not recorded, none below the threshold.
+    rows = table_rows(heatmap, "chart-data")
+    assert rows and all(row[1] == row[2] and row[3] == "0" for row in rows)
+    # Per week: every hour scheduled is not recorded; no rate.
+    rows = table_rows(weekly, "chart-data")
+    assert rows and all(row[2] == row[4] and row[5] == "—" for row in rows)
 
 
 def test_charts_follow_a_change_of_the_roll_calls(app, login_as, funded):

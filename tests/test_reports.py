@@ -1,6 +1,7 @@
 """The PDF reports: opened with pypdf, their text read back against the figures of the metrics."""
 
 import io
+import os
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,16 +13,17 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.world import build_world
-from tracker import create_app, i18n
+from tracker import create_app, i18n, timeutil, version
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord
 from tracker.auth.models import User
+from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.demo.operations import load_cohort
 from tracker.extensions import db
 from tracker.metrics import series
 from tracker.metrics.loading import cohort_metrics, load_cohort_data
-from tracker.reports import making
+from tracker.reports import limits, making
 from tracker.reports.contents import ReportError
 
 AS_OF = date(2022, 6, 30)
@@ -96,8 +98,8 @@ def test_the_trainee_report_prints_the_figures_of_the_metrics(app, world):
     assert "Ada Lovelace (T01)" in text
     for value in (mine["scheduled_hours"], mine["attended_hours"]):
         assert shown(app, "en", i18n.hours, value) in text  # 3.50 h
-    assert shown(app, "en", making.percent, mine["attendance_rate"]) in text  # 100.00 %
-    assert shown(app, "en", making.percent, mine["progress"]) in text
+    assert shown(app, "en", i18n.rate, mine["attendance_rate"]) in text  # 100.00 %
+    assert shown(app, "en", i18n.rate, mine["progress"]) in text
     assert mine["modules_passed"] == ["M1"] and "passed" in text
     assert "C1 — Programmer en Python" in text and "acquired" in text
     # The trainee's own score, on 20, and the instructor's comment.
@@ -117,10 +119,10 @@ def test_the_funding_report_prints_the_funders_figures_and_no_result(app, world)
     assert made.filename == "alpha_funding_2022-06-30_en.pdf"
     assert shown(app, "en", i18n.hours, figures["trainee_hours"]["realised"]) in text
     assert shown(app, "en", i18n.hours, figures["trainee_hours"]["contracted"]) in text
-    assert shown(app, "en", making.percent, figures["trainee_hours"]["rate"]) in text
+    assert shown(app, "en", i18n.rate, figures["trainee_hours"]["rate"]) in text
     for key in ("grant", "spent", "remaining", "forecast_at_completion", "cost_per_realised_hour"):
         assert shown(app, "en", i18n.money, budget[key]) in text, key
-    assert shown(app, "en", making.percent, budget["consumption"]) in text
+    assert shown(app, "en", i18n.rate, budget["consumption"]) in text
     assert shown(app, "en", i18n.money, budget["lines"][0]["planned"]) in text
     assert "Personnel pédagogique" in text
     # No score, no grade, no comment of any trainee.
@@ -145,7 +147,7 @@ def test_the_cohort_report_lists_every_trainee_with_progress_and_risks(app, worl
         text = text_of(making.cohort_report(cohort, **dates()).path)
     for trainee in figures["trainees"]:
         assert f"{trainee['ref']} {trainee['name']}" in text
-        assert shown(app, "en", making.percent, trainee["progress"]) in text
+        assert shown(app, "en", i18n.rate, trainee["progress"]) in text
     # T02 scored 8 on 20 on the only assessment of M1: failing, hence at risk.
     assert "failing a module" in text and "Failing: M1." in text
 
@@ -225,6 +227,51 @@ def test_every_page_says_the_cohort_funder_dates_and_page_x_of_y(app, world):
         assert "IA promotion 1" in text and "Funded by Région Occitanie" in text
         assert "made on 01/07/2022 · figures as of 30/06/2022" in text
         assert f"Page {number} of {count}" in text
+
+
+HOSTILE_NAMES = [
+    # A carriage return or a form feed ends a CSS string: what follows would restyle the page.
+    'Promo\r} @top-center { content: "INJECTED" } @top-left { content: "x',
+    'Promo\f} @top-center { content: "INJECTED" } @top-left { content: "x',
+    'Promo\r\n} @page { size: 10cm 10cm } @top-left { content: "x',
+    # Quotes, backslashes, the end of the <style> element, control characters.
+    'Promo "A" \\ B \\" C </style><h1>INJECTED</h1> D',
+    "Promo\x1b\x0b\x85 F",
+    "Promo \\A \\22 \\\r\n E",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_cohort_name_cannot_restyle_or_break_the_reports(app, world, name):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        cohort.name = name
+        cohort.funder = name
+        db.session.commit()
+        made = [
+            making.funding_report(cohort, **dates()),
+            making.trainee_report(cohort, trainee, **dates()),
+            making.certificate(cohort, trainee, **dates()),
+        ]
+    # What a reader sees of the name: its characters (a long header may wrap: spaces apart).
+    intact = "".join(c for c in name if c.isprintable() and not c.isspace())
+    for report in made:
+        reader = read(report.path)
+        assert reader.pages[0].mediabox.width > 500  # A4 still, not 10 cm
+        # After the first page, only the running header names the cohort: at the top left,
+        # and its funder at the top right.
+        for page in reader.pages[1:]:
+            text = "".join(page.extract_text().split())
+            assert text.count(intact) == 2, text
+            assert f"Fundedby{intact}" in text
+            assert "INJECTED" not in text.replace(intact, "")
+
+
+def test_css_strings_escape_what_could_end_them():
+    quoted = making.css_string('a"b\\c\nd\re\ff\x1bg</style>h\x00i')
+    assert quoted == '"a\\22 b\\5C c d e f g\\3C /style\\3E h i"'
+    # Nothing left that ends a CSS string or a <style> element.
+    assert not set(quoted[1:-1]) & set('"\n\r\f<>\x00\x1b')
 
 
 def test_a_trainee_not_yet_enrolled_has_no_report(app, world):
@@ -323,13 +370,25 @@ def test_the_cache_serves_a_report_until_its_inputs_change(app, world, renders):
         assert len(renders) == 5
 
 
-def test_the_template_is_part_of_the_key(app, world, renders, monkeypatch):
+def test_a_release_makes_the_reports_and_their_charts_again(app, world, renders, monkeypatch):
+    """A release that changes rounding, loading or wording changes the version: no stale PDF."""
     with app.app_context():
         cohort, _ = cohort_and_trainee()
-        making.cohort_report(cohort, **dates())
-        monkeypatch.setattr(making, "presentation_digest", lambda language: "edited")
-        making.cohort_report(cohort, **dates())
+        first = making.cohort_report(cohort, **dates())
+        assert making.cohort_report(cohort, **dates()) == first
+        charts = sorted(Path(app.config["CHART_CACHE_FOLDER"]).glob("*.svg"))
+        monkeypatch.setattr(version, "installed", lambda: "99.0.0")
+        again = making.cohort_report(cohort, **dates())
+    assert again.path != first.path
     assert len(renders) == 2
+    # The charts are drawn again too: two more in the cache.
+    assert len(list(Path(app.config["CHART_CACHE_FOLDER"]).glob("*.svg"))) == len(charts) + 2
+
+
+def test_the_version_is_that_of_the_installed_distribution():
+    from importlib.metadata import version as distribution_version
+
+    assert version.installed() == distribution_version("tracker")
 
 
 def test_the_funding_report_is_not_made_again_when_only_scores_change(app, world, renders):
@@ -408,11 +467,11 @@ def test_the_demo_trainee_report_prints_the_trainees_hours(demo_app):
         )
         text = text_of(made.path)
     assert shown(demo_app, "fr", i18n.hours, mine["attended_hours"]) in text
-    assert shown(demo_app, "fr", making.percent, mine["attendance_rate"]) in text
-    assert shown(demo_app, "fr", making.percent, mine["assiduity_rate"]) in text
-    assert shown(demo_app, "fr", making.percent, mine["progress"]) in text
+    assert shown(demo_app, "fr", i18n.rate, mine["attendance_rate"]) in text
+    assert shown(demo_app, "fr", i18n.rate, mine["assiduity_rate"]) in text
+    assert shown(demo_app, "fr", i18n.rate, mine["progress"]) in text
     # The chart's text is text: the legend of the monthly attendance chart, in French.
-    assert "Seuil (80 %)" in text
+    assert "Seuil (80,0 %)" in text
 
 
 def test_the_demo_trainee_report_gives_the_cohorts_median_grade_per_module(demo_app):
@@ -467,6 +526,63 @@ def test_the_report_commands_write_into_the_reports_folder_by_default(app, world
     assert written.name == "alpha_funding_2022-06-30_fr.pdf"
 
 
+@pytest.fixture
+def umask_022():
+    """The usual umask, under which new files are readable by every local user."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def modes(folder: Path) -> dict[str, str]:
+    """Map each folder and file under a folder, itself included, to its permissions."""
+    found = {".": oct(folder.stat().st_mode & 0o777)}
+    for path in folder.rglob("*"):
+        found[str(path.relative_to(folder))] = oct(path.stat().st_mode & 0o777)
+    return found
+
+
+def test_caches_and_the_instances_reports_are_private_to_their_owner(
+    app, world, run_tracker, login_as, umask_022
+):
+    """They hold names and scores: 0600 files in 0700 folders, whatever the umask."""
+    client = client_of(app, login_as, "admin@centre.fr")
+    for url in (
+        "/cohorts/alpha/trainees/T01/report.pdf?as_of=2022-06-30",
+        "/cohorts/alpha/trainees/T01?as_of=2022-06-30",
+        "/cohorts/alpha/funding?as_of=2022-06-30",
+    ):
+        assert client.get(url).status_code == 200, url
+    result = run_tracker("report", "trainee", "alpha", "T01", "--as-of", "2022-06-30")
+    assert result.exit_code == 0, result.output
+    for setting in ("REPORT_CACHE_FOLDER", "CHART_CACHE_FOLDER", "REPORTS_FOLDER"):
+        found = modes(Path(app.config[setting]))
+        assert len(found) > 1, setting
+        for name, mode in found.items():
+            is_folder = (Path(app.config[setting]) / name).is_dir()
+            assert mode == ("0o700" if is_folder else "0o600"), f"{setting}: {name} {mode}"
+    # The caches' parent folder, made with them, is private too.
+    assert modes(Path(app.config["CHART_CACHE_FOLDER"]).parent)["."] == "0o700"
+
+
+def test_reports_written_with_out_follow_the_users_umask(app, world, run_tracker, tmp_path):
+    for umask, expected in ((0o022, "0o644"), (0o077, "0o600")):
+        previous = os.umask(umask)
+        try:
+            out = tmp_path / f"out-{umask:o}"
+            one = run_tracker("report", "funding", "alpha", "--as-of", "2022-06-30", "--out", out)
+            every = run_tracker(
+                "report", "all", "alpha", "--as-of", "2022-06-30", "--out", out / "all"
+            )
+        finally:
+            os.umask(previous)
+        assert one.exit_code == 0 and every.exit_code == 0, one.output + every.output
+        written = [Path(one.output.strip()), *map(Path, every.stdout.split())]
+        assert len(written) == 8
+        for path in written:
+            assert oct(path.stat().st_mode & 0o777) == expected, path
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -489,7 +605,12 @@ def test_bad_input_exits_with_status_1_and_a_message(app, world, run_tracker, ar
     assert isinstance(result.exception, SystemExit)
 
 
-def test_report_all_writes_every_report_of_the_cohort(app, world, run_tracker, tmp_path):
+def test_report_all_writes_every_report_of_the_cohort(
+    app, world, run_tracker, tmp_path, monkeypatch
+):
+    # The command makes its reports on the day of Europe/Paris: frozen, so that the report made
+    # below for comparison is made on the same day whatever the hour and the machine's zone.
+    monkeypatch.setattr(timeutil, "today", lambda: MADE_ON)
     out = tmp_path / "all"
     result = run_tracker("report", "all", "alpha", "--as-of", "2022-06-30", "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -507,9 +628,7 @@ def test_report_all_writes_every_report_of_the_cohort(app, world, run_tracker, t
     # Made in other processes, served from the shared cache afterwards.
     with app.app_context():
         cohort, trainee = cohort_and_trainee()
-        made = making.trainee_report(
-            cohort, trainee, as_of=AS_OF, language="fr", made_on=date.today()
-        )
+        made = making.trainee_report(cohort, trainee, as_of=AS_OF, language="fr", made_on=MADE_ON)
     assert made.path.read_bytes() == (out / "alpha_T01_progress_2022-06-30_fr.pdf").read_bytes()
 
 
@@ -568,6 +687,86 @@ def test_the_web_serves_the_cached_file(app, world, login_as, renders):
     assert len(renders) == 1
 
 
+def test_dates_after_the_cohorts_end_share_the_report_of_its_end(app, world, login_as, renders):
+    """Figures after the end are those of the end: one report, which says so."""
+    client = client_of(app, login_as, "ada@example.org")
+    ends_on = date(2022, 12, 16)
+    made = set()
+    for day in (ends_on, *(ends_on + timedelta(days=n) for n in (1, 2, 30, 365, 3000))):
+        response = client.get(f"/cohorts/alpha/trainees/T01/report.pdf?as_of={day}&lang=en")
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"] == (
+            "attachment; filename=alpha_T01_progress_2022-12-16_en.pdf"
+        )
+        made.add(response.data)
+    assert len(made) == 1 and len(renders) == 1
+    assert "figures as of 16/12/2022" in text_of(made.pop())
+
+
+def test_data_dated_after_the_end_moves_the_date_of_the_figures(app, world, renders):
+    with app.app_context():
+        cohort, _ = cohort_and_trainee()
+        line = db.session.scalar(select(BudgetLine).where(BudgetLine.code == "PED"))
+        db.session.add(
+            Expense(
+                budget_line_id=line.id,
+                date=date(2023, 1, 20),
+                amount=Decimal("100.00"),
+                description="Late invoice",
+            )
+        )
+        db.session.commit()
+        before = making.funding_report(cohort, **dates(as_of=date(2023, 1, 19)))
+        after = [
+            making.funding_report(cohort, **dates(as_of=day))
+            for day in (date(2023, 1, 20), date(2023, 6, 1))
+        ]
+    assert before.filename == "alpha_funding_2022-12-16_en.pdf"
+    assert after[0] == after[1]
+    assert after[0].filename == "alpha_funding_2023-01-20_en.pdf"
+    assert "€12,600.50" in text_of(after[0].path)
+    assert len(renders) == 2
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The limiter's clock, moved by hand."""
+    now = [1_000_000.0]
+    monkeypatch.setattr(limits, "now", lambda: now[0])
+    return now
+
+
+def test_an_account_has_few_reports_made_per_minute_and_cached_ones_always(
+    app, world, login_as, clock, renders
+):
+    app.config["REPORT_MAKINGS_PER_MINUTE"] = 3
+    trainee = client_of(app, login_as, "ada@example.org")
+    url = "/cohorts/alpha/trainees/T01/report.pdf?as_of=2022-06-{:02d}"
+    for day in (20, 21, 22):
+        assert trainee.get(url.format(day)).status_code == 200
+        clock[0] += 10
+    refused = trainee.get(url.format(23))
+    assert refused.status_code == 429
+    # The first making leaves the minute 30 seconds from now.
+    assert refused.headers["Retry-After"] == "30"
+    assert len(renders) == 3
+    # Reports made already still download; other accounts have their own share.
+    assert trainee.get(url.format(21)).status_code == 200
+    assert client_of(app, login_as, "prof@centre.fr").get(url.format(23)).status_code == 200
+    # Another worker process of the server (another application) counts the same makings.
+    other = create_app(dict(app.config))
+    with app.app_context():
+        ada = db.session.scalar(select(User).where(User.email == "ada@example.org"))
+    try:
+        assert login_as(other.test_client(), ada).get(url.format(24)).status_code == 429
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    clock[0] += 30
+    assert trainee.get(url.format(24)).status_code == 200
+    assert len(renders) == 5
+
+
 def test_the_report_speaks_the_pages_language(app, world, login_as):
     client = client_of(app, login_as, "admin@centre.fr")
     french = client.get("/cohorts/alpha/funding-report.pdf?as_of=2022-06-30")
@@ -604,6 +803,9 @@ def test_the_pages_link_to_the_reports_each_role_may_download(world, signed_in):
     assert "/cohorts/alpha/trainees/T01/certificate.pdf?as_of=2022-06-30" in trainee_page
     overview = signed_in("instructor").get("/cohorts/alpha?as_of=2022-06-30").text
     assert "/cohorts/alpha/report.pdf?as_of=2022-06-30" in overview
+    # The funding report holds the budget: admins' and officers' only.
+    assert "funding-report.pdf" not in overview
+    overview = signed_in("admin").get("/cohorts/alpha?as_of=2022-06-30").text
     assert "/cohorts/alpha/funding-report.pdf?as_of=2022-06-30" in overview
     funding = signed_in("officer").get("/cohorts/alpha/funding?as_of=2022-06-30").text
     assert "/cohorts/alpha/funding-report.pdf?as_of=2022-06-30" in funding

@@ -1,5 +1,6 @@
 """The series behind the charts and the monthly statement, checked against values worked by hand."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -7,6 +8,7 @@ import pytest
 
 from tests.test_metrics_figures import make_cohort, make_data, make_trainee
 from tracker.demo.generate import generate
+from tracker.metrics import series
 from tracker.metrics.figures import (
     AssessmentInfo,
     BudgetLineInfo,
@@ -162,6 +164,8 @@ def test_weekly_attendance_adds_up_the_expected_trainees_per_iso_week():
     # W03: T01 unrecorded; T02 has left, their present is ignored.
     assert minutes == [(0, 0, 0, 0), (420, 390, 0, 0), (420, 0, 210, 0), (210, 0, 0, 210)]
     assert [p.rate for p in points] == [None, 0.9286, 0.0, 0.0]
+    # Of the hours recorded: W03's only roll call is not taken, which is no absence.
+    assert [p.recorded_rate for p in points] == [None, 0.9286, 0.0, None]
     assert {p.threshold for p in points} == {0.8}
 
 
@@ -175,9 +179,14 @@ def test_heatmap_has_a_row_per_enrolled_trainee_by_ref_blank_where_not_expected(
     assert heatmap.refs == ("T01", "T02")  # T03 enrols after D
     assert heatmap.weeks == ("2021-W52", "2022-W01", "2022-W02", "2022-W03")
     assert heatmap.week_starts[0] == date(2021, 12, 27)
+    # Of the hours recorded: T01's week 3, not recorded, has no rate, and its minutes apart.
     assert heatmap.rates == (
-        (None, 0.9286, 0.0, 0.0),
+        (None, 0.9286, 0.0, None),
         (None, None, 0.0, None),
+    )
+    assert heatmap.unrecorded == (
+        (None, 0, 0, 210),
+        (None, None, 0, None),
     )
     assert heatmap.threshold == 0.8
 
@@ -329,18 +338,41 @@ def test_demo_statement_sums_to_every_trainees_figures(demo_rows, as_of):
 def test_trainee_monthly_attendance_beside_the_cohorts():
     data = statement_cohort()
     t01 = trainee_monthly_attendance(data, 1)
-    # December: T01 alone. January: T01 165 of 420, the cohort 165 + 210 of 840.
+    # December: T01 alone. January: T01 165 of 420. The cohort's rate is of two trainees at most:
+    # not shown (SMALLEST_GROUP).
     assert [(p.month, p.trainee_rate, p.cohort_rate) for p in t01] == [
-        (date(2021, 12, 1), 1.0, 1.0),
-        (date(2022, 1, 1), 0.3929, 0.4464),
-        (date(2022, 2, 1), 0.0, 0.0),
+        (date(2021, 12, 1), 1.0, None),
+        (date(2022, 1, 1), 0.3929, None),
+        (date(2022, 2, 1), 0.0, None),
     ]
     t02 = trainee_monthly_attendance(data, 2)
+    # January: T02 present on the 3rd, the 31st not recorded: of the hours recorded, 100 %.
     assert [(p.month, p.trainee_rate, p.cohort_rate) for p in t02] == [
-        (date(2022, 1, 1), 0.5, 0.4464)
+        (date(2022, 1, 1), 1.0, None)
     ]
+    assert (t02[0].scheduled_minutes, t02[0].unrecorded_minutes) == (420, 210)
     assert t02[0].threshold == 0.8
     assert trainee_monthly_attendance(data, 99) == []
+
+
+def test_the_cohorts_monthly_rate_is_of_five_trainees_with_a_roll_call_or_more():
+    data = statement_cohort()
+    classmates = tuple(
+        make_trainee(id=n, ref=f"T0{n}", enrolled_on=date(2021, 12, 1)) for n in (3, 4, 5)
+    )
+    # Present at both January sessions; no roll call of theirs in December or February.
+    marks = tuple((session, n, "present", 0) for session in (2, 3) for n in (3, 4, 5))
+    data = replace(data, trainees=data.trainees + classmates, marks=data.marks + marks)
+    assert series.SMALLEST_GROUP == 5
+    t01 = trainee_monthly_attendance(data, 1)
+    # January: T01, T02 and the three classmates have a roll call. T01 165 + T02 210 + 3 x 420
+    # attended of 5 x 420 scheduled less T02's 210 not recorded. December and February: T01's
+    # alone.
+    assert [(p.month, p.cohort_rate) for p in t01] == [
+        (date(2021, 12, 1), None),
+        (date(2022, 1, 1), 0.8651),
+        (date(2022, 2, 1), None),
+    ]
 
 
 # --- Module grades ------------------------------------------------------------------------------
@@ -384,14 +416,33 @@ def test_trainee_module_grades_against_pass_mark_and_cohort_median():
     points = trainee_module_grades(grades_cohort(), 1)
     assert [p.code for p in points] == ["M01", "M02"]
     m01, m02 = points
-    # T01: (1 x 12/20*20 + 3 x 8/10*20) / 4 = 15. Cohort: 15, 8 (T02), 20 (T04): median 15.
+    # T01: (1 x 12/20*20 + 3 x 8/10*20) / 4 = 15.
     assert m01.grade == pytest.approx(15.0)
     assert m01.pass_mark == 10.0
-    assert m01.cohort_median == pytest.approx(15.0)
-    # T01 has no result in M02; the median is over T02's 10 and T04's 18, not T03's 20.
+    # Three graded trainees in M01, two in M02: no median, it would tell classmates' grades.
+    assert m01.cohort_median is None
     assert m02.grade is None
     assert m02.pass_mark == 12.0
-    assert m02.cohort_median == pytest.approx(14.0)
+    assert m02.cohort_median is None
+
+
+def five_graded_cohort() -> CohortData:
+    """The grades' cohort with two more trainees graded in M01: five graded there, two in M02."""
+    data = grades_cohort()
+    classmates = (make_trainee(id=5, ref="T05"), make_trainee(id=6, ref="T06"))
+    return replace(
+        data,
+        trainees=data.trainees + classmates,
+        scores=(*data.scores, (1, 5, 10.0), (1, 6, 16.0)),
+    )
+
+
+def test_the_cohorts_median_is_of_five_graded_trainees_or_more():
+    m01, m02 = trainee_module_grades(five_graded_cohort(), 1)
+    # M01: 15 (T01), 8 (T02), 20 (T04), 10 (T05), 16 (T06): five grades, median 15.
+    assert m01.cohort_median == pytest.approx(15.0)
+    # M02: T02's 10 and T04's 18 only (T03 enrolled after D): still no median.
+    assert m02.cohort_median is None
 
 
 def test_trainee_module_grades_for_a_trainee_without_results_or_unknown():

@@ -165,6 +165,77 @@ def test_the_trainee_page_charts_attendance_and_grades_against_the_cohort(world,
         assert ElementTree.fromstring(drawing).tag.endswith("svg")
     assert 'id="chart-trainee-attendance"' in page
     assert 'id="chart-module-grades"' in page
-    # Each chart's figures are also a table: T01 scored 15/20 in M1, the cohort's median is 11.5.
+    # Each chart's figures are also a table: T01 scored 15/20 in M1.
     grades = page.split('id="chart-module-grades"')[1]
-    assert "15.00" in grades and "11.50" in grades
+    assert "15.00" in grades
+
+
+def add_classmates(app, grades: list[float]) -> None:
+    """Enrol more trainees in the world's cohort, present at its session and graded in M1."""
+    from datetime import UTC, date, datetime
+
+    from tracker.assessments.models import Assessment, Result
+    from tracker.attendance.models import AttendanceRecord, Session
+
+    with app.app_context():
+        cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        session = db.session.scalar(select(Session).where(Session.cohort_id == cohort.id))
+        quiz = db.session.scalar(select(Assessment).where(Assessment.code == "A1"))
+        for number, grade in enumerate(grades, start=3):
+            trainee = Trainee(
+                cohort=cohort,
+                ref=f"T{number:02d}",
+                first_name="Classmate",
+                last_name=str(number),
+                email=f"classmate{number}@example.org",
+                enrolled_on=date(2022, 1, 3),
+            )
+            db.session.add(trainee)
+            db.session.flush()
+            db.session.add_all(
+                [
+                    Result(assessment=quiz, trainee_id=trainee.id, score=grade),
+                    AttendanceRecord(
+                        session_id=session.id,
+                        trainee_id=trainee.id,
+                        status="absent",
+                        recorded_at=datetime(2022, 1, 10, 9, tzinfo=UTC),
+                    ),
+                ]
+            )
+        db.session.commit()
+
+
+def module_grades_table(page: str) -> list[list[str]]:
+    return table_rows(page.split('id="chart-module-grades"')[1], "chart-data")
+
+
+def attendance_table(page: str) -> list[list[str]]:
+    return table_rows(page.split('id="chart-trainee-attendance"')[1], "chart-data")
+
+
+def test_the_cohorts_figures_beside_a_trainees_are_of_five_trainees_or_more(app, world, signed_in):
+    """With two graded trainees, the median would give away the other's grade (8 of 20)."""
+    url = "/cohorts/alpha/trainees/T01?as_of=2022-06-30&lang=en"
+    report_url = "/cohorts/alpha/trainees/T01/report.pdf?as_of=2022-06-30&lang=en"
+    trainee = signed_in("trainee")
+    page = trainee.get(url).text
+    # Module, trainee's grade, pass mark, cohort median: none for a group of two.
+    assert module_grades_table(page) == [["M1", "15.00", "10.00", "—"]]
+    # Month, trainee, cohort: January, T01 present; the cohort's rate (of two) not shown.
+    assert attendance_table(page)[0][1:3] == ["100.0\u00a0%", "—"]
+    assert "at least 5 trainees" in page
+    from tests.test_reports import text_of
+
+    report = text_of(trainee.get(report_url).data)
+    # Module, planned hours, scored, grade, median, pass mark.
+    assert "1 / 1 15.00 — 10.00" in report
+    assert "11.50" not in report and "11,50" not in report
+
+    # Five graded trainees, five present or absent at January's session: the cohort is shown.
+    add_classmates(app, [10.0, 12.0, 14.0])
+    page = trainee.get(url).text
+    assert module_grades_table(page) == [["M1", "15.00", "10.00", "12.00"]]
+    # January: T01 present, T02 excused, three absent: 3.5 hours of 17.5 recorded.
+    assert attendance_table(page)[0][1:3] == ["100.0\u00a0%", "20.0\u00a0%"]
+    assert "1 / 1 15.00 12.00 10.00" in text_of(trainee.get(report_url).data)

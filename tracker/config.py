@@ -27,6 +27,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # Drawn charts and made reports, shared by the worker processes, keyed by their inputs.
         CHART_CACHE_FOLDER=str(instance / "cache" / "charts"),
         REPORT_CACHE_FOLDER=str(instance / "cache" / "reports"),
+        # Reports made (not served from the cache) for one account in any minute, on the web.
+        REPORT_MAKINGS_PER_MINUTE=10,
         IMPORT_MAX_BYTES=10 * 1024 * 1024,
         # Who issues the certificates and signs the reports.
         ORGANISATION_NAME="Centre régional d'innovation de Montpellier",

@@ -5,9 +5,9 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
+from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -43,16 +43,33 @@ def current_language() -> str:
     return get_locale().language
 
 
-def money(amount: Decimal | str | None) -> str:
-    """Show an amount of euros: 273 000,00 € in French, €273,000.00 in English."""
+# ---------------------------------------------------------------------------------------------
+# How each kind of figure is shown: one rule per kind, the same on the pages, in the PDFs, the
+# charts and the exports (the JSON keeps its 4 decimals). Each function shows a figure in the
+# given Babel locale ("fr", "en_GB"), by default the page's (or the report's, under force_locale).
+
+MISSING = "—"  # a figure without a value (a rate over no hour)
+RATE_PLACES = 1  # rates and shares, as percentages: 92,5 %
+RATIO_PLACES = 2  # ratios that are not shares, such as the burn ratio: 0,97
+HOURS_PLACES = 2  # hours: 1 234,50 h
+GRADE_PLACES = 2  # grades and pass marks out of 20: 13,25
+# Money: euros to the cent, 273 000,00 €.
+
+
+def _locale(locale: str | None) -> str:
+    return locale or str(get_locale())
+
+
+def money(amount: Decimal | str | None, locale: str | None = None) -> str:
+    """Show an amount of euros to the cent: 273 000,00 € in French, €273,000.00 in English."""
     if amount is None:
-        return "—"
-    return format_currency(Decimal(amount), "EUR")
+        return MISSING
+    return format_currency(Decimal(amount), "EUR", locale=_locale(locale))
 
 
 def day(value: date | None) -> str:
     """Show a date as 27/11/2026, in both languages (digits only: no locale data needed)."""
-    return "—" if value is None else value.strftime("%d/%m/%Y")
+    return MISSING if value is None else value.strftime("%d/%m/%Y")
 
 
 def long_day(value: date) -> str:
@@ -108,7 +125,7 @@ def of(name: object) -> str:
 
 def moment(value: datetime | None) -> str:
     """Show a timestamp in the configured time zone."""
-    return "—" if value is None else format_datetime(value, "dd/MM/yyyy HH:mm")
+    return MISSING if value is None else format_datetime(value, "dd/MM/yyyy HH:mm")
 
 
 @lru_cache(maxsize=8)
@@ -117,8 +134,11 @@ def _separators(locale: str) -> dict[int, str]:
     return {ord(","): get_group_symbol(locale), ord("."): get_decimal_symbol(locale)}
 
 
-def grouped(value: float | Decimal, places: int) -> str:
-    """Write a number with the language's separators, as Babel's "#,##0.00" pattern does.
+def grouped(
+    value: float | Decimal, places: int, locale: str | None = None, *, group: bool = True
+) -> str:
+    """Write a number with the language's separators, as Babel's "#,##0.00" pattern does
+    (without the thousands' separator when `group` is false, as spreadsheets read numbers).
 
     Pages show thousands of figures: Babel's pattern machinery costs a few milliseconds a page,
     where Python's own formatting with the locale's two symbols gives the same text (rounded
@@ -126,22 +146,37 @@ def grouped(value: float | Decimal, places: int) -> str:
     """
     exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-    return f"{rounded:,.{places}f}".translate(_separators(str(get_locale())))
+    return f"{rounded:{',' if group else ''}.{places}f}".translate(_separators(_locale(locale)))
 
 
-def hours(value: float | None) -> str:
-    """Show hours to 2 decimals: 1 234,50 h."""
-    return "—" if value is None else grouped(value, 2) + "\u00a0h"
-
-
-def rate(value: float | None) -> str:
-    """Show a rate as a percentage to one decimal: 81,2 %."""
-    return "—" if value is None else grouped(value * 100, 1) + "\u00a0%"
-
-
-def number(value: float | None, places: int = 2) -> str:
+def number(value: float | None, places: int = 2, locale: str | None = None) -> str:
     """Show a number with the language's separators."""
-    return "—" if value is None else grouped(value, places)
+    return MISSING if value is None else grouped(value, places, locale)
+
+
+def percent(value: float | None, places: int, locale: str | None = None) -> str:
+    """Show a share as a percentage with so many decimals: 81,2 %."""
+    return MISSING if value is None else grouped(value * 100, places, locale) + "\u00a0%"
+
+
+def rate(value: float | None, locale: str | None = None) -> str:
+    """Show a rate (attendance, consumption, time elapsed…) as a percentage: 81,2 %."""
+    return percent(value, RATE_PLACES, locale)
+
+
+def ratio(value: float | None, locale: str | None = None) -> str:
+    """Show a ratio that is not a share, such as the burn ratio: 0,97."""
+    return number(value, RATIO_PLACES, locale)
+
+
+def hours(value: float | None, locale: str | None = None) -> str:
+    """Show hours: 1 234,50 h."""
+    return MISSING if value is None else grouped(value, HOURS_PLACES, locale) + "\u00a0h"
+
+
+def grade(value: float | None, locale: str | None = None) -> str:
+    """Show a grade or a pass mark out of 20: 13,25."""
+    return number(value, GRADE_PLACES, locale)
 
 
 def init_app(app: Flask) -> None:
@@ -152,6 +187,8 @@ def init_app(app: Flask) -> None:
         moment,
         hours,
         rate,
+        ratio,
+        grade,
         number,
         long_day,
         week_label,

@@ -7,7 +7,6 @@ alternative with the key figures and a table of its figures. `cached_chart` keep
 
 from tracker.charts.cache import cached_chart, canonical, chart_key
 from tracker.charts.drawing import (
-    CHART_VERSION,
     Chart,
     Table,
     attendance_heatmap_chart,
@@ -20,7 +19,6 @@ from tracker.charts.drawing import (
 )
 
 __all__ = [
-    "CHART_VERSION",
     "Chart",
     "Table",
     "attendance_heatmap_chart",

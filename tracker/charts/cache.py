@@ -1,8 +1,9 @@
 """Charts cached as files, keyed by what they show, shared by every worker process.
 
 A chart's key is the sha256 of its kind, its language, a canonical serialisation of the series
-it is drawn from, the drawing code's version and matplotlib's: the same figures give the same
-key, and a chart is drawn again only when one of them changes. Each entry is two files, written
+it is drawn from, the tracker's version (which a release bumps: `tracker.version`) and
+matplotlib's: the same figures give the same key, and a chart is drawn again only when one of
+them changes. Each entry is two files, written
 atomically (a temporary file, then `os.replace`): `<key>.svg`, then `<key>.json` (title, text
 alternative, table and the SVG's digest), whose presence marks a complete entry.
 
@@ -16,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +25,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tracker.charts.drawing import CHART_VERSION, Chart, Table, matplotlib_version
+from tracker import version
+from tracker.charts.drawing import Chart, Table, matplotlib_version
+from tracker.files import private_folder, write_atomically
 
 KEPT_DAYS = 30
 ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.(svg|json)")
@@ -55,7 +57,7 @@ def canonical(value: Any) -> Any:
 def chart_key(kind: str, language: str, payload: Any) -> str:
     """Return the cache key of a chart of this kind, language and series."""
     text = json.dumps(
-        [CHART_VERSION, matplotlib_version(), kind, language, canonical(payload)],
+        [version.installed(), matplotlib_version(), kind, language, canonical(payload)],
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -78,7 +80,8 @@ def cached_chart(
     if chart is not None:
         return chart
     chart = draw(payload, language)
-    folder.mkdir(parents=True, exist_ok=True)
+    # Charts show names and figures: readable by the server's account only.
+    private_folder(folder)
     forget_old_charts(folder)
     _write_atomically(svg_path, chart.svg)
     entry = {
@@ -148,14 +151,5 @@ def _digest(text: str) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write a file so that readers see either nothing or the whole of it."""
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write a file so that readers see either nothing or the whole of it, privately."""
+    write_atomically(path, text.encode("utf-8"))

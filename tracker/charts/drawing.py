@@ -27,15 +27,19 @@ from xml.sax.saxutils import escape
 
 from tracker.charts.labels import MISSING, Words
 from tracker.metrics.figures import LineFigures, ratio
-from tracker.metrics.series import BurnUp, Heatmap, ModuleGradePoint, MonthPoint, WeekPoint
+from tracker.metrics.series import (
+    SMALLEST_GROUP,
+    BurnUp,
+    Heatmap,
+    ModuleGradePoint,
+    MonthPoint,
+    WeekPoint,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
-
-# Bump whenever the drawing changes, so that cached charts are drawn again.
-CHART_VERSION = 2
 
 
 @cache
@@ -53,6 +57,8 @@ VERMILION = "#D55E00"
 SKY = "#56B4E9"
 GREY = "#595959"
 LIGHT = "#A6CEE3"
+# Hours whose roll call is not taken: apart from any rate, lighter than any colour of the scales.
+UNRECORDED = "#D4D4D4"
 
 STYLE = {
     "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs everywhere
@@ -71,6 +77,9 @@ STYLE = {
     "ytick.labelsize": 8,
     "legend.frameon": False,
     "legend.fontsize": 8,
+    # Texts come from the data (budget lines, refs, codes): `$` is a dollar, never mathtext,
+    # which fails on an unbalanced `$`. Every Text (title, labels, ticks, legend) reads this.
+    "text.parse_math": False,
     "svg.fonttype": "none",
     "svg.hashsalt": "tracker-charts",
     "svg.image_inline": True,
@@ -150,14 +159,15 @@ def _render(figure: Figure, title: str, alt: str) -> str:
 
 
 def _no_data(axes: Axes, words: Words) -> None:
+    _ = words.gettext
     axes.set_axis_off()
-    axes.text(0.5, 0.5, words("empty"), ha="center", va="center", color=GREY, fontsize=10)
+    axes.text(0.5, 0.5, _("No data yet."), ha="center", va="center", color=GREY, fontsize=10)
 
 
 def _percent_axis(axis: Axis, words: Words) -> None:
     from matplotlib.ticker import FuncFormatter
 
-    axis.set_major_formatter(FuncFormatter(lambda value, _: words.rate(value, 0)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: words.percent(value)))
 
 
 def _month_starts(first: date, last: date) -> list[date]:
@@ -184,7 +194,9 @@ def _date_axis(axes: Axes, first: date, last: date, words: Words) -> None:
     starts = starts[:: _thinned(len(starts))]
     axes.xaxis.set_major_locator(FixedLocator([day.toordinal() for day in starts]))
     labels = {day.toordinal(): words.month(day, short=True) for day in starts}
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: labels.get(round(value), "")))
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(lambda value, _position: labels.get(round(value), ""))
+    )
     axes.set_xlim(first.toordinal() - 3, last.toordinal() + 3)
 
 
@@ -205,9 +217,12 @@ def _consumption(spent: Decimal, planned: Decimal) -> float | None:
     return ratio(int(spent * 100), int(planned * 100))
 
 
-def _rate_limits(axes: Axes, rates: Sequence[float], threshold: float) -> None:
-    """Show rates from a round tenth below the lowest (and the threshold) up to 100 %."""
-    lowest = min([*rates, threshold])
+def _rate_limits(
+    axes: Axes, rates: Sequence[float | None], threshold: float, *, bars: bool = False
+) -> None:
+    """Show rates from a round tenth below the lowest (and the threshold) up to 100 %, or from
+    0 when the shares of hours not recorded are drawn as bars."""
+    lowest = 0.0 if bars else min([*(r for r in rates if r is not None), threshold])
     axes.set_ylim(max(0.0, math.floor(lowest * 10) / 10 - 0.1), 1.02)
 
 
@@ -216,17 +231,21 @@ def _rate_limits(axes: Axes, rates: Sequence[float], threshold: float) -> None:
 
 
 def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart:
-    """Draw the cohort's weekly attendance rate against the attendance threshold."""
+    """Draw the cohort's weekly attendance of the hours recorded against the threshold, and the
+    share of the hours whose roll call is not taken yet, apart, in grey."""
     words = Words(language)
-    title = words("weekly.title")
-    rated = [p for p in points if p.rate is not None]
+    _ = words.gettext
+    title = _("Cohort attendance per week")
+    rated = [p for p in points if p.recorded_rate is not None]
+    unrecorded = sum(p.unrecorded_minutes for p in points)
     table = Table(
         headers=(
-            words("week"),
-            words("week_of"),
-            words("scheduled_hours"),
-            words("attended_hours"),
-            words("attendance_rate"),
+            _("Week"),
+            _("From"),
+            _("Scheduled hours"),
+            _("Attended hours"),
+            _("Hours not recorded"),
+            _("Attendance of the hours recorded"),
         ),
         rows=tuple(
             (
@@ -234,31 +253,51 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
                 words.day(p.starts_on),
                 words.hours(p.scheduled_minutes),
                 words.hours(p.attended_minutes),
-                words.rate(p.rate),
+                words.hours(p.unrecorded_minutes),
+                words.rate(p.recorded_rate),
             )
             for p in points
         ),
     )
+    if points:
+        first = words.day(points[0].starts_on)
+        last = words.day(points[-1].starts_on + timedelta(days=6))
+        threshold = points[0].threshold
     if rated:
-        threshold = rated[0].threshold
-        lowest, lowest_week = _lowest([(p.rate, p.week) for p in rated])
-        alt = words(
-            "weekly.alt",
-            first=words.day(points[0].starts_on),
-            last=words.day(points[-1].starts_on + timedelta(days=6)),
+        lowest, lowest_week = _lowest([(p.recorded_rate, p.week) for p in rated])
+        alt = _(
+            "Attendance per week of the hours recorded, from %(first)s to %(last)s: lowest"
+            " %(lowest)s (week %(lowest_week)s), latest %(latest)s, threshold %(threshold)s.",
+            first=first,
+            last=last,
             lowest=words.rate(lowest),
             lowest_week=lowest_week,
-            latest=words.rate(rated[-1].rate),
-            threshold=words.rate(threshold, 0),
+            latest=words.rate(rated[-1].recorded_rate),
+            threshold=words.rate(threshold),
+        ) + _unrecorded_sentence(unrecorded, words)
+    elif unrecorded:
+        alt = _(
+            "No roll call recorded from %(first)s to %(last)s: %(hours)s not recorded, in grey.",
+            first=first,
+            last=last,
+            hours=words.duration(unrecorded),
         )
     else:
-        alt = words("empty")
+        alt = _("No data yet.")
 
     with _style():
         figure, axes = _figure(title)
-        if not rated:
+        if not rated and not unrecorded:
             _no_data(axes, words)
         else:
+            if unrecorded:
+                axes.bar(
+                    [p.starts_on.toordinal() + 2 for p in points],
+                    [ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points],
+                    width=5,
+                    color=UNRECORDED,
+                    label=_("Not recorded (share of the hours)"),
+                )
             xs: list[float] = []
             ys: list[float] = []
             for point in points:
@@ -266,7 +305,7 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
                     xs.append(xs[-1] + 1)  # a week without sessions (a break): no line across
                     ys.append(math.nan)
                 xs.append(point.starts_on.toordinal() + 2)  # mid-week
-                ys.append(_nan(point.rate))
+                ys.append(_nan(point.recorded_rate))
             axes.plot(
                 xs,
                 ys,
@@ -274,23 +313,31 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
                 marker="o",
                 markersize=3,
                 linewidth=1.5,
-                label=words("cohort"),
+                label=_("Cohort"),
             )
             axes.axhline(
                 threshold,
                 color=VERMILION,
                 linestyle="--",
                 linewidth=1.2,
-                label=words("threshold", threshold=words.rate(threshold, 0)),
+                label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
             )
             _date_axis(axes, points[0].starts_on, points[-1].starts_on + timedelta(days=6), words)
-            _rate_limits(axes, [p.rate for p in rated if p.rate is not None], threshold)
+            _rate_limits(axes, [p.recorded_rate for p in rated], threshold, bars=bool(unrecorded))
             _percent_axis(axes.yaxis, words)
-            axes.set_ylabel(words("attendance_rate"))
+            axes.set_ylabel(_("Attendance of the hours recorded"))
             axes.grid(axis="y")
+            axes.set_axisbelow(True)
             axes.legend(loc="lower left")
         svg = _render(figure, title, alt)
     return Chart(svg=svg, title=title, alt=alt, table=table)
+
+
+def _unrecorded_sentence(minutes: int, words: Words) -> str:
+    """Say how many hours are not recorded (shown in grey), after a sentence; nothing if none."""
+    if not minutes:
+        return ""
+    return " " + words.gettext("%(hours)s not recorded, in grey.", hours=words.duration(minutes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,26 +345,45 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
 
 
 def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
-    """Draw each trainee's weekly attendance rate as a heat map, blank where not expected."""
+    """Draw each trainee's weekly attendance of the hours recorded as a heat map: grey where no
+    roll call was taken, blank where the trainee was not expected."""
     words = Words(language)
-    title = words("heatmap.title")
+    _ = words.gettext
+    title = _("Attendance per trainee and week")
     threshold = heatmap.threshold
     rows = []
     below_total = 0
-    for ref, rates in zip(heatmap.refs, heatmap.rates, strict=True):
-        expected = [(rate, week) for rate, week in zip(rates, heatmap.weeks, strict=True)]
-        present = [rate for rate, _ in expected if rate is not None]
-        below = sum(1 for rate in present if round(rate, 9) < threshold)
+    for ref, rates, unrecorded in zip(heatmap.refs, heatmap.rates, heatmap.unrecorded, strict=True):
+        expected = [minutes is not None for minutes in unrecorded]
+        recorded = [(rate, week) for rate, week in zip(rates, heatmap.weeks, strict=True)]
+        # Below the threshold: of the hours recorded only; a week not recorded is not absent.
+        below = sum(1 for rate in rates if rate is not None and round(rate, 9) < threshold)
         below_total += below
-        lowest, lowest_week = _lowest(expected)
-        rows.append((ref, str(len(present)), str(below), words.rate(lowest), lowest_week))
+        lowest, lowest_week = _lowest(recorded)
+        rows.append(
+            (
+                ref,
+                str(sum(expected)),
+                str(
+                    sum(
+                        1
+                        for rate, known in zip(rates, expected, strict=True)
+                        if known and rate is None
+                    )
+                ),
+                str(below),
+                words.rate(lowest),
+                lowest_week,
+            )
+        )
     table = Table(
         headers=(
-            words("trainee"),
-            words("weeks_expected"),
-            words("weeks_below"),
-            words("lowest_rate"),
-            words("lowest_week"),
+            _("Trainee"),
+            _("Weeks expected"),
+            _("Weeks not recorded"),
+            _("Weeks below threshold"),
+            _("Lowest rate"),
+            _("Week of the lowest rate"),
         ),
         rows=tuple(rows),
     )
@@ -327,30 +393,52 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
         for rate, week in zip(rates, heatmap.weeks, strict=True)
     ]
     lowest, where = _lowest(cells)
+    unrecorded = sum(minutes or 0 for row in heatmap.unrecorded for minutes in row)
+    grey = [
+        [minutes is not None and rate is None for rate, minutes in zip(rates, row, strict=True)]
+        for rates, row in zip(heatmap.rates, heatmap.unrecorded, strict=True)
+    ]
+    if heatmap.weeks:
+        first = words.day(heatmap.week_starts[0])
+        last = words.day(heatmap.week_starts[-1] + timedelta(days=6))
     if lowest is not None:
         lowest_ref, lowest_week = where.split("|")
-        alt = words(
-            "heatmap.alt",
+        alt = _(
+            "Attendance of the hours recorded of %(trainees)s trainees over %(weeks)s weeks from"
+            " %(first)s to %(last)s: %(below)s trainee-weeks below the %(threshold)s threshold;"
+            " lowest %(lowest)s (%(lowest_ref)s, week %(lowest_week)s).",
             trainees=str(len(heatmap.refs)),
             weeks=str(len(heatmap.weeks)),
-            first=words.day(heatmap.week_starts[0]),
-            last=words.day(heatmap.week_starts[-1] + timedelta(days=6)),
+            first=first,
+            last=last,
             below=str(below_total),
-            threshold=words.rate(threshold, 0),
+            threshold=words.rate(threshold),
             lowest=words.rate(lowest),
             lowest_ref=lowest_ref,
             lowest_week=lowest_week,
+        ) + _unrecorded_sentence(unrecorded, words)
+    elif unrecorded:
+        alt = _(
+            "No roll call recorded for %(trainees)s trainees over %(weeks)s weeks from %(first)s"
+            " to %(last)s: %(hours)s not recorded, in grey.",
+            trainees=str(len(heatmap.refs)),
+            weeks=str(len(heatmap.weeks)),
+            first=first,
+            last=last,
+            hours=words.duration(unrecorded),
         )
     else:
-        alt = words("empty")
+        alt = _("No data yet.")
 
     height = min(12.0, max(HEIGHT, 1.2 + 0.17 * len(heatmap.refs)))
     import matplotlib
     import numpy
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
 
     with _style():
         figure, axes = _figure(title, height, left=0.75, right=1.25, bottom=0.6)
-        if lowest is None:
+        if lowest is None and not unrecorded:
             _no_data(axes, words)
         else:
             values = numpy.ma.masked_invalid(
@@ -365,21 +453,36 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
                 aspect="auto",
                 interpolation="nearest",
             )
+            if unrecorded:
+                # The weeks whose roll calls are not taken, in grey over the blank cells.
+                axes.imshow(
+                    numpy.ma.masked_equal(numpy.array(grey, dtype=float), 0.0),
+                    cmap=ListedColormap([UNRECORDED]),
+                    vmin=0.0,
+                    vmax=1.0,
+                    aspect="auto",
+                    interpolation="nearest",
+                )
+                figure.legend(
+                    handles=[Patch(facecolor=UNRECORDED, label=_("Not recorded"))],
+                    loc="upper right",
+                    bbox_to_anchor=(1 - 0.1 / WIDTH, 1 - 0.05 / height),
+                )
             axes.set_yticks(range(len(heatmap.refs)), heatmap.refs)
             axes.tick_params(axis="y", labelsize=7, length=0)
             starts = _week_columns(heatmap.week_starts, len(heatmap.weeks) / 9)
             axes.set_xticks(
-                [column for column, _ in starts],
-                [words.month(month, short=True) for _, month in starts],
+                [column for column, _position in starts],
+                [words.month(month, short=True) for _position, month in starts],
             )
-            axes.set_xlabel(words("week"))
-            axes.set_ylabel(words("trainee"))
+            axes.set_xlabel(_("Week"))
+            axes.set_ylabel(_("Trainee"))
             for spine in axes.spines.values():
                 spine.set_visible(False)
             box = axes.get_position()
             colour_axes = figure.add_axes((box.x1 + 0.15 / WIDTH, box.y0, 0.15 / WIDTH, box.height))
             colour_bar = figure.colorbar(image, cax=colour_axes)
-            colour_bar.set_label(words("attendance_rate"))
+            colour_bar.set_label(_("Attendance of the hours recorded"))
             _percent_axis(colour_bar.ax.yaxis, words)
             colour_bar.ax.axhline(threshold, color=VERMILION, linewidth=2)
             colour_bar.outline.set_visible(False)
@@ -410,10 +513,12 @@ def _week_columns(week_starts: Sequence[date], spacing: float) -> list[tuple[int
 def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
     """Draw cumulative spending against the linear plan, the forecast and the grant."""
     words = Words(language)
-    title = words("burn_up.title")
+    _ = words.gettext
+    title = _("Budget burn-up")
     consumption = _consumption(burn_up.spent, burn_up.grant)
-    alt = words(
-        "burn_up.alt",
+    alt = _(
+        "Budget as of %(as_of)s: %(spent)s spent of a %(grant)s grant (%(consumption)s),"
+        " against %(planned)s on the linear plan; forecast at completion %(forecast)s.",
         as_of=words.day(burn_up.as_of),
         spent=words.money(burn_up.spent),
         grant=words.money(burn_up.grant),
@@ -422,13 +527,13 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
         forecast=words.money(burn_up.forecast_at_completion),
     )
     if not burn_up.points:
-        alt = words("empty")
+        alt = _("No data yet.")
     table = Table(
         headers=(
-            words("month"),
-            words("cumulative_spend"),
-            words("linear_plan"),
-            words("forecast"),
+            _("Month"),
+            _("Cumulative spend"),
+            _("Linear plan"),
+            _("Forecast"),
         ),
         rows=tuple(
             (
@@ -454,7 +559,7 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
                 [0.0] + [float(p.planned) for p in burn_up.points],
                 color=GREY,
                 linewidth=1.2,
-                label=words("linear_plan"),
+                label=_("Linear plan"),
             )
             spent = [p for p in burn_up.points if p.spent is not None]
             if spent:
@@ -465,7 +570,7 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
                     marker="o",
                     markersize=3,
                     linewidth=2,
-                    label=words("cumulative_spend"),
+                    label=_("Cumulative spend"),
                 )
             forecast = [p for p in burn_up.points if p.forecast is not None]
             if forecast and burn_up.as_of < burn_up.ends_on:
@@ -475,14 +580,14 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
                     color=ORANGE,
                     linestyle="--",
                     linewidth=1.8,
-                    label=words("forecast"),
+                    label=_("Forecast"),
                 )
             axes.axhline(
                 float(burn_up.grant),
                 color="#222222",
                 linestyle=":",
                 linewidth=1.2,
-                label=words("grant"),
+                label=_("Grant"),
             )
             if burn_up.starts_on <= burn_up.as_of <= burn_up.ends_on:
                 axes.axvline(
@@ -490,14 +595,14 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
                     color=GREY,
                     linestyle=(0, (1, 3)),
                     linewidth=0.8,
-                    label=words("as_of", date=words.day(burn_up.as_of)),
+                    label=_("As of %(date)s", date=words.day(burn_up.as_of)),
                 )
             _date_axis(axes, burn_up.starts_on, burn_up.ends_on, words)
             axes.set_ylim(bottom=0)
             axes.yaxis.set_major_formatter(
-                FuncFormatter(lambda value, _: words.compact_money(value))
+                FuncFormatter(lambda value, _position: words.compact_money(value))
             )
-            axes.set_ylabel(words("amount"))
+            axes.set_ylabel(_("Amount"))
             axes.grid(axis="y")
             axes.legend(loc="lower right")
         svg = _render(figure, title, alt)
@@ -511,9 +616,10 @@ def budget_burn_up_chart(burn_up: BurnUp, language: str) -> Chart:
 def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
     """Draw what each budget line planned against what it spent, as horizontal bars."""
     words = Words(language)
-    title = words("lines.title")
+    _ = words.gettext
+    title = _("Planned and spent per budget line")
     table = Table(
-        headers=(words("line"), words("planned"), words("spent"), words("consumption")),
+        headers=(_("Line"), _("Planned"), _("Spent"), _("Consumption")),
         rows=tuple(
             (
                 f"{line.code} {line.label}",
@@ -529,9 +635,12 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
         spent = sum((line.spent for line in lines), Decimal(0))
         consumed = [line for line in lines if line.consumption is not None]
         top = max(consumed, key=lambda line: line.consumption or 0.0) if consumed else None
-        alt = words(
-            "lines.alt",
-            lines=str(len(lines)),
+        alt = words.ngettext(
+            "Spent on %(num)d budget line: %(spent)s of %(planned)s planned (%(consumption)s);"
+            " most consumed line: %(top)s (%(top_consumption)s).",
+            "Spent on %(num)d budget lines: %(spent)s of %(planned)s planned (%(consumption)s);"
+            " most consumed line: %(top)s (%(top_consumption)s).",
+            len(lines),
             spent=words.money(spent),
             planned=words.money(planned),
             consumption=words.rate(_consumption(spent, planned)),
@@ -539,7 +648,7 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
             top_consumption=words.rate(top.consumption if top else None),
         )
     else:
-        alt = words("empty")
+        alt = _("No data yet.")
 
     height = max(HEIGHT, 1.2 + 0.45 * len(lines))
     labels = [textwrap.fill(line.label, 28) for line in lines]
@@ -558,14 +667,14 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
                 [float(line.planned) for line in lines],
                 height=0.75,
                 color=LIGHT,
-                label=words("planned"),
+                label=_("Planned"),
             )
             axes.barh(
                 positions,
                 [float(line.spent) for line in lines],
                 height=0.4,
                 color=BLUE,
-                label=words("spent"),
+                label=_("Spent"),
             )
             for position, line in zip(positions, lines, strict=True):
                 axes.annotate(
@@ -581,10 +690,10 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
             axes.invert_yaxis()
             axes.tick_params(axis="y", length=0)
             axes.xaxis.set_major_formatter(
-                FuncFormatter(lambda value, _: words.compact_money(value))
+                FuncFormatter(lambda value, _position: words.compact_money(value))
             )
             axes.set_xlim(0, float(max(max(line.planned, line.spent) for line in lines)) * 1.12)
-            axes.set_xlabel(words("amount"))
+            axes.set_xlabel(_("Amount"))
             axes.grid(axis="x")
             axes.set_axisbelow(True)
             axes.legend(loc="lower right")
@@ -597,31 +706,62 @@ def budget_lines_chart(lines: Sequence[LineFigures], language: str) -> Chart:
 
 
 def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Chart:
-    """Draw a trainee's monthly attendance rate against the cohort's and the threshold."""
+    """Draw a trainee's monthly attendance of the hours recorded against the cohort's and the
+    threshold, and the share of the trainee's hours not recorded, apart, in grey."""
     words = Words(language)
-    title = words("trainee_attendance.title")
+    _ = words.gettext
+    title = _("Monthly attendance: trainee and cohort")
     table = Table(
-        headers=(words("month"), words("trainee"), words("cohort")),
+        headers=(_("Month"), _("Trainee"), _("Cohort"), _("Hours not recorded")),
         rows=tuple(
-            (words.month(p.month), words.rate(p.trainee_rate), words.rate(p.cohort_rate))
+            (
+                words.month(p.month),
+                words.rate(p.trainee_rate),
+                words.rate(p.cohort_rate),
+                words.hours(p.unrecorded_minutes),
+            )
             for p in points
         ),
     )
+    # The cohort's line where it is made of enough trainees (SMALLEST_GROUP), else none at all.
+    compared = any(p.cohort_rate is not None for p in points)
+    rated = [p for p in points if p.trainee_rate is not None]
+    unrecorded = sum(p.unrecorded_minutes for p in points)
     if points:
         threshold = points[0].threshold
+        first, last = words.month(points[0].month), words.month(points[-1].month)
+    if rated:
         lowest, lowest_month = _lowest([(p.trainee_rate, words.month(p.month)) for p in points])
-        alt = words(
-            "trainee_attendance.alt",
-            first=words.month(points[0].month),
-            last=words.month(points[-1].month),
+        alt = _(
+            "Trainee's monthly attendance of the hours recorded, from %(first)s to %(last)s:"
+            " lowest %(lowest)s (%(lowest_month)s), latest %(latest)s; threshold %(threshold)s.",
+            first=first,
+            last=last,
             lowest=words.rate(lowest),
             lowest_month=lowest_month,
-            latest=words.rate(points[-1].trainee_rate),
-            cohort_latest=words.rate(points[-1].cohort_rate),
-            threshold=words.rate(threshold, 0),
+            latest=words.rate(rated[-1].trainee_rate),
+            threshold=words.rate(threshold),
+        )
+    elif points:
+        alt = _(
+            "No roll call recorded for the trainee from %(first)s to %(last)s.",
+            first=first,
+            last=last,
         )
     else:
-        alt = words("empty")
+        alt = _("No data yet.")
+    if points:
+        if points[-1].cohort_rate is not None:
+            alt += " " + _(
+                "The cohort's, latest: %(rate)s.", rate=words.rate(points[-1].cohort_rate)
+            )
+        if any(p.cohort_rate is None for p in points):
+            alt += " " + _(
+                "The cohort's rate is shown for the months in which at least %(count)s"
+                " trainees have a roll call.",
+                count=str(SMALLEST_GROUP),
+            )
+        alt += _unrecorded_sentence(unrecorded, words)
 
     with _style():
         figure, axes = _figure(title)
@@ -629,6 +769,14 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
             _no_data(axes, words)
         else:
             positions = list(range(len(points)))
+            if unrecorded:
+                axes.bar(
+                    positions,
+                    [ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points],
+                    width=0.6,
+                    color=UNRECORDED,
+                    label=_("Not recorded (share of the hours)"),
+                )
             axes.plot(
                 positions,
                 [_nan(p.trainee_rate) for p in points],
@@ -636,24 +784,25 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
                 marker="o",
                 markersize=4,
                 linewidth=2,
-                label=words("trainee"),
+                label=_("Trainee"),
             )
-            axes.plot(
-                positions,
-                [_nan(p.cohort_rate) for p in points],
-                color=ORANGE,
-                marker="s",
-                markersize=3,
-                linestyle="--",
-                linewidth=1.5,
-                label=words("cohort"),
-            )
+            if compared:
+                axes.plot(
+                    positions,
+                    [_nan(p.cohort_rate) for p in points],
+                    color=ORANGE,
+                    marker="s",
+                    markersize=3,
+                    linestyle="--",
+                    linewidth=1.5,
+                    label=_("Cohort"),
+                )
             axes.axhline(
                 threshold,
                 color=VERMILION,
                 linestyle=":",
                 linewidth=1.2,
-                label=words("threshold", threshold=words.rate(threshold, 0)),
+                label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
             )
             step = _thinned(len(points), 12)
             axes.set_xticks(
@@ -661,11 +810,12 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
             )
             axes.set_xlim(-0.5, len(points) - 0.5)
             rates = [r for p in points for r in (p.trainee_rate, p.cohort_rate) if r is not None]
-            _rate_limits(axes, rates, threshold)
+            _rate_limits(axes, rates, threshold, bars=bool(unrecorded))
             _percent_axis(axes.yaxis, words)
-            axes.set_ylabel(words("attendance_rate"))
+            axes.set_ylabel(_("Attendance of the hours recorded"))
             axes.grid(axis="y")
-            axes.legend(loc="lower left", ncols=3)
+            axes.set_axisbelow(True)
+            axes.legend(loc="lower left", ncols=2)
         svg = _render(figure, title, alt)
     return Chart(svg=svg, title=title, alt=alt, table=table)
 
@@ -677,35 +827,45 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
 def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Chart:
     """Draw a trainee's grade in each module against its pass mark and the cohort's median."""
     words = Words(language)
-    title = words("grades.title")
+    _ = words.gettext
+    title = _("Grades per module")
     table = Table(
-        headers=(words("module"), words("grade"), words("pass_mark"), words("cohort_median")),
+        headers=(_("Module"), _("Trainee's grade"), _("Pass mark"), _("Cohort median")),
         rows=tuple(
             (
                 p.code,
-                words.number(p.grade),
-                words.number(p.pass_mark),
-                words.number(p.cohort_median),
+                words.grade(p.grade),
+                words.grade(p.pass_mark),
+                words.grade(p.cohort_median),
             )
             for p in points
         ),
     )
+    # The cohort's medians where they are of enough graded trainees (SMALLEST_GROUP).
+    compared = any(p.cohort_median is not None for p in points)
     if points:
-        alt = words(
-            "grades.alt",
-            modules=(" ; " if language == "fr" else "; ").join(
-                words(
-                    "grades.alt_module",
+        alt = _(
+            "Grades out of 20 per module: %(modules)s.",
+            # One module after another: "; " in English, " ; " in French.
+            modules=_("; ").join(
+                _(
+                    "%(code)s %(grade)s (pass mark %(pass_mark)s, median %(median)s)",
                     code=p.code,
-                    grade=words.number(p.grade),
-                    pass_mark=words.number(p.pass_mark),
-                    median=words.number(p.cohort_median),
+                    grade=words.grade(p.grade),
+                    pass_mark=words.grade(p.pass_mark),
+                    median=words.grade(p.cohort_median),
                 )
                 for p in points
             ),
         )
+        if any(p.cohort_median is None for p in points):
+            alt += " " + _(
+                "The cohort's median is shown for the modules in which at least %(count)s"
+                " trainees have a grade.",
+                count=str(SMALLEST_GROUP),
+            )
     else:
-        alt = words("empty")
+        alt = _("No data yet.")
 
     from matplotlib.ticker import FixedLocator
 
@@ -720,20 +880,23 @@ def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Ch
                 [_nan(p.grade) for p in points],
                 width=0.6,
                 color=BLUE,
-                label=words("grade"),
+                label=_("Trainee's grade"),
             )
-            medians = axes.plot(
-                positions,
-                [_nan(p.cohort_median) for p in points],
-                linestyle="none",
-                marker="D",
-                markersize=6,
-                markerfacecolor=ORANGE,
-                markeredgecolor="#222222",
-                markeredgewidth=0.6,
-                zorder=4,
-                label=words("cohort_median"),
-            )
+            handles = [bars]
+            if compared:
+                medians = axes.plot(
+                    positions,
+                    [_nan(p.cohort_median) for p in points],
+                    linestyle="none",
+                    marker="D",
+                    markersize=6,
+                    markerfacecolor=ORANGE,
+                    markeredgecolor="#222222",
+                    markeredgewidth=0.6,
+                    zorder=4,
+                    label=_("Cohort median"),
+                )
+                handles.append(medians[0])
             pass_marks = axes.hlines(
                 [p.pass_mark for p in points],
                 [x - 0.4 for x in positions],
@@ -742,17 +905,17 @@ def module_grades_chart(points: Sequence[ModuleGradePoint], language: str) -> Ch
                 linestyles="--",
                 linewidth=1.8,
                 zorder=3,
-                label=words("pass_mark"),
+                label=_("Pass mark"),
             )
             axes.set_xticks(positions, [p.code for p in points])
             axes.set_xlim(-0.6, len(points) - 0.4)
             axes.set_ylim(0, 20)
             axes.yaxis.set_major_locator(FixedLocator([0, 5, 10, 15, 20]))
-            axes.set_ylabel(words("grade_axis"))
+            axes.set_ylabel(_("Grade out of 20"))
             axes.grid(axis="y")
             axes.set_axisbelow(True)
             axes.legend(
-                handles=[bars, medians[0], pass_marks],
+                handles=[*handles, pass_marks],
                 loc="upper center",
                 bbox_to_anchor=(0.5, -0.12),
                 ncols=3,

@@ -8,10 +8,13 @@ A `Sheet` is a title, a header row and rows of Python values, each written by it
   quote prefix that keeps Excel from reading it as a formula even when someone edits it, and its
   text is unchanged. XML cannot hold most control characters nor a bare carriage return: XLSX
   text leaves out the former and writes the latter as a line feed (`xlsx_text`).
-- `Decimal`: an amount of euros; `Rate`: a ratio (0.8123); `float`: hours and other quantities
-  (2 decimals); `int`: a count. Numbers are never neutralised (-12.50 is a number, not a formula).
-  CSV writes them with a decimal comma and no thousands separator; XLSX as numeric cells, money
-  with a euro format and ratios as percentages.
+- `Decimal`: an amount of euros; `Rate`: a rate or a share (0.8123), shown as a percentage;
+  `Ratio`: a ratio that is not a share (the burn ratio); `float`: hours and other quantities;
+  `int`: a count. Numbers are never neutralised (-12.50 is a number, not a formula). Each is
+  shown with the precision of its kind everywhere (`tracker.i18n`: rates to one decimal, as on
+  the pages and in the PDFs, ratios and hours to two, money to the cent). CSV writes them with a
+  decimal comma and no thousands separator, a rate as the pages write it (81,2 %); XLSX keeps
+  the exact value in a numeric cell whose format shows that precision (0.0%, 0.00, euros).
 - `date`: DD/MM/YYYY in CSV, a date cell in XLSX. `None`: an empty cell.
 
 CSV files are UTF-8 with a byte-order mark, semicolon-separated, with CRLF line ends, as Excel
@@ -30,6 +33,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from tracker import i18n
+
+# Content-Type headers, whole (send them as `content_type`, not as `mimetype`).
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,15 +43,22 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 MONEY_FORMAT = '#,##0.00\\ "€"'
-RATE_FORMAT = "0.00%"
-QUANTITY_FORMAT = "0.00"
+RATE_FORMAT = "0." + "0" * i18n.RATE_PLACES + "%"
+RATIO_FORMAT = "0." + "0" * i18n.RATIO_PLACES
+QUANTITY_FORMAT = "0." + "0" * i18n.HOURS_PLACES
 DATE_FORMAT = "DD/MM/YYYY"
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 WIDEST_COLUMN = 60
 
 
 class Rate(float):
-    """A ratio such as an attendance rate (0.8123), shown as a percentage in XLSX."""
+    """A rate or a share, such as an attendance rate (0.8123), shown as a percentage."""
+
+    __slots__ = ()
+
+
+class Ratio(float):
+    """A ratio that is not a share, such as the burn ratio (0.9678), shown as 0,97."""
 
     __slots__ = ()
 
@@ -111,10 +124,13 @@ def _csv_cell(value: Cell) -> str:
         return csv_text(value)
     if isinstance(value, bool):
         raise TypeError("write a yes or no as words, not a bool")
+    # French conventions, whatever the page's language: the files are for French spreadsheets.
     if isinstance(value, Rate):
-        return f"{value:.4f}".replace(".", ",")
+        return i18n.rate(value, "fr")
+    if isinstance(value, Ratio):
+        return i18n.grouped(value, i18n.RATIO_PLACES, "fr", group=False)
     if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
+        return i18n.grouped(value, i18n.HOURS_PLACES, "fr", group=False)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal):
@@ -173,6 +189,10 @@ def _put(cell, value: Cell) -> int:
         cell.value = float(value)
         cell.number_format = RATE_FORMAT
         return 8
+    if isinstance(value, Ratio):
+        cell.value = float(value)
+        cell.number_format = RATIO_FORMAT
+        return 6
     if isinstance(value, float):
         cell.value = value
         cell.number_format = QUANTITY_FORMAT

@@ -29,7 +29,7 @@ from tracker.charts import (
 from tracker.charts.placing import PlacedChart, data_key, place, recent_charts
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
-from tracker.i18n import day, hours, money, number, rate
+from tracker.i18n import day, hours, money, rate, ratio
 from tracker.metrics import series
 from tracker.metrics.figures import (
     CONSECUTIVE_ABSENCES,
@@ -100,7 +100,7 @@ def compared_figures(rows: Sequence[CohortFunding]) -> list[ComparedFigure]:
         line(_("Attendance rate"), [f.attendance_rate for f in figures], rate),
         line(_("Consumption"), [b.consumption for b in budgets], rate),
         line(_("Time elapsed"), [b.elapsed for b in budgets], rate),
-        line(_("Burn ratio"), [b.burn_ratio for b in budgets], lambda r: number(r, 2)),
+        line(_("Burn ratio"), [b.burn_ratio for b in budgets], ratio),
         line(_("Forecast at completion"), [b.forecast_at_completion for b in budgets], money),
         line(
             _("Cost per realised trainee-hour"), [b.cost_per_realised_hour for b in budgets], money

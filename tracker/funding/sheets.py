@@ -12,8 +12,9 @@ What an officer's figures hold (the same for an admin, since the file is the fun
   recorded, attendance and assiduity rates. No progress, modules, competencies or at-risk
   reasons: they come from scores, which officers do not see.
 
-Hours are numbers to 2 decimals, rates and ratios to 4 (shown as percentages in XLSX), money in
-euros to the cent; see `tracker.exports.writers` for how each is written.
+Each figure is shown with the precision of its kind, as on the pages and in the PDFs (rates as
+percentages to one decimal, the burn ratio and hours to two, money to the cent: `tracker.i18n`);
+see `tracker.exports.writers` for how each is written.
 """
 
 from datetime import date
@@ -22,7 +23,7 @@ from flask_babel import gettext as _
 
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.pages import STATUS_LABELS, words
-from tracker.exports import Rate, Sheet, attachment_name
+from tracker.exports import Rate, Ratio, Sheet, attachment_name
 from tracker.funding.pages import (
     RISK_LABELS,
     RISK_REASONS,
@@ -86,7 +87,7 @@ def figures_sheets(
         (_("Remaining"), budget.remaining),
         (_("Consumption"), _rate(budget.consumption)),
         (_("Time elapsed"), _rate(budget.elapsed)),
-        (_("Burn ratio"), _rate(budget.burn_ratio)),
+        (_("Burn ratio"), None if budget.burn_ratio is None else Ratio(budget.burn_ratio)),
         (_("Forecast at completion"), budget.forecast_at_completion),
         (_("Cost per realised trainee-hour"), budget.cost_per_realised_hour),
         (_("Active trainees at risk"), risks.total),

@@ -18,6 +18,7 @@ from tracker.funding.forms import StatementForm
 from tracker.i18n import current_language
 from tracker.metrics.figures import cohort_figures
 from tracker.metrics.loading import load_cohort_data
+from tracker.reports.contents import as_of_shown
 
 bp = Blueprint("funding", __name__)
 
@@ -50,7 +51,9 @@ def cohort(slug: str):
     form, as_of = figures_date()
     if as_of is None:
         return render_template("funding/cohort.html", cohort=cohort, form=form), 400
-    data = load_cohort_data(cohort, as_of)
+    # After the cohort's end, the figures of any later date are those of an earlier one: loaded
+    # as of that one, so that its charts are drawn once (the figures are the same).
+    data = load_cohort_data(cohort, as_of_shown(cohort, as_of))
     figures = cohort_figures(data)
     return render_template(
         "funding/cohort.html",
@@ -117,9 +120,10 @@ def export(slug: str, what: str, fmt: str):
     else:
         tables = sheets.expenses_sheets(pages.expenses_by(cohort, as_of))
         period = as_of.isoformat()
-    write, mimetype = WRITERS[fmt]
+    write, content_type = WRITERS[fmt]
     name = sheets.export_name(cohort, what, period, fmt, current_language())
-    response = current_app.response_class(write(tables), mimetype=mimetype)
+    # The whole Content-Type: given as a mimetype, Werkzeug would add a second charset.
+    response = current_app.response_class(write(tables), content_type=content_type)
     response.headers.set("Content-Disposition", "attachment", filename=name)
     # Names and hours of people: kept out of shared caches and of the browser's cache.
     response.headers["Cache-Control"] = "private, no-store"

@@ -10,6 +10,9 @@ the cent:
   (the statement rows do it in their `*_hours` properties).
 - Rates are rounded half up to 4 places, as in the figures; money is `Decimal` to the cent.
 - Weeks are ISO weeks ("2022-W05", from Monday); months are given by their first day.
+- A roll call not taken is not an absence: the charts' rates (`recorded_rate`, the heat map's,
+  a trainee's monthly ones) are of the hours recorded, and the hours not recorded are given
+  apart. The figures' own attendance rate, attended over scheduled, stays as DESIGN.md has it.
 """
 
 import statistics
@@ -40,6 +43,12 @@ from tracker.money import round_money
 
 Key = TypeVar("Key", bound=Hashable)
 
+# A cohort's figure shown beside a trainee's (a module's median grade, a month's attendance) is
+# made of at least this many trainees, those with a grade or a roll call in it: with fewer, a
+# trainee could work a classmate's figure out of it and their own (of two graded trainees, the
+# median and one's grade give the other's). Smaller groups show no cohort figure.
+SMALLEST_GROUP = 5
+
 
 # ---------------------------------------------------------------------------------------------
 # Points
@@ -62,10 +71,19 @@ class AttendanceMinutes:
     def rate(self) -> float | None:
         return ratio(self.attended, self.scheduled)
 
+    @property
+    def recorded_rate(self) -> float | None:
+        """Attended over the hours whose roll call was taken (None when none was)."""
+        return ratio(self.attended, self.scheduled - self.unrecorded)
+
 
 @dataclass(frozen=True, slots=True)
 class WeekPoint:
-    """The cohort's attendance during one ISO week of held sessions."""
+    """The cohort's attendance during one ISO week of held sessions.
+
+    `rate` is attended over scheduled, as the figures'; `recorded_rate` is over the hours
+    recorded, as the charts show it beside the hours not recorded.
+    """
 
     week: str
     starts_on: date
@@ -74,20 +92,24 @@ class WeekPoint:
     excused_minutes: int
     unrecorded_minutes: int
     rate: float | None
+    recorded_rate: float | None
     threshold: float
 
 
 @dataclass(frozen=True, slots=True)
 class Heatmap:
-    """Attendance rates per trainee (rows, by ref) and ISO week (columns).
+    """Attendance rates per trainee (rows, by ref) and ISO week (columns), of the hours recorded.
 
-    A cell is None where the trainee was expected at no held session of that week.
+    `unrecorded` holds the minutes whose roll call was not taken. A cell of both is None where the
+    trainee was expected at no held session of that week; a rate is also None where none of the
+    week's roll calls was taken for the trainee.
     """
 
     weeks: tuple[str, ...]
     week_starts: tuple[date, ...]
     refs: tuple[str, ...]
     rates: tuple[tuple[float | None, ...], ...]
+    unrecorded: tuple[tuple[int | None, ...], ...]
     threshold: float
 
 
@@ -169,17 +191,27 @@ class BurnUp:
 
 @dataclass(frozen=True, slots=True)
 class MonthPoint:
-    """A trainee's attendance rate in one month, beside the cohort's in the same month."""
+    """A trainee's attendance rate in one month, beside the cohort's in the same month.
+
+    Both rates are of the hours recorded (None when none was); the trainee's minutes scheduled
+    and not recorded are given apart. The cohort's rate is None when fewer than SMALLEST_GROUP
+    trainees have a roll call that month.
+    """
 
     month: date
     trainee_rate: float | None
     cohort_rate: float | None
     threshold: float
+    scheduled_minutes: int
+    unrecorded_minutes: int
 
 
 @dataclass(frozen=True, slots=True)
 class ModuleGradePoint:
-    """A trainee's grade out of 20 in one module, its pass mark and the cohort's median."""
+    """A trainee's grade out of 20 in one module, its pass mark and the cohort's median.
+
+    The median is None when fewer than SMALLEST_GROUP trainees have a grade in the module.
+    """
 
     module_id: int
     code: str
@@ -305,6 +337,7 @@ def weekly_attendance(data: CohortData) -> list[WeekPoint]:
                 excused_minutes=minutes.excused,
                 unrecorded_minutes=minutes.unrecorded,
                 rate=minutes.rate,
+                recorded_rate=minutes.recorded_rate,
                 threshold=threshold,
             )
         )
@@ -312,24 +345,24 @@ def weekly_attendance(data: CohortData) -> list[WeekPoint]:
 
 
 def attendance_heatmap(data: CohortData) -> Heatmap:
-    """Return each enrolled trainee's attendance rate in each ISO week of held sessions."""
+    """Return each enrolled trainee's attendance rate of the hours recorded, and the minutes not
+    recorded, in each ISO week of held sessions."""
     trainees = enrolled_trainees(data)
     weeks = _held_weeks(data)
     by_cell = tally_attendance(
         data, lambda trainee, session: (trainee.id, week_start(session.date)), trainees
     )
-    rates = []
-    for trainee in trainees:
-        row = []
-        for monday in weeks:
-            minutes = by_cell.get((trainee.id, monday))
-            row.append(None if minutes is None else minutes.rate)
-        rates.append(tuple(row))
+    cells = [[by_cell.get((trainee.id, monday)) for monday in weeks] for trainee in trainees]
     return Heatmap(
         weeks=tuple(iso_week(monday) for monday in weeks),
         week_starts=tuple(weeks),
         refs=tuple(trainee.ref for trainee in trainees),
-        rates=tuple(rates),
+        rates=tuple(
+            tuple(None if cell is None else cell.recorded_rate for cell in row) for row in cells
+        ),
+        unrecorded=tuple(
+            tuple(None if cell is None else cell.unrecorded for cell in row) for row in cells
+        ),
         threshold=data.cohort.attendance_threshold,
     )
 
@@ -371,8 +404,22 @@ def cohort_monthly_attendance(data: CohortData) -> dict[date, AttendanceMinutes]
     return tally_attendance(data, lambda _, session: month_of(session.date))
 
 
+@per_data
+def trainees_recorded_by_month(data: CohortData) -> dict[date, int]:
+    """Count the enrolled trainees with a roll call in each month (once per data object)."""
+    marks = marks_by_session_and_trainee(data)
+    trainees = enrolled_trainees(data)
+    recorded: dict[date, set[int]] = {}
+    for session in held_sessions(data.sessions, data.as_of):
+        month = recorded.setdefault(month_of(session.date), set())
+        month.update(
+            t.id for t in trainees if (session.id, t.id) in marks and t.is_expected(session.date)
+        )
+    return {month: len(ids) for month, ids in recorded.items()}
+
+
 def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthPoint]:
-    """Return a trainee's attendance rate per month, beside the cohort's in the same months.
+    """Return a trainee's attendance rate of the hours recorded per month, beside the cohort's.
 
     The months are those in which the trainee was expected at a held session; an unknown trainee
     or one not enrolled by D has none.
@@ -382,13 +429,18 @@ def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthP
         return []
     own = tally_attendance(data, lambda _, session: month_of(session.date), [trainee])
     cohort = cohort_monthly_attendance(data)
+    recorded = trainees_recorded_by_month(data)
     threshold = data.cohort.attendance_threshold
     return [
         MonthPoint(
             month=month,
-            trainee_rate=minutes.rate,
-            cohort_rate=cohort[month].rate,
+            trainee_rate=minutes.recorded_rate,
+            cohort_rate=(
+                cohort[month].recorded_rate if recorded[month] >= SMALLEST_GROUP else None
+            ),
             threshold=threshold,
+            scheduled_minutes=minutes.scheduled,
+            unrecorded_minutes=minutes.unrecorded,
         )
         for month, minutes in sorted(own.items())
     ]
@@ -400,11 +452,15 @@ def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthP
 
 @dataclass(frozen=True)
 class CohortGrades:
-    """The modules with a held test, in order of code, and each enrolled trainee's grades there."""
+    """The modules with a held test, in order of code, and each enrolled trainee's grades there.
+
+    Each module's median is over the `graded` trainees who have a grade in it.
+    """
 
     modules: tuple[ModuleInfo, ...]
     by_trainee: dict[int, tuple[ModuleGrade, ...]]
     medians: tuple[float | None, ...]
+    graded: tuple[int, ...]
 
 
 @per_data
@@ -424,18 +480,19 @@ def cohort_module_grades(data: CohortData) -> CohortGrades:
         )
         for trainee in enrolled_trainees(data)
     }
-    medians = []
+    medians, graded = [], []
     for index in range(len(modules)):
         cohort = [g[index].grade for g in by_trainee.values() if g[index].grade is not None]
         medians.append(statistics.median(cohort) if cohort else None)
-    return CohortGrades(modules, by_trainee, tuple(medians))
+        graded.append(len(cohort))
+    return CohortGrades(modules, by_trainee, tuple(medians), tuple(graded))
 
 
 def trainee_module_grades(data: CohortData, trainee_id: int) -> list[ModuleGradePoint]:
     """Return a trainee's grade, the pass mark and the cohort median per module with a held test.
 
-    The median is over the enrolled trainees who have a grade in the module; modules come in
-    order of code.
+    The median is over the enrolled trainees who have a grade in the module, and shown only when
+    they are SMALLEST_GROUP or more; modules come in order of code.
     """
     grades = cohort_module_grades(data)
     own = grades.by_trainee.get(trainee_id)
@@ -445,7 +502,7 @@ def trainee_module_grades(data: CohortData, trainee_id: int) -> list[ModuleGrade
             code=module.code,
             grade=None if own is None else own[index].grade,
             pass_mark=module.pass_mark,
-            cohort_median=grades.medians[index],
+            cohort_median=grades.medians[index] if grades.graded[index] >= SMALLEST_GROUP else None,
         )
         for index, module in enumerate(grades.modules)
     ]

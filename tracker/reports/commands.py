@@ -58,11 +58,13 @@ def report_options(command: Callable) -> Callable:
                 **kwargs,
             )
             folder = Path(out or current_app.config["REPORTS_FOLDER"])
+            # The instance's reports folder is private; a folder the user names is theirs.
+            private = out is None
             if len(orders) == 1:
-                click.echo(copy_to(fulfil(orders[0]), folder))
+                click.echo(copy_to(fulfil(orders[0]), folder, private=private))
             else:
                 started = time.perf_counter()
-                written = make_all(orders, folder, on_written=click.echo)
+                written = make_all(orders, folder, on_written=click.echo, private=private)
                 elapsed = time.perf_counter() - started
                 click.echo(f"{len(written)} reports written in {elapsed:.1f} s.", err=True)
         except ReportError as error:

@@ -22,10 +22,12 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from tracker import periods
+from tracker.assessments.models import Assessment
 from tracker.attendance.models import AttendanceRecord, Session
+from tracker.budget.models import BudgetLine, Expense
 from tracker.charts import (
     Chart,
     attendance_heatmap_chart,
@@ -207,6 +209,35 @@ def parse_week(text: str) -> date:
         raise ReportError(str(error)) from None
 
 
+def as_of_shown(cohort: Cohort, as_of: date) -> date:
+    """Return the earliest date whose figures are those of D: D itself while the cohort runs.
+
+    After its last day the figures change only with the data dated later (an invoice paid after
+    the course, a late withdrawal): every date from the last of those on gives the same figures,
+    so that a report of any of them is made once, and says "as of" that date.
+    """
+    if as_of <= cohort.ends_on:
+        return as_of
+    cohort_id = cohort.id
+    latest = [
+        select(func.max(Session.date)).where(Session.cohort_id == cohort_id, Session.date <= as_of),
+        select(func.max(Assessment.date)).where(
+            Assessment.cohort_id == cohort_id, Assessment.date <= as_of
+        ),
+        select(func.max(Expense.date))
+        .join(BudgetLine, BudgetLine.id == Expense.budget_line_id)
+        .where(BudgetLine.cohort_id == cohort_id, Expense.date <= as_of),
+        select(func.max(Trainee.enrolled_on)).where(
+            Trainee.cohort_id == cohort_id, Trainee.enrolled_on <= as_of
+        ),
+        select(func.max(Trainee.left_on)).where(
+            Trainee.cohort_id == cohort_id, Trainee.left_on <= as_of
+        ),
+    ]
+    days = db.session.execute(select(*(query.scalar_subquery() for query in latest))).one()
+    return max([cohort.ends_on, *(day for day in days if day is not None)])
+
+
 def _module_titles(cohort: Cohort) -> tuple[ModuleTitle, ...]:
     rows = db.session.execute(
         select(Module.id, Module.code, Module.title, Module.planned_minutes, Module.pass_mark)
@@ -353,6 +384,8 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
     expected = tuple(person(t) for t in trainees if any(_is_expected(t, s.date) for s in sessions))
     marks: tuple[SheetMark, ...] = ()
     if not blank:
+        # After the week, the roll calls of any later date are those of its last session's.
+        as_of = min(as_of, sessions[-1].date)
         held = [s.id for s in sessions if s.date <= as_of]
         marks = tuple(
             SheetMark(*row)
@@ -457,6 +490,8 @@ def trainee_context(source: Source, language: str) -> dict[str, Any]:
         ),
         # The cohort's median grade per module, in the results' table: on paper, a column of
         # exact figures serves better than the page's bar chart, which would repeat the table.
+        # Only of groups large enough not to give a classmate's grade away (SMALLEST_GROUP).
+        "smallest_group": series.SMALLEST_GROUP,
         "medians": {
             point.module_id: point.cohort_median
             for point in series.trainee_module_grades(data, who.id)

@@ -2,7 +2,8 @@
 
 Identical when made again: the PDF's bytes depend only on the report's source (the figures'
 data and texts), the date of its figures (as of), the date it is made on (printed, and set as the
-PDF's creation and modification dates), its language, the templates and the code that draws it.
+PDF's creation and modification dates), its language, and the code, templates and translations
+that make it, which the tracker's version stands for (a release bumps it: `tracker.version`).
 Those make the cache key, so that a report is made again only when one of them changed; the
 entry is written atomically (a temporary file, then `os.replace`), so that a reader, a request
 or another process, sees either nothing or the whole file.
@@ -25,7 +26,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterable
@@ -44,17 +44,19 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
-from tracker import i18n
-from tracker.charts import CHART_VERSION, Chart, canonical, matplotlib_version
+from tracker import i18n, version
+from tracker.charts import Chart, canonical, matplotlib_version
 from tracker.charts.placing import data_key
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Trainee
+from tracker.files import copy_atomically, private_folder, write_atomically
 from tracker.metrics.figures import CohortData
 from tracker.metrics.loading import collector_paused
 from tracker.reports.contents import (
     CONTEXTS,
     ReportError,
     Source,
+    as_of_shown,
     find_cohort,
     find_trainee,
     gather_certificate,
@@ -67,29 +69,11 @@ from tracker.reports.contents import (
 )
 from tracker.reports.stack import on_a_roomy_stack
 
-# Bump when a change of this package alters the reports in a way the hashed files do not show.
-REPORTS_VERSION = 1
 # Level A: tagged for accessibility; part 2: no embedded files, which some archives refuse.
 PDF_VARIANT = "pdf/a-2a"
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates" / "reports"
-# The code a report's bytes depend on besides its templates: drawing, figures and wording.
-CODE = tuple(
-    ROOT / "tracker" / name
-    for name in (
-        "reports/contents.py",
-        "reports/making.py",
-        "metrics/figures.py",
-        "metrics/series.py",
-        "charts/drawing.py",
-        "charts/labels.py",
-        "cohorts/pages.py",
-        "i18n.py",
-        "hours.py",
-    )
-)
-TRANSLATIONS = ROOT / "tracker" / "translations"
 
 
 @dataclass(frozen=True)
@@ -121,14 +105,6 @@ def _file_digest(path: Path) -> str:
 def _digest_of(path: Path, mtime_ns: int, size: int) -> str:
     """Hash a file once per version of it (its modification time and size)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def presentation_digest(language: str) -> str:
-    """Hash what a report looks like: its templates, stylesheet, code and translations."""
-    files = sorted(TEMPLATES.glob("*")) + list(CODE)
-    files.append(TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo")
-    parts = [f"{path.relative_to(ROOT)}:{_file_digest(path)}" for path in files]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def data_digest(data: CohortData | None) -> str:
@@ -178,13 +154,12 @@ def _data_digest(data: CohortData) -> str:
 
 
 def report_key(source: Source, language: str, made_on: date) -> str:
-    """Return the cache key of a report: what it shows, as of, made on, language and looks."""
+    """Return the cache key of a report: what it shows, as of, made on, language and release."""
     text = json.dumps(
         [
-            REPORTS_VERSION,
+            version.installed(),
             weasyprint.__version__,
             matplotlib_version(),
-            CHART_VERSION,
             PDF_VARIANT,
             source.kind,
             language,
@@ -194,7 +169,6 @@ def report_key(source: Source, language: str, made_on: date) -> str:
             canonical(source.cohort),
             canonical(source.details),
             data_digest(source.data),
-            presentation_digest(language),
         ],
         sort_keys=True,
         separators=(",", ":"),
@@ -207,15 +181,8 @@ def report_key(source: Source, language: str, made_on: date) -> str:
 # Rendering
 
 
-def percent(value: float | None) -> str:
-    """Show a rate kept to 4 places as a percentage to 2 decimals: 81,23 %."""
-    return i18n.number(None if value is None else value * 100, 2) + (
-        "" if value is None else "\u00a0%"
-    )
-
-
 def minutes_as_hours(minutes: int | None) -> str:
-    """Show minutes as hours to 2 decimals: 1 234,50 h."""
+    """Show minutes as hours, by the hours' rule (`tracker.i18n`): 1 234,50 h."""
     return i18n.hours(None if minutes is None else minutes / 60)
 
 
@@ -241,16 +208,26 @@ def chart_image(chart: Chart) -> Markup:
     return Markup('<img src="{}" alt="{}" title="{}">').format(source, chart.alt, chart.title)
 
 
+# Control characters are no text (HTML calls them parse errors): a report shows each as a
+# space, as a browser shows the line breaks and tabs of a text, rather than a box that also
+# upsets the text that readers copy out of the PDF.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# In a CSS string, the line breaks and tabs too (a running header is one line).
+CSS_SPACES = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0)], " ")
+# What ends a CSS string token (CSS Syntax 3, 4.3.5): its quote, a line break (\n, \r, \f) or a
+# backslash escape; and `<`, `>` that could close the <style> element the string stands in.
+CSS_ESCAPED = re.compile(r'["\\<>\x00-\x1f\x7f-\x9f]')
+
+
 def css_string(text: str) -> Markup:
-    """Quote a text for a CSS `content` value, safe inside a <style> element."""
+    """Quote a text for a CSS `content` value, safe inside a <style> element.
+
+    Every character that could end the string or the element is written as a CSS escape
+    (`\\22 ` for a quote, `\\5C ` for a backslash), so that the text reads as it was given;
+    line breaks, tabs and control characters read as spaces, as in the page's own text.
+    """
     plain = text.unescape() if isinstance(text, Markup) else str(text)
-    escaped = (
-        plain.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", " ")
-        .replace("<", "\\3C ")
-        .replace(">", "\\3E ")
-    )
+    escaped = CSS_ESCAPED.sub(lambda match: f"\\{ord(match[0]):X} ", plain.translate(CSS_SPACES))
     return Markup(f'"{escaped}"')
 
 
@@ -268,7 +245,7 @@ def render_html(source: Source, language: str, made_on: date) -> str:
     """Render a report's template to HTML in a language (inside an application context)."""
     with force_locale(i18n.LOCALES[language]):
         context = CONTEXTS[source.kind](source, language)
-        return render_template(
+        html = render_template(
             f"reports/{source.kind}.html",
             source=source,
             cohort=source.cohort,
@@ -277,7 +254,6 @@ def render_html(source: Source, language: str, made_on: date) -> str:
             language=language,
             html_lang=i18n.LOCALES[language].replace("_", "-"),
             organisation=organisation_name(),
-            percent=percent,
             minutes_as_hours=minutes_as_hours,
             css_string=css_string,
             page_counter=page_counter(),
@@ -290,6 +266,8 @@ def render_html(source: Source, language: str, made_on: date) -> str:
             kind_labels=pages.words(pages.KIND_LABELS),
             **context,
         )
+    # Looked for first: translating the whole page would cost a few milliseconds every time.
+    return CONTROL_CHARACTER.sub(" ", html) if CONTROL_CHARACTER.search(html) else html
 
 
 def stylesheets(kind: str) -> list[weasyprint.CSS]:
@@ -340,31 +318,29 @@ def write_pdf(html: str, kind: str) -> bytes:
         )
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write a file so that readers see either nothing or the whole of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+# Called before a report that is not in the cache is made; may refuse by raising.
+BeforeMaking = Callable[[], None] | None
 
 
-def make(source: Source, language: str, made_on: date) -> Made:
-    """Return the report made from a source, from the cache when it is there."""
+def make(source: Source, language: str, made_on: date, before_making: BeforeMaking = None) -> Made:
+    """Return the report made from a source, from the cache when it is there.
+
+    `before_making` is called first when the report must be made (a web request counts it
+    against its account's share, and may refuse); never for a report served from the cache.
+    """
     if language not in i18n.LOCALES:
         raise ReportError(f"Unknown language {language!r}: choose one of fr, en.")
     key = report_key(source, language, made_on)
     cache = Path(current_app.config["REPORT_CACHE_FOLDER"])
     path = cache / made_on.isoformat() / f"{key}.pdf"
     if not path.is_file():
+        if before_making is not None:
+            before_making()
         html = render_html(source, language, made_on)
-        write_atomically(path, write_pdf(html, source.kind))
+        content = write_pdf(html, source.kind)
+        # Names and scores: readable by the server's account only.
+        private_folder(cache)
+        write_atomically(private_folder(path.parent) / path.name, content)
         forget_days_before(cache, made_on - timedelta(days=1))
     return Made(path=path, filename=f"{source.stem}_{language}.pdf")
 
@@ -384,35 +360,67 @@ def forget_days_before(cache: Path, first_kept: date) -> None:
 # The five reports
 
 
+# Each report is made as of the earliest date whose figures are those of D (`as_of_shown`):
+# after a cohort's end, every later date gives the report of its end, made once.
+
+
 def trainee_report(
-    cohort: Cohort, trainee: Trainee, *, as_of: date, language: str, made_on: date
+    cohort: Cohort,
+    trainee: Trainee,
+    *,
+    as_of: date,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
 ) -> Made:
     """Make a trainee's progress report."""
-    return make(gather_trainee(cohort, trainee, as_of), language, made_on)
+    source = gather_trainee(cohort, trainee, as_of_shown(cohort, as_of))
+    return make(source, language, made_on, before_making)
 
 
-def cohort_report(cohort: Cohort, *, as_of: date, language: str, made_on: date) -> Made:
+def cohort_report(
+    cohort: Cohort, *, as_of: date, language: str, made_on: date, before_making: BeforeMaking = None
+) -> Made:
     """Make the cohort progress report, for instructors and administrators."""
-    return make(gather_cohort(cohort, as_of), language, made_on)
+    source = gather_cohort(cohort, as_of_shown(cohort, as_of))
+    return make(source, language, made_on, before_making)
 
 
-def funding_report(cohort: Cohort, *, as_of: date, language: str, made_on: date) -> Made:
+def funding_report(
+    cohort: Cohort, *, as_of: date, language: str, made_on: date, before_making: BeforeMaking = None
+) -> Made:
     """Make the Region's funding report: hours, attendance, withdrawals and budget."""
-    return make(gather_funding(cohort, as_of), language, made_on)
+    source = gather_funding(cohort, as_of_shown(cohort, as_of))
+    return make(source, language, made_on, before_making)
 
 
 def attendance_sheet(
-    cohort: Cohort, week: str, *, blank: bool, as_of: date, language: str, made_on: date
+    cohort: Cohort,
+    week: str,
+    *,
+    blank: bool,
+    as_of: date,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
 ) -> Made:
     """Make the attendance sheet of an ISO week, blank for signing or filled with the roll calls."""
-    return make(gather_sheet(cohort, week, as_of, blank=blank), language, made_on)
+    source = gather_sheet(cohort, week, as_of, blank=blank)
+    return make(source, language, made_on, before_making)
 
 
 def certificate(
-    cohort: Cohort, trainee: Trainee, *, as_of: date, language: str, made_on: date
+    cohort: Cohort,
+    trainee: Trainee,
+    *,
+    as_of: date,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
 ) -> Made:
     """Make a trainee's certificate of completion."""
-    return make(gather_certificate(cohort, trainee, as_of), language, made_on)
+    source = gather_certificate(cohort, trainee, as_of_shown(cohort, as_of))
+    return make(source, language, made_on, before_making)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -450,18 +458,18 @@ def fulfil(order: Order) -> Made:
     raise ReportError(f"Unknown report {order.kind!r}.")
 
 
-def copy_to(made: Made, folder: str | os.PathLike[str]) -> Path:
-    """Copy a made report into a folder under its file name; return where it is."""
-    target = Path(folder) / made.filename
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    os.close(descriptor)
-    try:
-        shutil.copyfile(made.path, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def copy_to(made: Made, folder: str | os.PathLike[str], *, private: bool = True) -> Path:
+    """Copy a made report into a folder under its file name; return where it is.
+
+    Private (0600 in a 0700 folder) in the instance's reports folder; in a folder the user
+    chose, the file's mode follows their umask as any file they make.
+    """
+    if private:
+        target = private_folder(folder) / made.filename
+    else:
+        target = Path(folder) / made.filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+    copy_atomically(made.path, target, private=private)
     return target
 
 
@@ -504,10 +512,10 @@ def _start_worker(config: dict[str, Any]) -> None:
     gc.freeze()
 
 
-def _fulfil_in_worker(order: Order, folder: str) -> str:
+def _fulfil_in_worker(order: Order, folder: str, private: bool) -> str:
     assert _worker_app is not None
     with _worker_app.app_context():
-        return str(copy_to(fulfil(order), folder))
+        return str(copy_to(fulfil(order), folder, private=private))
 
 
 def _picklable_config(app: Flask) -> dict[str, Any]:
@@ -533,8 +541,10 @@ def make_all(
     *,
     processes: int | None = None,
     on_written: Callable[[Path], None] | None = None,
+    private: bool = True,
 ) -> list[Path]:
-    """Make the ordered reports in parallel processes and copy them into a folder, in order."""
+    """Make the ordered reports in parallel processes and copy them into a folder, in order
+    (private files, or files whose mode follows the umask: see `copy_to`)."""
     orders = list(orders)
     if not orders:
         return []
@@ -556,7 +566,9 @@ def make_all(
             initializer=_start_worker,
             initargs=(_picklable_config(app),),
         ) as pool:
-            futures = [pool.submit(_fulfil_in_worker, order, str(folder)) for order in orders]
+            futures = [
+                pool.submit(_fulfil_in_worker, order, str(folder), private) for order in orders
+            ]
             for future in futures:
                 path = Path(future.result())
                 written.append(path)

@@ -2,23 +2,31 @@
 
 - a trainee: their own progress report and certificate (another trainee's: 404);
 - an officer: the funding report and the attendance sheets (progress reports: 403);
-- an instructor: every report of the cohorts they teach, the funding report included (issue 5:
-  "instructors and admins all"; it holds no score or comment);
+- an instructor: every report of the cohorts they teach but the funding report, which holds the
+  budget: DESIGN.md's table gives budget and funding reports to admins and officers only (403);
 - an admin: every report.
 
-`?as_of=YYYY-MM-DD` sets the date of the figures (default today); the report speaks the page's
-language. The file is named by the server and sent as an attachment.
+`?as_of=YYYY-MM-DD` sets the date of the figures (default today; after the cohort's end, the
+date whose figures those are: see `making`); the report speaks the page's language. The file is
+named by the server and sent as an attachment.
+
+A report served from the cache costs nothing; one to make costs half a second of a processor:
+each account may have REPORT_MAKINGS_PER_MINUTE made in any minute, and is then answered 429
+with the seconds to wait (`limits`).
 """
 
 import io
 
-from flask import Blueprint, abort, request, send_file
+from flask import Blueprint, abort, current_app, request, send_file
+from flask_babel import ngettext
+from flask_login import current_user
+from werkzeug.exceptions import TooManyRequests
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, trainee_or_404
 from tracker.fields import figures_date
 from tracker.i18n import current_language
-from tracker.reports import making
+from tracker.reports import limits, making
 from tracker.reports.contents import ReportError, parse_week
 
 bp = Blueprint("reports", __name__)
@@ -32,10 +40,32 @@ def dates() -> dict:
     return {"as_of": as_of, "language": current_language(), "made_on": timeutil.today()}
 
 
+def count_making() -> None:
+    """Count a report to make against the signed-in account's share; 429 when it is spent."""
+    try:
+        limits.count_making(
+            current_app.config["REPORT_CACHE_FOLDER"],
+            str(current_user.id),
+            current_app.config["REPORT_MAKINGS_PER_MINUTE"],
+        )
+    except limits.TooManyMakings as refusal:
+        seconds = refusal.retry_after
+        raise TooManyRequests(
+            description=ngettext(
+                "You asked for many new reports in a short time: try again in %(num)d second."
+                " Reports made already download at once.",
+                "You asked for many new reports in a short time: try again in %(num)d seconds."
+                " Reports made already download at once.",
+                seconds,
+            ),
+            retry_after=seconds,
+        ) from None
+
+
 def download(make, *args, **kwargs):
     """Send a made report as an attachment; 404 when it cannot be made (not enrolled yet)."""
     try:
-        made = make(*args, **kwargs)
+        made = make(*args, before_making=count_making, **kwargs)
     except ReportError:
         abort(404)
     # The bytes rather than an open file: the response holds no file handle for its lifetime.
@@ -77,10 +107,10 @@ def cohort_report(slug: str):
 
 
 @bp.route("/cohorts/<slug>/funding-report.pdf")
-@allow("admin", "instructor", "officer")
+@allow("admin", "officer")
 def funding_report(slug: str):
-    """Download the Region's funding report (issue 5 gives it to the cohort's instructors too)."""
-    cohort = cohort_or_404(slug)
+    """Download the Region's funding report: hours, attendance, withdrawals and the budget."""
+    cohort = cohort_or_404(slug, "see_funding")
     return download(making.funding_report, cohort, **dates())
 
 

@@ -1,0 +1,65 @@
+"""How many reports one account may have made per minute; reports served from the cache are free.
+
+Making a report takes about half a second of a processor: without a bound, one account asking
+for one date after another would take the server's time and fill its cache. The makings of the
+last minute are written per account in a small file beside the report cache, read and written
+under a lock on that file, so that every worker process of the server counts the same makings.
+"""
+
+import json
+import math
+import os
+import time
+
+from tracker.files import PRIVATE_FILE, private_folder
+
+try:
+    import fcntl
+except ImportError:  # Windows: one process serves the development server, no lock needed
+    fcntl = None
+
+WINDOW_SECONDS = 60
+FILE_NAME = "makings.json"
+
+
+class TooManyMakings(Exception):
+    """An account had its share of report makings in the last minute."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many reports made; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+def now() -> float:
+    """Return the time in seconds (a function, so that tests can move it)."""
+    return time.time()
+
+
+def count_making(folder: str | os.PathLike[str], account: str, per_minute: int) -> None:
+    """Count one report making for an account, or raise TooManyMakings when it had its share.
+
+    The share is `per_minute` makings in any 60 seconds; the refusal says in how many seconds
+    the oldest of them leaves the window.
+    """
+    path = private_folder(folder) / FILE_NAME
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    with os.fdopen(descriptor, "r+", encoding="utf-8") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        try:
+            makings = dict(json.loads(handle.read() or "{}"))
+        except (ValueError, TypeError):  # damaged: count afresh
+            makings = {}
+        moment = now()
+        recent = {
+            who: kept
+            for who, times in makings.items()
+            if (kept := [t for t in times if moment - t < WINDOW_SECONDS])
+        }
+        mine = recent.get(account, [])
+        if len(mine) >= per_minute:
+            raise TooManyMakings(max(1, math.ceil(min(mine) + WINDOW_SECONDS - moment)))
+        recent[account] = [*mine, moment]
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps(recent))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 
 from tests.test_series import (
     attendance_cohort,
@@ -252,34 +253,32 @@ def test_weekly_chart_alt_and_table():
     french = charts.weekly_attendance_chart(points, "fr")
     assert french.alt == (
         f"Présence par semaine sur les heures relevées, du 27/12/2021 au 23/01/2022{NBSP}: la plus"
-        f" basse 0,0{NBSP}% (semaine 2022-W02), la dernière 0,0{NBSP}%, seuil 80,0{NBSP}%."
-        f" 3,50{NBSP}h non relevées, en gris."
+        f" basse 0,0{NBSP}% (semaine du 10 janvier 2022), la dernière 0,0{NBSP}%,"
+        f" seuil 80,0{NBSP}%. 3,50{NBSP}h non relevées, en gris."
     )
     english = charts.weekly_attendance_chart(points, "en")
     assert english.alt == (
         f"Attendance per week of the hours recorded, from 27/12/2021 to 23/01/2022: lowest"
-        f" 0.0{NBSP}% (week 2022-W02), latest 0.0{NBSP}%, threshold 80.0{NBSP}%."
+        f" 0.0{NBSP}% (week of 10 January 2022), latest 0.0{NBSP}%, threshold 80.0{NBSP}%."
         f" 3.50{NBSP}h not recorded, in grey."
     )
     assert english.table.headers == (
         "Week",
-        "From",
         "Scheduled hours",
         "Attended hours",
         "Hours not recorded",
         "Attendance of the hours recorded",
     )
-    assert english.table.rows[0] == ("2021-W52", "27/12/2021", "0.00", "0.00", "0.00", "—")
+    assert english.table.rows[0] == ("week of 27 December 2021", "0.00", "0.00", "0.00", "—")
     assert french.table.rows[1] == (
-        "2022-W01",
-        "03/01/2022",
+        "semaine du 3 janvier 2022",
         "7,00",
         "6,50",
         "0,00",
         f"92,9{NBSP}%",
     )
     # Week 3's only roll call is not taken: no rate, not 0 %.
-    assert english.table.rows[3] == ("2022-W03", "17/01/2022", "3.50", "0.00", "3.50", "—")
+    assert english.table.rows[3] == ("week of 17 January 2022", "3.50", "0.00", "3.50", "—")
 
 
 def test_weekly_chart_alt_names_the_lowest_week_of_the_demo(demo_series):
@@ -287,10 +286,13 @@ def test_weekly_chart_alt_names_the_lowest_week_of_the_demo(demo_series):
     lowest = min((p for p in points if p.recorded_rate is not None), key=lambda p: p.recorded_rate)
     percent = f"{lowest.recorded_rate * 100:.1f}"
     chart = charts.weekly_attendance_chart(points, "fr")
-    assert f"la plus basse {percent.replace('.', ',')}{NBSP}% (semaine {lowest.week})" in chart.alt
+    first = "1er" if lowest.starts_on.day == 1 else str(lowest.starts_on.day)
+    day = f"{first} {format_date(lowest.starts_on, 'MMMM y', locale='fr')}"
+    assert f"la plus basse {percent.replace('.', ',')}{NBSP}% (semaine du {day})" in chart.alt
     assert "du 04/10/2021 au" in chart.alt
     english = charts.weekly_attendance_chart(points, "en")
-    assert f"lowest {percent}{NBSP}% (week {lowest.week})" in english.alt
+    day = format_date(lowest.starts_on, "d MMMM y", locale="en")
+    assert f"lowest {percent}{NBSP}% (week of {day})" in english.alt
 
 
 def test_heatmap_alt_and_table():
@@ -299,12 +301,12 @@ def test_heatmap_alt_and_table():
     assert chart.alt == (
         f"Attendance of the hours recorded of 2 trainees over 4 weeks from 27/12/2021 to"
         f" 23/01/2022: 2 trainee-weeks below the 80.0{NBSP}% threshold; lowest 0.0{NBSP}% (T01,"
-        f" week 2022-W02). 3.50{NBSP}h not recorded, in grey."
+        f" week of 10 January 2022). 3.50{NBSP}h not recorded, in grey."
     )
     # T01's week 3 is not recorded: not below the threshold.
     assert chart.table.rows == (
-        ("T01", "3", "1", "1", f"0.0{NBSP}%", "2022-W02"),
-        ("T02", "1", "0", "1", f"0.0{NBSP}%", "2022-W02"),
+        ("T01", "3", "1", "1", f"0.0{NBSP}%", "week of 10 January 2022"),
+        ("T02", "1", "0", "1", f"0.0{NBSP}%", "week of 10 January 2022"),
     )
     assert "Not recorded" in text_of(parse(chart.svg))
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select, update
 
 from tests.pages_data import AS_OF, build_cohort, count_queries, table_rows, text
@@ -418,7 +419,7 @@ def test_roll_calls_not_entered_yet_are_not_shown_as_absences(app, login_as, fun
     assert rows and all(row[1] == row[2] and row[3] == "0" for row in rows)
     # Per week: every hour scheduled is not recorded; no rate.
     rows = table_rows(weekly, "chart-data")
-    assert rows and all(row[2] == row[4] and row[5] == "—" for row in rows)
+    assert rows and all(row[1] == row[3] and row[4] == "—" for row in rows)
 
 
 def test_charts_follow_a_change_of_the_roll_calls(app, login_as, funded):
@@ -451,7 +452,8 @@ def test_chart_tables_hold_the_series_of_the_metrics(app, login_as, funded):
     weekly = re.search(r'(?s)<figure class="chart" id="chart-weekly-attendance">.*?</figure>', page)
     rows = table_rows(weekly.group(0), "chart-data")
     assert len(rows) == len(weeks)
-    assert [row[0] for row in rows] == [w.week for w in weeks]
+    days = [f"week of {format_date(w.starts_on, 'd MMMM y', locale='en')}" for w in weeks]
+    assert [row[0] for row in rows] == days
 
 
 def test_the_cohort_page_takes_as_many_queries_for_5_trainees_as_for_50(app, login_as, make_user):

@@ -241,7 +241,6 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
     table = Table(
         headers=(
             _("Week"),
-            _("From"),
             _("Scheduled hours"),
             _("Attended hours"),
             _("Hours not recorded"),
@@ -249,8 +248,7 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
         ),
         rows=tuple(
             (
-                p.week,
-                words.day(p.starts_on),
+                words.week(p.starts_on),
                 words.hours(p.scheduled_minutes),
                 words.hours(p.attended_minutes),
                 words.hours(p.unrecorded_minutes),
@@ -264,10 +262,10 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
         last = words.day(points[-1].starts_on + timedelta(days=6))
         threshold = points[0].threshold
     if rated:
-        lowest, lowest_week = _lowest([(p.recorded_rate, p.week) for p in rated])
+        lowest, lowest_week = _lowest([(p.recorded_rate, words.week(p.starts_on)) for p in rated])
         alt = _(
             "Attendance per week of the hours recorded, from %(first)s to %(last)s: lowest"
-            " %(lowest)s (week %(lowest_week)s), latest %(latest)s, threshold %(threshold)s.",
+            " %(lowest)s (%(lowest_week)s), latest %(latest)s, threshold %(threshold)s.",
             first=first,
             last=last,
             lowest=words.rate(lowest),
@@ -355,7 +353,10 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
     below_total = 0
     for ref, rates, unrecorded in zip(heatmap.refs, heatmap.rates, heatmap.unrecorded, strict=True):
         expected = [minutes is not None for minutes in unrecorded]
-        recorded = [(rate, week) for rate, week in zip(rates, heatmap.weeks, strict=True)]
+        recorded = [
+            (rate, words.week(monday))
+            for rate, monday in zip(rates, heatmap.week_starts, strict=True)
+        ]
         # Below the threshold: of the hours recorded only; a week not recorded is not absent.
         below = sum(1 for rate in rates if rate is not None and round(rate, 9) < threshold)
         below_total += below
@@ -388,9 +389,9 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
         rows=tuple(rows),
     )
     cells = [
-        (rate, f"{ref}|{week}")
+        (rate, f"{ref}|{words.week(monday)}")
         for ref, rates in zip(heatmap.refs, heatmap.rates, strict=True)
-        for rate, week in zip(rates, heatmap.weeks, strict=True)
+        for rate, monday in zip(rates, heatmap.week_starts, strict=True)
     ]
     lowest, where = _lowest(cells)
     unrecorded = sum(minutes or 0 for row in heatmap.unrecorded for minutes in row)
@@ -406,7 +407,7 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
         alt = _(
             "Attendance of the hours recorded of %(trainees)s trainees over %(weeks)s weeks from"
             " %(first)s to %(last)s: %(below)s trainee-weeks below the %(threshold)s threshold;"
-            " lowest %(lowest)s (%(lowest_ref)s, week %(lowest_week)s).",
+            " lowest %(lowest)s (%(lowest_ref)s, %(lowest_week)s).",
             trainees=str(len(heatmap.refs)),
             weeks=str(len(heatmap.weeks)),
             first=first,

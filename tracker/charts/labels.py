@@ -87,6 +87,11 @@ class Words:
         """Show a date as 27/11/2026."""
         return i18n.day(value)
 
+    def week(self, monday: date) -> str:
+        """Name a week by its Monday: semaine du 1er novembre 2021, week of 1 November 2021."""
+        pattern = "'1er' MMMM y" if self.language == "fr" and monday.day == 1 else "d MMMM y"
+        return self.gettext("week of %(day)s", day=format_date(monday, pattern, locale=self.locale))
+
     def month(self, value: date, short: bool = False) -> str:
         """Name a month and its year: septembre 2021, or sept. 2021 when short."""
         return format_date(value, "MMM yyyy" if short else "MMMM yyyy", locale=self.locale)

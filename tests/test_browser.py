@@ -1,6 +1,8 @@
 """In Debian's Chromium: signing in with the keyboard alone, access by URL, axe-core checks, and
 every main page of every role on a 360 px wide phone."""
 
+import time
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -75,6 +77,18 @@ def test_the_sign_in_page_has_no_serious_accessibility_violation(
     page.goto(f"{live_server}/login?lang={language}")
     assert page.locator("html").get_attribute("lang") == ("fr" if language == "fr" else "en-GB")
     assert serious_violations(page) == []
+
+
+def wait_until(page, condition: str, seconds: float = 5) -> None:
+    """Wait until a JavaScript expression holds in the page.
+
+    Playwright's wait_for_function evaluates its text with eval(), which the pages' Content
+    Security Policy forbids; page.evaluate goes through the browser's debugging protocol.
+    """
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(condition):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {condition}"
+        page.wait_for_timeout(50)
 
 
 def tab_until(page, condition: str, limit: int = 60) -> None:
@@ -315,10 +329,10 @@ def test_a_table_wider_than_a_phone_scrolls_with_the_keyboard(browser, live_serv
     box = page.evaluate_handle("document.activeElement")
     assert "Heures de chaque stagiaire en janvier 2022" in box.get_attribute("aria-label")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.activeElement.scrollLeft > 0")  # scrolls smoothly
+    wait_until(page, "document.activeElement.scrollLeft > 0")  # scrolls smoothly
     # Wide enough, the same table does not scroll and is no stop for the keyboard.
     page.set_viewport_size({"width": 1366, "height": 740})
-    page.wait_for_function("!document.querySelector('.table-wrap').hasAttribute('tabindex')")
+    wait_until(page, "!document.querySelector('.table-wrap').hasAttribute('tabindex')")
     context.close()
 
 

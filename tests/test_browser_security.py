@@ -85,13 +85,13 @@ def recorded_status(app, world, ref: str):
 
 
 def mark_the_first_trainee_absent(page) -> None:
-    line = page.locator("form.roll-call tbody tr").first
+    line = page.locator("form.roll-call .marks > li").first
     line.locator("input[type=radio][value=absent]").check(force=True)
     line.locator("input[name$='-note']").fill("Parti chez le médecin")
 
 
 def the_first_trainee_is_marked_absent(page) -> bool:
-    line = page.locator("form.roll-call tbody tr").first
+    line = page.locator("form.roll-call .marks > li").first
     return (
         line.locator("input[type=radio][value=absent]").is_checked()
         and line.locator("input[name$='-note']").input_value() == "Parti chez le médecin"
@@ -161,7 +161,9 @@ def test_an_open_roll_call_keeps_its_session_alive_while_someone_types(page, liv
     page.goto(f"{live_server}/cohorts/alpha/sessions/{world.session}/roll-call")
     pings = []
     page.on("request", lambda request: pings.append(request.url) if "alive" in request.url else 0)
-    note = page.locator("form.roll-call input[name$='-note']").first
+    line = page.locator("form.roll-call .marks > li").first
+    line.locator("input[type=radio][value=absent]").check(force=True)  # shows the note field
+    note = line.locator("input[name$='-note']")
     note.fill("a")
     assert pings == []  # just opened: the session is fresh
     page.clock.fast_forward("03:00")

@@ -125,7 +125,4 @@ def export(slug: str, what: str, fmt: str):
     # The whole Content-Type: given as a mimetype, Werkzeug would add a second charset.
     response = current_app.response_class(write(tables), content_type=content_type)
     response.headers.set("Content-Disposition", "attachment", filename=name)
-    # Names and hours of people: kept out of shared caches and of the browser's cache.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return response  # no-store and nosniff, as every response: tracker/headers.py

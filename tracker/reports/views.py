@@ -74,10 +74,8 @@ def download(make, *args, **kwargs):
         mimetype="application/pdf",
         as_attachment=True,
         download_name=made.filename,
-        max_age=0,
     )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return response  # no-store, as every response with personal data: tracker/headers.py
 
 
 @bp.route("/cohorts/<slug>/trainees/<ref>/report.pdf")

@@ -175,6 +175,9 @@ def digest() -> str:
     skipped = {"id", "created_at", "password_hash"}
     hasher = hashlib.sha256()
     for table in db.metadata.sorted_tables:
+        if table.name == "audit_entries":  # when and in what order: a new load, a new trail
+            hasher.update(f"{table.name}:{count(table)}".encode())
+            continue
         columns = [c for c in table.columns if c.name not in skipped and not c.name.endswith("_id")]
         if not columns:  # an association table: only ids
             hasher.update(f"{table.name}:{count(table)}".encode())

@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import errors, headers, i18n
 from tracker.access import deny_unruled_views
+from tracker.audit import capture  # noqa: F401  (the trail's listeners on every session)
 from tracker.config import load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 from tracker.urls import IdConverter

@@ -2,6 +2,7 @@
 
 from tracker.assessments.models import Assessment, Result, assessment_competencies
 from tracker.attendance.models import AttendanceRecord, Session
+from tracker.audit.models import AuditEntry
 from tracker.auth.models import LoginSession, SignInFailure, User, instructor_cohorts
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
@@ -9,6 +10,7 @@ from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_c
 __all__ = [
     "Assessment",
     "AttendanceRecord",
+    "AuditEntry",
     "BudgetLine",
     "Cohort",
     "Competency",

@@ -44,9 +44,14 @@ class Session(db.Model):
     kind: Mapped[str] = mapped_column(String(16), default="classroom")
     # Raised by every save of the roll call, so that a save from a stale page is refused.
     roll_call_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A closed roll call is final: later changes are amendments, each with its reason. Closed by
+    # the instructor's countersignature, or by the tracker N days after the half-day (no one).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     cohort = relationship("Cohort")
     module = relationship("Module")
+    closed_by = relationship("User")
     records: Mapped[list["AttendanceRecord"]] = relationship(
         back_populates="session", cascade="all, delete-orphan"
     )

@@ -8,6 +8,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from tracker.assessments.models import Assessment, Result, assessment_competencies
 from tracker.attendance.models import AttendanceRecord, Session
+from tracker.audit import chain
+from tracker.audit.capture import paused
+from tracker.audit.models import AuditEntry
 from tracker.auth.models import User
 from tracker.auth.operations import add_user
 from tracker.budget.models import BudgetLine, Expense
@@ -55,9 +58,13 @@ def database_is_empty() -> bool:
 
 
 def delete_everything() -> None:
-    """Delete every row of every table, children before their parents."""
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(delete(table))
+    """Delete every row of every table, children before their parents, and the trail with them:
+    the database starts over as new."""
+    with paused():
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name != AuditEntry.__tablename__:
+                db.session.execute(delete(table))
+        chain.start_over(db.session.connection())
     db.session.flush()
 
 

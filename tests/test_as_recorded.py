@@ -1,0 +1,201 @@
+"""Figures as they stood: the records rebuilt from the trail at an earlier instant."""
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.world import build_world
+from tracker import timeutil
+from tracker.assessments.models import Assessment, Result
+from tracker.attendance.models import AttendanceRecord, Session
+from tracker.audit import replay
+from tracker.audit.capture import acting, paused
+from tracker.budget.models import Expense
+from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.extensions import db
+
+# The report sent in July, and September's corrections.
+JULY = "2022-07-05T18:00:00+02:00"
+AS_OF = "2022-12-31"
+
+
+class Clock:
+    """The application's clock, moved by the test."""
+
+    def __init__(self, monkeypatch):
+        self.now = datetime(2022, 7, 1, 9, 0, tzinfo=UTC)
+        monkeypatch.setattr(timeutil, "utc_now", lambda: self.now)
+
+    def set(self, *parts) -> None:
+        self.now = datetime(*parts, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def recorded_world(app, clock):
+    """The small world recorded on 1 July 2022, with a session not yet taken and an assessment
+    not yet marked, added on 4 July."""
+    with app.app_context():
+        build_world()
+        clock.set(2022, 7, 4, 10, 0)
+        alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        module = db.session.scalar(select(Module).where(Module.cohort_id == alpha.id))
+        db.session.add(Session(cohort=alpha, module=module, date=date(2022, 1, 11), slot="PM"))
+        db.session.add(
+            Assessment(
+                cohort_id=alpha.id,
+                module=module,
+                code="A2",
+                title="Projet",
+                date=date(2022, 2, 1),
+                kind="project",
+                max_score=20,
+                weight=2,
+            )
+        )
+        db.session.commit()
+    clock.set(2022, 7, 6, 8, 0)
+
+
+def correct_in_september(app, clock) -> None:
+    """What September changes: a withdrawal, a session removed, an expense, a late result,
+    a roll call amended, an assessment marked out of 40, a new trainee, a competency dropped."""
+    clock.set(2022, 9, 12, 14, 30)
+    with app.app_context(), acting(actor="Claire Admin", reason="bilan de septembre"):
+        alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        trainees = {t.ref: t for t in alpha.trainees}
+        trainees["T02"].left_on = date(2022, 3, 1)
+        trainees["T02"].exit_reason = "Emploi"
+        trainees["T01"].last_name = "King"
+        db.session.delete(
+            db.session.scalar(select(Session).where(Session.date == date(2022, 1, 11)))
+        )
+        expense = db.session.scalar(select(Expense).where(Expense.reference == "F-001"))
+        expense.amount = Decimal("13000.00")
+        first_mark = db.session.scalar(
+            select(AttendanceRecord).where(AttendanceRecord.trainee_id == trainees["T01"].id)
+        )
+        first_mark.status, first_mark.minutes_missed = "late", 60
+        quiz = db.session.scalar(select(Assessment).where(Assessment.code == "A1"))
+        quiz.max_score = 40
+        quiz.competencies = []
+        project = db.session.scalar(select(Assessment).where(Assessment.code == "A2"))
+        db.session.add(Result(assessment=project, trainee_id=trainees["T01"].id, score=14))
+        db.session.add(
+            Trainee(
+                cohort=alpha,
+                ref="T03",
+                first_name="Margaret",
+                last_name="Hamilton",
+                email="margaret@example.org",
+                enrolled_on=date(2022, 1, 3),
+            )
+        )
+        db.session.commit()
+    clock.set(2022, 9, 20, 9, 0)
+
+
+def test_figures_as_recorded_are_those_computed_before_the_correction(
+    app, recorded_world, clock, run_tracker
+):
+    sent_in_july = run_tracker("metrics", "alpha", "--as-of", AS_OF)
+    assert sent_in_july.exit_code == 0, sent_in_july.output
+    correct_in_september(app, clock)
+
+    today = run_tracker("metrics", "alpha", "--as-of", AS_OF)
+    again = run_tracker("metrics", "alpha", "--as-of", AS_OF, "--as-recorded", JULY)
+
+    assert again.exit_code == 0, again.output
+    assert again.output == sent_in_july.output  # byte for byte
+    now = json.loads(today.output)
+    assert now != json.loads(sent_in_july.output)
+    assert now["enrolment"]["withdrawn"] == 1
+    assert now["budget"]["spent"] == "13000.00"
+    assert [t["ref"] for t in now["trainees"]] == ["T01", "T02", "T03"]
+    # Nothing of the rebuilding stays: today's figures are today's again.
+    assert run_tracker("metrics", "alpha", "--as-of", AS_OF).output == today.output
+    with app.app_context():
+        quiz = db.session.scalar(select(Assessment).where(Assessment.code == "A1"))
+        assert quiz.max_score == 40
+        assert {r.max_score for r in quiz.results} == {40}
+
+
+def test_each_change_after_the_instant_is_undone(app, recorded_world, clock):
+    correct_in_september(app, clock)
+    with app.app_context():
+        with replay.as_recorded(replay.parse_instant(JULY)):
+            alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+            trainees = {t.ref: t for t in alpha.trainees}
+            assert sorted(trainees) == ["T01", "T02"]  # the new trainee is not there yet
+            assert trainees["T02"].left_on is None  # not withdrawn yet
+            assert trainees["T01"].last_name == "Lovelace"
+            assert db.session.scalar(select(Session).where(Session.date == date(2022, 1, 11)))
+            expense = db.session.scalar(select(Expense).where(Expense.reference == "F-001"))
+            assert expense.amount == Decimal("12500.50")
+            mark = db.session.scalar(
+                select(AttendanceRecord).where(AttendanceRecord.trainee_id == trainees["T01"].id)
+            )
+            assert (mark.status, mark.minutes_missed) == ("present", 0)
+            quiz = db.session.scalar(select(Assessment).where(Assessment.code == "A1"))
+            # The results' copy of the maximum follows it back (ON UPDATE CASCADE).
+            assert quiz.max_score == 20 and {r.max_score for r in quiz.results} == {20}
+            assert [c.code for c in quiz.competencies] == ["C1"]
+            project = db.session.scalar(select(Assessment).where(Assessment.code == "A2"))
+            assert project.results == []
+        # And back to today.
+        alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        assert sorted(t.ref for t in alpha.trainees) == ["T01", "T02", "T03"]
+        assert db.session.scalar(select(Expense.amount)) == Decimal("13000.00")
+
+
+def test_an_instant_before_the_world_shows_no_cohort(app, recorded_world, run_tracker):
+    # The trail holds the whole database: before its first entry there was nothing.
+    result = run_tracker("metrics", "alpha", "--as-recorded", "2022-06-30T12:00:00Z")
+    assert result.exit_code == 1
+    assert "no cohort 'alpha' as recorded on 2022-06-30T12:00:00+00:00" in result.output
+
+
+def test_an_instant_before_the_trail_is_refused_when_older_records_exist(app, clock, run_tracker):
+    with app.app_context():
+        with paused():
+            build_world()  # as if written before the trail existed
+        clock.set(2022, 7, 4, 10, 0)
+        with acting(actor="test"):
+            alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+            alpha.name = "IA promotion 1 bis"
+        db.session.commit()
+    result = run_tracker("metrics", "alpha", "--as-recorded", "2022-07-01T10:00")
+    assert result.exit_code == 1
+    assert "--as-recorded: The trail begins at 2022-07-04T12:00:00+02:00" in result.output
+    after = run_tracker("metrics", "alpha", "--as-recorded", "2022-07-04T13:00")
+    assert after.exit_code == 0, after.output
+
+
+@pytest.mark.parametrize(
+    "value", ["yesterday", "2022-07-05T25:00", "05/07/2022 18:00", "2022-13-01T00:00Z"]
+)
+def test_a_bad_instant_exits_1_naming_the_option(app, recorded_world, run_tracker, value):
+    result = run_tracker("metrics", "alpha", "--as-recorded", value)
+    assert result.exit_code == 1
+    assert f"--as-recorded: {value!r} is not an instant" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "instant"),
+    [
+        ("2022-07-05T18:00:00+02:00", datetime(2022, 7, 5, 16, 0, tzinfo=UTC)),
+        ("2022-07-05T16:00:00Z", datetime(2022, 7, 5, 16, 0, tzinfo=UTC)),
+        ("2022-07-05T18:00", datetime(2022, 7, 5, 16, 0, tzinfo=UTC)),  # Paris, summer time
+        ("2022-01-05T18:00", datetime(2022, 1, 5, 17, 0, tzinfo=UTC)),  # Paris, winter time
+        ("2022-07-05", datetime(2022, 7, 5, 21, 59, 59, 999999, tzinfo=UTC)),  # the whole day
+    ],
+)
+def test_instants_are_read_as_iso_8601_in_paris_time_when_naive(text, instant):
+    assert replay.parse_instant(text) == instant

@@ -199,3 +199,121 @@ def test_a_bad_instant_exits_1_naming_the_option(app, recorded_world, run_tracke
 )
 def test_instants_are_read_as_iso_8601_in_paris_time_when_naive(text, instant):
     assert replay.parse_instant(text) == instant
+
+
+def test_the_api_serves_the_figures_as_recorded(app, recorded_world, clock, login_as, run_tracker):
+    from tracker.auth.models import User
+
+    sent_in_july = json.loads(run_tracker("metrics", "alpha", "--as-of", AS_OF).output)
+    correct_in_september(app, clock)
+    with app.app_context():
+        officer = db.session.scalar(select(User).where(User.role == "officer"))
+        client = login_as(app.test_client(), officer)
+    url = f"/api/cohorts/alpha/metrics?as_of={AS_OF}"
+    july = client.get(f"{url}&as_recorded=2022-07-05T16:00:00Z")
+    assert july.status_code == 200
+    assert july.get_json() == sent_in_july
+    assert client.get(url).get_json() != sent_in_july
+    bad = client.get(f"{url}&as_recorded=hier")
+    assert bad.status_code == 400
+    assert bad.get_json()["error"].startswith("as_recorded: 'hier' is not an instant")
+    before = client.get(f"{url}&as_recorded=2022-06-01T00:00Z")
+    assert before.status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports as recorded
+
+
+def report_text(run_tracker, tmp_path, *args) -> str:
+    from tests.test_reports import text_of
+
+    out = tmp_path / "out"
+    result = run_tracker("report", *args, "--as-of", AS_OF, "--lang", "en", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return text_of(out / result.output.strip().split("/")[-1])
+
+
+def test_the_funding_report_as_recorded_shows_the_old_figures(
+    app, recorded_world, clock, run_tracker, tmp_path
+):
+    correct_in_september(app, clock)
+    today = report_text(run_tracker, tmp_path, "funding", "alpha")
+    july = report_text(run_tracker, tmp_path, "funding", "alpha", "--as-recorded", JULY)
+
+    assert "Figures as recorded on 05/07/2022 at 18:00 (Paris time)" in july
+    assert "12,500.50" in july and "13,000.00" not in july
+    assert "No trainee has withdrawn" in july
+    assert "13,000.00" in today and "as recorded" not in today
+    assert "Emploi" in today
+
+
+def test_a_report_as_recorded_of_a_bad_instant_exits_1(app, recorded_world, run_tracker):
+    result = run_tracker("report", "funding", "alpha", "--as-recorded", "5 juillet")
+    assert result.exit_code == 1
+    assert "--as-recorded: '5 juillet' is not an instant" in result.output
+
+
+def test_the_funding_report_lists_the_amendments_since_an_earlier_report(
+    app, recorded_world, clock, run_tracker, tmp_path
+):
+    correct_in_september(app, clock)
+    text = report_text(run_tracker, tmp_path, "funding", "alpha", "--since", "2022-07-05")
+
+    # T01 came in an hour late on 10/01/2022: one amendment, an hour less attended.
+    assert "Since the report of 05/07/2022: 1 amendment, −1.00 h attended." in text
+    assert "Ada King (T01)" in text
+    assert "present → late (60 min)" in text
+    assert "Claire Admin, 12/09/2022" in text
+    assert "bilan de septembre" in text
+
+
+def test_the_web_reports_take_as_recorded_and_since(app, recorded_world, clock, login_as):
+    from tests.test_reports import text_of
+    from tracker.auth.models import User
+
+    correct_in_september(app, clock)
+    with app.app_context():
+        officer = db.session.scalar(select(User).where(User.role == "officer"))
+        client = login_as(app.test_client(), officer)
+    url = f"/cohorts/alpha/funding-report.pdf?as_of={AS_OF}&lang=en"
+    july = client.get(f"{url}&as_recorded=2022-07-05T16:00:00Z")
+    assert july.status_code == 200
+    assert "12,500.50" in text_of(july.data) and "as recorded on 05/07/2022" in text_of(july.data)
+    assert "recorded-20220705T160000Z" in july.headers["Content-Disposition"]
+    since = client.get(f"{url}&since=2022-07-05T18:00")
+    assert "1 amendment" in text_of(since.data)
+    for bad in ("as_recorded=hier", "since=5/7"):
+        refused = client.get(f"{url}&{bad}")
+        assert refused.status_code == 400
+        assert "is not an instant" in refused.get_data(as_text=True)
+
+
+def test_the_caches_keep_figures_as_recorded_and_todays_apart(app, recorded_world, clock):
+    from tests.test_reports import text_of
+    from tracker.charts.placing import data_key
+    from tracker.metrics.loading import load_cohort_data
+    from tracker.reports import making
+
+    # Only the quiz's maximum moves: the rows of marks, scores and expenses stay the same.
+    clock.set(2022, 9, 1, 8, 0)
+    with app.app_context(), acting(actor="test"):
+        db.session.scalar(select(Assessment).where(Assessment.code == "A1")).max_score = 40
+        db.session.commit()
+    with app.app_context():
+        alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        dates = {"as_of": date(2022, 12, 31), "language": "en", "made_on": date(2022, 9, 2)}
+        now = load_cohort_data(alpha, dates["as_of"])
+        with replay.as_recorded(replay.parse_instant(JULY)):
+            then = load_cohort_data(db.session.get(Cohort, alpha.id), dates["as_of"])
+        assert data_key(now) != data_key(then)
+        assert making.data_digest(now) != making.data_digest(then)
+
+        today = making.cohort_report(alpha, **dates)
+        july = making.cohort_report(alpha, recorded_at=replay.parse_instant(JULY), **dates)
+        again = making.cohort_report(alpha, **dates)
+        assert july.path != today.path and again.path == today.path
+        # The median grade of 15/20 and 8/20, then of 15/40 and 8/40.
+        assert "Median grade Pass mark M1 — Python 420.00 h 0 0 2 11.50" in text_of(july.path)
+        assert "Median grade Pass mark M1 — Python 420.00 h 0 0 2 5.75" in text_of(today.path)
+        assert "as recorded" not in text_of(again.path)

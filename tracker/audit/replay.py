@@ -43,6 +43,9 @@ from tracker.audit.models import AuditEntry
 from tracker.extensions import db
 from tracker.money import Money
 
+# Where the session notes the instant whose records it shows (as_recorded).
+REBUILT = "as_recorded"
+
 
 class BeforeTheTrail(ValueError):
     """An instant before the trail began, while the records hold changes made before it."""
@@ -77,7 +80,10 @@ def as_recorded(instant: datetime) -> Iterator[datetime]:
     """
     session = db.session()
     instant = min(instant, timeutil.utc_now())
+    if session.info.get(REBUILT) is not None:
+        raise RuntimeError("the records are already rebuilt at an instant")
     savepoint = session.begin_nested()
+    session.info[REBUILT] = instant
     try:
         with capture.paused(session):
             connection = session.connection()
@@ -87,9 +93,15 @@ def as_recorded(instant: datetime) -> Iterator[datetime]:
         session.expire_all()
         yield instant
     finally:
+        session.info[REBUILT] = None
         if savepoint.is_active:
             savepoint.rollback()
         session.expire_all()
+
+
+def rebuilt_at() -> datetime | None:
+    """Return the instant whose records the session shows, or None when it shows them now."""
+    return db.session().info.get(REBUILT)
 
 
 def trail_begins(connection: Connection) -> datetime | None:

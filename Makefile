@@ -46,6 +46,7 @@ benchmark: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/metrics.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/trail.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

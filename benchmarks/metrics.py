@@ -107,8 +107,9 @@ def attendance_file(trainees: list[str], sessions: list[tuple[date, str]]) -> by
     return out.getvalue().encode("cp1252")
 
 
-def import_twenty_thousand_rows() -> None:
-    path = RESULTS / "import.db"
+def cohort_to_import_into(path: Path):
+    """Create a database file with a cohort of 40 trainees and 500 sessions, no roll call yet;
+    return the app (its context pushed by the caller), the cohort's slug and the file's rows."""
     path.unlink(missing_ok=True)
     app = app_on(path)
     with app.app_context():
@@ -155,6 +156,13 @@ def import_twenty_thousand_rows() -> None:
             ],
         )
         db.session.commit()
+    return app, refs, sessions
+
+
+def import_twenty_thousand_rows() -> None:
+    app, refs, sessions = cohort_to_import_into(RESULTS / "import.db")
+    with app.app_context():
+        cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "import"))
         data = attendance_file(refs, sessions)
         print(f"attendance file: {len(refs) * len(sessions):,} rows, {len(data) / 1e6:.1f} MB")
 

@@ -44,7 +44,9 @@ def data_key(data: CohortData) -> tuple:
     the most recent inputs are kept in memory under this key: Python's own hash, computed in C
     over the loaded rows in a fraction of a millisecond. Its 64 bits make a collision between two
     versions of a cohort's data vanishingly unlikely; the key also holds the cohort, the date and
-    the number of roll calls.
+    the number of roll calls. Every input is in it: an assessment's maximum or a module's pass
+    mark changes grades with the same rows of scores (as the records stood at an earlier
+    instant, or after a correction).
     """
     return (
         data.as_of,
@@ -55,6 +57,8 @@ def data_key(data: CohortData) -> tuple:
                 data.trainees,
                 data.sessions,
                 data.marks,
+                data.modules,
+                data.assessments,
                 data.scores,
                 data.budget_lines,
                 data.expenses,

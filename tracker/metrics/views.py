@@ -6,6 +6,9 @@ from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from tracker.access import allow, cohort_or_404
+from tracker.audit import replay
+from tracker.cohorts.models import Cohort
+from tracker.extensions import db
 from tracker.metrics.loading import cohort_metrics
 from tracker.timeutil import today
 
@@ -21,7 +24,8 @@ def json_error(error: HTTPException):
 @bp.route("/cohorts/<slug>/metrics")
 @allow("admin", "officer")
 def cohort_metrics_json(slug: str):
-    """Serve the cohort's figures as of ?as_of=YYYY-MM-DD (default today)."""
+    """Serve the cohort's figures as of ?as_of=YYYY-MM-DD (default today), as recorded at
+    ?as_recorded=INSTANT (ISO 8601; default now)."""
     cohort = cohort_or_404(slug, "see_funding")
     as_of = request.args.get("as_of")
     if as_of is None:
@@ -31,4 +35,20 @@ def cohort_metrics_json(slug: str):
             day = date.fromisoformat(as_of)
         except ValueError:
             return jsonify(error=f"as_of: {as_of!r} is not a date YYYY-MM-DD", status=400), 400
-    return jsonify(cohort_metrics(cohort, day))
+    instant = None
+    if (as_recorded := request.args.get("as_recorded")) is not None:
+        try:
+            instant = replay.parse_instant(as_recorded)
+        except ValueError as error:
+            return jsonify(error=f"as_recorded: {error}", status=400), 400
+    # Who may see the cohort is decided by today's accounts, before the records are rebuilt.
+    cohort_id = cohort.id
+    try:
+        with replay.as_recorded_or_now(instant):
+            then = db.session.get(Cohort, cohort_id)
+            if then is None:
+                return jsonify(error="The cohort was not recorded yet then.", status=404), 404
+            figures = cohort_metrics(then, day)
+    except replay.BeforeTheTrail as error:
+        return jsonify(error=f"as_recorded: {error}", status=400), 400
+    return jsonify(figures)

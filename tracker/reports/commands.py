@@ -2,7 +2,7 @@
 
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from tracker import timeutil
+from tracker.audit import replay
 from tracker.i18n import LOCALES
 from tracker.reports.contents import ReportError, find_cohort, last_held_week, parse_week
 from tracker.reports.making import Order, copy_to, fulfil, make_all, orders_for_cohort
@@ -30,6 +31,15 @@ def _date(text: str | None, option: str) -> date:
         raise ReportError(f"{option} {text!r} is not a date such as 2022-12-15.") from None
 
 
+def _instant(text: str | None, option: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return replay.parse_instant(text)
+    except ValueError as error:
+        raise ReportError(f"{option}: {error}") from None
+
+
 def _language(text: str) -> str:
     if text not in LOCALES:
         raise ReportError(f"Unknown language {text!r}: choose one of {', '.join(LOCALES)}.")
@@ -37,9 +47,17 @@ def _language(text: str) -> str:
 
 
 def report_options(command: Callable) -> Callable:
-    """Add --as-of, --lang and --out, and turn bad input into a message and exit status 1."""
+    """Add --as-of, --as-recorded, --lang and --out, and turn bad input into a message and exit
+    status 1."""
 
     @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date of the figures (today).")
+    @click.option(
+        "--as-recorded",
+        "as_recorded",
+        metavar="INSTANT",
+        help="The records as they stood at an ISO 8601 instant (2022-07-05T18:00:00+02:00; "
+        "Paris time without an offset), rebuilt from the trail (now).",
+    )
     @click.option("--lang", "language", default="fr", show_default=True, help="fr or en.")
     @click.option(
         "--out",
@@ -48,11 +66,16 @@ def report_options(command: Callable) -> Callable:
     )
     @with_appcontext
     @wraps(command)
-    def run(*args, as_of: str | None, language: str, out: str | None, **kwargs) -> None:
+    def run(
+        *args, as_of: str | None, as_recorded: str | None, language: str, out: str | None, **kwargs
+    ) -> None:
         try:
+            if "since" in kwargs:
+                kwargs["since"] = _instant(kwargs["since"], "--since")
             orders = command(
                 *args,
                 as_of=_date(as_of, "--as-of"),
+                recorded_at=_instant(as_recorded, "--as-recorded"),
                 language=_language(language),
                 made_on=timeutil.today(),
                 **kwargs,
@@ -90,12 +113,21 @@ def cohort(slug: str, **dates) -> list[Order]:
     return [Order("cohort", slug, **dates)]
 
 
+SINCE = click.option(
+    "--since",
+    metavar="INSTANT",
+    help="List the amendments to the roll calls since an earlier report made at this instant "
+    "(ISO 8601, or a date: its end).",
+)
+
+
 @report.command("funding")
 @click.argument("slug")
+@SINCE
 @report_options
-def funding(slug: str, **dates) -> list[Order]:
+def funding(slug: str, since: datetime | None, **dates) -> list[Order]:
     """Write the Region's funding report (hours, attendance, withdrawals, budget)."""
-    return [Order("funding", slug, **dates)]
+    return [Order("funding", slug, since=since, **dates)]
 
 
 @report.command("sheet")
@@ -120,8 +152,9 @@ def certificate(slug: str, ref: str, **dates) -> list[Order]:
 
 @report.command("all")
 @click.argument("slug")
+@SINCE
 @report_options
-def every_report(slug: str, **dates) -> list[Order]:
+def every_report(slug: str, since: datetime | None, **dates) -> list[Order]:
     """Write every report of a cohort, in parallel processes.
 
     Each trainee's progress report and certificate, the cohort progress report, the funding
@@ -130,4 +163,4 @@ def every_report(slug: str, **dates) -> list[Order]:
     cohort = find_cohort(slug)
     if last_held_week(cohort, dates["as_of"]) is None:
         click.echo("No session held yet: no attendance sheet.", err=True)
-    return orders_for_cohort(cohort, **dates)
+    return orders_for_cohort(cohort, since=since, **dates)

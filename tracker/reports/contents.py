@@ -13,11 +13,12 @@ doing any of the work:
 The functions of step 2 run inside `flask_babel.force_locale` (see `tracker.reports.making`).
 """
 
+import json
 import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,8 @@ from sqlalchemy import and_, func, or_, select
 from tracker import periods
 from tracker.assessments.models import Assessment
 from tracker.attendance.models import AttendanceRecord, Session
+from tracker.audit import replay
+from tracker.audit.models import AuditEntry
 from tracker.budget.models import BudgetLine, Expense
 from tracker.charts import (
     Chart,
@@ -136,10 +139,18 @@ class Source:
     data: CohortData | None = None
     # The texts and small tables of one kind of report (see the gather_* functions).
     details: dict[str, Any] = field(default_factory=dict)
+    # The instant whose records it shows, rebuilt from the trail; None: as they are now.
+    recorded_at: datetime | None = None
 
     @property
     def stem(self) -> str:
         """Name the report's file, without its language and extension: ASCII only."""
+        if self.recorded_at is None:
+            return self._stem
+        return f"{self._stem}_recorded-{self.recorded_at:%Y%m%dT%H%M%SZ}"
+
+    @property
+    def _stem(self) -> str:
         slug = _ascii(self.cohort.slug)
         if self.kind == "trainee":
             return f"{slug}_{_ascii(self.details['person'].ref)}_progress_{self.as_of}"
@@ -254,7 +265,7 @@ def _enrolled(data: CohortData, trainee: Trainee) -> None:
 
 # `tracker report all` makes many reports of one cohort as of one date in each worker process:
 # there the cohort's data is loaded once per process, a snapshot for the whole batch.
-_batch_loads: dict[tuple[int, date], CohortData] | None = None
+_batch_loads: dict[tuple[int, date, datetime | None], CohortData] | None = None
 
 
 def remember_loads() -> None:
@@ -267,7 +278,8 @@ def cohort_data(cohort: Cohort, as_of: date) -> CohortData:
     """Load the data of a cohort's figures, or take the batch's snapshot of it."""
     if _batch_loads is None:
         return load_cohort_data(cohort, as_of)
-    key = (cohort.id, as_of)
+    # The records as now, or as rebuilt at an instant: two snapshots.
+    key = (cohort.id, as_of, replay.rebuilt_at())
     if key not in _batch_loads:
         _batch_loads[key] = load_cohort_data(cohort, as_of)
     return _batch_loads[key]
@@ -334,6 +346,93 @@ def gather_funding(cohort: Cohort, as_of: date) -> Source:
         data=data,
         details={"withdrawals": tuple(person(t) for t in withdrawals)},
     )
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A change to a roll call since an earlier report: whose, which half-day, from what to
+    what (status and minutes missed), who made it, when and why."""
+
+    recorded_at: datetime
+    trainee: str
+    day: date | None
+    slot: str | None
+    before: tuple[str | None, int]
+    after: tuple[str | None, int]
+    actor: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class AmendmentsSince:
+    """What moved the figures since an earlier report: the amendments, and the change of the
+    attended trainee-hours as of the same date."""
+
+    since: datetime
+    amendments: tuple[Amendment, ...]
+    attended_change_minutes: int
+
+
+def amendments_since(
+    cohort: Cohort, since: datetime, until: datetime | None
+) -> tuple[Amendment, ...]:
+    """List the amendments to the cohort's roll calls recorded after an instant (up to another).
+
+    An amendment is an entry so marked (a change to a closed half-day), or, until the closing
+    of half-days marks them all, any change to a roll call that gives a reason: a correction.
+    """
+    statement = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.cohort_id == cohort.id,
+            AuditEntry.entity == "attendance_records",
+            AuditEntry.recorded_at > since,
+            or_(AuditEntry.amendment.is_(True), AuditEntry.reason.is_not(None)),
+        )
+        .order_by(AuditEntry.id)
+    )
+    if until is not None:
+        statement = statement.where(AuditEntry.recorded_at <= until)
+    entries = db.session.scalars(statement).all()
+    keys = [json.loads(entry.entity_key) for entry in entries]
+    sessions = {
+        row.id: row
+        for row in db.session.execute(
+            select(Session.id, Session.date, Session.slot).where(
+                Session.id.in_({key["session_id"] for key in keys})
+            )
+        )
+    }
+    trainees = {
+        row.id: row
+        for row in db.session.execute(
+            select(Trainee.id, Trainee.ref, Trainee.first_name, Trainee.last_name).where(
+                Trainee.id.in_({key["trainee_id"] for key in keys})
+            )
+        )
+    }
+    amendments = []
+    for entry, key in zip(entries, keys, strict=True):
+        before = json.loads(entry.before) if entry.before else {}
+        after = json.loads(entry.after) if entry.after else {}
+        # An update holds only what moved: the rest of the mark is as it is after.
+        if entry.action == "update":
+            before = after | before
+        who = trainees.get(key["trainee_id"])
+        session = sessions.get(key["session_id"])
+        amendments.append(
+            Amendment(
+                recorded_at=entry.recorded_at,
+                trainee=f"{who.first_name} {who.last_name} ({who.ref})" if who else "—",
+                day=session.date if session else None,
+                slot=session.slot if session else None,
+                before=(before.get("status"), before.get("minutes_missed") or 0),
+                after=(after.get("status"), after.get("minutes_missed") or 0),
+                actor=entry.actor,
+                reason=entry.reason,
+            )
+        )
+    return tuple(amendments)
 
 
 def gather_certificate(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:

@@ -28,10 +28,11 @@ import shutil
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import date, timedelta
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
@@ -42,21 +43,27 @@ from flask import Flask, current_app, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy.orm.exc import ObjectDeletedError
 from weasyprint.text.fonts import FontConfiguration
 
-from tracker import i18n, version
+from tracker import i18n, timeutil, version
+from tracker.audit import replay
 from tracker.charts import Chart, canonical, matplotlib_version
 from tracker.charts.placing import data_key
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Trainee
+from tracker.extensions import db
 from tracker.files import copy_atomically, private_folder, write_atomically
-from tracker.metrics.figures import CohortData
+from tracker.metrics.figures import CohortData, cohort_figures
 from tracker.metrics.loading import collector_paused
 from tracker.reports.contents import (
     CONTEXTS,
+    AmendmentsSince,
     ReportError,
     Source,
+    amendments_since,
     as_of_shown,
+    cohort_data,
     find_cohort,
     find_trainee,
     gather_certificate,
@@ -165,6 +172,7 @@ def report_key(source: Source, language: str, made_on: date) -> str:
             language,
             made_on.isoformat(),
             source.as_of.isoformat(),
+            source.recorded_at.isoformat() if source.recorded_at else None,
             organisation_name(),
             canonical(source.cohort),
             canonical(source.details),
@@ -241,6 +249,30 @@ def page_counter() -> Markup:
     return Markup(" ".join(COUNTERS.get(piece) or css_string(piece) for piece in pieces if piece))
 
 
+def recorded_on(instant: datetime) -> str:
+    """Name an instant where the course is held: 05/07/2022 at 18:00 (Paris time)."""
+    local = instant.astimezone(timeutil.COURSE_TIME_ZONE)
+    return _("%(day)s at %(time)s (Paris time)", day=i18n.day(local.date()), time=f"{local:%H:%M}")
+
+
+def paris_day(instant: datetime) -> str:
+    """Show the day of an instant where the course is held: 05/07/2022."""
+    return i18n.day(instant.astimezone(timeutil.COURSE_TIME_ZONE).date())
+
+
+def signed_hours(minutes: int) -> str:
+    """Show a change of hours with its sign: +7,00 h, −3,50 h, 0,00 h."""
+    shown = i18n.hours(abs(minutes) / 60)
+    return ("+" if minutes > 0 else "−" if minutes < 0 else "") + shown
+
+
+def mark_words(mark: tuple[str | None, int]) -> str:
+    """Say what a roll call recorded: late (60 min), or not recorded."""
+    status, minutes = mark
+    words = str(pages.ATTENDANCE_LABELS[status])
+    return _("%(status)s (%(minutes)d min)", status=words, minutes=minutes) if minutes else words
+
+
 def render_html(source: Source, language: str, made_on: date) -> str:
     """Render a report's template to HTML in a language (inside an application context)."""
     with force_locale(i18n.LOCALES[language]):
@@ -250,6 +282,10 @@ def render_html(source: Source, language: str, made_on: date) -> str:
             source=source,
             cohort=source.cohort,
             as_of=source.as_of,
+            recorded_on=recorded_on(source.recorded_at) if source.recorded_at else None,
+            paris_day=paris_day,
+            signed_hours=signed_hours,
+            mark_words=mark_words,
             made_on=made_on,
             language=language,
             html_lang=i18n.LOCALES[language].replace("_", "-"),
@@ -364,6 +400,49 @@ def forget_days_before(cache: Path, first_kept: date) -> None:
 # after a cohort's end, every later date gives the report of its end, made once.
 
 
+@contextmanager
+def as_recorded(recorded_at: datetime | None) -> Iterator[datetime | None]:
+    """Read a report's source from the records as they stood at an instant (None: now).
+
+    The source is plain data, read inside the block; the report is made from it after, so
+    that the rebuilt records are held no longer than the reading."""
+    try:
+        with replay.as_recorded_or_now(recorded_at) as instant:
+            yield instant
+    except replay.BeforeTheTrail as error:
+        raise ReportError(str(error)) from None
+    except ObjectDeletedError:
+        # The cohort or the trainee asked for was written after the instant.
+        raise ReportError(f"It was not recorded yet on {recorded_at.isoformat()}.") from None
+
+
+def _gathered(recorded_at: datetime | None, gather: Callable[[], Source]) -> Source:
+    with as_recorded(recorded_at) as instant:
+        source = gather()
+    return source if instant is None else replace(source, recorded_at=instant)
+
+
+def with_amendments_since(source: Source, cohort: Cohort, since: datetime) -> Source:
+    """Add to a funding report the amendments since an earlier instant (an earlier report),
+    and how much they moved the attended trainee-hours."""
+    until = source.recorded_at
+    if until is not None and since > until:
+        raise ReportError("The earlier report must come before the instant of the records.")
+    cohort_id = cohort.id
+    with as_recorded(since):
+        then = db.session.get(Cohort, cohort_id)
+        attended_then = (
+            cohort_figures(cohort_data(then, source.as_of)).attended_minutes if then else 0
+        )
+    attended_now = cohort_figures(source.data).attended_minutes
+    summary = AmendmentsSince(
+        since=min(since, timeutil.utc_now()),
+        amendments=amendments_since(cohort, since, until),
+        attended_change_minutes=attended_now - attended_then,
+    )
+    return replace(source, details=source.details | {"amendments": summary})
+
+
 def trainee_report(
     cohort: Cohort,
     trainee: Trainee,
@@ -372,25 +451,44 @@ def trainee_report(
     language: str,
     made_on: date,
     before_making: BeforeMaking = None,
+    recorded_at: datetime | None = None,
 ) -> Made:
-    """Make a trainee's progress report."""
-    source = gather_trainee(cohort, trainee, as_of_shown(cohort, as_of))
+    """Make a trainee's progress report (as recorded at an instant, when given)."""
+    source = _gathered(
+        recorded_at, lambda: gather_trainee(cohort, trainee, as_of_shown(cohort, as_of))
+    )
     return make(source, language, made_on, before_making)
 
 
 def cohort_report(
-    cohort: Cohort, *, as_of: date, language: str, made_on: date, before_making: BeforeMaking = None
+    cohort: Cohort,
+    *,
+    as_of: date,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
+    recorded_at: datetime | None = None,
 ) -> Made:
     """Make the cohort progress report, for instructors and administrators."""
-    source = gather_cohort(cohort, as_of_shown(cohort, as_of))
+    source = _gathered(recorded_at, lambda: gather_cohort(cohort, as_of_shown(cohort, as_of)))
     return make(source, language, made_on, before_making)
 
 
 def funding_report(
-    cohort: Cohort, *, as_of: date, language: str, made_on: date, before_making: BeforeMaking = None
+    cohort: Cohort,
+    *,
+    as_of: date,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
+    recorded_at: datetime | None = None,
+    since: datetime | None = None,
 ) -> Made:
-    """Make the Region's funding report: hours, attendance, withdrawals and budget."""
-    source = gather_funding(cohort, as_of_shown(cohort, as_of))
+    """Make the Region's funding report: hours, attendance, withdrawals and budget; with the
+    amendments to the roll calls since an earlier instant, when given."""
+    source = _gathered(recorded_at, lambda: gather_funding(cohort, as_of_shown(cohort, as_of)))
+    if since is not None:
+        source = with_amendments_since(source, cohort, since)
     return make(source, language, made_on, before_making)
 
 
@@ -403,9 +501,10 @@ def attendance_sheet(
     language: str,
     made_on: date,
     before_making: BeforeMaking = None,
+    recorded_at: datetime | None = None,
 ) -> Made:
     """Make the attendance sheet of an ISO week, blank for signing or filled with the roll calls."""
-    source = gather_sheet(cohort, week, as_of, blank=blank)
+    source = _gathered(recorded_at, lambda: gather_sheet(cohort, week, as_of, blank=blank))
     return make(source, language, made_on, before_making)
 
 
@@ -417,9 +516,12 @@ def certificate(
     language: str,
     made_on: date,
     before_making: BeforeMaking = None,
+    recorded_at: datetime | None = None,
 ) -> Made:
     """Make a trainee's certificate of completion."""
-    source = gather_certificate(cohort, trainee, as_of_shown(cohort, as_of))
+    source = _gathered(
+        recorded_at, lambda: gather_certificate(cohort, trainee, as_of_shown(cohort, as_of))
+    )
     return make(source, language, made_on, before_making)
 
 
@@ -439,12 +541,19 @@ class Order:
     ref: str | None = None
     week: str | None = None
     blank: bool = False
+    recorded_at: datetime | None = None
+    since: datetime | None = None
 
 
 def fulfil(order: Order) -> Made:
     """Make the report an order asks for (inside an application context)."""
     cohort = find_cohort(order.slug)
-    dates = {"as_of": order.as_of, "language": order.language, "made_on": order.made_on}
+    dates = {
+        "as_of": order.as_of,
+        "language": order.language,
+        "made_on": order.made_on,
+        "recorded_at": order.recorded_at,
+    }
     if order.kind in ("trainee", "certificate"):
         trainee = find_trainee(cohort, order.ref or "")
         make_one = trainee_report if order.kind == "trainee" else certificate
@@ -454,7 +563,7 @@ def fulfil(order: Order) -> Made:
     if order.kind == "cohort":
         return cohort_report(cohort, **dates)
     if order.kind == "funding":
-        return funding_report(cohort, **dates)
+        return funding_report(cohort, since=order.since, **dates)
     raise ReportError(f"Unknown report {order.kind!r}.")
 
 
@@ -473,18 +582,30 @@ def copy_to(made: Made, folder: str | os.PathLike[str], *, private: bool = True)
     return target
 
 
-def orders_for_cohort(cohort: Cohort, *, as_of: date, language: str, made_on: date) -> list[Order]:
+def orders_for_cohort(
+    cohort: Cohort,
+    *,
+    as_of: date,
+    language: str,
+    made_on: date,
+    recorded_at: datetime | None = None,
+    since: datetime | None = None,
+) -> list[Order]:
     """List every report of a cohort: each trainee's report and certificate, the cohort's, the
     funding report and the attendance sheet of the last week held by D."""
-    dates = {"as_of": as_of, "language": language, "made_on": made_on}
-    trainees = [t for t in cohort.trainees if t.enrolled_on <= as_of]
+    dates = {"as_of": as_of, "language": language, "made_on": made_on, "recorded_at": recorded_at}
+    with as_recorded(recorded_at):
+        refs = [t.ref for t in cohort.trainees if t.enrolled_on <= as_of]
+        week = last_held_week(cohort, as_of)
     # The longest first, so that the processes finish together.
-    orders = [Order("trainee", cohort.slug, ref=t.ref, **dates) for t in trainees]
-    orders += [Order("cohort", cohort.slug, **dates), Order("funding", cohort.slug, **dates)]
-    week = last_held_week(cohort, as_of)
+    orders = [Order("trainee", cohort.slug, ref=ref, **dates) for ref in refs]
+    orders += [
+        Order("cohort", cohort.slug, **dates),
+        Order("funding", cohort.slug, since=since, **dates),
+    ]
     if week is not None:
         orders.append(Order("sheet", cohort.slug, week=week, **dates))
-    orders += [Order("certificate", cohort.slug, ref=t.ref, **dates) for t in trainees]
+    orders += [Order("certificate", cohort.slug, ref=ref, **dates) for ref in refs]
     return orders
 
 

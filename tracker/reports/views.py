@@ -7,7 +7,9 @@
 - an admin: every report.
 
 `?as_of=YYYY-MM-DD` sets the date of the figures (default today; after the cohort's end, the
-date whose figures those are: see `making`); the report speaks the page's language. The file is
+date whose figures those are: see `making`); `?as_recorded=INSTANT` (ISO 8601) the records as
+they stood then, rebuilt from the trail; the funding report's `?since=INSTANT` lists the
+amendments since an earlier report. The report speaks the page's language. The file is
 named by the server and sent as an attachment.
 
 A report served from the cache costs nothing; one to make costs half a second of a processor:
@@ -18,12 +20,14 @@ with the seconds to wait (`limits`).
 import io
 
 from flask import Blueprint, abort, current_app, request, send_file
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, trainee_or_404
+from tracker.audit import replay
 from tracker.fields import figures_date
 from tracker.i18n import current_language
 from tracker.reports import limits, making
@@ -37,7 +41,30 @@ def dates() -> dict:
     _form, as_of = figures_date()
     if as_of is None:
         abort(400)
-    return {"as_of": as_of, "language": current_language(), "made_on": timeutil.today()}
+    return {
+        "as_of": as_of,
+        "language": current_language(),
+        "made_on": timeutil.today(),
+        "recorded_at": instant("as_recorded"),
+    }
+
+
+def instant(parameter: str):
+    """Read an instant from the query (ISO 8601); None when absent, 400 when not an instant."""
+    text = request.args.get(parameter)
+    if not text:
+        return None
+    try:
+        return replay.parse_instant(text)
+    except ValueError:
+        abort(
+            400,
+            description=_(
+                "%(parameter)s: %(value)s is not an instant such as 2022-07-05T18:00:00+02:00.",
+                parameter=parameter,
+                value=text,
+            ),
+        )
 
 
 def count_making() -> None:
@@ -109,7 +136,7 @@ def cohort_report(slug: str):
 def funding_report(slug: str):
     """Download the Region's funding report: hours, attendance, withdrawals and the budget."""
     cohort = cohort_or_404(slug, "see_funding")
-    return download(making.funding_report, cohort, **dates())
+    return download(making.funding_report, cohort, since=instant("since"), **dates())
 
 
 @bp.route("/cohorts/<slug>/attendance-sheets/<week>.pdf")

@@ -48,7 +48,7 @@ def export():
         # own (not the request's, which a client that stops reading would leave behind).
         with app.app_context(), force_locale(locale):
             for entries in listing.every_entry(conditions):
-                yield from (listing.csv_row(line) for line in listing.described(entries))
+                yield from listing.csv_rows(entries)
 
     name = attachment_name(
         "journal" if current_language() == "fr" else "trail",

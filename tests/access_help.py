@@ -5,6 +5,7 @@ from tests.access import Case, answers
 CASES = [
     Case("help.page", "GET", "/help/imports", answers(200)),
     Case("help.page", "GET", "/help/figures?lang=en", answers(200)),
+    Case("help.page", "GET", "/help/trail", answers(200)),
     # Only the documents of the help: no other file of docs/ or elsewhere.
     Case("help.page", "GET", "/help/nothing", answers(404)),
     Case("help.page", "GET", "/help/README", answers(404)),

@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker import models  # noqa: F401  (registers every model on the metadata)
     from tracker.assessments.views import bp as assessments_bp
     from tracker.attendance.views import bp as attendance_bp
+    from tracker.audit.views import bp as audit_bp
     from tracker.auth.accounts import bp as accounts_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.budget.views import bp as budget_bp
@@ -59,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     blueprints = (
         auth_bp,
         accounts_bp,
+        audit_bp,
         cohorts_bp,
         attendance_bp,
         assessments_bp,

@@ -28,7 +28,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -243,3 +243,20 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def stream_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[bytes]:
+    """Write one sheet as CSV piece by piece, as `write_csv` does whole: for long exports."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([csv_text(header) for header in headers])
+    first = True
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([_csv_cell(value) for value in row])
+        if number % 500 == 0:
+            yield buffer.getvalue().encode("utf-8-sig" if first else "utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            first = False
+    if first or buffer.tell():
+        yield buffer.getvalue().encode("utf-8-sig" if first else "utf-8")

@@ -18,6 +18,7 @@ bp = Blueprint("help", __name__)
 DOCUMENTS = {
     "imports": _l("Importing files"),
     "figures": _l("How the figures are computed"),
+    "trail": _l("The trail of changes"),
 }
 # A link between documents as GitHub follows it (figures.md, imports.fr.md#values): the page of
 # that document in the language of that file.

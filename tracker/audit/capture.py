@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from flask import has_request_context
@@ -458,19 +459,26 @@ def _trainee(change: Change) -> int | None:
 
 def _cohorts(connection: Connection, changes: list[Change]) -> list[int | None]:
     """Return each change's cohort: its own column, its parent's, or the cohort itself."""
+    parent_tables = {spec.parent[1] for spec in AUDITED.values() if spec.parent is not None}
     known: dict[tuple[str, Any], int | None] = {}
+    for change in changes:
+        if change.table == "cohorts":
+            known[("cohorts", change.value("id"))] = change.value("id")
+        elif change.table in parent_tables:
+            known[(change.table, change.value("id"))] = change.value("cohort_id")
+    # The parent of each change, looked up once per parent row.
+    parents: list[tuple[str, Any] | None] = []
     wanted: dict[str, set] = {}
     for change in changes:
-        if change.table in {"cohorts"} | {parent for _, parent in _parents()}:
-            known[(change.table, change.value("id"))] = (
-                change.value("id") if change.table == "cohorts" else change.value("cohort_id")
-            )
-    for change in changes:
         parent = AUDITED[change.table].parent
-        if parent is not None:
-            column, table = parent
-            if (table, change.value(column)) not in known:
-                wanted.setdefault(table, set()).add(change.value(column))
+        if parent is None:
+            parents.append(None)
+            continue
+        column, table = parent
+        row = (table, change.value(column))
+        parents.append(row)
+        if row not in known:
+            wanted.setdefault(table, set()).add(row[1])
     for table_name, ids in wanted.items():
         table = db.metadata.tables[table_name]
         ids = list(ids)
@@ -481,26 +489,26 @@ def _cohorts(connection: Connection, changes: list[Change]) -> list[int | None]:
             for id_, cohort_id in connection.execute(statement):
                 known[(table_name, id_)] = cohort_id
     cohorts = []
-    for change in changes:
-        parent = AUDITED[change.table].parent
+    for change, parent in zip(changes, parents, strict=True):
         if change.table == "cohorts":
             cohorts.append(change.value("id"))
         elif parent is not None:
-            column, table = parent
-            cohorts.append(known.get((table, change.value(column))))
+            cohorts.append(known.get(parent))
         else:
             cohorts.append(change.value("cohort_id"))
     return cohorts
 
 
-def _parents() -> set[tuple[str, str]]:
-    return {spec.parent for spec in AUDITED.values() if spec.parent is not None}
+@lru_cache(maxsize=256)
+def _instant(value: datetime) -> str:
+    """Write an instant as ISO text (the rows of one statement often share theirs)."""
+    return value.isoformat()
 
 
 def _plain(value: Any) -> Any:
     """Turn what JSON does not know (dates, instants, decimals) into text."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return _instant(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -508,8 +516,8 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} has no place in the trail")
 
 
-def _json(values: Mapping[str, Any]) -> str:
-    """Write values as compact JSON, keys sorted, so that equal values read the same."""
-    return json.dumps(
-        values, default=_plain, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
+# Compact JSON, keys sorted, so that equal values read the same; one encoder for every entry
+# (json.dumps with options would build a new one each time).
+_json: Callable[[Mapping[str, Any]], str] = json.JSONEncoder(
+    default=_plain, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+).encode

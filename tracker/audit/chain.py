@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, select, text
 
 from tracker import timeutil
 from tracker.audit.models import AuditEntry
@@ -43,16 +44,21 @@ HASHED = (
 )
 
 
+# One encoder for every entry: json.dumps with options would build a new one each time.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+@lru_cache(maxsize=256)
+def _instant(value: datetime) -> str:
+    """Write an instant in UTC, ISO 8601 (the entries of one statement share theirs)."""
+    return value.astimezone(UTC).isoformat()
+
+
 def entry_hash(entry: dict) -> str:
     """Return the SHA-256 of an entry's content and of the hash it follows."""
-    content = []
-    for name in HASHED:
-        value = entry[name]
-        if isinstance(value, datetime):
-            value = value.astimezone(UTC).isoformat()
-        content.append(value)
-    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    content = [entry[name] for name in HASHED]
+    content[1] = _instant(content[1])  # recorded_at
+    return hashlib.sha256(_encode(content).encode()).hexdigest()
 
 
 def append(connection: Connection, entries: list[dict]) -> None:
@@ -77,7 +83,38 @@ def append(connection: Connection, entries: list[dict]) -> None:
         entry["recorded_at"] = now
         entry["previous_hash"] = previous
         entry["hash"] = previous = entry_hash(entry)
-    connection.execute(insert(AuditEntry.__table__), entries)
+    _insert(connection, entries, now)
+
+
+COLUMNS = (*HASHED, "hash")
+
+
+def _insert(connection: Connection, entries: list[dict], now: datetime) -> None:
+    """Insert entries with the driver's own executemany.
+
+    SQLAlchemy's would process each row's parameters in Python, which took most of the time of
+    writing 20,000 entries; here the only values that need the dialect's processing, the instant
+    (the same for every entry) and the amendment flag, are processed once.
+    """
+    dialect = connection.dialect
+    table = AuditEntry.__table__
+    instant = _bind(dialect, table.c.recorded_at, now)
+    flags = {flag: _bind(dialect, table.c.amendment, flag) for flag in (False, True)}
+    marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in COLUMNS)
+    statement = f"INSERT INTO audit_entries ({', '.join(COLUMNS)}) VALUES ({marks})"
+    rows = []
+    for entry in entries:
+        row = [entry[name] for name in COLUMNS]
+        row[1] = instant  # recorded_at
+        row[13] = flags[bool(row[13])]  # amendment
+        rows.append(tuple(row))
+    connection.exec_driver_sql(statement, rows)
+
+
+def _bind(dialect, column, value):
+    """Return a value as the dialect sends it for a column."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process(value) if process is not None else value
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,310 @@
+"""Closing a half-day's roll call: the countersignature, amendments with a reason, the automatic
+closing after N days, and an administrator's reopening."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tracker import timeutil
+from tracker.attendance import closing, operations
+from tracker.attendance.models import AttendanceRecord, Session
+from tracker.audit import capture
+from tracker.audit.models import AuditEntry
+from tracker.auth.models import User
+from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.extensions import db
+
+pytestmark = pytest.mark.usefixtures("without_csrf")
+
+# The world's session is on Monday 10/01/2022, in the morning (09:00–12:30 in Paris).
+AFTER_THE_HALF_DAY = datetime(2022, 1, 10, 12, 0, tzinfo=UTC)  # 13:00 in Paris
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freeze the tracker's clock at an instant (AFTER_THE_HALF_DAY until set)."""
+
+    def freeze(instant: datetime) -> None:
+        monkeypatch.setattr(timeutil, "utc_now", lambda: instant)
+
+    freeze(AFTER_THE_HALF_DAY)
+    return freeze
+
+
+def roll_call_url(world) -> str:
+    return f"/cohorts/alpha/sessions/{world.session}/roll-call"
+
+
+def ids(app) -> dict[str, int]:
+    with app.app_context():
+        return dict(
+            db.session.execute(
+                select(Trainee.ref, Trainee.id).join(Cohort).where(Cohort.slug == "alpha")
+            ).all()
+        )
+
+
+def form(app, world, marks: dict, reason: str = "") -> dict:
+    """The roll call form: T01 present and T02 excused unless marks say otherwise."""
+    with app.app_context():
+        version = db.session.get(Session, world.session).roll_call_version
+    lines = {"T01": ("present", "", ""), "T02": ("excused", "", "Rendez-vous France Travail")}
+    lines |= marks
+    data = {"version": str(version), "reason": reason}
+    for ref, trainee_id in ids(app).items():
+        status, minutes, note = lines[ref]
+        data[f"t{trainee_id}-status"] = status
+        data[f"t{trainee_id}-minutes_missed"] = str(minutes)
+        data[f"t{trainee_id}-note"] = note
+    return data
+
+
+def marks(app, world) -> dict[str, str]:
+    with app.app_context():
+        return dict(
+            db.session.execute(
+                select(Trainee.ref, AttendanceRecord.status)
+                .join(AttendanceRecord, AttendanceRecord.trainee_id == Trainee.id)
+                .where(AttendanceRecord.session_id == world.session)
+            ).all()
+        )
+
+
+def entries(app, entity: str = "attendance_records") -> list[AuditEntry]:
+    with app.app_context():
+        rows = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == entity).order_by(AuditEntry.id)
+        ).all()
+        db.session.expunge_all()
+        return rows
+
+
+def close(app, world) -> None:
+    with app.app_context():
+        session = db.session.get(Session, world.session)
+        closing.close_roll_call(
+            session, db.session.get(User, world.accounts["instructor"]), AFTER_THE_HALF_DAY
+        )
+        db.session.commit()
+
+
+def test_the_instructor_closes_the_roll_call_once_the_half_day_is_over(
+    app, world, signed_in, clock
+):
+    client = signed_in("instructor")
+    page = client.get(roll_call_url(world)).get_data(as_text=True)
+    assert "Clôturer l’appel" in page or "Close the roll call" in page
+    response = client.post(roll_call_url(world) + "/close", data={"confirm": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        session = db.session.get(Session, world.session)
+        assert session.closed_at == AFTER_THE_HALF_DAY
+        assert session.closed_by_id == world.accounts["instructor"]
+    closed = entries(app, "sessions")[-1]
+    assert closed.actor == "Olivier Prof"
+    assert json.loads(closed.after)["closed_at"].startswith("2022-01-10T12:00")
+    page = client.get(roll_call_url(world) + "?lang=en").get_data(as_text=True)
+    assert "Closed by Olivier Prof" in page
+    assert "Roll call closed (countersigned)" in page
+
+
+def test_closing_needs_the_confirmation(app, world, signed_in, clock):
+    response = signed_in("instructor").post(roll_call_url(world) + "/close?lang=en", data={})
+    assert response.status_code == 422
+    assert "Tick the box to confirm the closing." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Session, world.session).closed_at is None
+
+
+def test_closing_is_refused_before_the_half_day_is_over(app, world, signed_in, clock):
+    clock(datetime(2022, 1, 10, 10, 0, tzinfo=UTC))  # 11:00 in Paris
+    response = signed_in("instructor").post(
+        roll_call_url(world) + "/close?lang=en", data={"confirm": "y"}
+    )
+    assert response.status_code == 409
+    assert "once the half-day is over, from 12:30" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Session, world.session).closed_at is None
+
+
+def test_closing_needs_a_mark_for_every_expected_trainee(app, world, signed_in, clock):
+    with app.app_context():
+        db.session.execute(
+            AttendanceRecord.__table__.delete().where(
+                AttendanceRecord.trainee_id == ids(app)["T02"]
+            )
+        )
+        db.session.commit()
+    response = signed_in("instructor").post(
+        roll_call_url(world) + "/close?lang=en", data={"confirm": "y"}
+    )
+    assert response.status_code == 409
+    assert "1 expected trainee has no mark yet (T02)" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Session, world.session).closed_at is None
+
+
+def test_saving_an_open_roll_call_is_a_draft_without_amendment(app, world, signed_in, clock):
+    response = signed_in("instructor").post(
+        roll_call_url(world), data=form(app, world, {"T01": ("absent", "", "")})
+    )
+    assert response.status_code == 302
+    changed = entries(app)[-1]
+    assert json.loads(changed.after)["status"] == "absent"
+    assert changed.amendment is False
+
+
+def test_an_amendment_without_a_reason_is_refused_and_changes_nothing(app, world, signed_in, clock):
+    close(app, world)
+    before = len(entries(app))
+    response = signed_in("instructor").post(
+        roll_call_url(world) + "?lang=en", data=form(app, world, {"T01": ("absent", "", "")})
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Give the reason for the amendment." in page
+    assert 'id="reason-error"' in page
+    assert marks(app, world)["T01"] == "present"
+    assert len(entries(app)) == before
+
+
+def test_an_amendment_with_a_reason_is_recorded_as_one(app, world, signed_in, clock):
+    close(app, world)
+    response = signed_in("instructor").post(
+        roll_call_url(world),
+        data=form(app, world, {"T01": ("absent", "", "")}, reason="Signed by mistake"),
+    )
+    assert response.status_code == 302
+    assert marks(app, world)["T01"] == "absent"
+    amended = entries(app)[-1]
+    assert amended.amendment is True
+    assert amended.reason == "Signed by mistake"
+    assert json.loads(amended.before)["status"] == "present"
+    page = signed_in("instructor").get(roll_call_url(world) + "?lang=en").get_data(as_text=True)
+    assert "Amendment" in page
+    assert "T01 Ada Lovelace: Present → Absent" in page
+    assert "Reason: Signed by mistake" in page
+
+
+def test_no_path_changes_a_closed_roll_call_without_a_reason(app, world):
+    close(app, world)
+    with app.app_context():
+        session = db.session.get(Session, world.session)
+        mark = {ids(app)["T01"]: operations.Mark("absent")}
+        with pytest.raises(closing.AmendmentRefused):
+            operations.record_roll_call(session, mark, None, session.roll_call_version)
+        db.session.rollback()
+        record = db.session.scalar(
+            select(AttendanceRecord).where(AttendanceRecord.trainee_id == ids(app)["T01"])
+        )
+        record.status = "absent"
+        with pytest.raises(closing.AmendmentRefused):
+            db.session.flush()
+        db.session.rollback()
+        assert marks(app, world)["T01"] == "present"
+        session = db.session.get(Session, world.session)
+        with capture.acting(reason="Late certificate"):
+            operations.record_roll_call(session, mark, None, session.roll_call_version)
+        db.session.commit()
+    amended = entries(app)[-1]
+    assert (amended.amendment, amended.reason) == (True, "Late certificate")
+
+
+def test_the_overdue_roll_calls_close_automatically(app, world, signed_in, clock):
+    app.config["ROLL_CALL_CLOSES_AFTER_DAYS"] = 7
+    clock(datetime(2022, 1, 16, 22, 0, tzinfo=UTC))  # 16/01 23:00 in Paris: day 6
+    client = signed_in("instructor")
+    client.get(roll_call_url(world))
+    with app.app_context():
+        assert db.session.get(Session, world.session).closed_at is None
+    clock(datetime(2022, 1, 16, 23, 30, tzinfo=UTC))  # 17/01 00:30 in Paris: day 7
+    page = client.get(roll_call_url(world) + "?lang=en").get_data(as_text=True)
+    assert "Closed automatically on" in page
+    with app.app_context():
+        session = db.session.get(Session, world.session)
+        assert session.closed_at == datetime(2022, 1, 16, 23, 30, tzinfo=UTC)
+        assert session.closed_by_id is None
+    assert entries(app, "sessions")[-1].actor == closing.AUTOMATIC_CLOSING
+
+
+def test_the_command_closes_the_overdue_roll_calls(app, world, run_tracker, clock):
+    app.config["ROLL_CALL_CLOSES_AFTER_DAYS"] = 3
+    clock(datetime(2022, 1, 13, 12, 0, tzinfo=UTC))
+    result = run_tracker("roll-calls", "close-overdue")
+    assert result.exit_code == 0, result.output
+    assert "1 roll call closed" in result.output
+    with app.app_context():
+        assert db.session.get(Session, world.session).closed_at is not None
+    assert "0 roll calls closed" in run_tracker("roll-calls", "close-overdue").output
+
+
+def test_no_automatic_closing_when_the_delay_is_none(app, world, run_tracker, clock):
+    clock(datetime(2030, 1, 1, tzinfo=UTC))
+    assert "0 roll calls closed" in run_tracker("roll-calls", "close-overdue").output
+
+
+def test_an_administrator_reopens_a_closed_roll_call_with_a_reason(app, world, signed_in, clock):
+    close(app, world)
+    client = signed_in("admin")
+    refused = client.post(roll_call_url(world) + "/reopen?lang=en", data={"reason": " "})
+    assert refused.status_code == 422
+    assert "Give the reason for reopening the roll call." in refused.get_data(as_text=True)
+    response = client.post(roll_call_url(world) + "/reopen", data={"reason": "Wrong trainee"})
+    assert response.status_code == 302
+    with app.app_context():
+        session = db.session.get(Session, world.session)
+        assert session.closed_at is None and session.reopen_reason == "Wrong trainee"
+    reopened = entries(app, "sessions")[-1]
+    assert (reopened.actor, reopened.reason) == ("Claire Admin", "Wrong trainee")
+    # Its changes are amendments that carry the reason for reopening.
+    client.post(roll_call_url(world), data=form(app, world, {"T01": ("absent", "", "")}))
+    amended = entries(app)[-1]
+    assert (amended.amendment, amended.reason) == (True, "Wrong trainee")
+    page = client.get(roll_call_url(world) + "?lang=en").get_data(as_text=True)
+    assert "Roll call reopened" in page
+
+
+def test_only_an_administrator_reopens(app, world, signed_in, clock):
+    close(app, world)
+    response = signed_in("instructor").post(
+        roll_call_url(world) + "/reopen", data={"reason": "Wrong trainee"}
+    )
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Session, world.session).closed_at is not None
+
+
+def test_a_reopened_roll_call_closes_again_n_days_after_the_reopening(app, world, clock):
+    close(app, world)
+    app.config["ROLL_CALL_CLOSES_AFTER_DAYS"] = 7
+    reopened = datetime(2022, 3, 1, 10, 0, tzinfo=UTC)
+    with app.app_context():
+        closing.reopen_roll_call(db.session.get(Session, world.session), "Check", reopened)
+        db.session.commit()
+        assert closing.close_overdue(now=datetime(2022, 3, 5, tzinfo=UTC)) == 0
+        assert closing.close_overdue(now=datetime(2022, 3, 8, 10, 0, tzinfo=UTC)) == 1
+        db.session.commit()
+
+
+def test_a_module_or_trainee_change_keeps_working_on_closed_roll_calls(app, world):
+    close(app, world)
+    with app.app_context():
+        db.session.scalar(select(Module)).title = "Python 3"
+        db.session.commit()
+
+
+def test_reading_the_home_page_or_the_timetable_closes_the_overdue_roll_calls(
+    app, world, signed_in, clock
+):
+    app.config["ROLL_CALL_CLOSES_AFTER_DAYS"] = 7
+    clock(datetime(2022, 2, 1, 8, 0, tzinfo=UTC))
+    signed_in("trainee").get("/")
+    with app.app_context():
+        assert db.session.get(Session, world.session).closed_at is not None
+        db.session.execute(Session.__table__.update().values(closed_at=None))
+        db.session.commit()
+    signed_in("instructor").get("/cohorts/alpha/timetable?week=2022-W02")
+    with app.app_context():
+        assert db.session.get(Session, world.session).closed_at is not None

@@ -1,6 +1,8 @@
 """Closing a half-day's roll call: the countersignature, amendments with a reason, the automatic
 closing after N days, and an administrator's reopening."""
 
+import hashlib
+import io
 import json
 from datetime import UTC, datetime
 
@@ -308,3 +310,98 @@ def test_reading_the_home_page_or_the_timetable_closes_the_overdue_roll_calls(
     signed_in("instructor").get("/cohorts/alpha/timetable?week=2022-W02")
     with app.app_context():
         assert db.session.get(Session, world.session).closed_at is not None
+
+
+# Imports: changes to closed roll calls are amendments too.
+
+CORRECTION = (
+    "date,slot,trainee,status,note\n"
+    "2022-01-10,AM,T01,absent,\n"
+    "2022-01-10,AM,T02,excused,Rendez-vous France Travail\n"
+)
+
+
+def test_an_import_changing_a_closed_roll_call_without_a_reason_is_refused(
+    app, world, run_tracker, tmp_path
+):
+    close(app, world)
+    before = len(entries(app))
+    file = tmp_path / "corrections.csv"
+    file.write_text(CORRECTION)
+    result = run_tracker("import", "attendance", str(file), "--cohort", "alpha")
+    assert result.exit_code == 1
+    assert "line 2: reason: the roll call of this half-day is closed" in result.output
+    assert "line 3" not in result.output  # unchanged: not an amendment
+    assert marks(app, world)["T01"] == "present"
+    assert len(entries(app)) == before
+
+
+def test_an_import_with_a_reason_amends_a_closed_roll_call(app, world, run_tracker, tmp_path):
+    close(app, world)
+    file = tmp_path / "corrections.csv"
+    file.write_text(CORRECTION)
+    result = run_tracker(
+        "import", "attendance", str(file), "--cohort", "alpha", "--reason", "Paper sheet"
+    )
+    assert result.exit_code == 0, result.output
+    assert marks(app, world)["T01"] == "absent"
+    amended = entries(app)[-1]
+    assert (amended.amendment, amended.reason, amended.actor) == (
+        True,
+        "Paper sheet",
+        "command line",
+    )
+    digest = hashlib.sha256(CORRECTION.encode()).hexdigest()
+    assert json.loads(amended.source) == {"file": "corrections.csv", "sha256": digest}
+
+
+def test_the_reason_column_gives_each_row_its_reason(app, world, run_tracker, tmp_path):
+    close(app, world)
+    file = tmp_path / "corrections.csv"
+    file.write_text(
+        "date,slot,trainee,status,note,reason\n"
+        "2022-01-10,AM,T01,absent,,Seen leaving at 9:05\n"
+        "2022-01-10,AM,T02,present,,\n"
+    )
+    result = run_tracker("import", "attendance", str(file), "--cohort", "alpha")
+    assert result.exit_code == 1
+    assert "line 3: reason:" in result.output and "line 2" not in result.output
+    result = run_tracker(
+        "import", "attendance", str(file), "--cohort", "alpha", "--reason", "Paper sheet"
+    )
+    assert result.exit_code == 0, result.output
+    reasons = {
+        json.loads(entry.after)["status"]: entry.reason for entry in entries(app) if entry.amendment
+    }
+    assert reasons == {"absent": "Seen leaving at 9:05", "present": "Paper sheet"}
+
+
+def test_the_upload_page_takes_the_reason_of_its_amendments(app, world, signed_in):
+    close(app, world)
+    client = signed_in("admin")
+
+    def upload(reason: str):
+        return client.post(
+            "/cohorts/alpha/import?lang=en",
+            data={
+                "kind": "attendance",
+                "reason": reason,
+                "file": (io.BytesIO(CORRECTION.encode()), "corrections.csv"),
+            },
+            content_type="multipart/form-data",
+        )
+
+    refused = upload("")
+    assert refused.status_code == 422
+    assert "line 2: reason: the roll call of this half-day is closed" in refused.get_data(
+        as_text=True
+    )
+    assert marks(app, world)["T01"] == "present"
+    assert upload("Paper sheet").status_code == 302
+    amended = entries(app)[-1]
+    assert (amended.amendment, amended.reason, amended.actor) == (
+        True,
+        "Paper sheet",
+        "Claire Admin",
+    )
+    assert json.loads(amended.source)["file"] == "corrections.csv"

@@ -405,3 +405,17 @@ def test_the_upload_page_takes_the_reason_of_its_amendments(app, world, signed_i
         "Claire Admin",
     )
     assert json.loads(amended.source)["file"] == "corrections.csv"
+
+
+def test_the_trainees_page_lists_the_amendments_to_their_marks(app, world, signed_in, clock):
+    close(app, world)
+    signed_in("instructor").post(
+        roll_call_url(world),
+        data=form(app, world, {"T01": ("late", "20", "Bus")}, reason="Signed by mistake"),
+    )
+    page = signed_in("trainee").get("/cohorts/alpha/trainees/T01?lang=en").get_data(as_text=True)
+    assert "Amendments to the roll calls" in page
+    assert "10/01/2022, morning: Present → Late (20 min) — Bus" in page
+    assert "By Olivier Prof on" in page and "Reason: Signed by mistake" in page
+    other = signed_in("admin").get("/cohorts/alpha/trainees/T02?lang=en").get_data(as_text=True)
+    assert "Amendments to the roll calls" not in other

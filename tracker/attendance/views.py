@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, may
 from tracker.attendance import closing, operations, rules, stale
+from tracker.attendance.amendments import describe_mark, mark_of, who_acted
 from tracker.attendance.forms import (
     SESSION_KIND_LABELS,
     SLOT_LABELS,
@@ -174,37 +175,6 @@ def roll_call_data(
     for trainee in trainees:
         data[f"t{trainee.id}"] = mark_data(shown.get(trainee.id))
     return data
-
-
-def describe_mark(mark: operations.Mark | None) -> str:
-    """Say what a line records, for people: Late (20 min) — Train delayed."""
-    if mark is None:
-        return _("no mark")
-    text = str(STATUS_LABELS[mark.status])
-    if mark.minutes_missed:
-        text = _("%(status)s (%(minutes)d min)", status=text, minutes=mark.minutes_missed)
-    if mark.note:
-        text = _("%(mark)s — %(note)s", mark=text, note=mark.note)
-    return text
-
-
-def mark_of(values: dict | None) -> operations.Mark | None:
-    """Return the mark that a record's values in the trail hold, None for no record."""
-    if not values or "status" not in values:
-        return None
-    return operations.Mark(values["status"], values.get("minutes_missed") or 0, values.get("note"))
-
-
-def who_acted(entry: queries.Entry) -> str:
-    """Name who made a change of the trail, for people, with the file of an import."""
-    names = {
-        capture.COMMAND_LINE: _("the command line"),
-        closing.AUTOMATIC_CLOSING: _("the tracker (automatic closing)"),
-    }
-    who = names.get(entry.actor, entry.actor)
-    if entry.source and entry.source.get("file"):
-        who = _("%(who)s, file %(file)s", who=who, file=entry.source["file"])
-    return who
 
 
 def history_lines(session: Session) -> list[dict]:

@@ -419,3 +419,26 @@ def test_the_trainees_page_lists_the_amendments_to_their_marks(app, world, signe
     assert "By Olivier Prof on" in page and "Reason: Signed by mistake" in page
     other = signed_in("admin").get("/cohorts/alpha/trainees/T02?lang=en").get_data(as_text=True)
     assert "Amendments to the roll calls" not in other
+
+
+def test_the_filled_weekly_sheet_marks_and_lists_the_amendments(app, world):
+    from tests.test_reports import dates, text_of
+    from tracker.reports import making
+
+    close(app, world)
+    with app.app_context():
+        session = db.session.get(Session, world.session)
+        t01 = {ids(app)["T01"]: operations.Mark("absent")}
+        with capture.acting(reason="Left at 9:05, sheet corrected"):
+            operations.record_roll_call(session, t01, None, session.roll_call_version)
+        db.session.commit()
+        cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        filled = making.attendance_sheet(cohort, "2022-W02", blank=False, **dates())
+        blank = making.attendance_sheet(cohort, "2022-W02", blank=True, **dates())
+        text, blank_text = text_of(filled.path), text_of(blank.path)
+    assert "amended *" in text
+    assert "Amendments after closing (*)" in text
+    assert "Present → Absent" in text
+    assert "Left at 9:05, sheet corrected" in text
+    assert "the command line" in text
+    assert "Amendments after closing" not in blank_text

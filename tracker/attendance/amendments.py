@@ -35,16 +35,21 @@ def describe_mark(mark: Mark | None) -> str:
     return text
 
 
-def who_acted(entry: queries.Entry) -> str:
-    """Name who made a change of the trail, for people, with the file of an import."""
+def describe_actor(actor: str, file: str | None = None) -> str:
+    """Name who made a change, for people, with the file of an import."""
     names = {
         capture.COMMAND_LINE: _("the command line"),
         AUTOMATIC_CLOSING: _("the tracker (automatic closing)"),
     }
-    who = names.get(entry.actor, entry.actor)
-    if entry.source and entry.source.get("file"):
-        who = _("%(who)s, file %(file)s", who=who, file=entry.source["file"])
+    who = names.get(actor, actor)
+    if file:
+        who = _("%(who)s, file %(file)s", who=who, file=file)
     return who
+
+
+def who_acted(entry: queries.Entry) -> str:
+    """Name who made a change of the trail, for people, with the file of an import."""
+    return describe_actor(entry.actor, (entry.source or {}).get("file"))
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,16 @@ class Amendment:
     slot: str
     trainee_id: int
     trainee: str  # reference and name
-    before: str
-    after: str
-    who: str
+    before: Mark | None
+    after: Mark | None
+    actor: str  # as the trail names it: describe_actor says it in the reader's language
+    file: str | None
     when: datetime
     why: str | None
+
+    @property
+    def who(self) -> str:
+        return describe_actor(self.actor, self.file)
 
 
 def amendments(
@@ -105,9 +115,10 @@ def amendments(
                 slot=slot,
                 trainee_id=entry.trainee_id,
                 trainee=trainees.get(entry.trainee_id, "?"),
-                before=describe_mark(mark_of(entry.was)),
-                after=describe_mark(mark_of(entry.now)),
-                who=who_acted(entry),
+                before=mark_of(entry.was),
+                after=mark_of(entry.now),
+                actor=entry.actor,
+                file=(entry.source or {}).get("file"),
                 when=entry.recorded_at,
                 why=entry.reason,
             )

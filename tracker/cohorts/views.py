@@ -218,6 +218,7 @@ def trainee(slug: str, ref: str):
         every_session=every_session,
         history=pages.attendance_history(person, as_of, every=every_session) if mine else [],
         amendments=amendments.amendments(cohort.id, trainee_id=person.id),
+        describe_mark=amendments.describe_mark,
         modules=pages.results_by_module(cohort, person),
         grades=grades,
         blocks=pages.competencies_by_block(cohort),

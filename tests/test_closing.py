@@ -442,3 +442,20 @@ def test_the_filled_weekly_sheet_marks_and_lists_the_amendments(app, world):
     assert "Left at 9:05, sheet corrected" in text
     assert "the command line" in text
     assert "Amendments after closing" not in blank_text
+
+
+def test_the_demo_closes_its_past_roll_calls_and_carries_amendments(app, run_tracker):
+    result = run_tracker("demo")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        open_sessions = db.session.scalar(
+            select(db.func.count(Session.id)).where(Session.closed_at.is_(None))
+        )
+        assert open_sessions == 0  # the demo's half-days are all long past
+        amended = db.session.scalars(select(AuditEntry).where(AuditEntry.amendment.is_(True))).all()
+        assert len(amended) == 3
+        assert {entry.reason for entry in amended} == {
+            "Certificat médical reçu après la clôture de l'appel"
+        }
+        assert all(json.loads(entry.after)["status"] == "excused" for entry in amended)
+    assert run_tracker("audit", "verify").exit_code == 0

@@ -110,6 +110,8 @@ def test_the_instructor_closes_the_roll_call_once_the_half_day_is_over(
     page = client.get(roll_call_url(world) + "?lang=en").get_data(as_text=True)
     assert "Closed by Olivier Prof" in page
     assert "Roll call closed (countersigned)" in page
+    assert "Roll call reopened" not in page  # the session's creation is not a reopening
+    assert "<title>Roll call · Monday 10/01/2022, morning · " in page
 
 
 def test_closing_needs_the_confirmation(app, world, signed_in, clock):

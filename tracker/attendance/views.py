@@ -187,7 +187,8 @@ def history_lines(session: Session) -> list[dict]:
         for entry in queries.history(
             cohort_id=session.cohort_id, entity="sessions", key={"id": session.id}
         )
-        if entry.moved("closed_at")
+        # Its closings and reopenings, not its creation nor its moves in the timetable.
+        if entry.action == "update" and entry.moved("closed_at")
     ]
     trainee_ids = {entry.trainee_id for entry in entries if entry.trainee_id is not None}
     names = {

@@ -35,6 +35,18 @@ CASES = [
         answers(422, **TEACHING),
     ),
     Case(
+        "attendance.close_roll_call",
+        "POST",
+        "/cohorts/{cohort}/sessions/{session}/roll-call/close",
+        answers(422, **TEACHING),
+    ),
+    Case(
+        "attendance.reopen_roll_call",
+        "POST",
+        "/cohorts/{cohort}/sessions/{session}/roll-call/reopen",
+        answers(422, **ADMINISTRATION),
+    ),
+    Case(
         "attendance.new_session",
         "GET",
         "/cohorts/{cohort}/sessions/new",

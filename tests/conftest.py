@@ -105,6 +105,9 @@ def app(database_url, tmp_path):
             # Walking every route as an admin makes ten reports in seconds; the limit's own
             # tests set it (tests/test_reports.py).
             "REPORT_MAKINGS_PER_MINUTE": 1000,
+            # The tests' half-days are years past: automatic closing would close every roll call
+            # they save. Its own tests set a delay (tests/test_closing.py).
+            "ROLL_CALL_CLOSES_AFTER_DAYS": None,
         }
     )
     yield app

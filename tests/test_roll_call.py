@@ -152,7 +152,7 @@ def test_saving_records_the_marks_and_who_recorded_them(app, world, signed_in):
     assert version(app, session_id) == 1
 
     page = client.get(response.headers["Location"]).text
-    assert "The roll call of Tuesday 11/01/2022, morning is saved." in page
+    assert "The roll call of Tuesday 11/01/2022, morning is saved as a draft" in page
     assert "Last saved by Olivier Prof on" in page
     assert checked_status(page, ids["T02"]) == "late"
     assert 'value="25"' in page

@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from tracker import create_app  # noqa: E402
+from tracker.attendance.commands import roll_calls  # noqa: E402
 from tracker.audit.commands import audit  # noqa: E402
 from tracker.auth.commands import user  # noqa: E402
 from tracker.cohorts.commands import cohort  # noqa: E402
@@ -40,5 +41,5 @@ def init() -> None:
     click.echo("The database is up to date.")
 
 
-for command in (audit, user, cohort, demo, import_csv, metrics, report):
+for command in (audit, user, cohort, demo, import_csv, metrics, report, roll_calls):
     main.add_command(command)

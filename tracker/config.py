@@ -30,6 +30,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # Reports made (not served from the cache) for one account in any minute, on the web.
         REPORT_MAKINGS_PER_MINUTE=10,
         IMPORT_MAX_BYTES=10 * 1024 * 1024,
+        # Days after its half-day when a roll call not closed by its instructor is closed by the
+        # tracker; None: never (only the instructor closes).
+        ROLL_CALL_CLOSES_AFTER_DAYS=7,
         # Who issues the certificates and signs the reports.
         ORGANISATION_NAME="Centre régional d'innovation de Montpellier",
         SESSION_IDLE_MINUTES=60,
@@ -60,7 +63,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             app.config["SQLALCHEMY_DATABASE_URI"] = url
         if key := os.environ.get("TRACKER_SECRET_KEY"):
             app.config["SECRET_KEY"] = key
-        for setting in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO"):
+        for setting in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "ROLL_CALL_CLOSES_AFTER_DAYS"):
             if value := os.environ.get(f"TRACKER_{setting}"):
                 app.config[setting] = int(value)
     if not app.config.get("SECRET_KEY"):

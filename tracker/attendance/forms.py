@@ -10,6 +10,7 @@ from flask_babel import pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
+    BooleanField,
     DateField,
     FormField,
     HiddenField,
@@ -20,7 +21,15 @@ from wtforms import (
 )
 from wtforms.fields import SelectChoice
 from wtforms.form import Form
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from tracker import timeutil
@@ -257,6 +266,8 @@ class RollCallForm(FlaskForm):
     )
     # What the page showed of each line, to tell the lines someone else changed meanwhile.
     loaded = HiddenField()
+    # Why a closed roll call is changed: required then (closing.amendments_need_a_reason).
+    reason = StringField(_l("Reason for the amendment"), validators=[Length(max=500)])
 
     def lines(self) -> list[tuple[Trainee, Form]]:
         """Return each expected trainee with their line of the form."""
@@ -279,6 +290,27 @@ def roll_call_form(
     form = form_class(**kwargs)
     form.trainees = list(trainees)
     return form
+
+
+class CloseRollCallForm(FlaskForm):
+    """The countersignature that closes a roll call."""
+
+    confirm = BooleanField(
+        _l("I countersign: this roll call is complete, and later changes will be amendments."),
+        validators=[DataRequired(message=_l("Tick the box to confirm the closing."))],
+    )
+
+
+class ReopenRollCallForm(FlaskForm):
+    """An administrator's reopening of a closed roll call, with its reason."""
+
+    reason = StringField(
+        _l("Reason for reopening"),
+        validators=[
+            DataRequired(message=_l("Give the reason for reopening the roll call.")),
+            Length(max=500),
+        ],
+    )
 
 
 class WeekOfDayForm(FlaskForm):

@@ -48,6 +48,10 @@ class Session(db.Model):
     # the instructor's countersignature, or by the tracker N days after the half-day (no one).
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # An administrator reopened the closed roll call, for this reason: its changes are amendments
+    # that carry the reason, and the tracker closes it again N days after the reopening.
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
 
     cohort = relationship("Cohort")
     module = relationship("Module")

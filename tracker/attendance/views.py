@@ -9,21 +9,27 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, may
-from tracker.attendance import operations, rules, stale
+from tracker.attendance import closing, operations, rules, stale
+from tracker.attendance.amendments import describe_mark, mark_of, who_acted
 from tracker.attendance.forms import (
     SESSION_KIND_LABELS,
     SLOT_LABELS,
     STATUS_LABELS,
+    CloseRollCallForm,
     GenerateForm,
+    ReopenRollCallForm,
     SessionForm,
     WeekOfDayForm,
     roll_call_form,
     status_buttons,
 )
 from tracker.attendance.models import Session
+from tracker.audit import capture, queries
+from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
 from tracker.hours import hours_to_minutes
@@ -109,6 +115,7 @@ def timetable(slug: str):
         week = iso_week(form.day.data) if form.day.data else None
         return redirect(url_for(".timetable", slug=cohort.slug, week=week))
     monday = asked_monday(cohort, request.args.get("week"))
+    close_overdue_roll_calls(cohort)
     return render_template(
         "attendance/timetable.html",
         cohort=cohort,
@@ -170,22 +177,70 @@ def roll_call_data(
     return data
 
 
-def describe_mark(mark: operations.Mark | None) -> str:
-    """Say what a line records, for people: Late (20 min) — Train delayed."""
-    if mark is None:
-        return _("no mark")
-    text = str(STATUS_LABELS[mark.status])
-    if mark.minutes_missed:
-        text = _("%(status)s (%(minutes)d min)", status=text, minutes=mark.minutes_missed)
-    if mark.note:
-        text = _("%(mark)s — %(note)s", mark=text, note=mark.note)
-    return text
+def history_lines(session: Session) -> list[dict]:
+    """Describe the changes of a roll call for people, newest first: its marks, its closings and
+    reopenings (before → after, who, when, why)."""
+    entries = queries.history(
+        cohort_id=session.cohort_id, entity="attendance_records", key={"session_id": session.id}
+    ) + [
+        entry
+        for entry in queries.history(
+            cohort_id=session.cohort_id, entity="sessions", key={"id": session.id}
+        )
+        # Its closings and reopenings, not its creation nor its moves in the timetable.
+        if entry.action == "update" and entry.moved("closed_at")
+    ]
+    trainee_ids = {entry.trainee_id for entry in entries if entry.trainee_id is not None}
+    names = {
+        trainee.id: f"{trainee.ref} {trainee.name}"
+        for trainee in db.session.scalars(select(Trainee).where(Trainee.id.in_(trainee_ids)))
+    }
+    lines = []
+    for entry in sorted(entries, key=lambda entry: entry.id, reverse=True):
+        if entry.entity == "sessions":
+            if (entry.after or {}).get("closed_at") is None:
+                what = _("Roll call reopened")
+            elif entry.actor == closing.AUTOMATIC_CLOSING:
+                what = _("Roll call closed automatically")
+            else:
+                what = _("Roll call closed (countersigned)")
+        else:
+            what = _(
+                "%(trainee)s: %(before)s → %(after)s",
+                trainee=names.get(entry.trainee_id, "?"),
+                before=describe_mark(mark_of(entry.was)),
+                after=describe_mark(mark_of(entry.now)),
+            )
+        lines.append(
+            {
+                "what": what,
+                "who": who_acted(entry),
+                "when": entry.recorded_at,
+                "why": entry.reason,
+                "amendment": entry.amendment,
+            }
+        )
+    return lines
 
 
-def roll_call_page(cohort, session, trainees, form, marks, *, started, changed=(), status=200):
+def roll_call_page(
+    cohort,
+    session,
+    trainees,
+    form,
+    marks,
+    *,
+    started,
+    changed=(),
+    status=200,
+    close_form=None,
+    reopen_form=None,
+):
     """Render the roll call page of a session."""
     recorded = [marks[t.id] for t in trainees if t.id in marks]
     last = max(recorded, key=lambda mark: mark.recorded_at, default=None)
+    now = timeutil.utc_now()
+    closed_by = db.session.get(User, session.closed_by_id) if session.closed_by_id else None
     return render_template(
         "attendance/roll_call.html",
         cohort=cohort,
@@ -196,11 +251,24 @@ def roll_call_page(cohort, session, trainees, form, marks, *, started, changed=(
         week=iso_week(session.date),
         started=started,
         starts_at=rules.half_day_start(session.date, session.slot),
+        ends_at=closing.half_day_end(session),
+        over=closing.is_over(session, now),
+        closed_by=(closed_by.name or closed_by.email) if closed_by else None,
+        close_form=close_form or CloseRollCallForm(formdata=None),
+        reopen_form=reopen_form or ReopenRollCallForm(formdata=None),
+        can_reopen=may(current_user, "edit_curriculum"),
+        history=history_lines(session),
         changed={line.trainee_id: line for line in changed},
         marks=marks,
         describe_mark=describe_mark,
         **labels(),
     ), status
+
+
+def close_overdue_roll_calls(cohort: Cohort) -> None:
+    """Close the cohort's roll calls left open past the delay, before they are read or saved."""
+    if closing.close_overdue(cohort):
+        db.session.commit()
 
 
 @bp.route("/cohorts/<slug>/sessions/<int:session_id>/roll-call", methods=["GET", "POST"])
@@ -209,6 +277,7 @@ def roll_call(slug: str, session_id: int):
     """Take or correct the roll call of one session."""
     cohort = cohort_or_404(slug, "record_teaching")
     session = session_or_404(cohort, session_id)
+    close_overdue_roll_calls(cohort)
     trainees = operations.expected_trainees(cohort, session.date)
     now = timeutil.utc_now()
     started = rules.has_started(session.date, session.slot, now)
@@ -224,8 +293,11 @@ def roll_call(slug: str, session_id: int):
         marks = operations.roll_call_marks(session)
         return roll_call_page(cohort, session, trainees, form, marks, started=started, status=422)
     mine = form.marks()
+    amending = session.closed_at is not None
     try:
-        operations.record_roll_call(session, mine, current_user, form.version.data, now)
+        # A closed roll call's changes are amendments: the reason goes with them into the trail.
+        with capture.acting(reason=form.reason.data or ""):
+            operations.record_roll_call(session, mine, current_user, form.version.data, now)
     except operations.StalePage:
         # Nothing was written. Show what is recorded now, this person's entries kept on the
         # lines nobody else changed, and beside the others.
@@ -261,13 +333,82 @@ def roll_call(slug: str, session_id: int):
         return roll_call_page(
             cohort, session, trainees, form, marks, started=started, changed=changed, status=409
         )
+    except closing.AmendmentRefused as error:
+        # Nothing is saved: the lines stay as typed, and the reason's field says what is missing.
+        db.session.rollback()
+        form.reason.errors = [*form.reason.errors, _("Give the reason for the amendment.")]
+        flash(str(error), "error")
+        marks = operations.roll_call_marks(session)
+        return roll_call_page(cohort, session, trainees, form, marks, started=started, status=422)
     except operations.AttendanceError as error:
         db.session.rollback()
         flash(str(error), "error")
         marks = operations.roll_call_marks(session)
         return roll_call_page(cohort, session, trainees, form, marks, started=started, status=409)
     db.session.commit()
-    flash(_("The roll call of %(half_day)s is saved.", half_day=half_day(session)), "success")
+    if amending:
+        message = _("The amendment of the roll call of %(half_day)s is saved.")
+    elif closing.is_over(session, now):
+        message = _(
+            "The roll call of %(half_day)s is saved as a draft: close it to countersign it."
+        )
+    else:
+        message = _("The roll call of %(half_day)s is saved as a draft.")
+    flash(message % {"half_day": half_day(session)}, "success")
+    return redirect(url_for(".roll_call", slug=cohort.slug, session_id=session.id))
+
+
+def roll_call_again(cohort, session, status, **forms):
+    """Render a roll call page again after a refused closing or reopening."""
+    trainees = operations.expected_trainees(cohort, session.date)
+    started = rules.has_started(session.date, session.slot, timeutil.utc_now())
+    marks = operations.roll_call_marks(session)
+    stored = stored_marks(marks)
+    data = roll_call_data(session, trainees, stored, stored)
+    form = roll_call_form(trainees, session.minutes, started, data=data)
+    return roll_call_page(
+        cohort, session, trainees, form, marks, started=started, status=status, **forms
+    )
+
+
+@bp.route("/cohorts/<slug>/sessions/<int:session_id>/roll-call/close", methods=["POST"])
+@allow("admin", "instructor")
+def close_roll_call(slug: str, session_id: int):
+    """Close a roll call: the countersignature of who took it."""
+    cohort = cohort_or_404(slug, "record_teaching")
+    session = session_or_404(cohort, session_id)
+    close_overdue_roll_calls(cohort)
+    form = CloseRollCallForm()
+    if not form.validate_on_submit():
+        return roll_call_again(cohort, session, 422, close_form=form)
+    try:
+        closing.close_roll_call(session, current_user)
+    except operations.AttendanceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return roll_call_again(cohort, session, 409, close_form=form)
+    db.session.commit()
+    flash(_("The roll call of %(half_day)s is closed.", half_day=half_day(session)), "success")
+    return redirect(url_for(".roll_call", slug=cohort.slug, session_id=session.id))
+
+
+@bp.route("/cohorts/<slug>/sessions/<int:session_id>/roll-call/reopen", methods=["POST"])
+@allow("admin")
+def reopen_roll_call(slug: str, session_id: int):
+    """Reopen a closed roll call, for a reason that the trail keeps."""
+    cohort = cohort_or_404(slug, "edit_curriculum")
+    session = session_or_404(cohort, session_id)
+    form = ReopenRollCallForm()
+    if not form.validate_on_submit():
+        return roll_call_again(cohort, session, 422, reopen_form=form)
+    try:
+        closing.reopen_roll_call(session, form.reason.data)
+    except operations.AttendanceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return roll_call_again(cohort, session, 409, reopen_form=form)
+    db.session.commit()
+    flash(_("The roll call of %(half_day)s is reopened.", half_day=half_day(session)), "success")
     return redirect(url_for(".roll_call", slug=cohort.slug, session_id=session.id))
 
 

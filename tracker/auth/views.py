@@ -120,8 +120,12 @@ def home():
     """Show the signed-in user's home page, or send them to sign in."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    from tracker.attendance.closing import close_overdue
     from tracker.cohorts.views import home_page
 
+    # The home page counts the roll calls still to close: close the overdue ones first.
+    if close_overdue():
+        db.session.commit()
     return home_page()
 
 

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, may, reachable_cohorts, trainee_or_404
+from tracker.attendance import amendments
 from tracker.cohorts import operations, pages
 from tracker.cohorts.forms import (
     CohortForm,
@@ -216,6 +217,8 @@ def trainee(slug: str, ref: str):
         reasons=pages.risk_reasons(mine, cohort.attendance_threshold) if mine else [],
         every_session=every_session,
         history=pages.attendance_history(person, as_of, every=every_session) if mine else [],
+        amendments=amendments.amendments(cohort.id, trainee_id=person.id),
+        describe_mark=amendments.describe_mark,
         modules=pages.results_by_module(cohort, person),
         grades=grades,
         blocks=pages.competencies_by_block(cohort),

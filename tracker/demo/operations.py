@@ -1,15 +1,17 @@
 """Write generated cohorts and the demo accounts. They flush and never commit."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, timedelta
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
+from tracker import timeutil
 from tracker.assessments.models import Assessment, Result, assessment_competencies
+from tracker.attendance import closing
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.audit import chain
-from tracker.audit.capture import paused
+from tracker.audit.capture import acting, paused
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import User
 from tracker.auth.operations import add_user
@@ -25,6 +27,9 @@ from tracker.demo.generate import (
     generate,
 )
 from tracker.extensions import db
+
+# The delay after which the demo's roll calls are closed, when the setting closes none.
+DEFAULT_CLOSING_DAYS = 7
 
 # Printed by `make run` and in the README: the demo is public, so its password is not a secret.
 DEMO_PASSWORD = "demo-tracker"
@@ -198,8 +203,10 @@ def load_demo() -> list[User]:
         if account.trainee_ref is None
     }
     instructor = next(user for user in accounts.values() if user.role == "instructor")
+    admin = next(user for user in accounts.values() if user.role == "admin")
     cohort = load_cohort(recorded_by=instructor)
     instructor.cohorts.append(cohort)
+    close_and_amend(cohort, instructor, admin)
     trainees = {
         trainee.ref: trainee
         for trainee in db.session.scalars(select(Trainee).where(Trainee.cohort_id == cohort.id))
@@ -214,6 +221,62 @@ def load_demo() -> list[User]:
             )
     db.session.flush()
     return [accounts[account.email] for account in DEMO_ACCOUNTS]
+
+
+# Absences of the demo justified after their roll call was closed: amendments, with a reason.
+DEMO_AMENDMENTS = 3
+DEMO_AMENDMENT_NOTE = "Arrêt maladie"
+DEMO_AMENDMENT_REASON = "Certificat médical reçu après la clôture de l'appel"
+
+
+def close_and_amend(cohort: Cohort, instructor: User, admin: User) -> None:
+    """Close the roll calls of the half-days past the delay, countersigned by the instructor at
+    the end of each, then justify a few absences after closing, as amendments with a reason."""
+    days = closing.closing_delay()
+    last_day = timeutil.today() - timedelta(days=DEFAULT_CLOSING_DAYS if days is None else days)
+    sessions = db.session.scalars(
+        select(Session).where(Session.cohort_id == cohort.id, Session.date <= last_day)
+    ).all()
+    if not sessions:
+        return
+    with acting(account=instructor):
+        db.session.execute(
+            update(Session),
+            [
+                {
+                    "id": session.id,
+                    "closed_at": closing.half_day_end(session).astimezone(UTC),
+                    "closed_by_id": instructor.id,
+                }
+                for session in sessions
+            ],
+        )
+    # One unjustified absence of each of the first trainees who have one, in order of time.
+    absences = db.session.execute(
+        select(AttendanceRecord.id, AttendanceRecord.trainee_id)
+        .join(Session, Session.id == AttendanceRecord.session_id)
+        .join(Trainee, Trainee.id == AttendanceRecord.trainee_id)
+        .where(
+            Session.cohort_id == cohort.id,
+            Session.date <= last_day,
+            AttendanceRecord.status == "absent",
+        )
+        .order_by(Session.date, Session.slot, Trainee.ref)
+    ).all()
+    chosen: dict[int, int] = {}
+    for record_id, trainee_id in absences:
+        if len(chosen) == DEMO_AMENDMENTS:
+            break
+        chosen.setdefault(trainee_id, record_id)
+    with acting(account=admin, reason=DEMO_AMENDMENT_REASON):
+        db.session.execute(
+            update(AttendanceRecord),
+            [
+                {"id": record_id, "status": "excused", "note": DEMO_AMENDMENT_NOTE}
+                for record_id in chosen.values()
+            ],
+        )
+    db.session.flush()
 
 
 def _without(row: dict, *keys: str) -> dict:

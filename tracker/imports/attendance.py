@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from tracker import timeutil
-from tracker.attendance import rules
+from tracker.attendance import closing, rules
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, AttendanceRecord, Session
+from tracker.audit import capture
 from tracker.cohorts.models import Module, Trainee
 from tracker.extensions import db
 from tracker.hours import hours_to_minutes
@@ -106,6 +107,8 @@ class Attendance(Kind):
         Column("status", choice(STATUSES)),
         Column("minutes_missed", whole_number, required=False, default="0"),
         Column("note", text(), required=False),
+        # Why the row changes a closed roll call (an amendment); else the import's --reason.
+        Column("reason", text(500), required=False),
     )
     key = ("date", "slot", "trainee")
     defaults = {"minutes_missed": 0, "note": None}
@@ -113,10 +116,14 @@ class Attendance(Kind):
     def load(self) -> dict[Hashable, Values]:
         # One instant for the whole file: which half-days have started (rules.has_started).
         self.now = timeutil.utc_now()
+        # Which roll calls are closed, as of now: their changes are amendments with a reason.
+        closing.close_overdue(self.cohort, self.now)
+        # The rows' own reasons, by the record's key in the trail (session id, trainee id).
+        self.reasons: dict[tuple[int, int], str] = {}
         self.sessions = stored(
-            select(Session.id, Session.date, Session.slot, Session.minutes).where(
-                Session.cohort_id == self.cohort.id
-            ),
+            select(
+                Session.id, Session.date, Session.slot, Session.minutes, Session.closed_at
+            ).where(Session.cohort_id == self.cohort.id),
             ("date", "slot"),
         )
         self.trainees = stored(
@@ -191,21 +198,43 @@ class Attendance(Kind):
                 started=rules.has_started(day, slot, self.now),
             )
         ]
-        self.records[key] = {
+        record = {
             "session_id": session["id"],
             "trainee_id": trainee["id"],
             "status": status,
             "minutes_missed": minutes,
             "note": note,
         }
+        self.records[key] = record
+        if values.get("reason"):
+            self.reasons[key] = values["reason"].strip()
+        changes = key not in self.existing or any(
+            self.existing[key][name] != value for name, value in record.items()
+        )
+        if (
+            changes
+            and session["closed_at"] is not None
+            and not (self.reasons.get(key) or capture.current_reason())
+        ):
+            problems.append(
+                Problem(
+                    line,
+                    "reason",
+                    _(
+                        "the roll call of this half-day is closed: this change is an amendment, "
+                        "give its reason (a reason column, or the import's reason)"
+                    ),
+                )
+            )
         return problems
 
     def write(self) -> Summary:
         summary = Summary(self.name)
         recorded_by_id = self.recorded_by.id if self.recorded_by is not None else None
-        created, changed = self.upsert(
-            summary, on_change={"recorded_by_id": recorded_by_id, "recorded_at": self.now}
-        )
+        with capture.acting(reasons={"attendance_records": self.reasons}):
+            created, changed = self.upsert(
+                summary, on_change={"recorded_by_id": recorded_by_id, "recorded_at": self.now}
+            )
         # A roll call page opened before the import must not save over what it brought.
         touched = {session_id for session_id, _ in created + changed}
         if touched:

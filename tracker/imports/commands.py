@@ -1,5 +1,6 @@
 """`tracker import KIND FILE --cohort SLUG`."""
 
+import hashlib
 from pathlib import Path
 
 import click
@@ -8,6 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracker.audit import capture
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
 from tracker.imports import operations
@@ -18,8 +20,13 @@ from tracker.imports.problems import ImportRefused
 @click.argument("kind", type=click.Choice(list(operations.KINDS)))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--cohort", "slug", required=True, help="The slug of the cohort to load into.")
+@click.option(
+    "--reason",
+    help="Why the file changes closed roll calls: the reason of its amendments (a reason "
+    "column gives one per row).",
+)
 @with_appcontext
-def import_csv(kind: str, file: Path, slug: str) -> None:
+def import_csv(kind: str, file: Path, slug: str, reason: str | None) -> None:
     """Load a CSV or XLSX file into a cohort, all rows or none."""
     cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
     if cohort is None:
@@ -32,7 +39,10 @@ def import_csv(kind: str, file: Path, slug: str) -> None:
         # One byte more than the limit, in case the file grew since it was measured.
         data = stream.read(limit + 1)
     try:
-        summary = operations.import_file(cohort, kind, data)
+        # The trail names the file that made the changes, and their reason.
+        source = {"file": file.name, "sha256": hashlib.sha256(data).hexdigest()}
+        with capture.acting(source=source, reason=reason):
+            summary = operations.import_file(cohort, kind, data)
         db.session.commit()
     except ImportRefused as refused:
         db.session.rollback()

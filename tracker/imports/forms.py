@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 
 # The nine kinds of file, in the order a new cohort is loaded, in the users' words.
 KIND_LABELS = {
@@ -32,3 +32,5 @@ class UploadForm(FlaskForm):
         _l("CSV or XLSX file"),
         validators=[FileRequired(message=_l("Choose a CSV or XLSX file to upload."))],
     )
+    # Why the file changes closed roll calls (amendments); a reason column gives one per row.
+    reason = StringField(_l("Reason for the amendments"), validators=[Length(max=500)])

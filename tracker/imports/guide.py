@@ -153,6 +153,14 @@ GUIDE: dict[str, dict[str, ColumnGuide]] = {
             TEXT,
             _l("Train delayed"),
         ),
+        "reason": ColumnGuide(
+            _l(
+                "Why the row changes a closed roll call (an amendment); required then, unless the"
+                " import gives one reason for all its rows. Empty otherwise."
+            ),
+            text_of_at_most(500),
+            _l("Medical certificate received late"),
+        ),
     },
     "assessments": {
         "code": ColumnGuide(_l("The assessment's code, unique in the cohort."), CODE, "QCM-1"),

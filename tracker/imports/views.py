@@ -1,6 +1,9 @@
 """Pages of the imports feature: the upload of the files that `tracker import` takes (CSV or
 XLSX), and a template of each kind."""
 
+import hashlib
+from pathlib import PurePath
+
 from flask import (
     Blueprint,
     abort,
@@ -16,6 +19,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker.access import allow, cohort_or_404
+from tracker.audit import capture
 from tracker.exports import XLSX_MIMETYPE
 from tracker.extensions import db
 from tracker.imports.forms import KIND_LABELS, UploadForm
@@ -44,10 +48,14 @@ def upload(slug: str):
         # Whole: MAX_CONTENT_LENGTH bounds the request, and the importer refuses a file over
         # IMPORT_MAX_BYTES with a message that gives its size.
         data = form.file.data.read()
+        # The trail names the file that made the changes, and the reason of its amendments.
+        name = PurePath(form.file.data.filename or "").name
+        source = {"file": name, "sha256": hashlib.sha256(data).hexdigest()}
         try:
-            summary = import_file(
-                cohort, form.kind.data, data, recorded_by=current_user._get_current_object()
-            )
+            with capture.acting(source=source, reason=form.reason.data or ""):
+                summary = import_file(
+                    cohort, form.kind.data, data, recorded_by=current_user._get_current_object()
+                )
         except ImportRefused as refused:
             db.session.rollback()
             problems = refused.problems

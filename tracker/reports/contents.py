@@ -27,6 +27,7 @@ from sqlalchemy import and_, func, or_, select
 
 from tracker import periods
 from tracker.assessments.models import Assessment
+from tracker.attendance import amendments
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.audit import replay
 from tracker.audit.models import AuditEntry
@@ -482,6 +483,7 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
     # A trainee is listed when expected at one of the week's sessions at least.
     expected = tuple(person(t) for t in trainees if any(_is_expected(t, s.date) for s in sessions))
     marks: tuple[SheetMark, ...] = ()
+    amended: tuple[amendments.Amendment, ...] = ()
     if not blank:
         # After the week, the roll calls of any later date are those of its last session's.
         as_of = min(as_of, sessions[-1].date)
@@ -500,6 +502,8 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
                 .order_by(AttendanceRecord.session_id, AttendanceRecord.trainee_id)
             )
         )
+        # Changes made to the closed roll calls, which the sheet marks and lists.
+        amended = tuple(amendments.amendments(cohort.id, session_ids=set(held)))
     return Source(
         kind="sheet",
         cohort=heading(cohort),
@@ -512,6 +516,7 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
             "sessions": sessions,
             "trainees": expected,
             "marks": marks,
+            "amendments": amended,
         },
     )
 
@@ -700,6 +705,9 @@ def sheet_context(source: Source, language: str) -> dict[str, Any]:
         "week_name": details["week"],
         "expected": _is_expected,
         "modules": sorted({(s.module_code, s.module_title) for s in sessions}),
+        "amendments": details.get("amendments", ()),
+        "amended": {(a.session_id, a.trainee_id) for a in details.get("amendments", ())},
+        "describe_mark": amendments.describe_mark,
     }
 
 

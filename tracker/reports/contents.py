@@ -379,8 +379,7 @@ def amendments_since(
 ) -> tuple[Amendment, ...]:
     """List the amendments to the cohort's roll calls recorded after an instant (up to another).
 
-    An amendment is an entry so marked (a change to a closed half-day), or, until the closing
-    of half-days marks them all, any change to a roll call that gives a reason: a correction.
+    An amendment is a change to a closed half-day's roll call, which the trail marks as one.
     """
     statement = (
         select(AuditEntry)
@@ -388,7 +387,7 @@ def amendments_since(
             AuditEntry.cohort_id == cohort.id,
             AuditEntry.entity == "attendance_records",
             AuditEntry.recorded_at > since,
-            or_(AuditEntry.amendment.is_(True), AuditEntry.reason.is_not(None)),
+            AuditEntry.amendment.is_(True),
         )
         .order_by(AuditEntry.id)
     )

@@ -82,6 +82,9 @@ def correct_in_september(app, clock) -> None:
         first_mark = db.session.scalar(
             select(AttendanceRecord).where(AttendanceRecord.trainee_id == trainees["T01"].id)
         )
+        # Its half-day was closed: the change is an amendment.
+        first_mark.session.closed_at = timeutil.utc_now()
+        db.session.flush()
         first_mark.status, first_mark.minutes_missed = "late", 60
         quiz = db.session.scalar(select(Assessment).where(Assessment.code == "A1"))
         quiz.max_score = 40
@@ -262,9 +265,9 @@ def test_the_funding_report_lists_the_amendments_since_an_earlier_report(
 
     # T01 came in an hour late on 10/01/2022: one amendment, an hour less attended.
     assert "Since the report of 05/07/2022: 1 amendment, −1.00 h attended." in text
-    assert "Ada King (T01)" in text
-    assert "present → late (60 min)" in text
-    assert "Claire Admin, 12/09/2022" in text
+    assert "T01 Ada King 10/01/2022 morning" in text
+    assert "Present → Late (60 min)" in text
+    assert "Claire Admin, 12/09/2022 16:30" in text  # Paris time
     assert "bilan de septembre" in text
 
 

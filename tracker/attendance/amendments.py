@@ -75,9 +75,15 @@ class Amendment:
 
 
 def amendments(
-    cohort_id: int, *, trainee_id: int | None = None, session_ids: set[int] | None = None
+    cohort_id: int,
+    *,
+    trainee_id: int | None = None,
+    session_ids: set[int] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[Amendment]:
-    """Load the amendments to a cohort's roll calls, of one trainee or some sessions, in order."""
+    """Load the amendments to a cohort's roll calls, of one trainee or some sessions, recorded
+    after an instant and up to another when given, in order."""
     entries = queries.history(
         cohort_id=cohort_id,
         entity="attendance_records",
@@ -86,6 +92,10 @@ def amendments(
     )
     if session_ids is not None:
         entries = [entry for entry in entries if entry.key.get("session_id") in session_ids]
+    if since is not None:
+        entries = [entry for entry in entries if entry.recorded_at > since]
+    if until is not None:
+        entries = [entry for entry in entries if entry.recorded_at <= until]
     if not entries:
         return []
     sessions = {

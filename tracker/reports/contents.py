@@ -13,7 +13,6 @@ doing any of the work:
 The functions of step 2 run inside `flask_babel.force_locale` (see `tracker.reports.making`).
 """
 
-import json
 import re
 import statistics
 from collections.abc import Callable
@@ -30,7 +29,6 @@ from tracker.assessments.models import Assessment
 from tracker.attendance import amendments
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.audit import replay
-from tracker.audit.models import AuditEntry
 from tracker.budget.models import BudgetLine, Expense
 from tracker.charts import (
     Chart,
@@ -350,89 +348,20 @@ def gather_funding(cohort: Cohort, as_of: date) -> Source:
 
 
 @dataclass(frozen=True)
-class Amendment:
-    """A change to a roll call since an earlier report: whose, which half-day, from what to
-    what (status and minutes missed), who made it, when and why."""
-
-    recorded_at: datetime
-    trainee: str
-    day: date | None
-    slot: str | None
-    before: tuple[str | None, int]
-    after: tuple[str | None, int]
-    actor: str
-    reason: str | None
-
-
-@dataclass(frozen=True)
 class AmendmentsSince:
     """What moved the figures since an earlier report: the amendments, and the change of the
     attended trainee-hours as of the same date."""
 
     since: datetime
-    amendments: tuple[Amendment, ...]
+    amendments: tuple[amendments.Amendment, ...]
     attended_change_minutes: int
 
 
 def amendments_since(
     cohort: Cohort, since: datetime, until: datetime | None
-) -> tuple[Amendment, ...]:
-    """List the amendments to the cohort's roll calls recorded after an instant (up to another).
-
-    An amendment is a change to a closed half-day's roll call, which the trail marks as one.
-    """
-    statement = (
-        select(AuditEntry)
-        .where(
-            AuditEntry.cohort_id == cohort.id,
-            AuditEntry.entity == "attendance_records",
-            AuditEntry.recorded_at > since,
-            AuditEntry.amendment.is_(True),
-        )
-        .order_by(AuditEntry.id)
-    )
-    if until is not None:
-        statement = statement.where(AuditEntry.recorded_at <= until)
-    entries = db.session.scalars(statement).all()
-    keys = [json.loads(entry.entity_key) for entry in entries]
-    sessions = {
-        row.id: row
-        for row in db.session.execute(
-            select(Session.id, Session.date, Session.slot).where(
-                Session.id.in_({key["session_id"] for key in keys})
-            )
-        )
-    }
-    trainees = {
-        row.id: row
-        for row in db.session.execute(
-            select(Trainee.id, Trainee.ref, Trainee.first_name, Trainee.last_name).where(
-                Trainee.id.in_({key["trainee_id"] for key in keys})
-            )
-        )
-    }
-    amendments = []
-    for entry, key in zip(entries, keys, strict=True):
-        before = json.loads(entry.before) if entry.before else {}
-        after = json.loads(entry.after) if entry.after else {}
-        # An update holds only what moved: the rest of the mark is as it is after.
-        if entry.action == "update":
-            before = after | before
-        who = trainees.get(key["trainee_id"])
-        session = sessions.get(key["session_id"])
-        amendments.append(
-            Amendment(
-                recorded_at=entry.recorded_at,
-                trainee=f"{who.first_name} {who.last_name} ({who.ref})" if who else "—",
-                day=session.date if session else None,
-                slot=session.slot if session else None,
-                before=(before.get("status"), before.get("minutes_missed") or 0),
-                after=(after.get("status"), after.get("minutes_missed") or 0),
-                actor=entry.actor,
-                reason=entry.reason,
-            )
-        )
-    return tuple(amendments)
+) -> tuple[amendments.Amendment, ...]:
+    """List the amendments to the cohort's roll calls recorded after an instant (up to another)."""
+    return tuple(amendments.amendments(cohort.id, since=since, until=until))
 
 
 def gather_certificate(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
@@ -706,7 +635,6 @@ def sheet_context(source: Source, language: str) -> dict[str, Any]:
         "modules": sorted({(s.module_code, s.module_title) for s in sessions}),
         "amendments": details.get("amendments", ()),
         "amended": {(a.session_id, a.trainee_id) for a in details.get("amendments", ())},
-        "describe_mark": amendments.describe_mark,
     }
 
 

@@ -47,6 +47,7 @@ from sqlalchemy.orm.exc import ObjectDeletedError
 from weasyprint.text.fonts import FontConfiguration
 
 from tracker import i18n, timeutil, version
+from tracker.attendance import amendments
 from tracker.audit import replay
 from tracker.charts import Chart, canonical, matplotlib_version
 from tracker.charts.placing import data_key
@@ -266,13 +267,6 @@ def signed_hours(minutes: int) -> str:
     return ("+" if minutes > 0 else "−" if minutes < 0 else "") + shown
 
 
-def mark_words(mark: tuple[str | None, int]) -> str:
-    """Say what a roll call recorded: late (60 min), or not recorded."""
-    status, minutes = mark
-    words = str(pages.ATTENDANCE_LABELS[status])
-    return _("%(status)s (%(minutes)d min)", status=words, minutes=minutes) if minutes else words
-
-
 def render_html(source: Source, language: str, made_on: date) -> str:
     """Render a report's template to HTML in a language (inside an application context)."""
     with force_locale(i18n.LOCALES[language]):
@@ -285,7 +279,7 @@ def render_html(source: Source, language: str, made_on: date) -> str:
             recorded_on=recorded_on(source.recorded_at) if source.recorded_at else None,
             paris_day=paris_day,
             signed_hours=signed_hours,
-            mark_words=mark_words,
+            describe_mark=amendments.describe_mark,
             made_on=made_on,
             language=language,
             html_lang=i18n.LOCALES[language].replace("_", "-"),

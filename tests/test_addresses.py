@@ -17,6 +17,8 @@ ADDRESSES_WITH_IDS = {
     "/cohorts/alpha/sessions/{id}/roll-call": "GET",
     "/cohorts/alpha/sessions/{id}/edit": "GET",
     "/cohorts/alpha/sessions/{id}/delete": "POST",
+    "/cohorts/alpha/sessions/{id}/roll-call/close": "POST",
+    "/cohorts/alpha/sessions/{id}/roll-call/reopen": "POST",
     "/admin/accounts/{id}": "GET",
     "/admin/accounts/{id}/active": "POST",
     "/admin/accounts/{id}/password": "POST",

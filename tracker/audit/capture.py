@@ -196,7 +196,7 @@ def _on_statement(state: ORMExecuteState):
         return None
     table = state.statement.table
     spec = AUDITED.get(getattr(table, "name", None))
-    if spec is None:
+    if spec is None or (state.is_update and _sets_only_bookkeeping(state, spec)):
         return None
     connection = state.session.connection()
     parameters = state.parameters
@@ -246,6 +246,14 @@ def _on_statement(state: ORMExecuteState):
         changes = [_deleted(table, spec, old) for old in before_rows]
     _write(connection, changes)
     return result
+
+
+def _sets_only_bookkeeping(state: ORMExecuteState, spec: Audited) -> bool:
+    """Tell whether an UPDATE sets nothing but bookkeeping (a roll call's version), which the
+    trail leaves out: no need to read the rows it changes."""
+    values = getattr(state.statement, "_values", None) or {}
+    names = {getattr(column, "key", column) for column in values}
+    return bool(names) and not state.parameters and names <= spec.ignored
 
 
 def _new_rows(

@@ -355,3 +355,19 @@ def test_day_starts_is_midnight_in_paris():
     assert listing.day_starts(date(2024, 7, 1)).astimezone(UTC) == datetime(
         2024, 6, 30, 22, 0, tzinfo=UTC
     )
+
+
+def test_the_person_list_groups_trainees_by_cohort_then_the_accounts(app, admin, world):
+    page = admin.get("/audit?lang=fr").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*name="person".*?</select>', page, re.S).group(0)
+    assert select_html.index('<option value="">Tout le monde</option>') < select_html.index(
+        "<optgroup"
+    )
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select_html)
+    assert [label for label, _ in groups] == [
+        "Stagiaires d’alpha",
+        "Stagiaires de beta",
+        "Comptes auteurs de modifications",
+    ]
+    assert '<option value="t1">T01 · Ada Lovelace</option>' in groups[0][1]
+    assert '<option value="cli">Ligne de commande (sans compte)</option>' in groups[2][1]

@@ -174,6 +174,7 @@ MAIN_PAGES = {
         "/admin/accounts",
         "/admin/accounts/new",
         "/admin/accounts/{user}",
+        "/audit",
         "/cohorts/new",
         "/cohorts/alpha/edit",
         "/cohorts/alpha/curriculum",
@@ -248,6 +249,7 @@ PHONE_PAGES = {
         "/admin/accounts",
         "/admin/accounts/new",
         "/admin/accounts/{user}",
+        "/audit",
         "/cohorts/new",
     ],
     "prof@centre.fr": [

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import ColumnElement, Select, func, select
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
 from tracker import i18n, timeutil
@@ -284,30 +284,24 @@ def person_choices() -> list:
         .join(Cohort)
         .order_by(Cohort.slug, Trainee.ref)
     )
-    by_cohort: dict[str, list] = {}
+    choices = [SelectChoice("", _("Everyone"))]
     for id_, ref, first, last, slug in trainees:
-        by_cohort.setdefault(slug, []).append((f"t{id_}", f"{ref} · {first} {last}"))
+        group = _("Trainees %(of_name)s", of_name=i18n.of(slug))
+        choices.append(SelectChoice(f"t{id_}", f"{ref} · {first} {last}", optgroup=group))
     accounts = db.session.execute(
         select(User.id, User.email, User.name).where(User.role != "trainee").order_by(User.email)
     )
-    acting = [(f"a{id_}", f"{email} ({name})" if name else email) for id_, email, name in accounts]
-    acting.append((COMMAND_LINE, _("Command line (no account)")))
-    choices: list = [("", _("Everyone"))]
-    for slug, trainees_of in by_cohort.items():
-        choices.append((_("Trainees of %(cohort)s", cohort=slug), trainees_of))
-    choices.append((_("Accounts who made changes"), acting))
+    acting = _("Accounts who made changes")
+    for id_, email, name in accounts:
+        label = f"{email} ({name})" if name else email
+        choices.append(SelectChoice(f"a{id_}", label, optgroup=acting))
+    choices.append(SelectChoice(COMMAND_LINE, _("Command line (no account)"), optgroup=acting))
     return choices
 
 
-def person_values(choices: list) -> set[str]:
+def person_values(choices: list[SelectChoice]) -> set[str]:
     """Return every value a person's choice may take."""
-    values = set()
-    for value, label in choices:
-        if isinstance(label, list):
-            values.update(inner for inner, _label in label)
-        else:
-            values.add(value)
-    return values
+    return {choice.value for choice in choices}
 
 
 def day_starts(day: date) -> datetime:

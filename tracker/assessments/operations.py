@@ -13,16 +13,17 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from tracker.assessments import rules
 from tracker.assessments.models import (
-    ASSESSMENT_KINDS,
     Assessment,
     Result,
     assessment_competencies,
 )
 from tracker.attendance.operations import claim_version, expected_at
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
+from tracker.cohorts.rules import is_expected
 from tracker.extensions import db
-from tracker.i18n import number
+from tracker.rules import Problem
 
 
 class AssessmentError(ValueError):
@@ -39,11 +40,6 @@ class AssessmentError(ValueError):
 
     def __str__(self) -> str:
         return self.message
-
-
-def show_score(value: float | Decimal) -> str:
-    """Show a score with the language's separators and no trailing zeros: 12,5."""
-    return number(float(value), 2).rstrip("0").rstrip(",.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,9 +112,7 @@ def cohort_assessments(cohort: Cohort) -> list[AssessmentLine]:
             competencies=tuple(evaluated.get(id_, ())),
             results=results,
             expected=sum(
-                1
-                for enrolled_on, left_on in enrolment
-                if enrolled_on <= day and (left_on is None or day <= left_on)
+                1 for enrolled_on, left_on in enrolment if is_expected(day, enrolled_on, left_on)
             ),
         )
         for id_, module_id, code, title, day, kind, max_score, weight, results in rows
@@ -126,17 +120,18 @@ def cohort_assessments(cohort: Cohort) -> list[AssessmentLine]:
 
 
 def check_assessment(
-    cohort: Cohort, module: Module, kind: str, max_score: Decimal, weight: Decimal
+    cohort: Cohort, module: Module, day: date, kind: str, max_score: Decimal, weight: Decimal
 ) -> None:
     """Refuse an assessment that breaks the rules."""
     if module.cohort_id != cohort.id:
         raise AssessmentError(_("Choose a module of this cohort."), "module")
-    if kind not in ASSESSMENT_KINDS:
-        raise AssessmentError(_("Choose a kind of assessment."), "kind")
-    if max_score <= 0:
-        raise AssessmentError(_("The maximum score must be more than 0."), "max_score")
-    if weight <= 0:
-        raise AssessmentError(_("The weight must be more than 0."), "weight")
+    refuse(rules.assessment_problems(cohort, day, kind, max_score, weight))
+
+
+def refuse(problems: list[Problem]) -> None:
+    """Refuse with the first problem the rules found (tracker.assessments.rules)."""
+    if problems:
+        raise AssessmentError(problems[0].message, problems[0].field)
 
 
 def cohort_competencies(cohort: Cohort, ids: Sequence[int]) -> list[Competency]:
@@ -166,7 +161,7 @@ def create_assessment(
     competency_ids: Sequence[int] = (),
 ) -> Assessment:
     """Add an assessment to one of the cohort's modules."""
-    check_assessment(cohort, module, kind, max_score, weight)
+    check_assessment(cohort, module, day, kind, max_score, weight)
     taken = select(Assessment.id).where(Assessment.cohort_id == cohort.id, Assessment.code == code)
     if db.session.scalar(taken) is not None:
         raise AssessmentError(_("Another assessment of this cohort has this code."), "code")
@@ -200,23 +195,13 @@ def change_assessment(
 ) -> Assessment:
     """Change an assessment; its maximum may not fall below a score already recorded."""
     cohort = assessment.cohort
-    check_assessment(cohort, module, kind, max_score, weight)
+    check_assessment(cohort, module, day, kind, max_score, weight)
     taken = select(Assessment.id).where(
         Assessment.cohort_id == cohort.id, Assessment.code == code, Assessment.id != assessment.id
     )
     if db.session.scalar(taken) is not None:
         raise AssessmentError(_("Another assessment of this cohort has this code."), "code")
-    best = db.session.scalar(
-        select(func.max(Result.score)).where(Result.assessment_id == assessment.id)
-    )
-    if best is not None and max_score < Decimal(str(best)):
-        raise AssessmentError(
-            _(
-                "A trainee already has a score of %(score)s: the maximum cannot be lower.",
-                score=show_score(best),
-            ),
-            "max_score",
-        )
+    refuse(rules.maximum_problems(max_score, best_score(assessment)))
     assessment.code = code
     assessment.module_id = module.id
     assessment.title = title
@@ -228,6 +213,13 @@ def change_assessment(
     assessment.competencies = cohort_competencies(cohort, competency_ids)
     db.session.flush()
     return assessment
+
+
+def best_score(assessment: Assessment) -> float | None:
+    """Return the best score recorded at an assessment, None when no result is recorded."""
+    return db.session.scalar(
+        select(func.max(Result.score)).where(Result.assessment_id == assessment.id)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,12 +272,8 @@ def record_results(
 
     Refuses with StalePage, writing nothing, when the grid was saved since `seen_version`.
     """
-    maximum = Decimal(str(assessment.max_score))
     for entry in scores.values():
-        if entry.score is not None and not 0 <= entry.score <= maximum:
-            raise AssessmentError(
-                _("A score must be between 0 and %(maximum)s.", maximum=show_score(maximum))
-            )
+        refuse(rules.score_problems(entry.score, assessment.max_score))
     if scores:
         expected = set(
             db.session.scalars(

@@ -12,9 +12,9 @@ from tracker.assessments.forms import (
     ASSESSMENT_KIND_LABELS,
     AssessmentForm,
     results_form,
-    show_score,
 )
 from tracker.assessments.models import Assessment
+from tracker.assessments.rules import show_score
 from tracker.attendance import stale
 from tracker.attendance.operations import StalePage
 from tracker.cohorts.models import Cohort, Module

@@ -11,14 +11,16 @@ from datetime import date, datetime, timedelta
 import holidays
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import timeutil
 from tracker.attendance import rules
-from tracker.attendance.models import SESSION_KINDS, SLOTS, AttendanceRecord, Session
+from tracker.attendance.models import SLOTS, AttendanceRecord, Session
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.cohorts.queries import expected_at
+from tracker.cohorts.rules import is_expected
 from tracker.extensions import db
 
 PARTLY_ATTENDED = rules.PARTLY_ATTENDED
@@ -42,11 +44,6 @@ class AttendanceError(ValueError):
 
     def __str__(self) -> str:
         return self.message
-
-
-def expected_at(day) -> list:
-    """Return the conditions under which a trainee is expected on a day (a date or a column)."""
-    return [Trainee.enrolled_on <= day, or_(Trainee.left_on.is_(None), day <= Trainee.left_on)]
 
 
 def expected_trainees(cohort: Cohort, day: date) -> list[Trainee]:
@@ -125,9 +122,7 @@ def week_timetable(cohort: Cohort, monday: date) -> list[TimetableLine]:
             module_code=code,
             module_title=title,
             expected=sum(
-                1
-                for enrolled_on, left_on in enrolment
-                if enrolled_on <= day and (left_on is None or day <= left_on)
+                1 for enrolled_on, left_on in enrolment if is_expected(day, enrolled_on, left_on)
             ),
             recorded=recorded.get(id_, 0),
         )
@@ -316,21 +311,9 @@ def check_session(cohort: Cohort, module: Module, day: date, slot: str, minutes:
     """Refuse a session that does not fit the cohort."""
     if module.cohort_id != cohort.id:
         raise AttendanceError(_("Choose a module of this cohort."), "module")
-    if not cohort.starts_on <= day <= cohort.ends_on:
-        raise AttendanceError(
-            _(
-                "The date must be within the cohort, from %(first)s to %(last)s.",
-                first=cohort.starts_on.strftime("%d/%m/%Y"),
-                last=cohort.ends_on.strftime("%d/%m/%Y"),
-            ),
-            "date",
-        )
-    if slot not in SLOTS:
-        raise AttendanceError(_("Choose the morning or the afternoon."), "slot")
-    if kind not in SESSION_KINDS:
-        raise AttendanceError(_("Choose a kind of session."), "kind")
-    if not 0 < minutes <= 720:
-        raise AttendanceError(_("The hours must be more than 0 and at most 12."), "hours")
+    problems = rules.session_problems(cohort, day, slot, minutes, kind)
+    if problems:
+        raise AttendanceError(problems[0].message, problems[0].field)
 
 
 def add_session(
@@ -414,9 +397,7 @@ def moving_problems(
                 )
             )
     unexpected = sum(
-        1
-        for *_mark, enrolled_on, left_on in marks
-        if not (enrolled_on <= day and (left_on is None or day <= left_on))
+        1 for *_mark, enrolled_on, left_on in marks if not is_expected(day, enrolled_on, left_on)
     )
     if unexpected:
         problems.append(
@@ -449,15 +430,9 @@ def change_session(
         raise AttendanceError(moving[0], "date")
     if session_taken(cohort, day, slot, but=session):
         raise AttendanceError(_("This half-day already has a session."), "slot")
-    most_missed = most_minutes_missed(session)
-    if most_missed is not None and minutes < most_missed:
-        raise AttendanceError(
-            _(
-                "A trainee already missed %(minutes)d minutes of this session.",
-                minutes=most_missed,
-            ),
-            "hours",
-        )
+    problems = rules.missed_problems(minutes, most_minutes_missed(session))
+    if problems:
+        raise AttendanceError(problems[0].message, problems[0].field)
     session.module_id = module.id
     session.date, session.slot, session.minutes, session.kind = day, slot, minutes, kind
     db.session.flush()

@@ -3,9 +3,9 @@
 from collections.abc import Hashable
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from tracker.assessments import rules
 from tracker.assessments.models import (
     ASSESSMENT_KINDS,
     Assessment,
@@ -16,7 +16,7 @@ from tracker.cohorts.models import Module, Trainee
 from tracker.extensions import db
 from tracker.imports.cohorts import competency_ids, linked_competencies, write_links
 from tracker.imports.kinds import Column, Kind, Summary, Values, stored
-from tracker.imports.problems import Problem
+from tracker.imports.problems import Problem, on_line
 from tracker.imports.reading import a_date, choice, codes, number, text
 
 
@@ -78,21 +78,12 @@ class Assessments(Kind):
         if "weight" in values:
             record["weight"] = float(values["weight"])
         now = self.current(values["code"], record)
-        problems = []
-        if now["best_score"] is not None and now["max_score"] < now["best_score"]:
-            problems.append(
-                Problem(
-                    line,
-                    "max_score",
-                    _(
-                        "%(maximum)s is below a score of %(best)s already recorded",
-                        maximum=values["max_score"],
-                        best=f"{now['best_score']:g}",
-                    ),
-                )
-            )
+        problems = rules.assessment_problems(
+            self.cohort, values["date"], now["kind"], values["max_score"], now["weight"]
+        )
+        problems += rules.maximum_problems(values["max_score"], now["best_score"])
         self.records[values["code"]] = record
-        return problems
+        return on_line(line, problems)
 
     def write(self) -> Summary:
         summary = Summary(self.name)
@@ -163,20 +154,9 @@ class Results(Kind):
 
     def check(self, line: int, values: Values) -> list[Problem]:
         assessment = values["assessment"]
-        problems = []
-        if values["score"] > Decimal(str(assessment["max_score"])):
-            problems.append(
-                Problem(
-                    line,
-                    "score",
-                    _(
-                        "%(score)s is above the maximum of %(maximum)s for %(code)s",
-                        score=values["score"],
-                        maximum=f"{assessment['max_score']:g}",
-                        code=assessment["code"],
-                    ),
-                )
-            )
+        problems = rules.score_problems(
+            values["score"], assessment["max_score"], assessment=assessment["code"]
+        )
         key = (assessment["id"], values["trainee"])
         record = {
             "assessment_id": assessment["id"],
@@ -188,4 +168,4 @@ class Results(Kind):
         if "comment" in values:
             record["comment"] = values["comment"]
         self.records[key] = record
-        return problems
+        return on_line(line, problems)

@@ -13,11 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
+from tracker import timeutil
+from tracker.budget import rules
 from tracker.budget.models import BudgetLine, Expense
-from tracker.codes import is_code, not_a_code
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
 from tracker.money import round_money
+from tracker.rules import Problem
 
 PER_PAGE = 100
 
@@ -30,6 +32,12 @@ class BudgetError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+def refuse(problems: list[Problem]) -> None:
+    """Refuse with the first problem the rules found (tracker.budget.rules)."""
+    if problems:
+        raise BudgetError(problems[0].field, problems[0].file_message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,10 +187,9 @@ def _checked_expense(
     reference: str | None,
 ) -> dict:
     """Check an expense and return it as model attributes."""
-    if not isinstance(amount, Decimal) or amount <= 0 or amount != round_money(amount):
-        raise BudgetError("amount", _("must be an amount in euros and cents, more than 0"))
-    if not description.strip():
-        raise BudgetError("description", _("must not be empty"))
+    refuse(rules.expense_problems(amount, description))
+    cohort = db.session.get(Cohort, line.cohort_id)
+    refuse(rules.expense_date_problems(cohort, day, timeutil.today()))
     return {
         "budget_line_id": line.id,
         "date": day,
@@ -278,16 +285,8 @@ def delete_expense(expense: Expense) -> None:
 
 def _checked_line(code: str, label: str, planned_amount: Decimal) -> dict:
     """Check a budget line and return it as model attributes."""
-    code, label = code.strip(), label.strip()
-    if not code:
-        raise BudgetError("code", _("must not be empty"))
-    if not is_code(code):
-        raise BudgetError("code", not_a_code(code))
-    if not label:
-        raise BudgetError("label", _("must not be empty"))
-    if planned_amount < 0 or planned_amount != round_money(planned_amount):
-        raise BudgetError("planned_amount", _("must be an amount in euros and cents, not negative"))
-    return {"code": code, "label": label, "planned_amount": planned_amount}
+    refuse(rules.line_problems(code, label, planned_amount))
+    return {"code": code.strip(), "label": label.strip(), "planned_amount": planned_amount}
 
 
 def add_line(cohort: Cohort, *, code: str, label: str, planned_amount: Decimal) -> BudgetLine:

@@ -13,7 +13,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker import timeutil
-from tracker.budget import operations, rules
+from tracker.budget import queries, rules
 from tracker.budget.models import BudgetLine, Expense
 from tracker.codes import Code, code_hint
 from tracker.cohorts.models import Cohort
@@ -128,7 +128,7 @@ class ExpenseForm(FlaskForm):
         line, day = self.chosen_line, self.date.data
         if not field.data or line is None or day is None:
             return
-        if operations.reference_taken(line, day, field.data, but=self.editing):
+        if queries.reference_taken(line, day, field.data, but=self.editing):
             raise ValidationError(
                 _(
                     "The line %(code)s already has an expense with this reference on %(day)s.",
@@ -173,7 +173,7 @@ class BudgetLineForm(FlaskForm):
         self.editing = editing
 
     def validate_code(self, field: StringField) -> None:
-        if field.data and operations.code_taken(self.cohort.id, field.data, but=self.editing):
+        if field.data and queries.code_taken(self.cohort.id, field.data, but=self.editing):
             raise ValidationError(_("This cohort already has a line %(code)s.", code=field.data))
 
 

@@ -4,9 +4,12 @@ Set-based queries over the cohorts' tables; the rules they apply in SQL are thos
 `tracker.cohorts.rules`, which says them in Python.
 """
 
-from sqlalchemy import ColumnElement, or_
+from datetime import date
 
-from tracker.cohorts.models import Trainee
+from sqlalchemy import ColumnElement, or_, select
+
+from tracker.cohorts.models import Cohort, Trainee
+from tracker.extensions import db
 
 
 def expected_at(day, trainee=Trainee) -> list[ColumnElement[bool]]:
@@ -21,3 +24,24 @@ def expected_at(day, trainee=Trainee) -> list[ColumnElement[bool]]:
             conditions.append(day <= trainee.left_on)
         return conditions
     return [trainee.enrolled_on <= day, or_(trainee.left_on.is_(None), day <= trainee.left_on)]
+
+
+def expected_between(first, last, trainee=Trainee) -> list[ColumnElement[bool]]:
+    """Return the conditions under which a trainee is expected on one day at least from first to
+    last (dates or columns)."""
+    return [trainee.enrolled_on <= last, or_(trainee.left_on.is_(None), first <= trainee.left_on)]
+
+
+def withdrawn_trainees(cohort: Cohort, as_of: date) -> list[Trainee]:
+    """Load the trainees who left the cohort on or before D, in order of leaving."""
+    return list(
+        db.session.scalars(
+            select(Trainee)
+            .where(
+                Trainee.cohort_id == cohort.id,
+                Trainee.enrolled_on <= as_of,
+                Trainee.left_on <= as_of,
+            )
+            .order_by(Trainee.left_on, Trainee.ref)
+        )
+    )

@@ -18,6 +18,11 @@ def is_expected(day: date, enrolled_on: date, left_on: date | None) -> bool:
     return enrolled_on <= day and (left_on is None or day <= left_on)
 
 
+def expected_on(trainee, day: date) -> bool:
+    """Tell whether a trainee (anything with enrolled_on and left_on) is expected on a day."""
+    return is_expected(day, trainee.enrolled_on, trainee.left_on)
+
+
 def not_expected_problems(
     ref: str, day: date, enrolled_on: date, left_on: date | None
 ) -> list[Problem]:

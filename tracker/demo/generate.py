@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import holidays
 
+from tracker.cohorts.rules import is_expected
 from tracker.money import round_money
 
 DEMO_SEED = 2021
@@ -409,9 +410,7 @@ def _trainees(days: list[date], rng: random.Random) -> tuple[list[dict], dict[st
 
 
 def _expected(trainee: dict, day: date) -> bool:
-    return trainee["enrolled_on"] <= day and (
-        trainee["left_on"] is None or day <= trainee["left_on"]
-    )
+    return is_expected(day, trainee["enrolled_on"], trainee["left_on"])
 
 
 def _drift(profile: Profile, day_index: int, days: int) -> float:

@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from tracker.cohorts.rules import is_expected
 from tracker.hours import minutes_to_hours
 from tracker.metrics.memo import per_data
 from tracker.money import CENT, round_money
@@ -83,7 +84,7 @@ class TraineeInfo:
 
     def is_expected(self, day: date) -> bool:
         """Tell whether the trainee is expected at a session held on this day."""
-        return self.enrolled_on <= day and (self.left_on is None or day <= self.left_on)
+        return is_expected(day, self.enrolled_on, self.left_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +356,7 @@ def trainee_attendance(
     # Integer minutes and no allocation in this loop: it runs once per trainee and session.
     for session in sessions:
         day = session.date
-        if day < enrolled_on or (left_on is not None and day > left_on):
+        if not is_expected(day, enrolled_on, left_on):
             continue
         minutes = session.minutes
         scheduled += minutes

@@ -20,7 +20,7 @@ from wtforms.form import Form
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
-from tracker.assessments import operations, rules
+from tracker.assessments import queries, rules
 from tracker.assessments.models import ASSESSMENT_KINDS, Assessment
 from tracker.attendance.forms import (
     DATE_FORMATS,
@@ -97,7 +97,7 @@ class AssessmentForm(FlaskForm):
     def validate_max_score(self, field: NumberField) -> None:
         refuse(self.problems("max_score"))
         if self.editing is not None and field.data is not None:
-            refuse(rules.maximum_problems(field.data, operations.best_score(self.editing)))
+            refuse(rules.maximum_problems(field.data, queries.best_score(self.editing)))
 
     def validate_weight(self, field: NumberField) -> None:
         refuse(self.problems("weight"))

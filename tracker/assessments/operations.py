@@ -1,7 +1,7 @@
-"""Assessments and their results: what the pages read, and the changes they make.
+"""The changes to assessments and their results (what the pages read is in queries.py).
 
-Changes flush and never commit. Each reads the database in a fixed number of set-based queries,
-whatever the number of trainees.
+Changes flush and never commit, and refuse what the rules refuse (tracker.assessments.rules).
+Each reads the database in a fixed number of set-based queries, whatever the number of trainees.
 """
 
 from collections.abc import Mapping, Sequence
@@ -10,18 +10,15 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.assessments import rules
-from tracker.assessments.models import (
-    Assessment,
-    Result,
-    assessment_competencies,
-)
-from tracker.attendance.operations import claim_version, expected_at
-from tracker.cohorts.models import Cohort, Competency, Module, Trainee
-from tracker.cohorts.rules import is_expected
+from tracker.assessments.models import Assessment, Result
+from tracker.assessments.queries import best_score
+from tracker.attendance.operations import claim_version
+from tracker.cohorts.models import Cohort, Competency, Module
+from tracker.cohorts.queries import not_expected
 from tracker.extensions import db
 from tracker.rules import Problem
 
@@ -44,79 +41,6 @@ class AssessmentError(ValueError):
 
 # ---------------------------------------------------------------------------------------------
 # The modules and their assessments
-
-
-@dataclass(frozen=True)
-class AssessmentLine:
-    """An assessment as the modules page lists it."""
-
-    id: int
-    module_id: int
-    code: str
-    title: str
-    date: date
-    kind: str
-    max_score: float
-    weight: float
-    competencies: tuple[str, ...]
-    results: int
-    expected: int
-
-
-def cohort_assessments(cohort: Cohort) -> list[AssessmentLine]:
-    """Load the cohort's assessments by date, with their competencies and results entered."""
-    entered = (
-        select(func.count(Result.id))
-        .where(Result.assessment_id == Assessment.id)
-        .correlate(Assessment)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(
-            Assessment.id,
-            Assessment.module_id,
-            Assessment.code,
-            Assessment.title,
-            Assessment.date,
-            Assessment.kind,
-            Assessment.max_score,
-            Assessment.weight,
-            entered,
-        )
-        .where(Assessment.cohort_id == cohort.id)
-        .order_by(Assessment.date, Assessment.code)
-    ).all()
-    if not rows:
-        return []
-    evaluated: dict[int, list[str]] = {}
-    for assessment_id, code in db.session.execute(
-        select(assessment_competencies.c.assessment_id, Competency.code)
-        .join(Competency, Competency.id == assessment_competencies.c.competency_id)
-        .where(Competency.cohort_id == cohort.id)
-        .order_by(Competency.code)
-    ):
-        evaluated.setdefault(assessment_id, []).append(code)
-    enrolment = db.session.execute(
-        select(Trainee.enrolled_on, Trainee.left_on).where(Trainee.cohort_id == cohort.id)
-    ).all()
-    return [
-        AssessmentLine(
-            id=id_,
-            module_id=module_id,
-            code=code,
-            title=title,
-            date=day,
-            kind=kind,
-            max_score=max_score,
-            weight=weight,
-            competencies=tuple(evaluated.get(id_, ())),
-            results=results,
-            expected=sum(
-                1 for enrolled_on, left_on in enrolment if is_expected(day, enrolled_on, left_on)
-            ),
-        )
-        for id_, module_id, code, title, day, kind, max_score, weight, results in rows
-    ]
 
 
 def check_assessment(
@@ -215,13 +139,6 @@ def change_assessment(
     return assessment
 
 
-def best_score(assessment: Assessment) -> float | None:
-    """Return the best score recorded at an assessment, None when no result is recorded."""
-    return db.session.scalar(
-        select(func.max(Result.score)).where(Result.assessment_id == assessment.id)
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # The results grid
 
@@ -232,29 +149,6 @@ class Score:
 
     score: Decimal | None
     comment: str | None = None
-
-
-def expected_trainees(assessment: Assessment) -> list[Trainee]:
-    """Load the trainees of the cohort expected on the assessment's date, ordered by reference."""
-    return list(
-        db.session.scalars(
-            select(Trainee)
-            .where(Trainee.cohort_id == assessment.cohort_id, *expected_at(assessment.date))
-            .order_by(Trainee.ref)
-        )
-    )
-
-
-def assessment_results(assessment: Assessment) -> dict[int, tuple[float, str | None]]:
-    """Load the results of an assessment: trainee id -> (score, comment)."""
-    return {
-        trainee_id: (score, comment)
-        for trainee_id, score, comment in db.session.execute(
-            select(Result.trainee_id, Result.score, Result.comment).where(
-                Result.assessment_id == assessment.id
-            )
-        )
-    }
 
 
 @dataclass(frozen=True)
@@ -274,23 +168,13 @@ def record_results(
     """
     for entry in scores.values():
         refuse(rules.score_problems(entry.score, assessment.max_score))
-    if scores:
-        expected = set(
-            db.session.scalars(
-                select(Trainee.id).where(
-                    Trainee.id.in_(list(scores)),
-                    Trainee.cohort_id == assessment.cohort_id,
-                    *expected_at(assessment.date),
-                )
+    if not_expected(assessment.cohort_id, scores, assessment.date):
+        raise AssessmentError(
+            _(
+                "Some trainees of the page are no longer expected on the day of this "
+                "assessment: open the results again."
             )
         )
-        if set(scores) - expected:
-            raise AssessmentError(
-                _(
-                    "Some trainees of the page are no longer expected on the day of this "
-                    "assessment: open the results again."
-                )
-            )
     version = claim_version(Assessment, assessment.id, Assessment.results_version, seen_version)
     set_committed_value(assessment, "results_version", version)
 

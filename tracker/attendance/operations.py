@@ -19,7 +19,7 @@ from tracker.attendance import rules
 from tracker.attendance.models import SLOTS, AttendanceRecord, Session
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
-from tracker.cohorts.queries import expected_at
+from tracker.cohorts.queries import expected_at, not_expected
 from tracker.cohorts.rules import is_expected
 from tracker.extensions import db
 
@@ -228,23 +228,13 @@ def record_roll_call(
             raise AttendanceError(
                 _("The half-day has started: every expected trainee needs a mark."), "status"
             )
-    if marks:
-        expected = set(
-            db.session.scalars(
-                select(Trainee.id).where(
-                    Trainee.id.in_(list(marks)),
-                    Trainee.cohort_id == session.cohort_id,
-                    *expected_at(session.date),
-                )
+    if not_expected(session.cohort_id, marks, session.date):
+        raise AttendanceError(
+            _(
+                "Some trainees of the page are no longer expected at this half-day: "
+                "open the roll call again."
             )
         )
-        if set(marks) - expected:
-            raise AttendanceError(
-                _(
-                    "Some trainees of the page are no longer expected at this half-day: "
-                    "open the roll call again."
-                )
-            )
     version = claim_version(Session, session.id, Session.roll_call_version, seen_version)
     set_committed_value(session, "roll_call_version", version)
 

@@ -19,6 +19,7 @@ from tracker.attendance.rules import PARTLY_ATTENDED
 from tracker.charts import cached_chart, module_grades_chart, trainee_attendance_chart
 from tracker.charts.placing import PlacedChart, data_key, place, recent_charts
 from tracker.cohorts.models import Cohort, Competency, Trainee
+from tracker.cohorts.rules import has_left
 from tracker.extensions import db
 from tracker.i18n import rate
 from tracker.metrics import series
@@ -114,7 +115,7 @@ def cohort_summaries(cohorts: Sequence[Cohort], as_of: date) -> dict[int, Cohort
     ):
         count = counts[cohort_id]
         count[0] += 1
-        if left_on is not None and left_on <= as_of:
+        if has_left(left_on, as_of):
             count[2] += 1
         elif as_of < ends_on[cohort_id]:
             count[1] += 1

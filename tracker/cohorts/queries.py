@@ -26,6 +26,19 @@ def expected_at(day, trainee=Trainee) -> list[ColumnElement[bool]]:
     return [trainee.enrolled_on <= day, or_(trainee.left_on.is_(None), day <= trainee.left_on)]
 
 
+def not_expected(cohort_id: int, trainee_ids, day: date) -> set[int]:
+    """Return those of the trainee ids that are not trainees of the cohort expected on a day."""
+    ids = set(trainee_ids)
+    if not ids:
+        return set()
+    expected = db.session.scalars(
+        select(Trainee.id).where(
+            Trainee.id.in_(ids), Trainee.cohort_id == cohort_id, *expected_at(day)
+        )
+    )
+    return ids - set(expected)
+
+
 def expected_between(first, last, trainee=Trainee) -> list[ColumnElement[bool]]:
     """Return the conditions under which a trainee is expected on one day at least from first to
     last (dates or columns)."""

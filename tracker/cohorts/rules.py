@@ -18,6 +18,11 @@ def is_expected(day: date, enrolled_on: date, left_on: date | None) -> bool:
     return enrolled_on <= day and (left_on is None or day <= left_on)
 
 
+def has_left(left_on: date | None, as_of: date) -> bool:
+    """Tell whether a trainee who left on a day (if any) has withdrawn as of D."""
+    return left_on is not None and left_on <= as_of
+
+
 def expected_on(trainee, day: date) -> bool:
     """Tell whether a trainee (anything with enrolled_on and left_on) is expected on a day."""
     return is_expected(day, trainee.enrolled_on, trainee.left_on)

@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tracker.cohorts.rules import is_expected
+from tracker.cohorts.rules import has_left, is_expected
 from tracker.hours import minutes_to_hours
 from tracker.metrics.memo import per_data
 from tracker.money import CENT, round_money
@@ -490,7 +490,7 @@ def competencies_acquired(
 
 def trainee_status(trainee: TraineeInfo, cohort: CohortInfo, as_of: date) -> str:
     """Return `withdrawn`, `completed` or `active` as of D."""
-    if trainee.left_on is not None and trainee.left_on <= as_of:
+    if has_left(trainee.left_on, as_of):
         return "withdrawn"
     if as_of >= cohort.ends_on:
         return "completed"

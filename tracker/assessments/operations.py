@@ -4,7 +4,7 @@ Changes flush and never commit, and refuse what the rules refuse (tracker.assess
 Each reads the database in a fixed number of set-based queries, whatever the number of trainees.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,6 +17,7 @@ from tracker.assessments import rules
 from tracker.assessments.models import Assessment, Result
 from tracker.assessments.queries import best_score
 from tracker.attendance.operations import claim_version
+from tracker.batch import Row, write_rows
 from tracker.cohorts.models import Cohort, Competency, Module
 from tracker.cohorts.queries import not_expected
 from tracker.extensions import db
@@ -219,3 +220,29 @@ def record_results(
         )
     db.session.flush()
     return Recorded(saved=len(new) + len(changed), removed=len(removed))
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches: the importer and the demo write many rows at once, through these alone.
+
+
+def write_assessments(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many assessments at once (rows of columns; a changed row holds its id)."""
+    write_rows(Assessment, new, changed)
+
+
+def write_results(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many results at once (rows of columns; a changed row holds its id)."""
+    write_rows(Result, new, changed)
+
+
+def results_changed(assessment_ids: Iterable[int]) -> None:
+    """Raise the version of the results grids whose results a batch changed: a grid opened
+    before must not save over them."""
+    ids = set(assessment_ids)
+    if ids:
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.id.in_(ids))
+            .values(results_version=Assessment.results_version + 1)
+        )

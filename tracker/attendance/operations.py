@@ -4,7 +4,7 @@ Changes flush and never commit. Each reads the database in a fixed number of set
 whatever the number of trainees.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -18,6 +18,7 @@ from tracker import timeutil
 from tracker.attendance import rules
 from tracker.attendance.models import SLOTS, AttendanceRecord, Session
 from tracker.auth.models import User
+from tracker.batch import Row, write_rows
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.cohorts.queries import expected_at, not_expected
 from tracker.cohorts.rules import is_expected
@@ -534,3 +535,17 @@ def generate_sessions(
     generated.created = len(new)
     db.session.flush()
     return generated
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches: the importer and the demo write many rows at once, through these alone.
+
+
+def write_sessions(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many sessions at once (rows of columns; a changed row holds its id)."""
+    write_rows(Session, new, changed)
+
+
+def write_marks(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many roll-call marks at once (rows of columns; a changed row holds its id)."""
+    write_rows(AttendanceRecord, new, changed)

@@ -5,6 +5,7 @@ wrong in the user's language ("reference: ..."), when what is asked would break 
 (tracker.budget.rules); the forms check the same rules first.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -12,14 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from tracker import timeutil
+from tracker.batch import Row, write_rows
 from tracker.budget import rules
 from tracker.budget.models import BudgetLine, Expense
 from tracker.budget.queries import code_taken, has_expenses, reference_taken
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
 from tracker.rules import Problem
-
-PER_PAGE = 100
 
 
 class BudgetError(ValueError):
@@ -182,3 +182,17 @@ def delete_line(line: BudgetLine) -> None:
         raise BudgetError("line", _("expenses are charged to it"))
     db.session.delete(line)
     db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches: the importer and the demo write many rows at once, through these alone.
+
+
+def write_lines(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many budget lines at once (rows of columns; a changed row holds its id)."""
+    write_rows(BudgetLine, new, changed)
+
+
+def write_expenses(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many expenses at once (rows of columns; a changed row holds its id)."""
+    write_rows(Expense, new, changed)

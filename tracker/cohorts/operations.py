@@ -11,6 +11,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from tracker.batch import Row, write_rows
 from tracker.codes import is_code, is_slug, not_a_code
 from tracker.cohorts import rules
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
@@ -280,3 +281,22 @@ def record_withdrawal(trainee: Trainee, *, left_on: date, reason: str) -> None:
     trainee.left_on = left_on
     trainee.exit_reason = reason.strip()
     db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches: the importer and the demo write many rows at once, through these alone.
+
+
+def write_trainees(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Enrol and change many trainees at once (rows of columns; a changed row holds its id)."""
+    write_rows(Trainee, new, changed)
+
+
+def write_competencies(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many competencies at once (rows of columns; a changed row holds its id)."""
+    write_rows(Competency, new, changed)
+
+
+def write_modules(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many modules at once (rows of columns; a changed row holds its id)."""
+    write_rows(Module, new, changed)

@@ -3,9 +3,9 @@
 from collections.abc import Hashable
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from tracker.assessments import rules
+from tracker.assessments import operations, rules
 from tracker.assessments.models import (
     ASSESSMENT_KINDS,
     Assessment,
@@ -41,6 +41,7 @@ class Assessments(Kind):
     )
     key = ("code",)
     defaults = {"kind": "exam", "weight": 1.0, "competencies": frozenset(), "best_score": None}
+    write_rows = staticmethod(operations.write_assessments)
 
     def load(self) -> dict[Hashable, Values]:
         self.modules = dict(
@@ -112,6 +113,7 @@ class Results(Kind):
     )
     key = ("assessment", "trainee")
     defaults = {"comment": None}
+    write_rows = staticmethod(operations.write_results)
 
     def load(self) -> dict[Hashable, Values]:
         self.assessments = stored(
@@ -143,13 +145,7 @@ class Results(Kind):
         summary = Summary(self.name)
         created, changed = self.upsert(summary)
         # A results grid opened before the import must not save over what it brought.
-        touched = {assessment_id for assessment_id, _ in created + changed}
-        if touched:
-            db.session.execute(
-                update(Assessment)
-                .where(Assessment.id.in_(touched))
-                .values(results_version=Assessment.results_version + 1)
-            )
+        operations.results_changed(assessment_id for assessment_id, _ in created + changed)
         return summary
 
     def check(self, line: int, values: Values) -> list[Problem]:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from tracker import timeutil
+from tracker.attendance import operations as attendance_operations
 from tracker.attendance import rules
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, AttendanceRecord, Session
 from tracker.cohorts.models import Module, Trainee
@@ -34,6 +35,7 @@ class Sessions(Kind):
     )
     key = ("date", "slot")
     defaults = {"minutes": 210, "kind": "classroom", "most_missed": None}
+    write_rows = staticmethod(attendance_operations.write_sessions)
 
     def load(self) -> dict[Hashable, Values]:
         self.modules = dict(
@@ -87,6 +89,7 @@ class Attendance(Kind):
     )
     key = ("date", "slot", "trainee")
     defaults = {"minutes_missed": 0, "note": None}
+    write_rows = staticmethod(attendance_operations.write_marks)
 
     def load(self) -> dict[Hashable, Values]:
         # One instant for the whole file: which half-days have started (rules.has_started).

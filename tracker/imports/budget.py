@@ -5,7 +5,7 @@ from collections.abc import Hashable
 from sqlalchemy import select
 
 from tracker import timeutil
-from tracker.budget import rules
+from tracker.budget import operations, rules
 from tracker.budget.models import BudgetLine, Expense
 from tracker.extensions import db
 from tracker.imports.kinds import Column, Kind, Values, stored
@@ -25,6 +25,7 @@ class Budget(Kind):
         Column("planned_amount", money()),
     )
     key = ("code",)
+    write_rows = staticmethod(operations.write_lines)
 
     def load(self) -> dict[Hashable, Values]:
         return stored(
@@ -53,6 +54,7 @@ class Expenses(Kind):
     )
     key = ("line", "date", "reference")
     defaults = {"supplier": None, "reference": None}
+    write_rows = staticmethod(operations.write_expenses)
 
     def load(self) -> dict[Hashable, Values]:
         # One day for the whole file: how far after it an expense may be dated.

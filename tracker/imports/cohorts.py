@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
-from tracker.cohorts import rules
+from tracker.cohorts import operations, rules
 from tracker.cohorts.models import Competency, Module, Trainee, module_competencies
 from tracker.extensions import db
 from tracker.hours import hours_to_minutes
@@ -30,6 +30,7 @@ class Trainees(Kind):
     )
     key = ("ref",)
     defaults = {"left_on": None, "exit_reason": None}
+    write_rows = staticmethod(operations.write_trainees)
 
     def load(self) -> dict[Hashable, Values]:
         return stored(
@@ -64,6 +65,7 @@ class Competencies(Kind):
     )
     key = ("code",)
     defaults = {"block": ""}
+    write_rows = staticmethod(operations.write_competencies)
 
     def load(self) -> dict[Hashable, Values]:
         return stored(
@@ -139,6 +141,7 @@ class Modules(Kind):
     )
     key = ("code",)
     defaults = {"starts_on": None, "ends_on": None, "pass_mark": 10.0, "competencies": frozenset()}
+    write_rows = staticmethod(operations.write_modules)
 
     def load(self) -> dict[Hashable, Values]:
         self.competencies = competency_ids(self.cohort.id)

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.assessments import rules
@@ -208,10 +208,7 @@ def record_results(
             )
         elif (old[1], old[2]) != (score, comment):
             changed.append({"id": old[0], "score": score, "comment": comment})
-    if new:
-        db.session.execute(insert(Result), new)
-    if changed:
-        db.session.execute(update(Result), changed)
+    write_results(new, changed)
     if removed:
         db.session.execute(
             delete(Result)

@@ -530,8 +530,7 @@ def generate_sessions(
                         "kind": kind,
                     }
                 )
-    if new:
-        db.session.execute(insert(Session), new)
+    write_sessions(new, [])
     generated.created = len(new)
     db.session.flush()
     return generated

@@ -51,6 +51,12 @@ def expense_date_problems(cohort, day: date | None, today: date) -> list[Problem
                 first=show_day(first),
                 last=show_day(last),
             ),
+            in_file=_(
+                "%(day)s is outside the expenses' dates (%(first)s to %(last)s)",
+                day=day,
+                first=first,
+                last=last,
+            ),
         )
     ]
 

@@ -539,6 +539,11 @@ REFUSALS = {
         RESULTS + "Q01,T99,12,\n",
         "line 3: trainee: unknown trainee 'T99'",
     ),
+    "result of a trainee who left before the assessment": (
+        "results",
+        RESULTS + "E01,T02,20,\n",
+        "line 3: trainee: T02 is not expected on 2021-10-29: left on 2021-10-15",
+    ),
     "score above the maximum": (
         "results",
         RESULTS + "E01,T01,40.5,\n",

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-import holidays
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Select, delete, func, insert, select, update
@@ -354,7 +353,7 @@ def moving_problems(
     if not marks:
         return []
     problems = []
-    holiday = holidays.France(years=day.year, language=language).get(day)
+    holiday = rules.public_holidays(day, day, language).get(day)
     if holiday is not None:
         problems.append(
             ngettext(
@@ -475,7 +474,7 @@ def working_days(
     first: date, last: date, language: str = "fr"
 ) -> Iterable[tuple[date, str | None]]:
     """Yield each weekday from first to last, with the name of its French public holiday if any."""
-    french_holidays = holidays.France(years=range(first.year, last.year + 1), language=language)
+    french_holidays = rules.public_holidays(first, last, language)
     day = first
     while day <= last:
         if day.weekday() < 5:

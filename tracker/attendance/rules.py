@@ -5,8 +5,10 @@ and the importer all ask `session_problems`, `hours_problems`, `missed_problems`
 Pure functions: dates, statuses, minutes, notes and instants in, problems out.
 """
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 
+import holidays
 from flask_babel import gettext as _
 
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES
@@ -23,6 +25,12 @@ PARTLY_ATTENDED = ("late", "left_early")
 # When each half-day starts, where the course is held. One time for every session until sessions
 # get times of their own.
 HALF_DAY_STARTS = {"AM": time(9, 0), "PM": time(13, 30)}
+
+
+def public_holidays(first: date, last: date, language: str = "fr") -> Mapping[date, str]:
+    """Return France's public holidays of the years from first to last, named in a language: no
+    session is generated on one, and no mark moves to one."""
+    return holidays.France(years=range(first.year, last.year + 1), language=language)
 
 
 def half_day_start(day: date, slot: str) -> datetime:

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-import holidays
-
+from tracker.attendance import rules as attendance_rules
 from tracker.cohorts.rules import is_expected
 from tracker.money import round_money
 
@@ -243,7 +242,7 @@ def breaks(starts_on: date, ends_on: date) -> list[tuple[date, date]]:
 
 def teaching_days(starts_on: date, ends_on: date) -> list[date]:
     """Return the working days between two dates, without French public holidays and breaks."""
-    public_holidays = holidays.France(years=range(starts_on.year, ends_on.year + 1))
+    public_holidays = attendance_rules.public_holidays(starts_on, ends_on)
     off = breaks(starts_on, ends_on)
     days = []
     day = starts_on

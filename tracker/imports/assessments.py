@@ -13,6 +13,7 @@ from tracker.assessments.models import (
     assessment_competencies,
 )
 from tracker.cohorts.models import Module, Trainee
+from tracker.cohorts.rules import not_expected_problems
 from tracker.extensions import db
 from tracker.imports.cohorts import competency_ids, linked_competencies, write_links
 from tracker.imports.kinds import Column, Kind, Summary, Values, stored
@@ -117,15 +118,16 @@ class Results(Kind):
 
     def load(self) -> dict[Hashable, Values]:
         self.assessments = stored(
-            select(Assessment.id, Assessment.code, Assessment.max_score).where(
+            select(Assessment.id, Assessment.code, Assessment.date, Assessment.max_score).where(
                 Assessment.cohort_id == self.cohort.id
             ),
             "code",
         )
-        self.trainees = dict(
-            db.session.execute(
-                select(Trainee.ref, Trainee.id).where(Trainee.cohort_id == self.cohort.id)
-            ).all()
+        self.trainees = stored(
+            select(Trainee.id, Trainee.ref, Trainee.enrolled_on, Trainee.left_on).where(
+                Trainee.cohort_id == self.cohort.id
+            ),
+            "ref",
         )
         return stored(
             select(
@@ -149,14 +151,18 @@ class Results(Kind):
         return summary
 
     def check(self, line: int, values: Values) -> list[Problem]:
-        assessment = values["assessment"]
-        problems = rules.score_problems(
+        assessment, trainee = values["assessment"], values["trainee"]
+        # The results grid lists only the trainees expected on the assessment's day.
+        problems = not_expected_problems(
+            trainee["ref"], assessment["date"], trainee["enrolled_on"], trainee["left_on"]
+        )
+        problems += rules.score_problems(
             values["score"], assessment["max_score"], assessment=assessment["code"]
         )
-        key = (assessment["id"], values["trainee"])
+        key = (assessment["id"], trainee["id"])
         record = {
             "assessment_id": assessment["id"],
-            "trainee_id": values["trainee"],
+            "trainee_id": trainee["id"],
             "score": float(values["score"]),
             # The database checks the score against this copy of the assessment's maximum.
             "max_score": assessment["max_score"],

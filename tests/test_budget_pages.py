@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from tracker import timeutil
+from tracker.budget import operations
 from tracker.budget.forms import BudgetLineForm
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort
@@ -454,6 +455,20 @@ def test_an_expense_too_far_in_the_future_is_refused(app, budget, signed_in, mon
         "/cohorts/alpha/budget/expenses/new", data=expense_data(date="16/07/2022")
     )
     assert accepted.status_code == 302
+
+
+def test_the_operation_refuses_an_expense_the_form_refuses(app, world, monkeypatch):
+    monkeypatch.setattr(timeutil, "today", lambda: date(2026, 11, 27))
+    with app.app_context():
+        line = db.session.scalar(select(BudgetLine).where(BudgetLine.code == "PED"))
+        with pytest.raises(operations.BudgetError, match="date: 2024-01-01 is outside"):
+            operations.add_expense(
+                line, day=date(2024, 1, 1), amount=Decimal(10), description="Livres"
+            )
+        expense = operations.add_expense(
+            line, day=date(2022, 6, 1), amount=Decimal(10), description="Livres"
+        )
+        assert expense.id is not None
 
 
 def test_expenses_without_a_reference_may_share_a_line_and_a_day(app, budget, signed_in):

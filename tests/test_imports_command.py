@@ -521,6 +521,11 @@ REFUSALS = {
         ASSESSMENTS + "Q03,M02,Quiz,2021-10-15,quiz,20,0,\n",
         "line 3: weight: 0 must be more than 0",
     ),
+    "assessment outside the cohort": (
+        "assessments",
+        ASSESSMENTS + "Q03,M02,Quiz,2023-06-01,quiz,20,1,\n",
+        "line 3: date: 2023-06-01 is outside the cohort (2021-09-06 to 2023-03-03)",
+    ),
     "maximum lowered below a recorded score": (
         "assessments",
         ASSESSMENTS + "Q01,M01,Python basics quiz,2021-09-17,quiz,10,1,C1\n",
@@ -536,6 +541,11 @@ REFUSALS = {
         RESULTS + "Q01,T99,12,\n",
         "line 3: trainee: unknown trainee 'T99'",
     ),
+    "result of a trainee who left before the assessment": (
+        "results",
+        RESULTS + "E01,T02,20,\n",
+        "line 3: trainee: T02 is not expected on 2021-10-29: left on 2021-10-15",
+    ),
     "score above the maximum": (
         "results",
         RESULTS + "E01,T01,40.5,\n",
@@ -550,6 +560,11 @@ REFUSALS = {
         "results",
         RESULTS + "E01,T01,ABS,\n",
         "line 3: score: 'ABS' is not a number",
+    ),
+    "expense dated over a year after the cohort": (
+        "expenses",
+        EXPENSES + "2024-03-04,PED,100,Books,,B-2\n",
+        "line 3: date: 2024-03-04 is outside the expenses' dates (2020-09-06 to 2024-03-03)",
     ),
     "amount with more than 2 decimals": (
         "budget",

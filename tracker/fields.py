@@ -12,10 +12,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.fields import DateField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker import timeutil
+from tracker.rules import Problem
 
 REQUIRED = _l("This field is required.")
 
@@ -25,6 +26,12 @@ THOUSANDS = re.compile(r"[\s\u00a0\u202f']")
 NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 # The most an amount may be: far above any grant, well within the database's whole cents.
 LARGEST_AMOUNT = Decimal("999999999.99")
+
+
+def refuse(problems: list[Problem]) -> None:
+    """Refuse a field's value with the first problem a feature's rules found (in a validator)."""
+    if problems:
+        raise ValidationError(problems[0].message)
 
 
 def stripped(value):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import (
     DateField,
     FormField,
@@ -20,17 +20,17 @@ from wtforms.form import Form
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
-from tracker.assessments.models import ASSESSMENT_KINDS, Assessment, Result
-from tracker.assessments.operations import show_score
+from tracker.assessments import queries, rules
+from tracker.assessments.models import ASSESSMENT_KINDS, Assessment
 from tracker.attendance.forms import (
     DATE_FORMATS,
-    check_within_cohort,
     module_choices,
 )
 from tracker.codes import Code, code_hint
 from tracker.cohorts.models import Cohort, Competency, Trainee
 from tracker.extensions import db
-from tracker.fields import REQUIRED, CheckboxesField, NumberField, stripped
+from tracker.fields import REQUIRED, CheckboxesField, NumberField, refuse, stripped
+from tracker.rules import Problem
 from tracker.urls import LARGEST_ID
 
 ASSESSMENT_KIND_LABELS = {
@@ -92,29 +92,22 @@ class AssessmentForm(FlaskForm):
             raise ValidationError(_("This field is required."))
 
     def validate_date(self, field: DateField) -> None:
-        check_within_cohort(self.cohort, field.data)
+        refuse(self.problems("date"))
 
     def validate_max_score(self, field: NumberField) -> None:
-        if field.data is None:
-            return
-        if field.data <= 0:
-            raise ValidationError(_("The maximum score must be more than 0."))
-        if self.editing is None:
-            return
-        best = db.session.scalar(
-            select(func.max(Result.score)).where(Result.assessment_id == self.editing.id)
-        )
-        if best is not None and field.data < Decimal(str(best)):
-            raise ValidationError(
-                _(
-                    "A trainee already has a score of %(score)s: the maximum cannot be lower.",
-                    score=show_score(best),
-                )
-            )
+        refuse(self.problems("max_score"))
+        if self.editing is not None and field.data is not None:
+            refuse(rules.maximum_problems(field.data, queries.best_score(self.editing)))
 
     def validate_weight(self, field: NumberField) -> None:
-        if field.data is not None and field.data <= 0:
-            raise ValidationError(_("The weight must be more than 0."))
+        refuse(self.problems("weight"))
+
+    def problems(self, field: str) -> list[Problem]:
+        """Return the problems the assessment's rules find with one of its fields."""
+        problems = rules.assessment_problems(
+            self.cohort, self.date.data, self.kind.data, self.max_score.data, self.weight.data
+        )
+        return [problem for problem in problems if problem.field == field]
 
 
 class ScoreForm(Form):
@@ -140,26 +133,16 @@ class ResultsForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        maximum = Decimal(str(self.max_score))
         for trainee, line in self.lines():
             score, comment = line.score, line.comment
+            who = f"{trainee.name} ({trainee.ref})"
             if score.errors:
-                score.errors = [f"{trainee.name} ({trainee.ref}): {e}" for e in score.errors]
-            elif score.data is not None and not 0 <= score.data <= maximum:
-                score.errors.append(
-                    _(
-                        "%(trainee)s: the score must be between 0 and %(maximum)s.",
-                        trainee=f"{trainee.name} ({trainee.ref})",
-                        maximum=show_score(maximum),
-                    )
+                score.errors = [f"{who}: {e}" for e in score.errors]
+            else:
+                problems = rules.score_problems(
+                    score.data, self.max_score, comment.data, trainee=who
                 )
-            elif score.data is None and (comment.data or "").strip():
-                score.errors.append(
-                    _(
-                        "%(trainee)s: enter a score, or clear the comment.",
-                        trainee=f"{trainee.name} ({trainee.ref})",
-                    )
-                )
+                score.errors.extend(problem.message for problem in problems[:1])
             valid = valid and not score.errors
         return valid
 

@@ -1,28 +1,27 @@
-"""Assessments and their results: what the pages read, and the changes they make.
+"""The changes to assessments and their results (what the pages read is in queries.py).
 
-Changes flush and never commit. Each reads the database in a fixed number of set-based queries,
-whatever the number of trainees.
+Changes flush and never commit, and refuse what the rules refuse (tracker.assessments.rules).
+Each reads the database in a fixed number of set-based queries, whatever the number of trainees.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.assessments.models import (
-    ASSESSMENT_KINDS,
-    Assessment,
-    Result,
-    assessment_competencies,
-)
-from tracker.attendance.operations import claim_version, expected_at
-from tracker.cohorts.models import Cohort, Competency, Module, Trainee
+from tracker.assessments import rules
+from tracker.assessments.models import Assessment, Result
+from tracker.assessments.queries import best_score
+from tracker.attendance.operations import claim_version
+from tracker.batch import Row, write_rows
+from tracker.cohorts.models import Cohort, Competency, Module
+from tracker.cohorts.queries import not_expected
 from tracker.extensions import db
-from tracker.i18n import number
+from tracker.rules import Problem
 
 
 class AssessmentError(ValueError):
@@ -41,102 +40,23 @@ class AssessmentError(ValueError):
         return self.message
 
 
-def show_score(value: float | Decimal) -> str:
-    """Show a score with the language's separators and no trailing zeros: 12,5."""
-    return number(float(value), 2).rstrip("0").rstrip(",.")
-
-
 # ---------------------------------------------------------------------------------------------
 # The modules and their assessments
 
 
-@dataclass(frozen=True)
-class AssessmentLine:
-    """An assessment as the modules page lists it."""
-
-    id: int
-    module_id: int
-    code: str
-    title: str
-    date: date
-    kind: str
-    max_score: float
-    weight: float
-    competencies: tuple[str, ...]
-    results: int
-    expected: int
-
-
-def cohort_assessments(cohort: Cohort) -> list[AssessmentLine]:
-    """Load the cohort's assessments by date, with their competencies and results entered."""
-    entered = (
-        select(func.count(Result.id))
-        .where(Result.assessment_id == Assessment.id)
-        .correlate(Assessment)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(
-            Assessment.id,
-            Assessment.module_id,
-            Assessment.code,
-            Assessment.title,
-            Assessment.date,
-            Assessment.kind,
-            Assessment.max_score,
-            Assessment.weight,
-            entered,
-        )
-        .where(Assessment.cohort_id == cohort.id)
-        .order_by(Assessment.date, Assessment.code)
-    ).all()
-    if not rows:
-        return []
-    evaluated: dict[int, list[str]] = {}
-    for assessment_id, code in db.session.execute(
-        select(assessment_competencies.c.assessment_id, Competency.code)
-        .join(Competency, Competency.id == assessment_competencies.c.competency_id)
-        .where(Competency.cohort_id == cohort.id)
-        .order_by(Competency.code)
-    ):
-        evaluated.setdefault(assessment_id, []).append(code)
-    enrolment = db.session.execute(
-        select(Trainee.enrolled_on, Trainee.left_on).where(Trainee.cohort_id == cohort.id)
-    ).all()
-    return [
-        AssessmentLine(
-            id=id_,
-            module_id=module_id,
-            code=code,
-            title=title,
-            date=day,
-            kind=kind,
-            max_score=max_score,
-            weight=weight,
-            competencies=tuple(evaluated.get(id_, ())),
-            results=results,
-            expected=sum(
-                1
-                for enrolled_on, left_on in enrolment
-                if enrolled_on <= day and (left_on is None or day <= left_on)
-            ),
-        )
-        for id_, module_id, code, title, day, kind, max_score, weight, results in rows
-    ]
-
-
 def check_assessment(
-    cohort: Cohort, module: Module, kind: str, max_score: Decimal, weight: Decimal
+    cohort: Cohort, module: Module, day: date, kind: str, max_score: Decimal, weight: Decimal
 ) -> None:
     """Refuse an assessment that breaks the rules."""
     if module.cohort_id != cohort.id:
         raise AssessmentError(_("Choose a module of this cohort."), "module")
-    if kind not in ASSESSMENT_KINDS:
-        raise AssessmentError(_("Choose a kind of assessment."), "kind")
-    if max_score <= 0:
-        raise AssessmentError(_("The maximum score must be more than 0."), "max_score")
-    if weight <= 0:
-        raise AssessmentError(_("The weight must be more than 0."), "weight")
+    refuse(rules.assessment_problems(cohort, day, kind, max_score, weight))
+
+
+def refuse(problems: list[Problem]) -> None:
+    """Refuse with the first problem the rules found (tracker.assessments.rules)."""
+    if problems:
+        raise AssessmentError(problems[0].message, problems[0].field)
 
 
 def cohort_competencies(cohort: Cohort, ids: Sequence[int]) -> list[Competency]:
@@ -166,7 +86,7 @@ def create_assessment(
     competency_ids: Sequence[int] = (),
 ) -> Assessment:
     """Add an assessment to one of the cohort's modules."""
-    check_assessment(cohort, module, kind, max_score, weight)
+    check_assessment(cohort, module, day, kind, max_score, weight)
     taken = select(Assessment.id).where(Assessment.cohort_id == cohort.id, Assessment.code == code)
     if db.session.scalar(taken) is not None:
         raise AssessmentError(_("Another assessment of this cohort has this code."), "code")
@@ -200,23 +120,13 @@ def change_assessment(
 ) -> Assessment:
     """Change an assessment; its maximum may not fall below a score already recorded."""
     cohort = assessment.cohort
-    check_assessment(cohort, module, kind, max_score, weight)
+    check_assessment(cohort, module, day, kind, max_score, weight)
     taken = select(Assessment.id).where(
         Assessment.cohort_id == cohort.id, Assessment.code == code, Assessment.id != assessment.id
     )
     if db.session.scalar(taken) is not None:
         raise AssessmentError(_("Another assessment of this cohort has this code."), "code")
-    best = db.session.scalar(
-        select(func.max(Result.score)).where(Result.assessment_id == assessment.id)
-    )
-    if best is not None and max_score < Decimal(str(best)):
-        raise AssessmentError(
-            _(
-                "A trainee already has a score of %(score)s: the maximum cannot be lower.",
-                score=show_score(best),
-            ),
-            "max_score",
-        )
+    refuse(rules.maximum_problems(max_score, best_score(assessment)))
     assessment.code = code
     assessment.module_id = module.id
     assessment.title = title
@@ -242,29 +152,6 @@ class Score:
     comment: str | None = None
 
 
-def expected_trainees(assessment: Assessment) -> list[Trainee]:
-    """Load the trainees of the cohort expected on the assessment's date, ordered by reference."""
-    return list(
-        db.session.scalars(
-            select(Trainee)
-            .where(Trainee.cohort_id == assessment.cohort_id, *expected_at(assessment.date))
-            .order_by(Trainee.ref)
-        )
-    )
-
-
-def assessment_results(assessment: Assessment) -> dict[int, tuple[float, str | None]]:
-    """Load the results of an assessment: trainee id -> (score, comment)."""
-    return {
-        trainee_id: (score, comment)
-        for trainee_id, score, comment in db.session.execute(
-            select(Result.trainee_id, Result.score, Result.comment).where(
-                Result.assessment_id == assessment.id
-            )
-        )
-    }
-
-
 @dataclass(frozen=True)
 class Recorded:
     """How many results a save of the grid added or changed, and removed."""
@@ -280,29 +167,15 @@ def record_results(
 
     Refuses with StalePage, writing nothing, when the grid was saved since `seen_version`.
     """
-    maximum = Decimal(str(assessment.max_score))
     for entry in scores.values():
-        if entry.score is not None and not 0 <= entry.score <= maximum:
-            raise AssessmentError(
-                _("A score must be between 0 and %(maximum)s.", maximum=show_score(maximum))
-            )
-    if scores:
-        expected = set(
-            db.session.scalars(
-                select(Trainee.id).where(
-                    Trainee.id.in_(list(scores)),
-                    Trainee.cohort_id == assessment.cohort_id,
-                    *expected_at(assessment.date),
-                )
+        refuse(rules.score_problems(entry.score, assessment.max_score))
+    if not_expected(assessment.cohort_id, scores, assessment.date):
+        raise AssessmentError(
+            _(
+                "Some trainees of the page are no longer expected on the day of this "
+                "assessment: open the results again."
             )
         )
-        if set(scores) - expected:
-            raise AssessmentError(
-                _(
-                    "Some trainees of the page are no longer expected on the day of this "
-                    "assessment: open the results again."
-                )
-            )
     version = claim_version(Assessment, assessment.id, Assessment.results_version, seen_version)
     set_committed_value(assessment, "results_version", version)
 
@@ -335,10 +208,7 @@ def record_results(
             )
         elif (old[1], old[2]) != (score, comment):
             changed.append({"id": old[0], "score": score, "comment": comment})
-    if new:
-        db.session.execute(insert(Result), new)
-    if changed:
-        db.session.execute(update(Result), changed)
+    write_results(new, changed)
     if removed:
         db.session.execute(
             delete(Result)
@@ -347,3 +217,29 @@ def record_results(
         )
     db.session.flush()
     return Recorded(saved=len(new) + len(changed), removed=len(removed))
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches: the importer and the demo write many rows at once, through these alone.
+
+
+def write_assessments(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many assessments at once (rows of columns; a changed row holds its id)."""
+    write_rows(Assessment, new, changed)
+
+
+def write_results(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many results at once (rows of columns; a changed row holds its id)."""
+    write_rows(Result, new, changed)
+
+
+def results_changed(assessment_ids: Iterable[int]) -> None:
+    """Raise the version of the results grids whose results a batch changed: a grid opened
+    before must not save over them."""
+    ids = set(assessment_ids)
+    if ids:
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.id.in_(ids))
+            .values(results_version=Assessment.results_version + 1)
+        )

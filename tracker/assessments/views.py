@@ -7,14 +7,14 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from tracker.access import allow, cohort_or_404
-from tracker.assessments import operations
+from tracker.assessments import operations, queries
 from tracker.assessments.forms import (
     ASSESSMENT_KIND_LABELS,
     AssessmentForm,
     results_form,
-    show_score,
 )
 from tracker.assessments.models import Assessment
+from tracker.assessments.rules import show_score
 from tracker.attendance import stale
 from tracker.attendance.operations import StalePage
 from tracker.cohorts.models import Cohort, Module
@@ -41,8 +41,8 @@ def modules(slug: str):
     modules = db.session.scalars(
         select(Module).where(Module.cohort_id == cohort.id).order_by(Module.code)
     ).all()
-    by_module: dict[int, list[operations.AssessmentLine]] = {}
-    for line in operations.cohort_assessments(cohort):
+    by_module: dict[int, list[queries.AssessmentLine]] = {}
+    for line in queries.cohort_assessments(cohort):
         by_module.setdefault(line.module_id, []).append(line)
     return render_template(
         "assessments/modules.html",
@@ -210,16 +210,16 @@ def results(slug: str, code: str):
     """Enter or correct the whole cohort's results of one assessment."""
     cohort = cohort_or_404(slug, "record_teaching")
     assessment = assessment_or_404(cohort, code)
-    trainees = operations.expected_trainees(assessment)
+    trainees = queries.expected_trainees(assessment)
     if request.method == "GET":
-        stored = operations.assessment_results(assessment)
+        stored = queries.assessment_results(assessment)
         data = results_data(assessment, trainees, stored, stored)
         form = results_form(trainees, assessment.max_score, data=data)
         return results_page(cohort, assessment, form, stored)
 
     form = results_form(trainees, assessment.max_score)
     if not form.validate_on_submit():
-        stored = operations.assessment_results(assessment)
+        stored = queries.assessment_results(assessment)
         return results_page(cohort, assessment, form, stored, status=422)
     scores = {
         trainee.id: operations.Score(line.score.data, line.comment.data)
@@ -231,7 +231,7 @@ def results(slug: str, code: str):
         # Nothing was written. Show what is recorded now, this person's entries kept on the
         # lines nobody else changed, and beside the others.
         db.session.rollback()
-        stored = operations.assessment_results(assessment)
+        stored = queries.assessment_results(assessment)
         mine = {trainee_id: entry_of(score) for trainee_id, score in scores.items()}
         loaded = stale.load(form.loaded.data, decode_entry)
         shown, changed = stale.merge([t.id for t in trainees], loaded, mine, stored)
@@ -257,7 +257,7 @@ def results(slug: str, code: str):
     except operations.AssessmentError as error:
         db.session.rollback()
         flash(str(error), "error")
-        stored = operations.assessment_results(assessment)
+        stored = queries.assessment_results(assessment)
         return results_page(cohort, assessment, form, stored, status=409)
     db.session.commit()
     message = _("The results of %(code)s are saved.", code=assessment.code)

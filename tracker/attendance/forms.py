@@ -36,8 +36,9 @@ from tracker import timeutil
 from tracker.attendance import operations, rules
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, Session
 from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.cohorts.rules import outside_cohort_problems
 from tracker.extensions import db
-from tracker.fields import DayField, NumberField
+from tracker.fields import DayField, NumberField, refuse
 from tracker.hours import hours_to_minutes
 from tracker.urls import LARGEST_ID
 
@@ -50,7 +51,6 @@ STATUS_LABELS = {
 }
 SLOT_LABELS = {"AM": _l("Morning"), "PM": _l("Afternoon")}
 SESSION_KIND_LABELS = {"classroom": _l("Classroom"), "remote": _l("Remote")}
-MAX_SESSION_MINUTES = 12 * 60
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
@@ -77,20 +77,13 @@ def module_choices(cohort: Cohort) -> list[SelectChoice]:
 
 def check_within_cohort(cohort: Cohort, day: date | None) -> None:
     """Refuse a date outside the cohort's dates."""
-    if day is not None and not cohort.starts_on <= day <= cohort.ends_on:
-        raise ValidationError(
-            _(
-                "The date must be within the cohort, from %(first)s to %(last)s.",
-                first=cohort.starts_on.strftime("%d/%m/%Y"),
-                last=cohort.ends_on.strftime("%d/%m/%Y"),
-            )
-        )
+    refuse(outside_cohort_problems(cohort, day))
 
 
 def check_hours(field: NumberField) -> None:
     """Refuse hours that are not a half-day's length."""
-    if field.data is not None and not 0 < hours_to_minutes(field.data) <= MAX_SESSION_MINUTES:
-        raise ValidationError(_("The hours must be more than 0 and at most 12."))
+    if field.data is not None:
+        refuse(rules.hours_problems(hours_to_minutes(field.data)))
 
 
 class SessionForm(FlaskForm):
@@ -154,13 +147,7 @@ class SessionForm(FlaskForm):
         if self.editing is None or field.data is None:
             return
         most_missed = operations.most_minutes_missed(self.editing)
-        if most_missed is not None and hours_to_minutes(field.data) < most_missed:
-            raise ValidationError(
-                _(
-                    "A trainee already missed %(minutes)d minutes of this session.",
-                    minutes=most_missed,
-                )
-            )
+        refuse(rules.missed_problems(hours_to_minutes(field.data), most_missed))
 
 
 SLOT_CHOICES = {"both": _l("Mornings and afternoons"), "AM": _l("Mornings"), "PM": _l("Afternoons")}

@@ -4,21 +4,23 @@ Changes flush and never commit. Each reads the database in a fixed number of set
 whatever the number of trainees.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-import holidays
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import timeutil
 from tracker.attendance import rules
-from tracker.attendance.models import SESSION_KINDS, SLOTS, AttendanceRecord, Session
+from tracker.attendance.models import SLOTS, AttendanceRecord, Session
 from tracker.auth.models import User
+from tracker.batch import Row, write_rows
 from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.cohorts.queries import expected_at, not_expected
+from tracker.cohorts.rules import is_expected
 from tracker.extensions import db
 
 PARTLY_ATTENDED = rules.PARTLY_ATTENDED
@@ -42,11 +44,6 @@ class AttendanceError(ValueError):
 
     def __str__(self) -> str:
         return self.message
-
-
-def expected_at(day) -> list:
-    """Return the conditions under which a trainee is expected on a day (a date or a column)."""
-    return [Trainee.enrolled_on <= day, or_(Trainee.left_on.is_(None), day <= Trainee.left_on)]
 
 
 def expected_trainees(cohort: Cohort, day: date) -> list[Trainee]:
@@ -125,9 +122,7 @@ def week_timetable(cohort: Cohort, monday: date) -> list[TimetableLine]:
             module_code=code,
             module_title=title,
             expected=sum(
-                1
-                for enrolled_on, left_on in enrolment
-                if enrolled_on <= day and (left_on is None or day <= left_on)
+                1 for enrolled_on, left_on in enrolment if is_expected(day, enrolled_on, left_on)
             ),
             recorded=recorded.get(id_, 0),
         )
@@ -233,23 +228,13 @@ def record_roll_call(
             raise AttendanceError(
                 _("The half-day has started: every expected trainee needs a mark."), "status"
             )
-    if marks:
-        expected = set(
-            db.session.scalars(
-                select(Trainee.id).where(
-                    Trainee.id.in_(list(marks)),
-                    Trainee.cohort_id == session.cohort_id,
-                    *expected_at(session.date),
-                )
+    if not_expected(session.cohort_id, marks, session.date):
+        raise AttendanceError(
+            _(
+                "Some trainees of the page are no longer expected at this half-day: "
+                "open the roll call again."
             )
         )
-        if set(marks) - expected:
-            raise AttendanceError(
-                _(
-                    "Some trainees of the page are no longer expected at this half-day: "
-                    "open the roll call again."
-                )
-            )
     version = claim_version(Session, session.id, Session.roll_call_version, seen_version)
     set_committed_value(session, "roll_call_version", version)
 
@@ -316,21 +301,9 @@ def check_session(cohort: Cohort, module: Module, day: date, slot: str, minutes:
     """Refuse a session that does not fit the cohort."""
     if module.cohort_id != cohort.id:
         raise AttendanceError(_("Choose a module of this cohort."), "module")
-    if not cohort.starts_on <= day <= cohort.ends_on:
-        raise AttendanceError(
-            _(
-                "The date must be within the cohort, from %(first)s to %(last)s.",
-                first=cohort.starts_on.strftime("%d/%m/%Y"),
-                last=cohort.ends_on.strftime("%d/%m/%Y"),
-            ),
-            "date",
-        )
-    if slot not in SLOTS:
-        raise AttendanceError(_("Choose the morning or the afternoon."), "slot")
-    if kind not in SESSION_KINDS:
-        raise AttendanceError(_("Choose a kind of session."), "kind")
-    if not 0 < minutes <= 720:
-        raise AttendanceError(_("The hours must be more than 0 and at most 12."), "hours")
+    problems = rules.session_problems(cohort, day, slot, minutes, kind)
+    if problems:
+        raise AttendanceError(problems[0].message, problems[0].field)
 
 
 def add_session(
@@ -380,7 +353,7 @@ def moving_problems(
     if not marks:
         return []
     problems = []
-    holiday = holidays.France(years=day.year, language=language).get(day)
+    holiday = rules.public_holidays(day, day, language).get(day)
     if holiday is not None:
         problems.append(
             ngettext(
@@ -414,9 +387,7 @@ def moving_problems(
                 )
             )
     unexpected = sum(
-        1
-        for *_mark, enrolled_on, left_on in marks
-        if not (enrolled_on <= day and (left_on is None or day <= left_on))
+        1 for *_mark, enrolled_on, left_on in marks if not is_expected(day, enrolled_on, left_on)
     )
     if unexpected:
         problems.append(
@@ -449,15 +420,9 @@ def change_session(
         raise AttendanceError(moving[0], "date")
     if session_taken(cohort, day, slot, but=session):
         raise AttendanceError(_("This half-day already has a session."), "slot")
-    most_missed = most_minutes_missed(session)
-    if most_missed is not None and minutes < most_missed:
-        raise AttendanceError(
-            _(
-                "A trainee already missed %(minutes)d minutes of this session.",
-                minutes=most_missed,
-            ),
-            "hours",
-        )
+    problems = rules.missed_problems(minutes, most_minutes_missed(session))
+    if problems:
+        raise AttendanceError(problems[0].message, problems[0].field)
     session.module_id = module.id
     session.date, session.slot, session.minutes, session.kind = day, slot, minutes, kind
     db.session.flush()
@@ -509,7 +474,7 @@ def working_days(
     first: date, last: date, language: str = "fr"
 ) -> Iterable[tuple[date, str | None]]:
     """Yield each weekday from first to last, with the name of its French public holiday if any."""
-    french_holidays = holidays.France(years=range(first.year, last.year + 1), language=language)
+    french_holidays = rules.public_holidays(first, last, language)
     day = first
     while day <= last:
         if day.weekday() < 5:
@@ -564,8 +529,21 @@ def generate_sessions(
                         "kind": kind,
                     }
                 )
-    if new:
-        db.session.execute(insert(Session), new)
+    write_sessions(new, [])
     generated.created = len(new)
     db.session.flush()
     return generated
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches: the importer and the demo write many rows at once, through these alone.
+
+
+def write_sessions(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many sessions at once (rows of columns; a changed row holds its id)."""
+    write_rows(Session, new, changed)
+
+
+def write_marks(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many roll-call marks at once (rows of columns; a changed row holds its id)."""
+    write_rows(AttendanceRecord, new, changed)

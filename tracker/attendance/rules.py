@@ -1,16 +1,23 @@
-"""The rules of a roll call's marks, in one place: the roll call form, the operation that records
-it and the attendance importer all ask `mark_problems`.
+"""The rules of the timetable and of a roll call's marks, in one place: the forms, the operations
+and the importer all ask `session_problems`, `hours_problems`, `missed_problems` and
+`mark_problems`.
 
-Pure functions: statuses, minutes, notes and instants in, problems out.
+Pure functions: dates, statuses, minutes, notes and instants in, problems out.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, datetime, time
 
+import holidays
 from flask_babel import gettext as _
 
-from tracker.attendance.models import STATUSES
+from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES
+from tracker.cohorts.rules import outside_cohort_problems
+from tracker.rules import Problem
 from tracker.timeutil import COURSE_TIME_ZONE
+
+# The longest session, in minutes.
+MAX_SESSION_MINUTES = 12 * 60
 
 # The statuses under which a trainee attends part of a half-day and misses some minutes of it.
 PARTLY_ATTENDED = ("late", "left_early")
@@ -18,6 +25,12 @@ PARTLY_ATTENDED = ("late", "left_early")
 # When each half-day starts, where the course is held. One time for every session until sessions
 # get times of their own.
 HALF_DAY_STARTS = {"AM": time(9, 0), "PM": time(13, 30)}
+
+
+def public_holidays(first: date, last: date, language: str = "fr") -> Mapping[date, str]:
+    """Return France's public holidays of the years from first to last, named in a language: no
+    session is generated on one, and no mark moves to one."""
+    return holidays.France(years=range(first.year, last.year + 1), language=language)
 
 
 def half_day_start(day: date, slot: str) -> datetime:
@@ -30,12 +43,46 @@ def has_started(day: date, slot: str, now: datetime) -> bool:
     return now >= half_day_start(day, slot)
 
 
-@dataclass(frozen=True)
-class MarkProblem:
-    """What is wrong with a mark, and which of its fields (status, minutes_missed, note)."""
+# What is wrong with a mark, and which of its fields (status, minutes_missed, note).
+MarkProblem = Problem
 
-    field: str
-    message: str
+
+def session_problems(cohort, day: date, slot: str, minutes: int, kind: str) -> list[Problem]:
+    """Return what is wrong with a half-day of a cohort's timetable; an empty list when nothing.
+
+    `cohort` has starts_on and ends_on; the session must fall within them.
+    """
+    problems = outside_cohort_problems(cohort, day)
+    if slot not in SLOTS:
+        problems.append(Problem("slot", _("Choose the morning or the afternoon.")))
+    if kind not in SESSION_KINDS:
+        problems.append(Problem("kind", _("Choose a kind of session.")))
+    return problems + hours_problems(minutes)
+
+
+def hours_problems(minutes: int | None) -> list[Problem]:
+    """Return the problem of a session's length (in minutes) that is not a half-day's."""
+    if minutes is None or 0 < minutes <= MAX_SESSION_MINUTES:
+        return []
+    # A file's hours are read as more than 0 and at most 12: only rounding can leave 0 minutes.
+    in_file = _("must be at least one minute") if minutes <= 0 else None
+    return [Problem("hours", _("The hours must be more than 0 and at most 12."), in_file)]
+
+
+def missed_problems(minutes: int, most_missed: int | None) -> list[Problem]:
+    """Return the problem of a session shortened below the minutes a trainee already missed of
+    it (`most_missed`, None when nothing is recorded)."""
+    if most_missed is None or minutes >= most_missed:
+        return []
+    return [
+        Problem(
+            "hours",
+            _("A trainee already missed %(minutes)d minutes of this session.", minutes=most_missed),
+            in_file=_(
+                "a trainee already missed %(minutes)d minutes of this session", minutes=most_missed
+            ),
+        )
+    ]
 
 
 def mark_problems(

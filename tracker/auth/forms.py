@@ -13,8 +13,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.auth import rules
 from tracker.auth.passwords import MIN_LENGTH
+from tracker.fields import refuse
 from tracker.i18n import ROLE_NAMES
+from tracker.rules import Problem
 
 
 class LoginForm(FlaskForm):
@@ -57,18 +60,21 @@ class AccountForm(FlaskForm):
         if not field.data:
             if self.is_new:
                 raise ValidationError(_l("Give the account a first password."))
-        elif len(field.data) < MIN_LENGTH:
-            raise ValidationError(_l("At least %(n)d characters.", n=MIN_LENGTH))
+        else:
+            refuse(rules.password_problems(field.data))
 
     def validate_cohorts(self, field):
-        if field.data and self.role.data != "instructor":
-            raise ValidationError(_l("Only instructors are linked to the cohorts they teach."))
+        refuse(self.link_problems("cohorts"))
 
     def validate_trainee(self, field):
-        if self.role.data == "trainee" and not field.data:
-            raise ValidationError(_l("Choose the trainee this account belongs to."))
-        if self.role.data != "trainee" and field.data:
-            raise ValidationError(_l("Only a trainee account is linked to a trainee."))
+        refuse(self.link_problems("trainee"))
+
+    def link_problems(self, field: str) -> list[Problem]:
+        """Return the problems the role's rules find with the account's links of one field."""
+        problems = rules.link_problems(
+            self.role.data, teaches=bool(self.cohorts.data), trainee=bool(self.trainee.data)
+        )
+        return [problem for problem in problems if problem.field == field]
 
 
 class ConfirmForm(FlaskForm):

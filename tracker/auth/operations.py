@@ -11,10 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from tracker.auth.models import ROLES, LoginSession, SignInFailure, User
-from tracker.auth.passwords import MIN_LENGTH, hash_password
+from tracker.auth import rules
+from tracker.auth.models import LoginSession, SignInFailure, User
+from tracker.auth.passwords import hash_password
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
+from tracker.rules import Problem
 from tracker.timeutil import utc_now
 
 
@@ -29,6 +31,12 @@ class AccountError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+def refuse(problems: list[Problem]) -> None:
+    """Refuse with the first problem the rules found (tracker.auth.rules)."""
+    if problems:
+        raise AccountError(problems[0].field, problems[0].file_message)
 
 
 # What email_validator finds wrong, told in the catalog's words: its own reasons are English.
@@ -68,16 +76,12 @@ def normalise_email(email: str) -> str:
 
 def check_password_strength(password: str) -> None:
     """Refuse a password too short to resist guessing."""
-    if len(password) < MIN_LENGTH:
-        raise AccountError("password", _("must be at least %(n)d characters long", n=MIN_LENGTH))
+    refuse(rules.password_problems(password))
 
 
 def check_role(role: str) -> None:
     """Refuse a role that does not exist."""
-    if role not in ROLES:
-        raise AccountError(
-            "role", _("“%(role)s” is not one of %(roles)s", role=role, roles=", ".join(ROLES))
-        )
+    refuse(rules.role_problems(role))
 
 
 def check_an_administrator_remains(user: User, *, role: str, active: bool) -> None:
@@ -139,12 +143,7 @@ def add_user(
 
 def check_links(role: str, cohorts: Sequence[Cohort], trainee: Trainee | None) -> None:
     """Refuse links that the role does not take: cohorts for instructors, a trainee for trainees."""
-    if role == "trainee" and trainee is None:
-        raise AccountError("trainee", _("a trainee account must be linked to a trainee"))
-    if role != "trainee" and trainee is not None:
-        raise AccountError("trainee", _("only a trainee account can be linked to a trainee"))
-    if role != "instructor" and cohorts:
-        raise AccountError("cohorts", _("only instructors are linked to the cohorts they teach"))
+    refuse(rules.link_problems(role, teaches=bool(cohorts), trainee=trainee is not None))
 
 
 def set_password(user: User, password: str, *, keep_token: str | None = None) -> None:

@@ -2,7 +2,7 @@
 line, the removal of either and the upload of an expenses file."""
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,16 +13,14 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker import timeutil
-from tracker.budget import operations
+from tracker.budget import queries, rules
 from tracker.budget.models import BudgetLine, Expense
 from tracker.codes import Code, code_hint
 from tracker.cohorts.models import Cohort
-from tracker.fields import REQUIRED, DayField, NumberField, stripped
+from tracker.fields import REQUIRED, DayField, NumberField, refuse, stripped
 from tracker.i18n import day as show_day
 
-# Spaces that people and spreadsheets put between thousands: 12 500,50 (also no-break spaces).
-# How far after today an expense may be dated: an invoice of next month, not a typing slip.
-FUTURE_DAYS = 31
+FUTURE_DAYS = rules.FUTURE_DAYS
 
 
 def line_choices(lines: Sequence[BudgetLine]) -> list[SelectChoice]:
@@ -62,23 +60,9 @@ class ExpenseFilterForm(FlaskForm):
 # Expenses
 
 
-def years_from(day: date, years: int) -> date:
-    """Return the same day some years later (or earlier); 29 February becomes the 28th."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def plausible_dates(cohort: Cohort) -> tuple[date, date]:
-    """Return the first and last dates an expense of the cohort may have.
-
-    From a year before the cohort starts (preparation) to a year after it ends (last invoices),
-    and never more than a month after today.
-    """
-    first = years_from(cohort.starts_on, -1)
-    last = min(years_from(cohort.ends_on, 1), timeutil.today() + timedelta(days=FUTURE_DAYS))
-    return first, max(first, last)
+    """Return the first and last dates an expense of the cohort may have (rules.plausible_dates)."""
+    return rules.plausible_dates(cohort, timeutil.today())
 
 
 class ExpenseForm(FlaskForm):
@@ -135,24 +119,16 @@ class ExpenseForm(FlaskForm):
             raise ValidationError(_("Choose a budget line of this cohort."))
 
     def validate_date(self, field: DayField) -> None:
-        if field.data is not None and not self.first_day <= field.data <= self.last_day:
-            raise ValidationError(
-                _(
-                    "The date must be from %(first)s to %(last)s.",
-                    first=show_day(self.first_day),
-                    last=show_day(self.last_day),
-                )
-            )
+        refuse(rules.expense_date_problems(self.cohort, field.data, timeutil.today()))
 
     def validate_amount(self, field: NumberField) -> None:
-        if field.data is not None and field.data <= 0:
-            raise ValidationError(_("The amount must be more than 0."))
+        refuse(rules.expense_problems(field.data, None))
 
     def validate_reference(self, field: StringField) -> None:
         line, day = self.chosen_line, self.date.data
         if not field.data or line is None or day is None:
             return
-        if operations.reference_taken(line, day, field.data, but=self.editing):
+        if queries.reference_taken(line, day, field.data, but=self.editing):
             raise ValidationError(
                 _(
                     "The line %(code)s already has an expense with this reference on %(day)s.",
@@ -197,7 +173,7 @@ class BudgetLineForm(FlaskForm):
         self.editing = editing
 
     def validate_code(self, field: StringField) -> None:
-        if field.data and operations.code_taken(self.cohort.id, field.data, but=self.editing):
+        if field.data and queries.code_taken(self.cohort.id, field.data, but=self.editing):
             raise ValidationError(_("This cohort already has a line %(code)s.", code=field.data))
 
 

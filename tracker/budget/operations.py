@@ -1,25 +1,25 @@
-"""The budget lines and the expenses: what the pages read, and the changes they make.
+"""The changes to budget lines and expenses (what the pages read is in queries.py).
 
 Changes flush and never commit. Each raises BudgetError, naming the field at fault and what is
-wrong in the user's language ("reference: ..."), when what is asked would break a rule; the forms
-check the same rules first. Reads are a fixed number of set-based queries.
+wrong in the user's language ("reference: ..."), when what is asked would break a rule
+(tracker.budget.rules); the forms check the same rules first.
 """
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
+from tracker import timeutil
+from tracker.batch import Row, write_rows
+from tracker.budget import rules
 from tracker.budget.models import BudgetLine, Expense
-from tracker.codes import is_code, not_a_code
+from tracker.budget.queries import code_taken, has_expenses, reference_taken
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
-from tracker.money import round_money
-
-PER_PAGE = 100
+from tracker.rules import Problem
 
 
 class BudgetError(ValueError):
@@ -32,137 +32,10 @@ class BudgetError(ValueError):
         self.message = message
 
 
-# ---------------------------------------------------------------------------------------------
-# Reading
-
-
-def budget_lines(cohort: Cohort) -> list[BudgetLine]:
-    """Load the cohort's budget lines, ordered by code."""
-    return list(
-        db.session.scalars(
-            select(BudgetLine).where(BudgetLine.cohort_id == cohort.id).order_by(BudgetLine.code)
-        )
-    )
-
-
-def line_of(cohort: Cohort, code: str) -> BudgetLine | None:
-    """Load a budget line of the cohort by its code."""
-    return db.session.scalar(
-        select(BudgetLine).where(BudgetLine.cohort_id == cohort.id, BudgetLine.code == code)
-    )
-
-
-def expense_of(cohort: Cohort, expense_id: int) -> Expense | None:
-    """Load an expense charged to one of the cohort's lines."""
-    return db.session.scalar(
-        select(Expense)
-        .join(BudgetLine, BudgetLine.id == Expense.budget_line_id)
-        .where(Expense.id == expense_id, BudgetLine.cohort_id == cohort.id)
-    )
-
-
-@dataclass(frozen=True)
-class ExpenseLine:
-    """One expense as the list shows it."""
-
-    id: int
-    date: date
-    line_code: str
-    line_label: str
-    description: str
-    supplier: str | None
-    reference: str | None
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class ExpenseList:
-    """A page of the expenses that match a filter, with how many match and their total."""
-
-    lines: list[ExpenseLine]
-    count: int
-    total: Decimal
-    page: int
-    pages: int
-
-
-def expense_list(
-    cohort: Cohort,
-    *,
-    line_code: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    page: int = 1,
-    per_page: int = PER_PAGE,
-) -> ExpenseList:
-    """Load one page of the cohort's expenses of a line (any when None) within a period (ends
-    included), ordered by date, with the count and the total of all that match."""
-    conditions = [BudgetLine.cohort_id == cohort.id]
-    if line_code:
-        conditions.append(BudgetLine.code == line_code)
-    if start is not None:
-        conditions.append(Expense.date >= start)
-    if end is not None:
-        conditions.append(Expense.date <= end)
-    count, total = db.session.execute(
-        select(func.count(Expense.id), func.sum(Expense.amount))
-        .join(BudgetLine, BudgetLine.id == Expense.budget_line_id)
-        .where(*conditions)
-    ).one()
-    pages = max(1, -(-count // per_page))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
-        select(
-            Expense.id,
-            Expense.date,
-            BudgetLine.code,
-            BudgetLine.label,
-            Expense.description,
-            Expense.supplier,
-            Expense.reference,
-            Expense.amount,
-        )
-        .join(BudgetLine, BudgetLine.id == Expense.budget_line_id)
-        .where(*conditions)
-        .order_by(Expense.date, BudgetLine.code, Expense.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return ExpenseList(
-        lines=[ExpenseLine(*row) for row in rows],
-        count=count,
-        total=round_money(total if total is not None else Decimal(0)),
-        page=page,
-        pages=pages,
-    )
-
-
-def reference_taken(
-    line: BudgetLine, day: date, reference: str, but: Expense | None = None
-) -> bool:
-    """Tell whether the line already has an expense with this reference on that day."""
-    query: Select = select(Expense.id).where(
-        Expense.budget_line_id == line.id, Expense.date == day, Expense.reference == reference
-    )
-    if but is not None:
-        query = query.where(Expense.id != but.id)
-    return db.session.scalar(query.limit(1)) is not None
-
-
-def code_taken(cohort_id: int, code: str, but: BudgetLine | None = None) -> bool:
-    """Tell whether the cohort already has a budget line with this code."""
-    query: Select = select(BudgetLine.id).where(
-        BudgetLine.cohort_id == cohort_id, BudgetLine.code == code
-    )
-    if but is not None:
-        query = query.where(BudgetLine.id != but.id)
-    return db.session.scalar(query) is not None
-
-
-def has_expenses(line: BudgetLine) -> bool:
-    """Tell whether any expense is charged to the line."""
-    query = select(Expense.id).where(Expense.budget_line_id == line.id).limit(1)
-    return db.session.scalar(query) is not None
+def refuse(problems: list[Problem]) -> None:
+    """Refuse with the first problem the rules found (tracker.budget.rules)."""
+    if problems:
+        raise BudgetError(problems[0].field, problems[0].file_message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,10 +52,9 @@ def _checked_expense(
     reference: str | None,
 ) -> dict:
     """Check an expense and return it as model attributes."""
-    if not isinstance(amount, Decimal) or amount <= 0 or amount != round_money(amount):
-        raise BudgetError("amount", _("must be an amount in euros and cents, more than 0"))
-    if not description.strip():
-        raise BudgetError("description", _("must not be empty"))
+    refuse(rules.expense_problems(amount, description))
+    cohort = db.session.get(Cohort, line.cohort_id)
+    refuse(rules.expense_date_problems(cohort, day, timeutil.today()))
     return {
         "budget_line_id": line.id,
         "date": day,
@@ -278,16 +150,8 @@ def delete_expense(expense: Expense) -> None:
 
 def _checked_line(code: str, label: str, planned_amount: Decimal) -> dict:
     """Check a budget line and return it as model attributes."""
-    code, label = code.strip(), label.strip()
-    if not code:
-        raise BudgetError("code", _("must not be empty"))
-    if not is_code(code):
-        raise BudgetError("code", not_a_code(code))
-    if not label:
-        raise BudgetError("label", _("must not be empty"))
-    if planned_amount < 0 or planned_amount != round_money(planned_amount):
-        raise BudgetError("planned_amount", _("must be an amount in euros and cents, not negative"))
-    return {"code": code, "label": label, "planned_amount": planned_amount}
+    refuse(rules.line_problems(code, label, planned_amount))
+    return {"code": code.strip(), "label": label.strip(), "planned_amount": planned_amount}
 
 
 def add_line(cohort: Cohort, *, code: str, label: str, planned_amount: Decimal) -> BudgetLine:
@@ -318,3 +182,17 @@ def delete_line(line: BudgetLine) -> None:
         raise BudgetError("line", _("expenses are charged to it"))
     db.session.delete(line)
     db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches: the importer and the demo write many rows at once, through these alone.
+
+
+def write_lines(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many budget lines at once (rows of columns; a changed row holds its id)."""
+    write_rows(BudgetLine, new, changed)
+
+
+def write_expenses(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many expenses at once (rows of columns; a changed row holds its id)."""
+    write_rows(Expense, new, changed)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from tracker.access import allow, cohort_or_404, may
-from tracker.budget import operations
+from tracker.budget import operations, queries
 from tracker.budget.forms import (
     BudgetLineForm,
     DeleteForm,
@@ -35,7 +35,7 @@ bp = Blueprint("budget", __name__)
 
 def expense_or_404(cohort: Cohort, expense_id: int) -> Expense:
     """Load an expense of the cohort, else 404."""
-    expense = operations.expense_of(cohort, expense_id)
+    expense = queries.expense_of(cohort, expense_id)
     if expense is None:
         abort(404)
     return expense
@@ -43,7 +43,7 @@ def expense_or_404(cohort: Cohort, expense_id: int) -> Expense:
 
 def line_or_404(cohort: Cohort, code: str) -> BudgetLine:
     """Load a budget line of the cohort by its code, else 404."""
-    line = operations.line_of(cohort, code)
+    line = queries.line_of(cohort, code)
     if line is None:
         abort(404)
     return line
@@ -109,13 +109,13 @@ def overview(slug: str):
 def expenses(slug: str):
     """List the expenses of one line or all, within a period, with their total."""
     cohort = cohort_or_404(slug, "see_funding")
-    form = ExpenseFilterForm(operations.budget_lines(cohort), formdata=request.args)
+    form = ExpenseFilterForm(queries.budget_lines(cohort), formdata=request.args)
     can_edit = may(current_user, "edit_budget")
     if not form.validate():
         return render_template(
             "budget/expenses.html", cohort=cohort, form=form, can_edit=can_edit
         ), 400
-    listed = operations.expense_list(
+    listed = queries.expense_list(
         cohort,
         line_code=form.line.data or None,
         start=form.start.data,
@@ -174,7 +174,7 @@ def back_to_expenses(cohort: Cohort, day: date):
 def new_expense(slug: str):
     """Charge an expense to a budget line."""
     cohort = cohort_or_404(slug, "edit_budget")
-    lines = operations.budget_lines(cohort)
+    lines = queries.budget_lines(cohort)
     form = ExpenseForm(cohort, lines, data=shown({"line": request.args.get("line")}))
     if form.validate_on_submit():
         try:
@@ -201,7 +201,7 @@ def edit_expense(slug: str, expense_id: int):
     """Change an expense."""
     cohort = cohort_or_404(slug, "edit_budget")
     expense = expense_or_404(cohort, expense_id)
-    lines = operations.budget_lines(cohort)
+    lines = queries.budget_lines(cohort)
     stored = {
         "line": next(line.code for line in lines if line.id == expense.budget_line_id),
         "date": expense.date,
@@ -366,7 +366,7 @@ def delete_line(slug: str, code: str):
     cohort = cohort_or_404(slug, "edit_budget")
     line = line_or_404(cohort, code)
     checked_deletion(line.code)
-    if operations.has_expenses(line):
+    if queries.has_expenses(line):
         flash(
             _(
                 "The line %(code)s cannot be deleted: expenses are charged to it. Move or delete"

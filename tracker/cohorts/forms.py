@@ -16,10 +16,10 @@ from wtforms.validators import (
 )
 
 from tracker.codes import SLUG_HINT, Code, Slug, code_hint
+from tracker.cohorts import rules
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.extensions import db
-from tracker.fields import REQUIRED, CheckboxesField, DayField, NumberField, stripped
-from tracker.i18n import day
+from tracker.fields import REQUIRED, CheckboxesField, DayField, NumberField, refuse, stripped
 
 
 def required() -> InputRequired:
@@ -167,10 +167,7 @@ class TraineeForm(FlaskForm):
 
     def validate_enrolled_on(self, field) -> None:
         left_on = self.trainee.left_on if self.trainee else None
-        if field.data and left_on is not None and field.data > left_on:
-            raise ValidationError(
-                _("The trainee left on %(day)s: enrolment must come first.", day=day(left_on))
-            )
+        refuse(rules.enrolment_problems(field.data, left_on))
 
 
 class WithdrawalForm(FlaskForm):
@@ -186,10 +183,4 @@ class WithdrawalForm(FlaskForm):
         self.trainee = trainee
 
     def validate_left_on(self, field) -> None:
-        if field.data and field.data < self.trainee.enrolled_on:
-            raise ValidationError(
-                _(
-                    "The trainee enrolled on %(day)s: they cannot leave before.",
-                    day=day(self.trainee.enrolled_on),
-                )
-            )
+        refuse(rules.leaving_day_problems(self.trainee.enrolled_on, field.data))

@@ -11,11 +11,14 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from tracker.batch import Row, write_rows
 from tracker.codes import is_code, is_slug, not_a_code
+from tracker.cohorts import rules
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.extensions import db
 from tracker.hours import hours_to_minutes
 from tracker.money import round_money
+from tracker.rules import Problem
 
 
 class CohortError(ValueError):
@@ -28,6 +31,12 @@ class CohortError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+def refuse(problems: list[Problem]) -> None:
+    """Refuse with the first problem the rules found (tracker.cohorts.rules)."""
+    if problems:
+        raise CohortError(problems[0].field, problems[0].file_message)
 
 
 def _checked_terms(
@@ -252,8 +261,8 @@ def save_trainee(
         raise CohortError("last_name", _("must not be empty"))
     if not email.strip():
         raise CohortError("email", _("must not be empty"))
-    if trainee is not None and trainee.left_on is not None and trainee.left_on < enrolled_on:
-        raise CohortError("enrolled_on", _("must be on or before the day the trainee left"))
+    if trainee is not None:
+        refuse(rules.enrolment_problems(enrolled_on, trainee.left_on))
     if trainee is None:
         trainee = Trainee(cohort=cohort)
         db.session.add(trainee)
@@ -268,10 +277,26 @@ def save_trainee(
 
 def record_withdrawal(trainee: Trainee, *, left_on: date, reason: str) -> None:
     """Record that a trainee left the course on a day, and why."""
-    if left_on < trainee.enrolled_on:
-        raise CohortError("left_on", _("must be on or after the day the trainee enrolled"))
-    if not reason.strip():
-        raise CohortError("reason", _("the reason for leaving is required"))
+    refuse(rules.withdrawal_problems(trainee.enrolled_on, left_on, reason))
     trainee.left_on = left_on
     trainee.exit_reason = reason.strip()
     db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches: the importer and the demo write many rows at once, through these alone.
+
+
+def write_trainees(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Enrol and change many trainees at once (rows of columns; a changed row holds its id)."""
+    write_rows(Trainee, new, changed)
+
+
+def write_competencies(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many competencies at once (rows of columns; a changed row holds its id)."""
+    write_rows(Competency, new, changed)
+
+
+def write_modules(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Add and change many modules at once (rows of columns; a changed row holds its id)."""
+    write_rows(Module, new, changed)

@@ -7,18 +7,19 @@ notes, comments) or answer for many cohorts at once (the home page, the list of 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, select
 
-from tracker import timeutil
-from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord, Session
+from tracker.attendance.queries import expected_at_session
+from tracker.attendance.rules import PARTLY_ATTENDED
 from tracker.charts import cached_chart, module_grades_chart, trainee_attendance_chart
 from tracker.charts.placing import PlacedChart, data_key, place, recent_charts
-from tracker.cohorts.models import Cohort, Competency, Module, Trainee
+from tracker.cohorts.models import Cohort, Competency, Trainee
+from tracker.cohorts.rules import has_left
 from tracker.extensions import db
 from tracker.i18n import rate
 from tracker.metrics import series
@@ -95,15 +96,6 @@ class CohortSummary:
         return ratio(self.attended_minutes, self.scheduled_minutes)
 
 
-def _expected(trainee=Trainee, session=Session):
-    """The SQL condition that a trainee is expected at a session (DESIGN.md, "The numbers")."""
-    return and_(
-        trainee.cohort_id == session.cohort_id,
-        trainee.enrolled_on <= session.date,
-        or_(trainee.left_on.is_(None), session.date <= trainee.left_on),
-    )
-
-
 def cohort_summaries(cohorts: Sequence[Cohort], as_of: date) -> dict[int, CohortSummary]:
     """Count the trainees and the attendance of several cohorts in three queries.
 
@@ -123,14 +115,14 @@ def cohort_summaries(cohorts: Sequence[Cohort], as_of: date) -> dict[int, Cohort
     ):
         count = counts[cohort_id]
         count[0] += 1
-        if left_on is not None and left_on <= as_of:
+        if has_left(left_on, as_of):
             count[2] += 1
         elif as_of < ends_on[cohort_id]:
             count[1] += 1
     scheduled = dict(
         execute(
             select(Session.cohort_id, func.sum(Session.minutes))
-            .join(Trainee, _expected())
+            .join(Trainee, expected_at_session())
             .where(Session.cohort_id.in_(ids), Session.date <= as_of)
             .group_by(Session.cohort_id)
         ).all()
@@ -138,7 +130,7 @@ def cohort_summaries(cohorts: Sequence[Cohort], as_of: date) -> dict[int, Cohort
     minutes_attended = case(
         (AttendanceRecord.status == "present", Session.minutes),
         (
-            AttendanceRecord.status.in_(("late", "left_early"))
+            AttendanceRecord.status.in_(PARTLY_ATTENDED)
             & (Session.minutes > AttendanceRecord.minutes_missed),
             Session.minutes - AttendanceRecord.minutes_missed,
         ),
@@ -148,7 +140,7 @@ def cohort_summaries(cohorts: Sequence[Cohort], as_of: date) -> dict[int, Cohort
         execute(
             select(Session.cohort_id, func.sum(minutes_attended))
             .join(AttendanceRecord, AttendanceRecord.session_id == Session.id)
-            .join(Trainee, and_(Trainee.id == AttendanceRecord.trainee_id, _expected()))
+            .join(Trainee, and_(Trainee.id == AttendanceRecord.trainee_id, expected_at_session()))
             .where(Session.cohort_id.in_(ids), Session.date <= as_of)
             .group_by(Session.cohort_id)
         ).all()
@@ -163,94 +155,6 @@ def cohort_summaries(cohorts: Sequence[Cohort], as_of: date) -> dict[int, Cohort
         )
         for cohort_id, (enrolled, active, withdrawn) in counts.items()
     }
-
-
-@dataclass(frozen=True)
-class SessionLine:
-    """A session on a list of the home page, with the state of its roll call."""
-
-    id: int
-    date: date
-    slot: str
-    module_code: str
-    module_title: str
-    cohort_slug: str
-    cohort_name: str
-    recorded: int
-    expected: int
-
-    @property
-    def roll_call_taken(self) -> bool:
-        return self.recorded >= self.expected
-
-
-def _session_lines(cohort_ids: Sequence[int]):
-    """Select sessions of the cohorts with the number of roll-call marks and expected trainees."""
-    expected = (
-        select(func.count(Trainee.id)).where(_expected()).correlate(Session).scalar_subquery()
-    )
-    recorded = (
-        select(func.count(AttendanceRecord.id))
-        .join(Trainee, Trainee.id == AttendanceRecord.trainee_id)
-        .where(AttendanceRecord.session_id == Session.id, _expected())
-        .correlate(Session)
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            Session.id,
-            Session.date,
-            Session.slot,
-            Module.code,
-            Module.title,
-            Cohort.slug,
-            Cohort.name,
-            recorded.label("recorded"),
-            expected.label("expected"),
-        )
-        .join(Module, Module.id == Session.module_id)
-        .join(Cohort, Cohort.id == Session.cohort_id)
-        .where(Session.cohort_id.in_(cohort_ids))
-    )
-    return query, recorded, expected
-
-
-def week_sessions(cohort_ids: Sequence[int], today: date) -> list[SessionLine]:
-    """Return the sessions of the cohorts in the week of `today`, Monday to Sunday, in order."""
-    if not cohort_ids:
-        return []
-    monday = today - timedelta(days=today.weekday())
-    query, _, _ = _session_lines(cohort_ids)
-    rows = db.session.execute(
-        query.where(Session.date.between(monday, monday + timedelta(days=6))).order_by(
-            Session.date, Session.slot, Cohort.slug
-        )
-    ).all()
-    return [SessionLine(*row) for row in rows]
-
-
-def roll_calls_not_taken(
-    cohort_ids: Sequence[int], now: datetime, limit: int | None = 10
-) -> tuple[list[SessionLine], int]:
-    """Return the latest half-days begun whose roll call misses someone, and how many there are.
-
-    Today's half-days count once they have begun (timeutil.HALF_DAY_STARTS): at 00:18, the
-    afternoon's roll call is not missing yet.
-    """
-    if not cohort_ids:
-        return [], 0
-    today = now.astimezone(timeutil.COURSE_TIME_ZONE).date()
-    begun = or_(
-        Session.date < today,
-        and_(Session.date == today, Session.slot.in_(timeutil.half_days_begun(now))),
-    )
-    query, recorded, expected = _session_lines(cohort_ids)
-    query = query.add_columns(func.count().over().label("total")).where(begun, recorded < expected)
-    rows = db.session.execute(
-        query.order_by(Session.date.desc(), Session.slot.desc(), Cohort.slug).limit(limit)
-    ).all()
-    total = rows[0].total if rows else 0
-    return [SessionLine(*row[:-1]) for row in rows], total
 
 
 @dataclass(frozen=True)
@@ -352,128 +256,6 @@ def sorted_trainees(
 
 # ---------------------------------------------------------------------------------------------
 # One trainee
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    """A held session at which a trainee was expected, and what the roll call recorded."""
-
-    date: date
-    slot: str
-    minutes: int
-    module_code: str
-    module_title: str
-    status: str | None
-    minutes_missed: int | None
-    note: str | None
-
-
-def attendance_history(trainee: Trainee, as_of: date, *, every: bool) -> list[HistoryLine]:
-    """Return the held sessions at which the trainee was expected, most recent first.
-
-    Unless `every` is set, only those that the trainee missed in whole or in part, whose roll
-    call is not taken, or that carry a note: a course has hundreds of sessions, and these are
-    the ones a reader looks for.
-    """
-    conditions = [
-        Session.cohort_id == trainee.cohort_id,
-        Session.date <= as_of,
-        Session.date >= trainee.enrolled_on,
-    ]
-    if trainee.left_on is not None:
-        conditions.append(Session.date <= trainee.left_on)
-    if not every:
-        conditions.append(
-            or_(
-                AttendanceRecord.id.is_(None),
-                AttendanceRecord.status != "present",
-                func.coalesce(AttendanceRecord.note, "") != "",
-            )
-        )
-    rows = db.session.execute(
-        select(
-            Session.date,
-            Session.slot,
-            Session.minutes,
-            Module.code,
-            Module.title,
-            AttendanceRecord.status,
-            AttendanceRecord.minutes_missed,
-            AttendanceRecord.note,
-        )
-        .join(Module, Module.id == Session.module_id)
-        .outerjoin(
-            AttendanceRecord,
-            and_(
-                AttendanceRecord.session_id == Session.id,
-                AttendanceRecord.trainee_id == trainee.id,
-            ),
-        )
-        .where(*conditions)
-        .order_by(Session.date.desc(), Session.slot.desc())
-    ).all()
-    return [HistoryLine(*row) for row in rows]
-
-
-@dataclass(frozen=True)
-class AssessmentLine:
-    """An assessment of a module and the trainee's result, if any."""
-
-    code: str
-    title: str
-    date: date
-    kind: str
-    max_score: float
-    weight: float
-    score: float | None
-    comment: str | None
-
-    def held(self, as_of: date) -> bool:
-        return self.date <= as_of
-
-
-@dataclass(frozen=True)
-class ModuleLine:
-    """A module of the curriculum, its assessments with the trainee's results, and its grade."""
-
-    id: int
-    code: str
-    title: str
-    planned_minutes: int
-    pass_mark: float
-    assessments: list[AssessmentLine]
-
-
-def results_by_module(cohort: Cohort, trainee: Trainee) -> list[ModuleLine]:
-    """Return the cohort's modules with their assessments and the trainee's results, in order."""
-    modules = {
-        row.id: ModuleLine(row.id, row.code, row.title, row.planned_minutes, row.pass_mark, [])
-        for row in db.session.execute(
-            select(Module.id, Module.code, Module.title, Module.planned_minutes, Module.pass_mark)
-            .where(Module.cohort_id == cohort.id)
-            .order_by(Module.code)
-        )
-    }
-    for row in db.session.execute(
-        select(
-            Assessment.module_id,
-            Assessment.code,
-            Assessment.title,
-            Assessment.date,
-            Assessment.kind,
-            Assessment.max_score,
-            Assessment.weight,
-            Result.score,
-            Result.comment,
-        )
-        .outerjoin(
-            Result, and_(Result.assessment_id == Assessment.id, Result.trainee_id == trainee.id)
-        )
-        .where(Assessment.cohort_id == cohort.id)
-        .order_by(Assessment.date, Assessment.code)
-    ):
-        modules[row.module_id].assessments.append(AssessmentLine(*row[1:]))
-    return list(modules.values())
 
 
 def competencies_by_block(cohort: Cohort) -> dict[str, list[Competency]]:

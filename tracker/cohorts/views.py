@@ -13,7 +13,9 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, may, reachable_cohorts, trainee_or_404
+from tracker.assessments import queries as assessment_queries
 from tracker.attendance import amendments
+from tracker.attendance import queries as attendance_queries
 from tracker.cohorts import operations, pages
 from tracker.cohorts.forms import (
     CohortForm,
@@ -111,8 +113,8 @@ def home_page():
             cohort_page=cohort_page(),
         )
     ids = [cohort.id for cohort in cohorts]
-    week = pages.week_sessions(ids, today)
-    not_taken, not_taken_total = pages.roll_calls_not_taken(ids, now)
+    week = attendance_queries.week_sessions(ids, today)
+    not_taken, not_taken_total = attendance_queries.roll_calls_not_taken(ids, now)
     return render_template(
         "auth/home.html",
         today=today,
@@ -131,7 +133,7 @@ def home_page():
 def roll_calls_not_taken():
     """List every half-day begun whose roll call misses someone, in the user's cohorts."""
     ids = db.session.scalars(reachable_cohorts(current_user).with_only_columns(Cohort.id)).all()
-    lines, total = pages.roll_calls_not_taken(ids, timeutil.course_now(), limit=None)
+    lines, total = attendance_queries.roll_calls_not_taken(ids, timeutil.course_now(), limit=None)
     starts = {slot: format_time(start, "short") for slot, start in timeutil.HALF_DAY_STARTS.items()}
     return render_template(
         "cohorts/roll_calls_not_taken.html", lines=lines, total=total, starts=starts
@@ -216,10 +218,12 @@ def trainee(slug: str, ref: str):
         charts=charts,
         reasons=pages.risk_reasons(mine, cohort.attendance_threshold) if mine else [],
         every_session=every_session,
-        history=pages.attendance_history(person, as_of, every=every_session) if mine else [],
+        history=attendance_queries.attendance_history(person, as_of, every=every_session)
+        if mine
+        else [],
         amendments=amendments.amendments(cohort.id, trainee_id=person.id),
         describe_mark=amendments.describe_mark,
-        modules=pages.results_by_module(cohort, person),
+        modules=assessment_queries.results_by_module(cohort, person),
         grades=grades,
         blocks=pages.competencies_by_block(cohort),
         acquired=acquired,

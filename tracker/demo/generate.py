@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-import holidays
-
+from tracker.attendance import rules as attendance_rules
+from tracker.cohorts.rules import is_expected
 from tracker.money import round_money
 
 DEMO_SEED = 2021
@@ -242,7 +242,7 @@ def breaks(starts_on: date, ends_on: date) -> list[tuple[date, date]]:
 
 def teaching_days(starts_on: date, ends_on: date) -> list[date]:
     """Return the working days between two dates, without French public holidays and breaks."""
-    public_holidays = holidays.France(years=range(starts_on.year, ends_on.year + 1))
+    public_holidays = attendance_rules.public_holidays(starts_on, ends_on)
     off = breaks(starts_on, ends_on)
     days = []
     day = starts_on
@@ -409,9 +409,7 @@ def _trainees(days: list[date], rng: random.Random) -> tuple[list[dict], dict[st
 
 
 def _expected(trainee: dict, day: date) -> bool:
-    return trainee["enrolled_on"] <= day and (
-        trainee["left_on"] is None or day <= trainee["left_on"]
-    )
+    return is_expected(day, trainee["enrolled_on"], trainee["left_on"])
 
 
 def _drift(profile: Profile, day_index: int, days: int) -> float:

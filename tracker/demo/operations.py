@@ -1,5 +1,7 @@
-"""Write generated cohorts and the demo accounts. They flush and never commit."""
+"""Write generated cohorts and the demo accounts, through the features' batch operations. They
+flush and never commit."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 
@@ -7,15 +9,19 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from tracker import timeutil
-from tracker.assessments.models import Assessment, Result, assessment_competencies
+from tracker.assessments import operations as assessments
+from tracker.assessments.models import Assessment, assessment_competencies
 from tracker.attendance import closing
+from tracker.attendance import operations as attendance
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.audit import chain
 from tracker.audit.capture import acting, paused
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import User
 from tracker.auth.operations import add_user
-from tracker.budget.models import BudgetLine, Expense
+from tracker.budget import operations as budget
+from tracker.budget.models import BudgetLine
+from tracker.cohorts import operations as cohorts
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
 from tracker.cohorts.operations import create_cohort
 from tracker.demo.generate import (
@@ -103,10 +109,12 @@ def write_cohort(data: CohortData, *, recorded_by: User | None = None) -> Cohort
     of_cohort = {"cohort_id": cohort.id}
 
     competency_ids = _insert(
-        Competency, Competency.code, [of_cohort | row for row in data.competencies]
+        cohorts.write_competencies,
+        Competency.code,
+        [of_cohort | row for row in data.competencies],
     )
     module_ids = _insert(
-        Module,
+        cohorts.write_modules,
         Module.code,
         [of_cohort | _without(row, "competencies") for row in data.modules],
     )
@@ -118,14 +126,16 @@ def write_cohort(data: CohortData, *, recorded_by: User | None = None) -> Cohort
         competency_ids,
         [(row["code"], row["competencies"]) for row in data.modules],
     )
-    trainee_ids = _insert(Trainee, Trainee.ref, [of_cohort | row for row in data.trainees])
+    trainee_ids = _insert(
+        cohorts.write_trainees, Trainee.ref, [of_cohort | row for row in data.trainees]
+    )
 
-    db.session.execute(
-        insert(Session),
+    attendance.write_sessions(
         [
             of_cohort | _without(row, "module") | {"module_id": module_ids[row["module"]]}
             for row in data.sessions
         ],
+        [],
     )
     session_ids = {
         (day, slot): id_
@@ -134,8 +144,7 @@ def write_cohort(data: CohortData, *, recorded_by: User | None = None) -> Cohort
         )
     }
     recorded_by_id = recorded_by.id if recorded_by is not None else None
-    db.session.execute(
-        insert(AttendanceRecord),
+    attendance.write_marks(
         [
             {
                 "session_id": session_ids[row["date"], row["slot"]],
@@ -148,10 +157,11 @@ def write_cohort(data: CohortData, *, recorded_by: User | None = None) -> Cohort
             }
             for row in data.attendance
         ],
+        [],
     )
 
     assessment_ids = _insert(
-        Assessment,
+        assessments.write_assessments,
         Assessment.code,
         [
             of_cohort
@@ -168,8 +178,7 @@ def write_cohort(data: CohortData, *, recorded_by: User | None = None) -> Cohort
         competency_ids,
         [(row["code"], row["competencies"]) for row in data.assessments],
     )
-    db.session.execute(
-        insert(Result),
+    assessments.write_results(
         [
             {
                 "assessment_id": assessment_ids[row["assessment"]],
@@ -181,15 +190,18 @@ def write_cohort(data: CohortData, *, recorded_by: User | None = None) -> Cohort
             }
             for row in data.results
         ],
+        [],
     )
 
-    line_ids = _insert(BudgetLine, BudgetLine.code, [of_cohort | row for row in data.budget_lines])
-    db.session.execute(
-        insert(Expense),
+    line_ids = _insert(
+        budget.write_lines, BudgetLine.code, [of_cohort | row for row in data.budget_lines]
+    )
+    budget.write_expenses(
         [
             _without(row, "line") | {"budget_line_id": line_ids[row["line"]]}
             for row in data.expenses
         ],
+        [],
     )
     db.session.flush()
     return cohort
@@ -283,9 +295,10 @@ def _without(row: dict, *keys: str) -> dict:
     return {key: value for key, value in row.items() if key not in keys}
 
 
-def _insert(model: type, key: InstrumentedAttribute, rows: list[dict]) -> dict:
-    """Insert rows of one cohort in bulk and return their ids by natural key."""
-    db.session.execute(insert(model), rows)
+def _insert(write: Callable[[list, list], None], key: InstrumentedAttribute, rows: list) -> dict:
+    """Add rows of one cohort through a feature's batch operation; return their ids by key."""
+    write(rows, [])
+    model = key.class_
     cohort_id = rows[0]["cohort_id"]
     return dict(db.session.execute(select(key, model.id).where(model.cohort_id == cohort_id)).all())
 

@@ -10,14 +10,11 @@ the at-risk reasons only as counts of active trainees.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from tracker.budget.models import BudgetLine, Expense
 from tracker.charts import (
     Chart,
     attendance_heatmap_chart,
@@ -27,8 +24,8 @@ from tracker.charts import (
     weekly_attendance_chart,
 )
 from tracker.charts.placing import PlacedChart, data_key, place, recent_charts
-from tracker.cohorts.models import Cohort, Trainee
-from tracker.extensions import db
+from tracker.cohorts.models import Cohort
+from tracker.cohorts.queries import withdrawn_trainees
 from tracker.i18n import day, hours, money, rate, ratio
 from tracker.metrics import series
 from tracker.metrics.figures import (
@@ -121,25 +118,9 @@ class Withdrawal:
 
 def withdrawals(cohort: Cohort, as_of: date) -> list[Withdrawal]:
     """Return the trainees who left the cohort on or before D, in order of leaving."""
-    rows = db.session.execute(
-        select(
-            Trainee.ref,
-            Trainee.first_name,
-            Trainee.last_name,
-            Trainee.enrolled_on,
-            Trainee.left_on,
-            Trainee.exit_reason,
-        )
-        .where(
-            Trainee.cohort_id == cohort.id,
-            Trainee.enrolled_on <= as_of,
-            Trainee.left_on <= as_of,
-        )
-        .order_by(Trainee.left_on, Trainee.ref)
-    ).all()
     return [
-        Withdrawal(ref, f"{first} {last}", enrolled_on, left_on, reason or None)
-        for ref, first, last, enrolled_on, left_on, reason in rows
+        Withdrawal(t.ref, t.name, t.enrolled_on, t.left_on, t.exit_reason or None)
+        for t in withdrawn_trainees(cohort, as_of)
     ]
 
 
@@ -253,39 +234,3 @@ def month_statement(cohort: Cohort, month: date, as_of: date) -> Statement:
         previous=previous_month(month) if month > first else None,
         next=next_month(month) if month < last else None,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# The expenses
-
-
-@dataclass(frozen=True)
-class ExpenseLine:
-    """An expense with the code and label of its budget line."""
-
-    date: date
-    line_code: str
-    line_label: str
-    amount: Decimal
-    description: str
-    supplier: str | None
-    reference: str | None
-
-
-def expenses_by(cohort: Cohort, as_of: date) -> list[ExpenseLine]:
-    """Return the cohort's expenses dated on or before D, by date then line, in one query."""
-    rows = db.session.execute(
-        select(
-            Expense.date,
-            BudgetLine.code,
-            BudgetLine.label,
-            Expense.amount,
-            Expense.description,
-            Expense.supplier,
-            Expense.reference,
-        )
-        .join(BudgetLine, BudgetLine.id == Expense.budget_line_id)
-        .where(BudgetLine.cohort_id == cohort.id, Expense.date <= as_of)
-        .order_by(Expense.date, BudgetLine.code, Expense.id)
-    ).all()
-    return [ExpenseLine(*row) for row in rows]

@@ -21,13 +21,13 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from tracker.budget.queries import ExpenseLine
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.pages import STATUS_LABELS, words
 from tracker.exports import Rate, Ratio, Sheet, attachment_name
 from tracker.funding.pages import (
     RISK_LABELS,
     RISK_REASONS,
-    ExpenseLine,
     Statement,
     Withdrawal,
     risk_counts,

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, reachable_cohorts
+from tracker.budget import queries as budget_queries
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.pages import STATUS_LABELS, words
 from tracker.exports import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
@@ -118,7 +119,7 @@ def export(slug: str, what: str, fmt: str):
         tables = sheets.statement_sheets(pages.month_statement(cohort, month, as_of))
         period = sheets.month_label(month)
     else:
-        tables = sheets.expenses_sheets(pages.expenses_by(cohort, as_of))
+        tables = sheets.expenses_sheets(budget_queries.expenses(cohort, end=as_of))
         period = as_of.isoformat()
     write, content_type = WRITERS[fmt]
     name = sheets.export_name(cohort, what, period, fmt, current_language())

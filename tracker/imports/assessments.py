@@ -3,9 +3,9 @@
 from collections.abc import Hashable
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
+from tracker.assessments import operations, rules
 from tracker.assessments.models import (
     ASSESSMENT_KINDS,
     Assessment,
@@ -13,10 +13,11 @@ from tracker.assessments.models import (
     assessment_competencies,
 )
 from tracker.cohorts.models import Module, Trainee
+from tracker.cohorts.rules import not_expected_problems
 from tracker.extensions import db
 from tracker.imports.cohorts import competency_ids, linked_competencies, write_links
 from tracker.imports.kinds import Column, Kind, Summary, Values, stored
-from tracker.imports.problems import Problem
+from tracker.imports.problems import Problem, on_line
 from tracker.imports.reading import a_date, choice, codes, number, text
 
 
@@ -41,6 +42,7 @@ class Assessments(Kind):
     )
     key = ("code",)
     defaults = {"kind": "exam", "weight": 1.0, "competencies": frozenset(), "best_score": None}
+    write_rows = staticmethod(operations.write_assessments)
 
     def load(self) -> dict[Hashable, Values]:
         self.modules = dict(
@@ -78,21 +80,12 @@ class Assessments(Kind):
         if "weight" in values:
             record["weight"] = float(values["weight"])
         now = self.current(values["code"], record)
-        problems = []
-        if now["best_score"] is not None and now["max_score"] < now["best_score"]:
-            problems.append(
-                Problem(
-                    line,
-                    "max_score",
-                    _(
-                        "%(maximum)s is below a score of %(best)s already recorded",
-                        maximum=values["max_score"],
-                        best=f"{now['best_score']:g}",
-                    ),
-                )
-            )
+        problems = rules.assessment_problems(
+            self.cohort, values["date"], now["kind"], values["max_score"], now["weight"]
+        )
+        problems += rules.maximum_problems(values["max_score"], now["best_score"])
         self.records[values["code"]] = record
-        return problems
+        return on_line(line, problems)
 
     def write(self) -> Summary:
         summary = Summary(self.name)
@@ -121,18 +114,20 @@ class Results(Kind):
     )
     key = ("assessment", "trainee")
     defaults = {"comment": None}
+    write_rows = staticmethod(operations.write_results)
 
     def load(self) -> dict[Hashable, Values]:
         self.assessments = stored(
-            select(Assessment.id, Assessment.code, Assessment.max_score).where(
+            select(Assessment.id, Assessment.code, Assessment.date, Assessment.max_score).where(
                 Assessment.cohort_id == self.cohort.id
             ),
             "code",
         )
-        self.trainees = dict(
-            db.session.execute(
-                select(Trainee.ref, Trainee.id).where(Trainee.cohort_id == self.cohort.id)
-            ).all()
+        self.trainees = stored(
+            select(Trainee.id, Trainee.ref, Trainee.enrolled_on, Trainee.left_on).where(
+                Trainee.cohort_id == self.cohort.id
+            ),
+            "ref",
         )
         return stored(
             select(
@@ -152,35 +147,22 @@ class Results(Kind):
         summary = Summary(self.name)
         created, changed = self.upsert(summary)
         # A results grid opened before the import must not save over what it brought.
-        touched = {assessment_id for assessment_id, _ in created + changed}
-        if touched:
-            db.session.execute(
-                update(Assessment)
-                .where(Assessment.id.in_(touched))
-                .values(results_version=Assessment.results_version + 1)
-            )
+        operations.results_changed(assessment_id for assessment_id, _ in created + changed)
         return summary
 
     def check(self, line: int, values: Values) -> list[Problem]:
-        assessment = values["assessment"]
-        problems = []
-        if values["score"] > Decimal(str(assessment["max_score"])):
-            problems.append(
-                Problem(
-                    line,
-                    "score",
-                    _(
-                        "%(score)s is above the maximum of %(maximum)s for %(code)s",
-                        score=values["score"],
-                        maximum=f"{assessment['max_score']:g}",
-                        code=assessment["code"],
-                    ),
-                )
-            )
-        key = (assessment["id"], values["trainee"])
+        assessment, trainee = values["assessment"], values["trainee"]
+        # The results grid lists only the trainees expected on the assessment's day.
+        problems = not_expected_problems(
+            trainee["ref"], assessment["date"], trainee["enrolled_on"], trainee["left_on"]
+        )
+        problems += rules.score_problems(
+            values["score"], assessment["max_score"], assessment=assessment["code"]
+        )
+        key = (assessment["id"], trainee["id"])
         record = {
             "assessment_id": assessment["id"],
-            "trainee_id": values["trainee"],
+            "trainee_id": trainee["id"],
             "score": float(values["score"]),
             # The database checks the score against this copy of the assessment's maximum.
             "max_score": assessment["max_score"],
@@ -188,4 +170,4 @@ class Results(Kind):
         if "comment" in values:
             record["comment"] = values["comment"]
         self.records[key] = record
-        return problems
+        return on_line(line, problems)

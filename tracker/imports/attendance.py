@@ -8,13 +8,15 @@ from sqlalchemy import func, select, update
 
 from tracker import timeutil
 from tracker.attendance import closing, rules
+from tracker.attendance import operations as attendance_operations
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, AttendanceRecord, Session
 from tracker.audit import capture
 from tracker.cohorts.models import Module, Trainee
+from tracker.cohorts.rules import not_expected_problems
 from tracker.extensions import db
 from tracker.hours import hours_to_minutes
 from tracker.imports.kinds import Column, Kind, Summary, Values, stored
-from tracker.imports.problems import Problem
+from tracker.imports.problems import Problem, on_line
 from tracker.imports.reading import a_date, choice, codes, number, text, whole_number
 
 PARTLY_ATTENDED = rules.PARTLY_ATTENDED
@@ -34,6 +36,7 @@ class Sessions(Kind):
     )
     key = ("date", "slot")
     defaults = {"minutes": 210, "kind": "classroom", "most_missed": None}
+    write_rows = staticmethod(attendance_operations.write_sessions)
 
     def load(self) -> dict[Hashable, Values]:
         self.modules = dict(
@@ -65,36 +68,13 @@ class Sessions(Kind):
         if "kind" in values:
             record["kind"] = values["kind"]
         now = self.current(key, record)
-        problems = []
-        cohort = self.cohort
-        if not cohort.starts_on <= values["date"] <= cohort.ends_on:
-            problems.append(
-                Problem(
-                    line,
-                    "date",
-                    _(
-                        "%(day)s is outside the cohort (%(start)s to %(end)s)",
-                        day=values["date"],
-                        start=cohort.starts_on,
-                        end=cohort.ends_on,
-                    ),
-                )
-            )
-        if now["minutes"] == 0:
-            problems.append(Problem(line, "hours", _("must be at least one minute")))
-        elif now["most_missed"] is not None and now["minutes"] < now["most_missed"]:
-            problems.append(
-                Problem(
-                    line,
-                    "hours",
-                    _(
-                        "a trainee already missed %(minutes)d minutes of this session",
-                        minutes=now["most_missed"],
-                    ),
-                )
-            )
+        problems = rules.session_problems(
+            self.cohort, values["date"], values["slot"], now["minutes"], now["kind"]
+        )
+        if not any(problem.field == "hours" for problem in problems):
+            problems += rules.missed_problems(now["minutes"], now["most_missed"])
         self.records[key] = record
-        return problems
+        return on_line(line, problems)
 
 
 class Attendance(Kind):
@@ -112,6 +92,7 @@ class Attendance(Kind):
     )
     key = ("date", "slot", "trainee")
     defaults = {"minutes_missed": 0, "note": None}
+    write_rows = staticmethod(attendance_operations.write_marks)
 
     def load(self) -> dict[Hashable, Values]:
         # One instant for the whole file: which half-days have started (rules.has_started).
@@ -154,33 +135,9 @@ class Attendance(Kind):
         if session is None:
             missing = _("no %(slot)s session on %(day)s in this cohort", slot=slot, day=day)
             return [Problem(line, "date", missing)]
-        problems = []
-        if day < trainee["enrolled_on"]:
-            problems.append(
-                Problem(
-                    line,
-                    "trainee",
-                    _(
-                        "%(ref)s is not expected on %(day)s: enrolled on %(enrolled)s",
-                        ref=trainee["ref"],
-                        day=day,
-                        enrolled=trainee["enrolled_on"],
-                    ),
-                )
-            )
-        elif trainee["left_on"] is not None and day > trainee["left_on"]:
-            problems.append(
-                Problem(
-                    line,
-                    "trainee",
-                    _(
-                        "%(ref)s is not expected on %(day)s: left on %(left)s",
-                        ref=trainee["ref"],
-                        day=day,
-                        left=trainee["left_on"],
-                    ),
-                )
-            )
+        problems = not_expected_problems(
+            trainee["ref"], day, trainee["enrolled_on"], trainee["left_on"]
+        )
         key = (session["id"], trainee["id"])
         stored_row = self.existing.get(key, self.defaults)
         # Without the column, a partial attendance keeps the minutes already recorded.
@@ -188,16 +145,13 @@ class Attendance(Kind):
             "minutes_missed", stored_row["minutes_missed"] if status in PARTLY_ATTENDED else 0
         )
         note = values.get("note", stored_row["note"])
-        problems += [
-            Problem(line, problem.field, problem.message)
-            for problem in rules.mark_problems(
-                status,
-                minutes,
-                note,
-                session_minutes=session["minutes"],
-                started=rules.has_started(day, slot, self.now),
-            )
-        ]
+        problems += rules.mark_problems(
+            status,
+            minutes,
+            note,
+            session_minutes=session["minutes"],
+            started=rules.has_started(day, slot, self.now),
+        )
         record = {
             "session_id": session["id"],
             "trainee_id": trainee["id"],
@@ -211,12 +165,13 @@ class Attendance(Kind):
         changes = key not in self.existing or any(
             self.existing[key][name] != value for name, value in record.items()
         )
+        found = on_line(line, problems)
         if (
             changes
             and session["closed_at"] is not None
             and not (self.reasons.get(key) or capture.current_reason())
         ):
-            problems.append(
+            found.append(
                 Problem(
                     line,
                     "reason",
@@ -226,7 +181,7 @@ class Attendance(Kind):
                     ),
                 )
             )
-        return problems
+        return found
 
     def write(self) -> Summary:
         summary = Summary(self.name)

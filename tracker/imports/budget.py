@@ -4,10 +4,12 @@ from collections.abc import Hashable
 
 from sqlalchemy import select
 
+from tracker import timeutil
+from tracker.budget import operations, rules
 from tracker.budget.models import BudgetLine, Expense
 from tracker.extensions import db
 from tracker.imports.kinds import Column, Kind, Values, stored
-from tracker.imports.problems import Problem
+from tracker.imports.problems import Problem, on_line
 from tracker.imports.reading import a_date, codes, money, text
 
 # Without a reference, an expense is matched on all of these.
@@ -23,6 +25,7 @@ class Budget(Kind):
         Column("planned_amount", money()),
     )
     key = ("code",)
+    write_rows = staticmethod(operations.write_lines)
 
     def load(self) -> dict[Hashable, Values]:
         return stored(
@@ -34,7 +37,8 @@ class Budget(Kind):
 
     def check(self, line: int, values: Values) -> list[Problem]:
         self.records[values["code"]] = dict(values)
-        return []
+        problems = rules.line_problems(values["code"], values["label"], values["planned_amount"])
+        return on_line(line, problems)
 
 
 class Expenses(Kind):
@@ -50,8 +54,11 @@ class Expenses(Kind):
     )
     key = ("line", "date", "reference")
     defaults = {"supplier": None, "reference": None}
+    write_rows = staticmethod(operations.write_expenses)
 
     def load(self) -> dict[Hashable, Values]:
+        # One day for the whole file: how far after it an expense may be dated.
+        self.today = timeutil.today()
         self.lines = dict(
             db.session.execute(
                 select(BudgetLine.code, BudgetLine.id).where(BudgetLine.cohort_id == self.cohort.id)
@@ -95,4 +102,6 @@ class Expenses(Kind):
         record = dict(values)
         record["budget_line_id"] = record.pop("line")
         self.records[self.natural_key(values)] = record
-        return []
+        problems = rules.expense_problems(values["amount"], values["description"])
+        problems += rules.expense_date_problems(self.cohort, values["date"], self.today)
+        return on_line(line, problems)

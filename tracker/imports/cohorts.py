@@ -7,11 +7,12 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
+from tracker.cohorts import operations, rules
 from tracker.cohorts.models import Competency, Module, Trainee, module_competencies
 from tracker.extensions import db
 from tracker.hours import hours_to_minutes
 from tracker.imports.kinds import Column, Kind, Summary, Values, stored
-from tracker.imports.problems import Problem
+from tracker.imports.problems import Problem, on_line
 from tracker.imports.reading import a_date, codes, email, number, text
 
 
@@ -29,6 +30,7 @@ class Trainees(Kind):
     )
     key = ("ref",)
     defaults = {"left_on": None, "exit_reason": None}
+    write_rows = staticmethod(operations.write_trainees)
 
     def load(self) -> dict[Hashable, Values]:
         return stored(
@@ -48,25 +50,9 @@ class Trainees(Kind):
     def check(self, line: int, values: Values) -> list[Problem]:
         record = dict(values)
         now = self.current(values["ref"], record)
-        problems = []
-        if now["left_on"] is not None and now["left_on"] < now["enrolled_on"]:
-            problems.append(
-                Problem(
-                    line,
-                    "left_on",
-                    _(
-                        "%(left)s is before enrolled_on %(enrolled)s",
-                        left=now["left_on"],
-                        enrolled=now["enrolled_on"],
-                    ),
-                )
-            )
-        if now["left_on"] is not None and not now["exit_reason"]:
-            problems.append(Problem(line, "exit_reason", _("is required when left_on is given")))
-        if now["left_on"] is None and now["exit_reason"]:
-            problems.append(Problem(line, "left_on", _("is required when exit_reason is given")))
+        problems = rules.withdrawal_problems(now["enrolled_on"], now["left_on"], now["exit_reason"])
         self.records[values["ref"]] = record
-        return problems
+        return on_line(line, problems, {"reason": "exit_reason"})
 
 
 class Competencies(Kind):
@@ -79,6 +65,7 @@ class Competencies(Kind):
     )
     key = ("code",)
     defaults = {"block": ""}
+    write_rows = staticmethod(operations.write_competencies)
 
     def load(self) -> dict[Hashable, Values]:
         return stored(
@@ -154,6 +141,7 @@ class Modules(Kind):
     )
     key = ("code",)
     defaults = {"starts_on": None, "ends_on": None, "pass_mark": 10.0, "competencies": frozenset()}
+    write_rows = staticmethod(operations.write_modules)
 
     def load(self) -> dict[Hashable, Values]:
         self.competencies = competency_ids(self.cohort.id)

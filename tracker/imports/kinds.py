@@ -1,10 +1,10 @@
 """What every kind of file has in common: its columns, its natural key and how rows are written."""
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, insert, update
+from sqlalchemy import Select
 
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort
@@ -63,6 +63,8 @@ class Kind:
     columns: ClassVar[tuple[Column, ...]]
     key: ClassVar[tuple[str, ...]]
     defaults: ClassVar[Values] = {}
+    # The feature's batch operation that writes the rows: (new rows, changed rows with their id).
+    write_rows: ClassVar[Callable[[list[Values], list[Values]], None]]
 
     def __init__(self, cohort: Cohort, recorded_by: User | None = None) -> None:
         self.cohort = cohort
@@ -89,7 +91,7 @@ class Kind:
         return {**self.existing.get(key, self.defaults), **record}
 
     def write(self) -> Summary:
-        """Insert the new rows and update the changed ones, in bulk."""
+        """Insert the new rows and update the changed ones, in bulk (write_rows)."""
         summary = Summary(self.name)
         self.upsert(summary)
         return summary
@@ -114,10 +116,7 @@ class Kind:
                 if any(stored[name] != value for name, value in columns.items()):
                     updates.append({"id": stored["id"]} | columns | on_change)
                 changed.append(key)
-        if inserts:
-            db.session.execute(insert(self.model), inserts)
-        if updates:
-            db.session.execute(update(self.model), updates)
+        type(self).write_rows(inserts, updates)
         summary.created += len(created)
         summary.updated += len(changed)
         summary.unchanged += len(self.records) - len(created) - len(changed)

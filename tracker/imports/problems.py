@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from tracker import rules
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -39,3 +41,15 @@ class ImportRefused(Exception):
 
 class Invalid(ValueError):
     """A cell's value cannot be read; the message says why."""
+
+
+def on_line(
+    line: int, problems: list[rules.Problem], columns: dict[str, str] | None = None
+) -> list[Problem]:
+    """Name the problems a feature's rules found with a line of a file, under the file's columns
+    (`columns` maps a rule's field to its column where their names differ)."""
+    columns = columns or {}
+    return [
+        Problem(line, columns.get(problem.field, problem.field), problem.file_message)
+        for problem in problems
+    ]

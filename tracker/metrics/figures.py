@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from tracker.cohorts.rules import has_left, is_expected
 from tracker.hours import minutes_to_hours
 from tracker.metrics.memo import per_data
 from tracker.money import CENT, round_money
@@ -83,7 +84,7 @@ class TraineeInfo:
 
     def is_expected(self, day: date) -> bool:
         """Tell whether the trainee is expected at a session held on this day."""
-        return self.enrolled_on <= day and (self.left_on is None or day <= self.left_on)
+        return is_expected(day, self.enrolled_on, self.left_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +356,7 @@ def trainee_attendance(
     # Integer minutes and no allocation in this loop: it runs once per trainee and session.
     for session in sessions:
         day = session.date
-        if day < enrolled_on or (left_on is not None and day > left_on):
+        if not is_expected(day, enrolled_on, left_on):
             continue
         minutes = session.minutes
         scheduled += minutes
@@ -489,7 +490,7 @@ def competencies_acquired(
 
 def trainee_status(trainee: TraineeInfo, cohort: CohortInfo, as_of: date) -> str:
     """Return `withdrawn`, `completed` or `active` as of D."""
-    if trainee.left_on is not None and trainee.left_on <= as_of:
+    if has_left(trainee.left_on, as_of):
         return "withdrawn"
     if as_of >= cohort.ends_on:
         return "completed"

@@ -22,9 +22,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 
 from tracker import periods
+from tracker.assessments import queries as assessment_queries
 from tracker.assessments.models import Assessment
 from tracker.attendance import amendments
 from tracker.attendance.models import AttendanceRecord, Session
@@ -40,6 +41,8 @@ from tracker.charts import (
 )
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.cohorts.queries import expected_between, withdrawn_trainees
+from tracker.cohorts.rules import expected_on
 from tracker.extensions import db
 from tracker.metrics import series
 from tracker.metrics.figures import (
@@ -296,7 +299,7 @@ def gather_trainee(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
         data=data,
         details={
             "person": person(trainee),
-            "modules": tuple(pages.results_by_module(cohort, trainee)),
+            "modules": tuple(assessment_queries.results_by_module(cohort, trainee)),
             "blocks": tuple(
                 (block, tuple((c.code, c.title) for c in competencies))
                 for block, competencies in blocks.items()
@@ -318,12 +321,7 @@ def gather_cohort(cohort: Cohort, as_of: date) -> Source:
 
 def gather_funding(cohort: Cohort, as_of: date) -> Source:
     """Read what the Region's funding report is made from: no score, no comment."""
-    withdrawals = db.session.scalars(
-        select(Trainee)
-        .where(Trainee.cohort_id == cohort.id, Trainee.left_on.is_not(None))
-        .where(Trainee.left_on <= as_of, Trainee.enrolled_on <= as_of)
-        .order_by(Trainee.left_on, Trainee.ref)
-    ).all()
+    withdrawals = withdrawn_trainees(cohort, as_of)
     data = cohort_data(cohort, as_of)
     # The funder sees no result: drop the scores and assessments from what the report is made of.
     data = CohortData(
@@ -404,12 +402,11 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
     first, last = sessions[0].date, sessions[-1].date
     trainees = db.session.scalars(
         select(Trainee)
-        .where(Trainee.cohort_id == cohort.id, Trainee.enrolled_on <= last)
-        .where(or_(Trainee.left_on.is_(None), Trainee.left_on >= first))
+        .where(Trainee.cohort_id == cohort.id, *expected_between(first, last))
         .order_by(Trainee.last_name, Trainee.first_name, Trainee.ref)
     ).all()
     # A trainee is listed when expected at one of the week's sessions at least.
-    expected = tuple(person(t) for t in trainees if any(_is_expected(t, s.date) for s in sessions))
+    expected = tuple(person(t) for t in trainees if any(expected_on(t, s.date) for s in sessions))
     marks: tuple[SheetMark, ...] = ()
     amended: tuple[amendments.Amendment, ...] = ()
     if not blank:
@@ -447,10 +444,6 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
             "amendments": amended,
         },
     )
-
-
-def _is_expected(trainee: Trainee | Person, day: date) -> bool:
-    return trainee.enrolled_on <= day and (trainee.left_on is None or day <= trainee.left_on)
 
 
 def last_held_week(cohort: Cohort, as_of: date) -> str | None:
@@ -631,7 +624,7 @@ def sheet_context(source: Source, language: str) -> dict[str, Any]:
         "marks": marks,
         "blank": details["blank"],
         "week_name": details["week"],
-        "expected": _is_expected,
+        "expected": expected_on,
         "modules": sorted({(s.module_code, s.module_title) for s in sessions}),
         "amendments": details.get("amendments", ()),
         "amended": {(a.session_id, a.trainee_id) for a in details.get("amendments", ())},

@@ -1,0 +1,170 @@
+"""What the home page, the trainee's page and the reports read of the timetable and the roll
+calls, in one place: a fixed number of set-based queries each, whatever the number of trainees.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
+
+from tracker import timeutil
+from tracker.attendance.models import AttendanceRecord, Session
+from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.cohorts.queries import expected_at
+from tracker.extensions import db
+
+
+def expected_at_session(trainee=Trainee, session=Session):
+    """The SQL condition that a trainee is expected at a session (DESIGN.md, "The numbers")."""
+    return and_(trainee.cohort_id == session.cohort_id, *expected_at(session.date, trainee))
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """A session on a list of the home page, with the state of its roll call."""
+
+    id: int
+    date: date
+    slot: str
+    module_code: str
+    module_title: str
+    cohort_slug: str
+    cohort_name: str
+    recorded: int
+    expected: int
+
+    @property
+    def roll_call_taken(self) -> bool:
+        return self.recorded >= self.expected
+
+
+def _session_lines(cohort_ids: Sequence[int]):
+    """Select sessions of the cohorts with the number of roll-call marks and expected trainees."""
+    expected = (
+        select(func.count(Trainee.id))
+        .where(expected_at_session())
+        .correlate(Session)
+        .scalar_subquery()
+    )
+    recorded = (
+        select(func.count(AttendanceRecord.id))
+        .join(Trainee, Trainee.id == AttendanceRecord.trainee_id)
+        .where(AttendanceRecord.session_id == Session.id, expected_at_session())
+        .correlate(Session)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Session.id,
+            Session.date,
+            Session.slot,
+            Module.code,
+            Module.title,
+            Cohort.slug,
+            Cohort.name,
+            recorded.label("recorded"),
+            expected.label("expected"),
+        )
+        .join(Module, Module.id == Session.module_id)
+        .join(Cohort, Cohort.id == Session.cohort_id)
+        .where(Session.cohort_id.in_(cohort_ids))
+    )
+    return query, recorded, expected
+
+
+def week_sessions(cohort_ids: Sequence[int], today: date) -> list[SessionLine]:
+    """Return the sessions of the cohorts in the week of `today`, Monday to Sunday, in order."""
+    if not cohort_ids:
+        return []
+    monday = today - timedelta(days=today.weekday())
+    query, _, _ = _session_lines(cohort_ids)
+    rows = db.session.execute(
+        query.where(Session.date.between(monday, monday + timedelta(days=6))).order_by(
+            Session.date, Session.slot, Cohort.slug
+        )
+    ).all()
+    return [SessionLine(*row) for row in rows]
+
+
+def roll_calls_not_taken(
+    cohort_ids: Sequence[int], now: datetime, limit: int | None = 10
+) -> tuple[list[SessionLine], int]:
+    """Return the latest half-days begun whose roll call misses someone, and how many there are.
+
+    Today's half-days count once they have begun (timeutil.HALF_DAY_STARTS): at 00:18, the
+    afternoon's roll call is not missing yet.
+    """
+    if not cohort_ids:
+        return [], 0
+    today = now.astimezone(timeutil.COURSE_TIME_ZONE).date()
+    begun = or_(
+        Session.date < today,
+        and_(Session.date == today, Session.slot.in_(timeutil.half_days_begun(now))),
+    )
+    query, recorded, expected = _session_lines(cohort_ids)
+    query = query.add_columns(func.count().over().label("total")).where(begun, recorded < expected)
+    rows = db.session.execute(
+        query.order_by(Session.date.desc(), Session.slot.desc(), Cohort.slug).limit(limit)
+    ).all()
+    total = rows[0].total if rows else 0
+    return [SessionLine(*row[:-1]) for row in rows], total
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """A held session at which a trainee was expected, and what the roll call recorded."""
+
+    date: date
+    slot: str
+    minutes: int
+    module_code: str
+    module_title: str
+    status: str | None
+    minutes_missed: int | None
+    note: str | None
+
+
+def attendance_history(trainee: Trainee, as_of: date, *, every: bool) -> list[HistoryLine]:
+    """Return the held sessions at which the trainee was expected, most recent first.
+
+    Unless `every` is set, only those that the trainee missed in whole or in part, whose roll
+    call is not taken, or that carry a note: a course has hundreds of sessions, and these are
+    the ones a reader looks for.
+    """
+    conditions = [
+        Session.cohort_id == trainee.cohort_id,
+        Session.date <= as_of,
+        *expected_at(Session.date, trainee),
+    ]
+    if not every:
+        conditions.append(
+            or_(
+                AttendanceRecord.id.is_(None),
+                AttendanceRecord.status != "present",
+                func.coalesce(AttendanceRecord.note, "") != "",
+            )
+        )
+    rows = db.session.execute(
+        select(
+            Session.date,
+            Session.slot,
+            Session.minutes,
+            Module.code,
+            Module.title,
+            AttendanceRecord.status,
+            AttendanceRecord.minutes_missed,
+            AttendanceRecord.note,
+        )
+        .join(Module, Module.id == Session.module_id)
+        .outerjoin(
+            AttendanceRecord,
+            and_(
+                AttendanceRecord.session_id == Session.id,
+                AttendanceRecord.trainee_id == trainee.id,
+            ),
+        )
+        .where(*conditions)
+        .order_by(Session.date.desc(), Session.slot.desc())
+    ).all()
+    return [HistoryLine(*row) for row in rows]

@@ -457,7 +457,7 @@ def test_the_demo_closes_its_past_roll_calls_and_carries_amendments(app, run_tra
         amended = db.session.scalars(select(AuditEntry).where(AuditEntry.amendment.is_(True))).all()
         assert len(amended) == 3
         assert {entry.reason for entry in amended} == {
-            "Certificat médical reçu après la clôture de l'appel"
+            "Certificat médical reçu après la clôture de l’appel"
         }
         assert all(json.loads(entry.after)["status"] == "excused" for entry in amended)
     assert run_tracker("audit", "verify").exit_code == 0

@@ -238,7 +238,7 @@ def load_demo() -> list[User]:
 # Absences of the demo justified after their roll call was closed: amendments, with a reason.
 DEMO_AMENDMENTS = 3
 DEMO_AMENDMENT_NOTE = "Arrêt maladie"
-DEMO_AMENDMENT_REASON = "Certificat médical reçu après la clôture de l'appel"
+DEMO_AMENDMENT_REASON = "Certificat médical reçu après la clôture de l’appel"
 
 
 def close_and_amend(cohort: Cohort, instructor: User, admin: User) -> None:

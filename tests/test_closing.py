@@ -461,3 +461,43 @@ def test_the_demo_closes_its_past_roll_calls_and_carries_amendments(app, run_tra
         }
         assert all(json.loads(entry.after)["status"] == "excused" for entry in amended)
     assert run_tracker("audit", "verify").exit_code == 0
+
+
+def test_a_roll_call_never_taken_stays_open_and_its_late_import_is_no_amendment(
+    app, world, run_tracker, tmp_path, clock
+):
+    # A half-day of the timetable whose roll call nobody took: missing, not final.
+    with app.app_context():
+        taken = db.session.get(Session, world.session)
+        untaken = Session(
+            cohort_id=taken.cohort_id, module_id=taken.module_id, date=taken.date, slot="PM"
+        )
+        db.session.add(untaken)
+        db.session.commit()
+        untaken_id = untaken.id
+    app.config["ROLL_CALL_CLOSES_AFTER_DAYS"] = 7
+    clock(datetime(2022, 3, 1, 12, 0, tzinfo=UTC))
+    assert "1 roll call closed" in run_tracker("roll-calls", "close-overdue").output
+    with app.app_context():
+        assert db.session.get(Session, world.session).closed_at is not None
+        assert db.session.get(Session, untaken_id).closed_at is None
+
+    # Months later, the paper sheet is typed into a file: the first marks, not amendments.
+    file = tmp_path / "afternoon.csv"
+    file.write_text(
+        "date,slot,trainee,status\n2022-01-10,PM,T01,present\n2022-01-10,PM,T02,absent\n"
+    )
+    result = run_tracker("import", "attendance", str(file), "--cohort", "alpha")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        written = db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "attendance_records")
+            .order_by(AuditEntry.id.desc())
+            .limit(2)
+        ).all()
+        assert [entry.amendment for entry in written] == [False, False]
+        # Taken now: it closes when the delay has passed since the half-day.
+        assert closing.close_overdue() == 1
+        assert db.session.get(Session, untaken_id).closed_at is not None
+        db.session.commit()

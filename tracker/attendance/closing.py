@@ -127,8 +127,9 @@ def closing_delay() -> int | None:
 def close_overdue(cohort: Cohort | None = None, now: datetime | None = None) -> int:
     """Close the roll calls left open past the delay, of one cohort or of all; return how many.
 
-    A roll call is overdue N days after its half-day, or N days after it was reopened. The
-    trail names the tracker as who closed them. Called before roll calls are read or written,
+    A roll call is overdue N days after its half-day, or N days after it was reopened. One never
+    taken (no mark at all) stays open: it is missing, not final, and its marks, typed or imported
+    late, are not amendments. The trail names the tracker as who closed them. Called before roll calls are read or written,
     so that it holds without a timer; `tracker roll-calls close-overdue` does it on a timer too.
     """
     days = closing_delay()
@@ -140,6 +141,7 @@ def close_overdue(cohort: Cohort | None = None, now: datetime | None = None) -> 
         Session.closed_at.is_(None),
         Session.date <= last_day,
         Session.reopened_at.is_(None) | (Session.reopened_at <= now - timedelta(days=days)),
+        select(AttendanceRecord.id).where(AttendanceRecord.session_id == Session.id).exists(),
     )
     if cohort is not None:
         overdue = overdue.where(Session.cohort_id == cohort.id)

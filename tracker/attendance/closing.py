@@ -129,8 +129,9 @@ def close_overdue(cohort: Cohort | None = None, now: datetime | None = None) -> 
 
     A roll call is overdue N days after its half-day, or N days after it was reopened. One never
     taken (no mark at all) stays open: it is missing, not final, and its marks, typed or imported
-    late, are not amendments. The trail names the tracker as who closed them. Called before roll calls are read or written,
-    so that it holds without a timer; `tracker roll-calls close-overdue` does it on a timer too.
+    late, are not amendments. The trail names the tracker as who closed them. Called before roll
+    calls are read or written, so that it holds without a timer; `tracker roll-calls
+    close-overdue` does it on a timer too.
     """
     days = closing_delay()
     if days is None:

@@ -259,30 +259,35 @@ def _sets_only_bookkeeping(state: ORMExecuteState, spec: Audited) -> bool:
 def _new_rows(
     connection: Connection, table: Table, spec: Audited, last: int, inserted: list[dict]
 ) -> list[dict]:
-    """Read back, whole and with their ids, the rows just inserted after id `last`."""
-    first = spec.key[0]
-    values = list({row[first] for row in inserted})
-    candidates: dict[tuple, list[dict]] = {}
-    for start in range(0, len(values), 1000):
-        statement = (
-            select(table)
-            .where(table.c.id > last, table.c[first].in_(values[start : start + 1000]))
-            .order_by(table.c.id)
-        )
-        for row in connection.execute(statement):
-            whole = dict(row._mapping)
-            candidates.setdefault(tuple(whole[name] for name in spec.key), []).append(whole)
+    """Return the rows just inserted (ids above `last`) as given, each with its id.
+
+    Only the ids, the key and the given columns are read back, as plain tuples: reading whole
+    rows as dicts took a third of the trail's time in an import of 20,000 roll calls.
+    """
+    names = list(dict.fromkeys(("id", *spec.key, *(name for row in inserted for name in row))))
+    names = [name for name in names if name in table.c]
+    statement = select(*(table.c[name] for name in names)).where(table.c.id > last)
+    at = {name: index for index, name in enumerate(names)}
+    key_at = [at[name] for name in spec.key]
+    candidates: dict[tuple, list[tuple]] = {}
+    for row in connection.execute(statement.order_by(table.c.id)):
+        candidates.setdefault(tuple(row[index] for index in key_at), []).append(row)
     rows = []
     for given in inserted:
         named = candidates.get(tuple(given.get(name) for name in spec.key), [])
         # Rows without their whole natural key (an expense without reference) match on all.
         found = next(
-            (whole for whole in named if all(whole[name] == given[name] for name in given)), None
+            (
+                row
+                for row in named
+                if all(row[at[name]] == value for name, value in given.items() if name in at)
+            ),
+            None,
         )
         if found is None:
             raise RuntimeError(f"the trail cannot find a row inserted into {table.name}")
         named.remove(found)
-        rows.append(found)
+        rows.append({"id": found[0], **given})
     return rows
 
 

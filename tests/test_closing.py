@@ -501,3 +501,23 @@ def test_a_roll_call_never_taken_stays_open_and_its_late_import_is_no_amendment(
         assert closing.close_overdue() == 1
         assert db.session.get(Session, untaken_id).closed_at is not None
         db.session.commit()
+
+
+def test_the_roll_call_lists_its_newest_changes_and_counts_the_earlier_ones(
+    app, world, signed_in, clock, monkeypatch
+):
+    from tracker.attendance import views
+
+    monkeypatch.setattr(views, "HISTORY_SHOWN", 3)
+    client = signed_in("admin")
+    for status in ("absent", "present", "absent", "present", "absent"):
+        response = client.post(
+            roll_call_url(world), data=form(app, world, {"T01": (status, "", "")})
+        )
+        assert response.status_code == 302
+    page = client.get(roll_call_url(world) + "?lang=en").get_data(as_text=True)
+    history = page[page.index('id="history"') :]
+    assert history.count("<li") == 3
+    assert "T01 Ada Lovelace: Present → Absent" in history  # the newest, first
+    assert "4 earlier changes are kept in the trail." in history
+    assert "/audit?cohort=alpha&amp;entity=roll-calls" in history

@@ -177,6 +177,10 @@ def roll_call_data(
     return data
 
 
+# The newest changes of a roll call that its page lists; the trail keeps them all.
+HISTORY_SHOWN = 50
+
+
 def history_lines(session: Session) -> list[dict]:
     """Describe the changes of a roll call for people, newest first: its marks, its closings and
     reopenings (before → after, who, when, why)."""
@@ -241,6 +245,7 @@ def roll_call_page(
     last = max(recorded, key=lambda mark: mark.recorded_at, default=None)
     now = timeutil.utc_now()
     closed_by = db.session.get(User, session.closed_by_id) if session.closed_by_id else None
+    history = history_lines(session)
     return render_template(
         "attendance/roll_call.html",
         cohort=cohort,
@@ -257,7 +262,8 @@ def roll_call_page(
         close_form=close_form or CloseRollCallForm(formdata=None),
         reopen_form=reopen_form or ReopenRollCallForm(formdata=None),
         can_reopen=may(current_user, "edit_curriculum"),
-        history=history_lines(session),
+        history=history[:HISTORY_SHOWN],
+        earlier_changes=max(len(history) - HISTORY_SHOWN, 0),
         changed={line.trainee_id: line for line in changed},
         marks=marks,
         describe_mark=describe_mark,

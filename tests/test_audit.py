@@ -304,3 +304,19 @@ def test_records_of_a_roll_call_name_their_session_and_trainee(
     written = entries(entity="attendance_records")
     assert {json.loads(e.entity_key)["id"] for e in written} == {r.id for r in stored}
     assert {e.trainee_id for e in written} == {t.id for t in trainees}
+
+
+def test_marks_name_their_session_so_that_a_roll_calls_changes_are_found_by_index(
+    app_context, make_cohort, monkeypatch
+):
+    from tracker.audit import queries
+
+    _, session, trainees = small_cohort(make_cohort)
+    move_clock_past(session, monkeypatch)
+    record_roll_call(session, {t.id: Mark() for t in trainees}, None, 0)
+    written = entries(entity="attendance_records")
+    assert {entry.parent_id for entry in written} == {session.id}
+    assert {
+        e.id for e in queries.history(entity="attendance_records", key={"session_id": session.id})
+    } == {e.id for e in written}
+    assert queries.history(entity="attendance_records", key={"session_id": session.id + 1}) == []

@@ -451,6 +451,7 @@ def _write(connection: Connection, changes: list[Change]) -> None:
                 "source": source,
                 "cohort_id": cohort_id,
                 "trainee_id": _trainee(change),
+                "parent_id": _parent(change),
                 "entity": change.table,
                 "entity_key": _json(change.key),
                 "action": change.action,
@@ -461,6 +462,12 @@ def _write(connection: Connection, changes: list[Change]) -> None:
             }
         )
     chain.append(connection, entries)
+
+
+def _parent(change: Change) -> int | None:
+    """Return the id of the row the record belongs to, for the tables that have one."""
+    parent = AUDITED[change.table].parent
+    return change.value(parent[0]) if parent is not None else None
 
 
 def _trainee(change: Change) -> int | None:

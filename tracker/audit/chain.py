@@ -33,6 +33,7 @@ HASHED = (
     "source",
     "cohort_id",
     "trainee_id",
+    "parent_id",
     "entity",
     "entity_key",
     "action",
@@ -43,6 +44,9 @@ HASHED = (
     "previous_hash",
 )
 
+
+_RECORDED_AT = HASHED.index("recorded_at")
+_AMENDMENT = HASHED.index("amendment")
 
 # One encoder for every entry: json.dumps with options would build a new one each time.
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -57,7 +61,7 @@ def _instant(value: datetime) -> str:
 def entry_hash(entry: dict) -> str:
     """Return the SHA-256 of an entry's content and of the hash it follows."""
     content = [entry[name] for name in HASHED]
-    content[1] = _instant(content[1])  # recorded_at
+    content[_RECORDED_AT] = _instant(content[_RECORDED_AT])
     return hashlib.sha256(_encode(content).encode()).hexdigest()
 
 
@@ -105,8 +109,8 @@ def _insert(connection: Connection, entries: list[dict], now: datetime) -> None:
     rows = []
     for entry in entries:
         row = [entry[name] for name in COLUMNS]
-        row[1] = instant  # recorded_at
-        row[13] = flags[bool(row[13])]  # amendment
+        row[_RECORDED_AT] = instant
+        row[_AMENDMENT] = flags[bool(row[_AMENDMENT])]
         rows.append(tuple(row))
     connection.exec_driver_sql(statement, rows)
 

@@ -17,6 +17,7 @@ class AuditEntry(db.Model):
         Index("ix_audit_entries_cohort_id_id", "cohort_id", "id"),
         Index("ix_audit_entries_entity_id", "entity", "id"),
         Index("ix_audit_entries_trainee_id", "trainee_id"),
+        Index("ix_audit_entries_entity_parent_id", "entity", "parent_id"),
         Index("ix_audit_entries_recorded_at", "recorded_at"),
     )
 
@@ -31,6 +32,9 @@ class AuditEntry(db.Model):
     source: Mapped[str | None] = mapped_column(Text)
     cohort_id: Mapped[int | None] = mapped_column(Integer)
     trainee_id: Mapped[int | None] = mapped_column(Integer)
+    # The row a record belongs to (a mark's session, a result's assessment, an expense's line),
+    # so that a page finds the changes of its records through an index.
+    parent_id: Mapped[int | None] = mapped_column(Integer)
     # The table's name and the record's key (its natural key, or its id), as JSON.
     entity: Mapped[str] = mapped_column(String(40))
     entity_key: Mapped[str] = mapped_column(Text)

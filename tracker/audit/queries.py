@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select, or_, select
 
+from tracker.audit.capture import AUDITED
 from tracker.audit.models import AuditEntry
 from tracker.extensions import db
 
@@ -104,15 +105,24 @@ def history(
     values before and after it.
     """
     statement = select(AuditEntry.__table__).order_by(AuditEntry.id)
-    if cohort_id is not None:
-        statement = statement.where(AuditEntry.cohort_id == cohort_id)
+    entities = None
     if entity is not None:
         entities = [entity] if isinstance(entity, str) else list(entity)
         statement = statement.where(AuditEntry.entity.in_(entities))
+    by_parent = False
+    for name, value in (key or {}).items():
+        if entities and all((AUDITED[one].parent or ("",))[0] == name for one in entities):
+            # The row the records belong to (a mark's session): found through its index.
+            statement = statement.where(AuditEntry.parent_id == value)
+            by_parent = True
+        else:
+            statement = statement.where(_key_like(name, value))
+    # A parent row, or a record named by its id, is of one cohort: filtering on the cohort as
+    # well would lead SQLite to walk the cohort's whole trail rather than a narrower index.
+    if cohort_id is not None and not (by_parent or "id" in (key or {})):
+        statement = statement.where(AuditEntry.cohort_id == cohort_id)
     if trainee_id is not None:
         statement = statement.where(AuditEntry.trainee_id == trainee_id)
-    for name, value in (key or {}).items():
-        statement = statement.where(_key_like(name, value))
     if not amendments_only:
         rows = _read(statement)
     else:
@@ -125,6 +135,10 @@ def history(
         earlier = statement.where(AuditEntry.id <= max(row["id"] for row in amended))
         if None not in trainees:
             earlier = earlier.where(AuditEntry.trainee_id.in_(trainees))
+        ids = {key for _entity, key in records}
+        if len(ids) <= 50 and None not in ids:
+            # Read only those records' rows, not every change of the same trainees.
+            earlier = earlier.where(or_(*(_key_like("id", id_) for id_ in ids)))
         rows = [row for row in _read(earlier) if (row["entity"], row["key"].get("id")) in records]
     rows = [row for row in rows if all(row["key"].get(n) == v for n, v in (key or {}).items())]
     entries = _whole(rows)

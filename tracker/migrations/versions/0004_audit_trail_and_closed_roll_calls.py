@@ -35,6 +35,7 @@ def upgrade():
         sa.Column('source', sa.Text(), nullable=True),
         sa.Column('cohort_id', sa.Integer(), nullable=True),
         sa.Column('trainee_id', sa.Integer(), nullable=True),
+        sa.Column('parent_id', sa.Integer(), nullable=True),
         sa.Column('entity', sa.String(length=40), nullable=False),
         sa.Column('entity_key', sa.Text(), nullable=False),
         sa.Column('action', sa.String(length=8), nullable=False),
@@ -49,6 +50,9 @@ def upgrade():
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.create_index('ix_audit_entries_cohort_id_id', ['cohort_id', 'id'], unique=False)
         batch_op.create_index('ix_audit_entries_entity_id', ['entity', 'id'], unique=False)
+        batch_op.create_index(
+            'ix_audit_entries_entity_parent_id', ['entity', 'parent_id'], unique=False
+        )
         batch_op.create_index('ix_audit_entries_recorded_at', ['recorded_at'], unique=False)
         batch_op.create_index('ix_audit_entries_trainee_id', ['trainee_id'], unique=False)
     for statement in REFUSE_CHANGES.get(op.get_bind().dialect.name, []):

@@ -33,6 +33,24 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # Days after its half-day when a roll call not closed by its instructor is closed by the
         # tracker; None: never (only the instructor closes).
         ROLL_CALL_CLOSES_AFTER_DAYS=7,
+        # Signing the half-days: the window opens this many minutes before a half-day starts
+        # (and closes at its end); a signature this many minutes after the start marks the
+        # trainee late; the room's code changes every so many seconds (the previous one is
+        # still accepted).
+        SIGNING_OPENS_MINUTES_BEFORE=15,
+        SIGNING_LATE_AFTER_MINUTES=10,
+        SIGNING_CODE_SECONDS=30,
+        # The largest drawn signature accepted (its strokes as JSON).
+        SIGNATURE_MAX_BYTES=64 * 1024,
+        # Scanned paper sheets and absence justifications: kept here, outside static/, and
+        # served only to those who may see them.
+        UPLOAD_FOLDER=str(instance / "uploads"),
+        PAPER_SHEET_MAX_BYTES=10 * 1024 * 1024,
+        JUSTIFICATION_MAX_BYTES=5 * 1024 * 1024,
+        # The organisation's certificate that seals the signed weekly sheets (PAdES): a PKCS#12
+        # file and its password. `tracker init` makes a self-signed one for development.
+        SEAL_CERTIFICATE=str(instance / "seal.p12"),
+        SEAL_PASSWORD=None,
         # Who issues the certificates and signs the reports.
         ORGANISATION_NAME="Centre régional d'innovation de Montpellier",
         SESSION_IDLE_MINUTES=60,
@@ -73,7 +91,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if secure is None:
         secure = not (app.config["DEVELOPMENT"] or app.debug or app.testing)
     app.config["SESSION_COOKIE_SECURE"] = secure
-    app.config["MAX_CONTENT_LENGTH"] = app.config["IMPORT_MAX_BYTES"] + 64 * 1024
+    largest_file = max(app.config["IMPORT_MAX_BYTES"], app.config["PAPER_SHEET_MAX_BYTES"])
+    app.config["MAX_CONTENT_LENGTH"] = largest_file + 64 * 1024
     make_sqlite_file_private(app.config["SQLALCHEMY_DATABASE_URI"], instance)
 
 

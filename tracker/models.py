@@ -6,6 +6,13 @@ from tracker.audit.models import AuditEntry
 from tracker.auth.models import LoginSession, SignInFailure, User, instructor_cohorts
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
+from tracker.signing.models import (
+    Countersignature,
+    DrawnSignature,
+    Justification,
+    PaperSheet,
+    Signature,
+)
 
 __all__ = [
     "Assessment",
@@ -14,12 +21,17 @@ __all__ = [
     "BudgetLine",
     "Cohort",
     "Competency",
+    "Countersignature",
+    "DrawnSignature",
     "Expense",
+    "Justification",
     "LoginSession",
     "Module",
+    "PaperSheet",
     "Result",
     "Session",
     "SignInFailure",
+    "Signature",
     "Trainee",
     "User",
     "assessment_competencies",

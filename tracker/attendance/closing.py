@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from sqlalchemy import Connection, select, update
 
 from tracker import timeutil
-from tracker.attendance import rules
+from tracker.attendance import times
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.attendance.operations import AttendanceError, expected_at
 from tracker.audit import capture
@@ -49,7 +49,7 @@ class AmendmentRefused(AttendanceError):
 
 def half_day_end(session: Session) -> datetime:
     """Return the instant a session's half-day ends, in the course's time zone."""
-    return rules.half_day_start(session.date, session.slot) + timedelta(minutes=session.minutes)
+    return times.ends(session)
 
 
 def is_over(session: Session, now: datetime) -> bool:

@@ -1,6 +1,6 @@
 """The timetable of half-day sessions and the roll call of each."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     CheckConstraint,
@@ -10,6 +10,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +32,9 @@ class Session(db.Model):
         CheckConstraint("slot IN ('AM', 'PM')", name="slot_known"),
         CheckConstraint("kind IN ('classroom', 'remote')", name="kind_known"),
         CheckConstraint("minutes > 0 AND minutes <= 720", name="minutes_in_half_day"),
+        CheckConstraint(
+            "starts_at IS NULL OR ends_at IS NULL OR ends_at > starts_at", name="times_in_order"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +46,9 @@ class Session(db.Model):
     slot: Mapped[str] = mapped_column(String(2))
     minutes: Mapped[int] = mapped_column(Integer, default=210)
     kind: Mapped[str] = mapped_column(String(16), default="classroom")
+    # When the half-day starts and ends; None: the cohort's times for its slot (attendance.times).
+    starts_at: Mapped[time | None] = mapped_column(Time)
+    ends_at: Mapped[time | None] = mapped_column(Time)
     # Raised by every save of the roll call, so that a save from a stale page is refused.
     roll_call_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # A closed roll call is final: later changes are amendments, each with its reason. Closed by

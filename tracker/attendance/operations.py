@@ -14,7 +14,7 @@ from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import timeutil
-from tracker.attendance import rules
+from tracker.attendance import rules, times
 from tracker.attendance.models import SLOTS, AttendanceRecord, Session
 from tracker.auth.models import User
 from tracker.batch import Row, write_rows
@@ -220,7 +220,7 @@ def record_roll_call(
     for a trainee with no mark: an absence announced for them is withdrawn.
     """
     now = now or timeutil.utc_now()
-    started = rules.has_started(session.date, session.slot, now)
+    started = now >= times.starts(session)
     for mark in marks.values():
         if mark is not None:
             check_mark(mark, session.minutes, started)

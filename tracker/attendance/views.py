@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, may
-from tracker.attendance import closing, operations, rules, stale
+from tracker.attendance import closing, operations, stale, times
 from tracker.attendance.amendments import describe_mark, mark_of, who_acted
 from tracker.attendance.forms import (
     SESSION_KIND_LABELS,
@@ -255,7 +255,7 @@ def roll_call_page(
         last=last,
         week=iso_week(session.date),
         started=started,
-        starts_at=rules.half_day_start(session.date, session.slot),
+        starts_at=times.starts(session),
         ends_at=closing.half_day_end(session),
         over=closing.is_over(session, now),
         closed_by=(closed_by.name or closed_by.email) if closed_by else None,
@@ -286,7 +286,7 @@ def roll_call(slug: str, session_id: int):
     close_overdue_roll_calls(cohort)
     trainees = operations.expected_trainees(cohort, session.date)
     now = timeutil.utc_now()
-    started = rules.has_started(session.date, session.slot, now)
+    started = now >= times.starts(session)
     if request.method == "GET":
         marks = operations.roll_call_marks(session)
         stored = stored_marks(marks)
@@ -367,7 +367,7 @@ def roll_call(slug: str, session_id: int):
 def roll_call_again(cohort, session, status, **forms):
     """Render a roll call page again after a refused closing or reopening."""
     trainees = operations.expected_trainees(cohort, session.date)
-    started = rules.has_started(session.date, session.slot, timeutil.utc_now())
+    started = timeutil.utc_now() >= times.starts(session)
     marks = operations.roll_call_marks(session)
     stored = stored_marks(marks)
     data = roll_call_data(session, trainees, stored, stored)

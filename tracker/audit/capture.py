@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -57,6 +57,11 @@ AUDITED: dict[str, Audited] = {
     ),
     "users": Audited(("email",), hidden=frozenset({"password_hash"})),
     "instructor_cohorts": Audited(("user_id", "cohort_id")),
+    "signatures": Audited(("session_id", "trainee_id"), ("session_id", "sessions")),
+    "countersignatures": Audited(("session_id",), ("session_id", "sessions")),
+    "drawn_signatures": Audited(("user_id",)),
+    "paper_sheets": Audited(("cohort_id", "week")),
+    "justifications": Audited(("trainee_id", "first_day"), ("trainee_id", "trainees")),
 }
 
 # What the trail writes in place of a secret's value.
@@ -529,7 +534,7 @@ def _plain(value: Any) -> Any:
     """Turn what JSON does not know (dates, instants, decimals) into text."""
     if isinstance(value, datetime):
         return _instant(value)
-    if isinstance(value, date):
+    if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -14,7 +14,7 @@ follows: the results' copy of their assessment's maximum goes back with it (ON U
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -27,6 +27,7 @@ from sqlalchemy import (
     Float,
     Numeric,
     Table,
+    Time,
     and_,
     bindparam,
     delete,
@@ -234,6 +235,8 @@ def decode(column: Column, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if isinstance(kind, Date):
         return date.fromisoformat(value)
+    if isinstance(kind, Time):
+        return time.fromisoformat(value)
     if isinstance(kind, Numeric) and not isinstance(kind, Float) and kind.asdecimal:
         return Decimal(value)
     return value

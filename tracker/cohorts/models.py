@@ -1,6 +1,6 @@
 """Cohorts, their curriculum (competencies and modules) and their trainees."""
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,6 +45,10 @@ class Cohort(db.Model):
         CheckConstraint(
             "attendance_threshold >= 0 AND attendance_threshold <= 1", name="threshold_is_rate"
         ),
+        CheckConstraint("morning_ends_at > morning_starts_at", name="morning_ends_after_start"),
+        CheckConstraint(
+            "afternoon_ends_at > afternoon_starts_at", name="afternoon_ends_after_start"
+        ),
         *slug_constraints("slug"),
     )
 
@@ -58,6 +63,19 @@ class Cohort(db.Model):
     # Null means "the planned hours of the cohort's modules".
     planned_minutes_per_trainee: Mapped[int | None] = mapped_column(Integer)
     attendance_threshold: Mapped[float] = mapped_column(Float, default=0.80)
+    # When the cohort's half-days start and end, unless a session has times of its own.
+    morning_starts_at: Mapped[time] = mapped_column(
+        Time, default=time(9, 0), server_default="09:00:00"
+    )
+    morning_ends_at: Mapped[time] = mapped_column(
+        Time, default=time(12, 30), server_default="12:30:00"
+    )
+    afternoon_starts_at: Mapped[time] = mapped_column(
+        Time, default=time(13, 30), server_default="13:30:00"
+    )
+    afternoon_ends_at: Mapped[time] = mapped_column(
+        Time, default=time(17, 0), server_default="17:00:00"
+    )
 
     modules: Mapped[list["Module"]] = relationship(
         back_populates="cohort", order_by="Module.code", cascade="all, delete-orphan"

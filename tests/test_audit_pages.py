@@ -371,3 +371,53 @@ def test_the_person_list_groups_trainees_by_cohort_then_the_accounts(app, admin,
     ]
     assert '<option value="t1">T01 · Ada Lovelace</option>' in groups[0][1]
     assert '<option value="cli">Ligne de commande (sans compte)</option>' in groups[2][1]
+
+
+def test_signatures_and_justifications_read_in_peoples_words(app, admin, world):
+    """A trainee's signature, a week's paper sheet and a justification, named as pages name them."""
+    from tracker.signing import strokes
+    from tracker.signing.models import Justification, PaperSheet, Signature
+
+    with app.app_context():
+        trainee = db.session.scalar(select(Trainee).where(Trainee.first_name == "Ada"))
+        signed_at = datetime(2022, 1, 10, 8, 2, tzinfo=UTC)
+        drawing = strokes.stored([[[0.1, 0.5, 0], [0.5, 0.2, 40], [0.9, 0.6, 80]]])
+        fields = {
+            "session_id": world.session,
+            "trainee_id": trainee.id,
+            "signed_at": signed_at,
+            "address": "192.0.2.7",
+            "user_agent": "Firefox",
+            "time_step": 54785,
+        }
+        db.session.add(Signature(**fields, strokes=drawing, digest=strokes.digest(fields, drawing)))
+        db.session.add(
+            PaperSheet(
+                cohort_id=trainee.cohort_id,
+                week=date(2022, 1, 10),
+                file_name="semaine-2.pdf",
+                content_type="application/pdf",
+                size=1200,
+                sha256="cd" * 32,
+            )
+        )
+        db.session.add(
+            Justification(
+                trainee_id=trainee.id,
+                first_day=date(2022, 1, 11),
+                last_day=date(2022, 1, 11),
+                reason="Rendez-vous médical",
+            )
+        )
+        db.session.commit()
+    page = text_of(admin.get("/audit?lang=fr&entity=signatures"))
+    assert "Signature · ajout" in page
+    assert "T01 · Ada Lovelace — 10/01/2022, matin" in page
+    assert "Dessin : un dessin de 1 trait" in page
+    assert "Signé le : 10/01/2022 09:02" in page
+    assert "Feuille papier · ajout" in page
+    assert "Semaine du" not in page  # the key names it: cohort — week
+    justifications = text_of(admin.get("/audit?lang=en&entity=justifications"))
+    assert "Absence justification · addition" in justifications
+    assert "T01 · Ada Lovelace — 11/01/2022" in justifications
+    assert "State: awaiting a decision" in justifications

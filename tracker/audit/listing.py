@@ -51,6 +51,11 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "expenses": (_l("Expenses"), ("expenses",)),
     "accounts": (_l("Accounts"), ("users", "instructor_cohorts")),
     "cohorts": (_l("Cohorts"), ("cohorts",)),
+    "signatures": (
+        _l("Signatures"),
+        ("signatures", "countersignatures", "drawn_signatures", "paper_sheets"),
+    ),
+    "justifications": (_l("Absence justifications"), ("justifications",)),
     "curriculum": (
         _l("Modules and competencies"),
         ("modules", "competencies", "module_competencies"),
@@ -73,6 +78,17 @@ RECORD_NAMES = {
     "modules": _l("Module"),
     "competencies": _l("Competency"),
     "module_competencies": _l("Competency of a module"),
+    "signatures": _l("Signature"),
+    "countersignatures": _l("Countersignature"),
+    "drawn_signatures": _l("Drawn signature"),
+    "paper_sheets": _l("Paper sheet"),
+    "justifications": _l("Absence justification"),
+}
+
+JUSTIFICATION_STATE_LABELS = {
+    "pending": _l("awaiting a decision"),
+    "accepted": _l("accepted"),
+    "refused": _l("refused"),
 }
 
 # Nouns, not participles: French participles agree with the record's gender.
@@ -132,12 +148,70 @@ COLUMNS = {
     "budget_line_id": _l("Budget line"),
     "user_id": _l("Account"),
     "recorded_by_id": _l("Recorded by"),
+    "reopened_at": _l("Reopened on"),
+    "reopen_reason": _l("Reason for reopening"),
+    "starts_at": _l("Starts at"),
+    "ends_at": _l("Ends at"),
+    "morning_starts_at": _l("Mornings start at"),
+    "morning_ends_at": _l("Mornings end at"),
+    "afternoon_starts_at": _l("Afternoons start at"),
+    "afternoon_ends_at": _l("Afternoons end at"),
+    "signed_by_id": _l("Signed by"),
+    "signer_name": _l("Signer"),
+    "signed_at": _l("Signed on"),
+    "address": _l("Network address"),
+    "user_agent": _l("Browser"),
+    "time_step": _l("Room code step"),
+    "strokes": _l("Drawing"),
+    "digest": _l("SHA-256 fingerprint"),
+    "drawn_at": _l("Drawn on"),
+    "week": _l("Week of"),
+    "file_name": _l("File"),
+    "content_type": _l("File type"),
+    "size": _l("Size"),
+    "sha256": _l("SHA-256 fingerprint of the file"),
+    "uploaded_by_id": _l("Uploaded by"),
+    "uploaded_at": _l("Uploaded on"),
+    "first_day": _l("From"),
+    "first_slot": _l("From the half-day"),
+    "last_day": _l("To"),
+    "last_slot": _l("To the half-day"),
+    "reason": _l("Reason"),
+    "declared_by_id": _l("Declared by"),
+    "declared_at": _l("Declared on"),
+    "state": _l("State"),
+    "decided_by_id": _l("Decided by"),
+    "decided_at": _l("Decided on"),
+    "decision_reason": _l("Reason for the decision"),
 }
 
 # What an entry's own date and author already say: not repeated among the values.
 NOT_SHOWN = frozenset({"id", "recorded_at", "recorded_by_id", "created_at"})
 
-DATES = frozenset({"date", "starts_on", "ends_on", "enrolled_on", "left_on"})
+DATES = frozenset(
+    {"date", "starts_on", "ends_on", "enrolled_on", "left_on", "week", "first_day", "last_day"}
+)
+INSTANTS = frozenset(
+    {
+        "closed_at",
+        "reopened_at",
+        "signed_at",
+        "drawn_at",
+        "uploaded_at",
+        "declared_at",
+        "decided_at",
+    }
+)
+TIMES = frozenset(
+    {
+        "starts_at",
+        "ends_at",
+        "morning_starts_at",
+        "morning_ends_at",
+        "afternoon_starts_at",
+        "afternoon_ends_at",
+    }
+)
 MONEY = frozenset({"grant_amount", "planned_amount", "amount"})
 MINUTES_AS_HOURS = frozenset({"minutes", "planned_minutes", "planned_minutes_per_trainee"})
 GRADES = frozenset({"score", "max_score", "pass_mark"})
@@ -153,6 +227,10 @@ REFERENCES = {
     "user_id": "users",
     "closed_by_id": "users",
     "recorded_by_id": "users",
+    "signed_by_id": "users",
+    "uploaded_by_id": "users",
+    "declared_by_id": "users",
+    "decided_by_id": "users",
 }
 # The models read to name records, and the columns that name them.
 NAMED = {
@@ -427,6 +505,7 @@ class Words:
         self.attendance = words(ATTENDANCE_LABELS)
         self.slots = words(SLOT_LABELS)
         self.session_kinds = words(SESSION_KIND_LABELS)
+        self.justification_states = words(JUSTIFICATION_STATE_LABELS)
         self.assessment_kinds = words(KIND_LABELS)
         self.roles = words(i18n.ROLE_NAMES)
         # Templates, filled with % (gettext without values leaves them as they are).
@@ -443,6 +522,14 @@ class Words:
         if value not in self._minutes:
             self._minutes[value] = ngettext("%(num)d minute", "%(num)d minutes", value)
         return self._minutes[value]
+
+    def drawing(self, strokes_json: str) -> str:
+        """Say what a drawn signature holds, rather than its points: a drawing of 3 strokes."""
+        try:
+            count = len(json.loads(strokes_json))
+        except ValueError:
+            return strokes_json
+        return ngettext("a drawing of %(num)d stroke", "a drawing of %(num)d strokes", count)
 
 
 class Names:
@@ -518,6 +605,7 @@ JOINED = {
     "module_competencies": ("module_id", "competency_id"),
     "assessment_competencies": ("assessment_id", "competency_id"),
     "instructor_cohorts": ("user_id", "cohort_id"),
+    "signatures": ("trainee_id", "session_id"),
 }
 
 
@@ -534,6 +622,16 @@ def record_of(entity: str, key: dict, names: Names) -> str:
             f"{names.of('budget_lines', key['budget_line_id'])} — "
             f"{i18n.day(date.fromisoformat(key['date']))}{reference}"
         )
+    if entity == "countersignatures":
+        return names.of("sessions", key["session_id"])
+    if entity == "drawn_signatures":
+        return names.of("users", key["user_id"])
+    if entity == "paper_sheets":
+        week = date.fromisoformat(key["week"])
+        return f"{names.of('cohorts', key['cohort_id'])} — {i18n.day(week)}"
+    if entity == "justifications":
+        day = date.fromisoformat(key["first_day"])
+        return f"{names.of('trainees', key['trainee_id'])} — {i18n.day(day)}"
     if (entity, own) in names.rows:
         return names.of(entity, own)
     # Removed, and the batch holds nothing else about it: its natural key says what it was.
@@ -552,8 +650,12 @@ def shown(column: str, value: Any, entity: str, names: Names) -> str:
         return names.of(REFERENCES[column], value)
     if column in DATES:
         return i18n.day(date.fromisoformat(value))
-    if column == "closed_at":
+    if column in INSTANTS:
         return i18n.moment(datetime.fromisoformat(value))
+    if column in TIMES:
+        return value[:5]
+    if column == "strokes":
+        return words.drawing(value)
     if column in MONEY:
         return i18n.money(Decimal(value), words.locale)
     if column in MINUTES_AS_HOURS:
@@ -568,13 +670,15 @@ def shown(column: str, value: Any, entity: str, names: Names) -> str:
         return i18n.rate(value, words.locale)
     if column == "status":
         return words.attendance.get(value, value)
-    if column == "slot":
+    if column in ("slot", "first_slot", "last_slot"):
         return words.slots.get(value, value)
     if column == "kind":
         labels = words.session_kinds if entity == "sessions" else words.assessment_kinds
         return labels.get(value, value)
     if column == "role":
         return words.roles.get(value, value)
+    if column == "state":
+        return words.justification_states.get(value, value)
     if isinstance(value, bool):
         return words.yes if value else words.no
     return str(value)

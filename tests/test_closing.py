@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from tests.signatures_data import draw_signature, sign
 from tracker import timeutil
 from tracker.attendance import closing, operations
 from tracker.attendance.models import AttendanceRecord, Session
@@ -17,6 +18,7 @@ from tracker.audit.models import AuditEntry
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
+from tracker.signing.models import Signature
 
 pytestmark = pytest.mark.usefixtures("without_csrf")
 
@@ -83,7 +85,22 @@ def entries(app, entity: str = "attendance_records") -> list[AuditEntry]:
         return rows
 
 
+@pytest.fixture
+def countersignable(app, world):
+    """The instructor has drawn their signature, and T01, marked present, signed at 09:02:
+    nothing stands in the way of closing."""
+    draw_signature(app, world.accounts["instructor"])
+    draw_signature(app, world.accounts["admin"])
+    sign(app, world.session, ids(app)["T01"], datetime(2022, 1, 10, 8, 2, tzinfo=UTC))
+
+
 def close(app, world) -> None:
+    """Close the world's roll call as its instructor, countersigning it (T01 signed)."""
+    with app.app_context():
+        signed = db.session.scalar(select(db.func.count()).select_from(Signature))
+    if not signed:
+        draw_signature(app, world.accounts["instructor"])
+        sign(app, world.session, ids(app)["T01"], datetime(2022, 1, 10, 8, 2, tzinfo=UTC))
     with app.app_context():
         session = db.session.get(Session, world.session)
         closing.close_roll_call(
@@ -93,7 +110,7 @@ def close(app, world) -> None:
 
 
 def test_the_instructor_closes_the_roll_call_once_the_half_day_is_over(
-    app, world, signed_in, clock
+    app, world, signed_in, clock, countersignable
 ):
     client = signed_in("instructor")
     page = client.get(roll_call_url(world)).get_data(as_text=True)
@@ -114,7 +131,7 @@ def test_the_instructor_closes_the_roll_call_once_the_half_day_is_over(
     assert "<title>Roll call · Monday 10/01/2022, morning · " in page
 
 
-def test_closing_needs_the_confirmation(app, world, signed_in, clock):
+def test_closing_needs_the_confirmation(app, world, signed_in, clock, countersignable):
     response = signed_in("instructor").post(roll_call_url(world) + "/close?lang=en", data={})
     assert response.status_code == 422
     assert "Tick the box to confirm the closing." in response.get_data(as_text=True)
@@ -122,7 +139,9 @@ def test_closing_needs_the_confirmation(app, world, signed_in, clock):
         assert db.session.get(Session, world.session).closed_at is None
 
 
-def test_closing_is_refused_before_the_half_day_is_over(app, world, signed_in, clock):
+def test_closing_is_refused_before_the_half_day_is_over(
+    app, world, signed_in, clock, countersignable
+):
     clock(datetime(2022, 1, 10, 10, 0, tzinfo=UTC))  # 11:00 in Paris
     response = signed_in("instructor").post(
         roll_call_url(world) + "/close?lang=en", data={"confirm": "y"}
@@ -133,7 +152,9 @@ def test_closing_is_refused_before_the_half_day_is_over(app, world, signed_in, c
         assert db.session.get(Session, world.session).closed_at is None
 
 
-def test_closing_needs_a_mark_for_every_expected_trainee(app, world, signed_in, clock):
+def test_closing_needs_a_mark_for_every_expected_trainee(
+    app, world, signed_in, clock, countersignable
+):
     with app.app_context():
         db.session.execute(
             AttendanceRecord.__table__.delete().where(

@@ -1,10 +1,15 @@
 """Closing a half-day's roll call: the instructor's countersignature, or the tracker's N days after.
 
-Until it is closed, a roll call is a draft that anyone who takes it may change. Once closed, any
-change to its marks is an amendment that needs a reason, whichever path makes it (the page, an
-import, code): the guard below refuses it otherwise, before anything is written. An administrator
-may reopen a closed roll call with a reason; its changes are then amendments carrying that reason
-until it is closed again.
+Until it is closed, a roll call is a draft that anyone who takes it may change. An instructor
+closes it by countersigning: their drawn signature is copied into the half-day's Countersignature
+in the same transaction (tracker.signing.countersigning); the closing is refused while a mark
+disagrees with the signatures without a reason in its note (tracker.signing.rules). The automatic
+closing countersigns nothing.
+
+Once closed, any change to its marks is an amendment that needs a reason, whichever path makes it
+(the page, an import, code): the guard below refuses it otherwise, before anything is written. An
+administrator may reopen a closed roll call with a reason; its changes are then amendments
+carrying that reason until it is closed again.
 
 Changes flush and never commit.
 """
@@ -20,11 +25,13 @@ from sqlalchemy import Connection, select, update
 from tracker import timeutil
 from tracker.attendance import times
 from tracker.attendance.models import AttendanceRecord, Session
-from tracker.attendance.operations import AttendanceError, expected_at
+from tracker.attendance.operations import AttendanceError, Mark, expected_at
 from tracker.audit import capture
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
+from tracker.signing import countersigning
+from tracker.signing import roll_call as signed
 
 # Who closes a roll call left open past the delay, in the trail.
 AUTOMATIC_CLOSING = "automatic closing"
@@ -73,10 +80,37 @@ def unmarked_trainees(session: Session) -> list[Trainee]:
     )
 
 
-def close_roll_call(session: Session, closed_by: User, now: datetime | None = None) -> None:
-    """Close a session's roll call: the countersignature of who took it.
+def unexplained_disagreements(session: Session) -> list[Trainee]:
+    """Load the expected trainees whose mark disagrees with their signature (or its absence)
+    without a reason in the mark's note, ordered by reference."""
+    rows = db.session.execute(
+        select(Trainee, AttendanceRecord.status, AttendanceRecord.note)
+        .join(AttendanceRecord, AttendanceRecord.trainee_id == Trainee.id)
+        .where(AttendanceRecord.session_id == session.id, *expected_at(session.date))
+        .order_by(Trainee.ref)
+    ).all()
+    marks = {trainee.id: Mark(status, 0, note) for trainee, status, note in rows}
+    found = signed.disagreements(
+        marks, signed.signatures_of(session), signed.signed_on_paper(session)
+    )
+    unexplained = set(signed.unexplained(marks, found))
+    return [trainee for trainee, _status, _note in rows if trainee.id in unexplained]
 
-    Refused before the half-day is over, and while an expected trainee has no mark.
+
+def close_roll_call(
+    session: Session,
+    closed_by: User,
+    now: datetime | None = None,
+    *,
+    address: str = "",
+    user_agent: str = "",
+) -> None:
+    """Close a session's roll call: the countersignature of who took it, from an address and a
+    browser (user agent), which the countersignature keeps.
+
+    Refused before the half-day is over, while an expected trainee has no mark, while a mark
+    disagrees with the signatures without a reason, and when the closer has not drawn their
+    signature.
     """
     now = now or timeutil.utc_now()
     if session.closed_at is not None:
@@ -98,13 +132,30 @@ def close_roll_call(session: Session, closed_by: User, now: datetime | None = No
                 names=", ".join(trainee.ref for trainee in missing),
             )
         )
+    disagreeing = unexplained_disagreements(session)
+    if disagreeing:
+        raise AttendanceError(
+            ngettext(
+                "The mark of %(names)s disagrees with the signatures: write the reason in its "
+                "note and save the roll call before closing it.",
+                "The marks of %(num)d trainees disagree with the signatures (%(names)s): write "
+                "the reason in each one's note and save the roll call before closing it.",
+                len(disagreeing),
+                names=", ".join(f"{trainee.ref} {trainee.name}" for trainee in disagreeing),
+            )
+        )
+    countersigning.countersign(session, closed_by, now, address=address, user_agent=user_agent)
     session.closed_at = now
     session.closed_by_id = closed_by.id
     db.session.flush()
 
 
 def reopen_roll_call(session: Session, reason: str | None, now: datetime | None = None) -> None:
-    """Reopen a closed roll call for a reason, which the trail and its amendments carry."""
+    """Reopen a closed roll call for a reason, which the trail and its amendments carry.
+
+    Its countersignature stays as it was; it no longer vouches for the half-day
+    (countersigning.of_closing), and the next closing by a person replaces it.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise AttendanceError(_("Give the reason for reopening the roll call."), "reason")

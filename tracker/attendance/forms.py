@@ -253,6 +253,8 @@ class RollCallForm(FlaskForm):
     )
     # What the page showed of each line, to tell the lines someone else changed meanwhile.
     loaded = HiddenField()
+    # Whom the page showed as signed, to tell the signatures that came in meanwhile.
+    signed = HiddenField()
     # Why a closed roll call is changed: required then (closing.amendments_need_a_reason).
     reason = StringField(_l("Reason for the amendment"), validators=[Length(max=500)])
 

@@ -5,10 +5,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import select
 
 from tracker import timeutil
@@ -33,9 +34,12 @@ from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
 from tracker.hours import hours_to_minutes
-from tracker.i18n import current_language
+from tracker.i18n import current_language, moment
 from tracker.i18n import day as show_day
 from tracker.periods import PeriodError, parse_week
+from tracker.signing import countersigning, strokes
+from tracker.signing import roll_call as signed
+from tracker.signing.rules import PRESENT_WITHOUT_SIGNATURE
 
 bp = Blueprint("attendance", __name__)
 
@@ -165,12 +169,18 @@ def mark_data(mark: operations.Mark | None) -> dict:
 
 
 def roll_call_data(
-    session: Session, trainees: list[Trainee], shown: dict, stored: dict[int, operations.Mark]
+    session: Session,
+    trainees: list[Trainee],
+    shown: dict,
+    stored: dict[int, operations.Mark],
+    signatures: dict[int, signed.Signed],
 ) -> dict:
-    """Return the form data of a roll call showing some marks, drawn from what is stored."""
+    """Return the form data of a roll call showing some marks, drawn from what is stored, and
+    the signatures it shows."""
     data = {
         "version": session.roll_call_version,
         "loaded": stale.dump({t.id: stored.get(t.id) for t in trainees}, encode_mark),
+        "signed": signed.dump_signed(signatures),
     }
     for trainee in trainees:
         data[f"t{trainee.id}"] = mark_data(shown.get(trainee.id))
@@ -227,6 +237,28 @@ def history_lines(session: Session) -> list[dict]:
     return lines
 
 
+def signature_lines(
+    trainees: list[Trainee], signatures: dict[int, signed.Signed]
+) -> dict[int, dict]:
+    """Describe each expected trainee's signature for their line: its time in the course's time
+    zone and its drawing, small."""
+    return {
+        trainee.id: {
+            "time": format_time(signatures[trainee.id].signed_at, "HH:mm"),
+            "drawing": drawing(
+                signatures[trainee.id].strokes, _("Signature of %(name)s", name=trainee.name)
+            ),
+        }
+        for trainee in trainees
+        if trainee.id in signatures
+    }
+
+
+def drawing(strokes_json: str, label: str, width: int = 150, height: int = 50) -> Markup:
+    """Draw kept strokes as an SVG image placed in the page (numbers only, the label escaped)."""
+    return Markup(strokes.svg(strokes_json, width, height, label))
+
+
 def roll_call_page(
     cohort,
     session,
@@ -235,17 +267,27 @@ def roll_call_page(
     marks,
     *,
     started,
+    signatures=None,
     changed=(),
+    arrived=frozenset(),
     status=200,
     close_form=None,
     reopen_form=None,
 ):
-    """Render the roll call page of a session."""
+    """Render the roll call page of a session, with its signatures (read unless given) and
+    countersignature."""
+    if signatures is None:
+        signatures = signed.signatures_of(session)
     recorded = [marks[t.id] for t in trainees if t.id in marks]
     last = max(recorded, key=lambda mark: mark.recorded_at, default=None)
     now = timeutil.utc_now()
     closed_by = db.session.get(User, session.closed_by_id) if session.closed_by_id else None
     history = history_lines(session)
+    on_paper = signed.signed_on_paper(session)
+    expected_marks = {t.id: marks[t.id].mark if t.id in marks else None for t in trainees}
+    disagreements = signed.disagreements(expected_marks, signatures, on_paper)
+    countersignature = countersigning.of_closing(session)
+    drawn = countersigning.drawn_signature(current_user)
     return render_template(
         "attendance/roll_call.html",
         cohort=cohort,
@@ -265,8 +307,33 @@ def roll_call_page(
         history=history[:HISTORY_SHOWN],
         earlier_changes=max(len(history) - HISTORY_SHOWN, 0),
         changed={line.trainee_id: line for line in changed},
+        arrived=arrived,
         marks=marks,
         describe_mark=describe_mark,
+        signatures=signature_lines(trainees, signatures),
+        signed_count=sum(1 for t in trainees if t.id in signatures),
+        on_paper=on_paper,
+        disagreements=disagreements,
+        unexplained=set(signed.unexplained(expected_marks, disagreements)),
+        PRESENT_WITHOUT_SIGNATURE=PRESENT_WITHOUT_SIGNATURE,
+        countersignature=countersignature,
+        countersignature_drawing=drawing(
+            countersignature.strokes,
+            _("Countersignature of %(name)s", name=countersignature.signer_name),
+            240,
+            80,
+        )
+        if countersignature
+        else None,
+        drawn_signature=drawing(
+            drawn.strokes, _("Your signature, drawn on %(when)s", when=moment(drawn.drawn_at))
+        )
+        if drawn
+        else None,
+        my_signature_url=url_for(
+            "countersigning.my_signature",
+            next=url_for(".roll_call", slug=cohort.slug, session_id=session.id) + "#close",
+        ),
         **labels(),
     ), status
 
@@ -275,6 +342,10 @@ def close_overdue_roll_calls(cohort: Cohort) -> None:
     """Close the cohort's roll calls left open past the delay, before they are read or saved."""
     if closing.close_overdue(cohort):
         db.session.commit()
+
+
+# How many times a save is tried again when trainees sign while it is being written.
+SAVE_ATTEMPTS = 3
 
 
 @bp.route("/cohorts/<slug>/sessions/<int:session_id>/roll-call", methods=["GET", "POST"])
@@ -288,56 +359,25 @@ def roll_call(slug: str, session_id: int):
     now = timeutil.utc_now()
     started = now >= times.starts(session)
     if request.method == "GET":
-        marks = operations.roll_call_marks(session)
-        stored = stored_marks(marks)
-        data = roll_call_data(session, trainees, stored, stored)
-        form = roll_call_form(trainees, session.minutes, started, data=data)
-        return roll_call_page(cohort, session, trainees, form, marks, started=started)
+        return roll_call_again(cohort, session, 200, trainees=trainees, started=started)
 
     form = roll_call_form(trainees, session.minutes, started)
     if not form.validate_on_submit():
         marks = operations.roll_call_marks(session)
         return roll_call_page(cohort, session, trainees, form, marks, started=started, status=422)
     mine = form.marks()
+    loaded = stale.load(form.loaded.data, decode_mark)
+    signed_shown = signed.load_signed(form.signed.data)
     amending = session.closed_at is not None
     try:
-        # A closed roll call's changes are amendments: the reason goes with them into the trail.
-        with capture.acting(reason=form.reason.data or ""):
-            operations.record_roll_call(session, mine, current_user, form.version.data, now)
-    except operations.StalePage:
+        kept = save_roll_call(session, mine, loaded, signed_shown, form, now)
+    except operations.StalePage as refused:
         # Nothing was written. Show what is recorded now, this person's entries kept on the
         # lines nobody else changed, and beside the others.
         db.session.rollback()
-        marks = operations.roll_call_marks(session)
-        stored = stored_marks(marks)
-        loaded = stale.load(form.loaded.data, decode_mark)
-        # Compared as the page shows them: a trainee without a mark shows present.
-        shown, changed = stale.merge(
-            [t.id for t in trainees],
-            None if loaded is None else {key: as_shown(mark) for key, mark in loaded.items()},
-            {key: as_shown(mark) for key, mark in mine.items()},
-            {t.id: as_shown(stored.get(t.id)) for t in trainees},
-        )
-        if changed:
-            message = ngettext(
-                "Someone else saved this roll call while you were filling it in: nothing of "
-                "yours is saved yet. They changed %(num)d line, highlighted below with your "
-                "entry beside it; your other entries are kept. Check and save again.",
-                "Someone else saved this roll call while you were filling it in: nothing of "
-                "yours is saved yet. They changed %(num)d lines, highlighted below with your "
-                "entry beside each; your other entries are kept. Check and save again.",
-                len(changed),
-            )
-        else:
-            message = _(
-                "Someone else saved this roll call while you were filling it in, without "
-                "changing your lines: your entries are kept. Check and save again."
-            )
-        flash(message, "error")
-        data = roll_call_data(session, trainees, shown, stored)
-        form = roll_call_form(trainees, session.minutes, started, formdata=None, data=data)
-        return roll_call_page(
-            cohort, session, trainees, form, marks, started=started, changed=changed, status=409
+        conflicts = getattr(refused, "conflicts", [])
+        return stale_roll_call(
+            cohort, session, trainees, started, loaded, signed_shown, mine, conflicts
         )
     except closing.AmendmentRefused as error:
         # Nothing is saved: the lines stay as typed, and the reason's field says what is missing.
@@ -360,27 +400,133 @@ def roll_call(slug: str, session_id: int):
         )
     else:
         message = _("The roll call of %(half_day)s is saved as a draft.")
-    flash(message % {"half_day": half_day(session)}, "success")
+    message %= {"half_day": half_day(session)}
+    if kept:
+        message += " " + ngettext(
+            "%(num)d trainee signed while you were filling in the page: the mark from their "
+            "signature is kept.",
+            "%(num)d trainees signed while you were filling in the page: the marks from their "
+            "signatures are kept.",
+            len(kept),
+        )
+    flash(message, "success")
     return redirect(url_for(".roll_call", slug=cohort.slug, session_id=session.id))
 
 
-def roll_call_again(cohort, session, status, **forms):
-    """Render a roll call page again after a refused closing or reopening."""
-    trainees = operations.expected_trainees(cohort, session.date)
-    started = timeutil.utc_now() >= times.starts(session)
+def save_roll_call(session, mine, loaded, signed_shown, form, now) -> frozenset[int]:
+    """Record a roll call page, trying again while trainees sign during the save; return the
+    trainees who signed meanwhile and whose marks from signing were kept."""
+    for _attempt in range(SAVE_ATTEMPTS):
+        try:
+            # A closed roll call's changes are amendments: the reason goes with them into the
+            # trail.
+            with capture.acting(reason=form.reason.data or ""):
+                return signed.record_roll_call(
+                    session,
+                    mine,
+                    loaded,
+                    signed_shown,
+                    current_user,
+                    form.version.data,
+                    now,
+                )
+        except signed.SignaturesArrived:
+            db.session.rollback()
+    raise operations.StalePage()
+
+
+def stale_roll_call(cohort, session, trainees, started, loaded, signed_shown, mine, conflicts):
+    """Render a roll call page whose save was refused as stale: what is recorded now, this
+    person's entries on the lines nobody else changed, and beside the others (409)."""
     marks = operations.roll_call_marks(session)
     stored = stored_marks(marks)
-    data = roll_call_data(session, trainees, stored, stored)
+    signatures = signed.signatures_of(session)
+    # Compared as the page shows them: a trainee without a mark shows present.
+    shown, changed = stale.merge(
+        [t.id for t in trainees],
+        None if loaded is None else {key: as_shown(mark) for key, mark in loaded.items()},
+        {key: as_shown(mark) for key, mark in mine.items()},
+        {t.id: as_shown(stored.get(t.id)) for t in trainees},
+    )
+    # Lines whose trainee signed meanwhile under another entry: the mark from signing is shown.
+    by_trainee = {line.trainee_id: line for line in changed}
+    for line in conflicts:
+        shown[line.trainee_id] = line.after
+        by_trainee[line.trainee_id] = line
+    changed = [by_trainee[t.id] for t in trainees if t.id in by_trainee]
+    arrived = frozenset(signatures) - (signed_shown or frozenset())
+    if conflicts and len(conflicts) == len(changed):
+        message = ngettext(
+            "A trainee signed while you were filling in the roll call, on a line where you "
+            "entered another mark: nothing of yours is saved yet. The line is highlighted "
+            "below with your entry beside it; your other entries are kept. Check and save again.",
+            "%(num)d trainees signed while you were filling in the roll call, on lines where you "
+            "entered other marks: nothing of yours is saved yet. The lines are highlighted "
+            "below with your entry beside each; your other entries are kept. Check and save "
+            "again.",
+            len(conflicts),
+        )
+    elif changed:
+        message = ngettext(
+            "Someone else saved this roll call while you were filling it in: nothing of "
+            "yours is saved yet. They changed %(num)d line, highlighted below with your "
+            "entry beside it; your other entries are kept. Check and save again.",
+            "Someone else saved this roll call while you were filling it in: nothing of "
+            "yours is saved yet. They changed %(num)d lines, highlighted below with your "
+            "entry beside each; your other entries are kept. Check and save again.",
+            len(changed),
+        )
+    else:
+        message = _(
+            "Someone else saved this roll call while you were filling it in, without "
+            "changing your lines: your entries are kept. Check and save again."
+        )
+    flash(message, "error")
+    data = roll_call_data(session, trainees, shown, stored, signatures)
+    form = roll_call_form(trainees, session.minutes, started, formdata=None, data=data)
+    return roll_call_page(
+        cohort,
+        session,
+        trainees,
+        form,
+        marks,
+        signatures=signatures,
+        started=started,
+        changed=changed,
+        arrived=arrived,
+        status=409,
+    )
+
+
+def roll_call_again(cohort, session, status, trainees=None, started=None, **forms):
+    """Render a roll call page as recorded: on opening it, or after a refused closing or
+    reopening."""
+    if trainees is None:
+        trainees = operations.expected_trainees(cohort, session.date)
+    if started is None:
+        started = timeutil.utc_now() >= times.starts(session)
+    marks = operations.roll_call_marks(session)
+    stored = stored_marks(marks)
+    signatures = signed.signatures_of(session)
+    data = roll_call_data(session, trainees, stored, stored, signatures)
     form = roll_call_form(trainees, session.minutes, started, data=data)
     return roll_call_page(
-        cohort, session, trainees, form, marks, started=started, status=status, **forms
+        cohort,
+        session,
+        trainees,
+        form,
+        marks,
+        signatures=signatures,
+        started=started,
+        status=status,
+        **forms,
     )
 
 
 @bp.route("/cohorts/<slug>/sessions/<int:session_id>/roll-call/close", methods=["POST"])
 @allow("admin", "instructor")
 def close_roll_call(slug: str, session_id: int):
-    """Close a roll call: the countersignature of who took it."""
+    """Close a roll call: the countersignature of who took it, with their drawn signature."""
     cohort = cohort_or_404(slug, "record_teaching")
     session = session_or_404(cohort, session_id)
     close_overdue_roll_calls(cohort)
@@ -388,13 +534,21 @@ def close_roll_call(slug: str, session_id: int):
     if not form.validate_on_submit():
         return roll_call_again(cohort, session, 422, close_form=form)
     try:
-        closing.close_roll_call(session, current_user)
+        closing.close_roll_call(
+            session,
+            current_user,
+            address=request.remote_addr or "",
+            user_agent=request.user_agent.string,
+        )
     except operations.AttendanceError as error:
         db.session.rollback()
         flash(str(error), "error")
         return roll_call_again(cohort, session, 409, close_form=form)
     db.session.commit()
-    flash(_("The roll call of %(half_day)s is closed.", half_day=half_day(session)), "success")
+    flash(
+        _("The roll call of %(half_day)s is closed and countersigned.", half_day=half_day(session)),
+        "success",
+    )
     return redirect(url_for(".roll_call", slug=cohort.slug, session_id=session.id))
 
 

@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.imports.views import bp as imports_bp
     from tracker.metrics.views import bp as api_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.signing.views import bp as signing_bp
 
     blueprints = (
         auth_bp,
@@ -70,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         reports_bp,
         api_bp,
         help_bp,
+        signing_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -333,8 +333,8 @@ def record_mark(
         .values(roll_call_version=Session.roll_call_version + 1)
         .execution_options(synchronize_session=False)
     )
-    version = db.session.scalar(select(Session.roll_call_version).where(Session.id == session.id))
-    set_committed_value(session, "roll_call_version", version)
+    # Read again from the database if asked: another save may have raised it meanwhile.
+    db.session.expire(session, ["roll_call_version"])
     db.session.flush()
     return True
 

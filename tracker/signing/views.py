@@ -273,15 +273,14 @@ def sign(session_id: int):
             form.strokes.errors = [refusal.message]
             return signing_page(session, trainee, form, refusal.status)
         refuse(refusal)
-    db.session.commit()
-    flash(
-        _(
-            "Your signature of %(half_day)s is recorded, at %(time)s.",
-            half_day=half_day(session),
-            time=_time(signature.signed_at),
-        ),
-        "success",
+    # Said before the commit, which would have the half-day and the signature read again.
+    message = _(
+        "Your signature of %(half_day)s is recorded, at %(time)s.",
+        half_day=half_day(session),
+        time=_time(signature.signed_at),
     )
+    db.session.commit()
+    flash(message, "success")
     return redirect(url_for("auth.home"))
 
 

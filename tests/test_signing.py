@@ -831,3 +831,15 @@ def test_closing_refuses_then_signing_is_over(app, day, clock):
         db.session.commit()
         with pytest.raises(SigningRefused):
             sign_now(day, WINDOW_CLOSES - timedelta(minutes=1))
+
+
+@pytest.mark.parametrize("typed", ["é", "ÀBC DÉF", "٣٤٥٦٧٨", "\u00a0ABC"])
+def test_a_code_with_letters_outside_the_alphabet_is_refused_not_a_failure(
+    app, day, signed_in, clock, typed
+):
+    client = signed_in("trainee")
+    response = client.get("/sign", query_string={"code": typed, "lang": "en"})
+    assert response.status_code == 400
+    assert "This is not the code shown in the room" in text(response)
+    response = client.get(f"/sign/{day.am}/{typed}", query_string={"lang": "en"})
+    assert response.status_code == 400

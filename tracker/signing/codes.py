@@ -88,8 +88,12 @@ def normalised(text: str | None) -> str:
 
 
 def _matches(text: str, code: RoomCode) -> bool:
-    # In constant time: how much of a code is right must not show in the answer's delay.
-    return hmac.compare_digest(text, code.code) | hmac.compare_digest(text, code.token)
+    # In constant time: how much of a code is right must not show in the answer's delay. As
+    # bytes: compare_digest refuses strings with letters outside ASCII, which anyone may type.
+    typed = text.encode()
+    return hmac.compare_digest(typed, code.code.encode()) | hmac.compare_digest(
+        typed, code.token.encode()
+    )
 
 
 def step_of(

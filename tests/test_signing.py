@@ -843,3 +843,16 @@ def test_a_code_with_letters_outside_the_alphabet_is_refused_not_a_failure(
     assert "This is not the code shown in the room" in text(response)
     response = client.get(f"/sign/{day.am}/{typed}", query_string={"lang": "en"})
     assert response.status_code == 400
+
+
+def test_a_roll_call_closed_while_signing_refuses_the_signature(app, day, monkeypatch):
+    with app.app_context():
+        # Closed between the checks and the mark: the guard of closed roll calls refuses it.
+        monkeypatch.setattr(operations, "check_may_sign", lambda *args: None)
+        db.session.get(Session, day.am).closed_at = ON_TIME
+        db.session.commit()
+        with pytest.raises(SigningRefused) as refused:
+            sign_now(day, ON_TIME)
+        assert "closed: it can no longer be signed" in refused.value.message
+        db.session.rollback()
+    assert signatures(app) == []

@@ -150,7 +150,8 @@ def issue_pass(
 ) -> str:
     """Return the signed pass of a signing page opened with a code read at an instant."""
     return _serializer(secret).dumps(
-        [session_id, trainee_id, normalised(code), round(read_at.timestamp(), 3)]
+        # To the millisecond below: never later than the reading, whose step it keeps.
+        [session_id, trainee_id, normalised(code), math.floor(read_at.timestamp() * 1000) / 1000]
     )
 
 

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from tracker import timeutil
+from tracker.attendance import closing, times
 from tracker.attendance import operations as attendance
-from tracker.attendance import times
 from tracker.attendance.models import Session
 from tracker.auth.models import User
 from tracker.cohorts.models import Trainee
@@ -211,12 +211,20 @@ def sign(
     except IntegrityError:
         # Signed at the same instant from another tab or phone: the first signature stands.
         raise SigningRefused(_("You have already signed this half-day."), 409) from None
-    attendance.record_mark(
-        session,
-        trainee.id,
-        signature_mark(session, now),
-        signed_by,
-        replacing=REPLACED_MARKS,
-        now=now,
-    )
+    try:
+        attendance.record_mark(
+            session,
+            trainee.id,
+            signature_mark(session, now),
+            signed_by,
+            replacing=REPLACED_MARKS,
+            now=now,
+        )
+    except closing.AmendmentRefused:
+        # Closed since the checks above: a closed roll call takes no change without a reason.
+        raise SigningRefused(
+            _("The roll call of this half-day is closed: it can no longer be signed.")
+        ) from None
+    except attendance.AttendanceError as error:
+        raise SigningRefused(str(error), 409) from None
     return signature

@@ -856,3 +856,18 @@ def test_a_roll_call_closed_while_signing_refuses_the_signature(app, day, monkey
         assert "closed: it can no longer be signed" in refused.value.message
         db.session.rollback()
     assert signatures(app) == []
+
+
+def test_a_trainee_account_without_a_trainee_record_is_told_so(app, day, login_as, clock):
+    with app.app_context():
+        # The trainee record it was linked to was deleted (the link is then emptied).
+        grace = db.session.scalar(select(Trainee).where(Trainee.first_name == "Grace"))
+        account = add_user("grace@example.org", "trainee", "password-1", trainee=grace)
+        db.session.flush()
+        account.trainee_id = None
+        db.session.commit()
+        client = login_as(app.test_client(), account)
+    for url in ("/sign?code=ABCDEF&lang=en", f"/sign/{day.am}/ABCDEF?lang=en"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Your account is not linked to a trainee yet." in text(response)

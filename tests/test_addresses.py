@@ -24,6 +24,10 @@ ADDRESSES_WITH_IDS = {
     "/admin/accounts/{id}/password": "POST",
     "/cohorts/alpha/budget/expenses/{id}/edit": "GET",
     "/cohorts/alpha/budget/expenses/{id}/delete": "POST",
+    "/cohorts/alpha/sessions/{id}/projector": "GET",
+    "/cohorts/alpha/sessions/{id}/projector/state": "GET",
+    "/sign/{id}": "GET",
+    "/sign/{id}/<token>": "GET",
 }
 
 

@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.metrics.views import bp as api_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.signing.countersigning_views import bp as countersigning_bp
+    from tracker.signing.views import bp as signing_bp
 
     blueprints = (
         auth_bp,
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         api_bp,
         help_bp,
         countersigning_bp,
+        signing_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -283,6 +283,62 @@ def record_roll_call(
     return len(new) + len(changed) + len(withdrawn)
 
 
+def record_mark(
+    session: Session,
+    trainee_id: int,
+    mark: Mark,
+    recorded_by: User | None,
+    *,
+    replacing: Sequence[str] = (),
+    now: datetime | None = None,
+) -> bool:
+    """Record one trainee's mark, unless they have one already that it may not replace; return
+    whether it wrote.
+
+    For a mark that comes from elsewhere than the roll call page, such as a trainee's signature:
+    it leaves alone a mark the instructor set, unless its status is one of `replacing`. When it
+    writes, it raises the roll call's version, so that a page drawn before is told of the change
+    when it is saved (StalePage), as by another person's save. It locks the session's row before
+    reading the mark, as a save does, so that a save at the same instant either comes first and
+    is seen here, or comes after and is told. Unlike the page, it may record a presence before
+    the half-day starts: a trainee who signs in the room is there.
+    """
+    now = now or timeutil.utc_now()
+    check_mark(mark, session.minutes)
+    if not_expected(session.cohort_id, [trainee_id], session.date):
+        raise AttendanceError(_("This trainee is not expected at this half-day."))
+    db.session.execute(select(Session.id).where(Session.id == session.id).with_for_update())
+    stored = db.session.execute(
+        select(AttendanceRecord.id, AttendanceRecord.status).where(
+            AttendanceRecord.session_id == session.id, AttendanceRecord.trainee_id == trainee_id
+        )
+    ).first()
+    if stored is not None and stored.status not in replacing:
+        return False
+    values = {
+        "status": mark.status,
+        "minutes_missed": mark.minutes_missed,
+        "note": (mark.note or "").strip() or None,
+        "recorded_by_id": recorded_by.id if recorded_by is not None else None,
+        "recorded_at": now,
+    }
+    if stored is None:
+        new = {"session_id": session.id, "trainee_id": trainee_id, **values}
+        db.session.execute(insert(AttendanceRecord), [new])
+    else:
+        db.session.execute(update(AttendanceRecord), [{"id": stored.id, **values}])
+    db.session.execute(
+        update(Session)
+        .where(Session.id == session.id)
+        .values(roll_call_version=Session.roll_call_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    # Read again from the database if asked: another save may have raised it meanwhile.
+    db.session.expire(session, ["roll_call_version"])
+    db.session.flush()
+    return True
+
+
 # ---------------------------------------------------------------------------------------------
 # The timetable's administration
 

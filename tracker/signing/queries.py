@@ -1,0 +1,94 @@
+"""What the signing pages read: a half-day's signatures and the half-days a trainee may sign now.
+
+A fixed number of set-based queries each, whatever the number of trainees.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from tracker.attendance import times
+from tracker.attendance.models import Session
+from tracker.attendance.queries import expected_at_session
+from tracker.cohorts.models import Trainee
+from tracker.cohorts.queries import expected_at
+from tracker.extensions import db
+from tracker.signing.models import Signature
+from tracker.timeutil import COURSE_TIME_ZONE
+
+
+def signature_of(session: Session, trainee: Trainee) -> Signature | None:
+    """Load a trainee's signature of a half-day, if they signed it."""
+    return db.session.scalar(
+        select(Signature).where(
+            Signature.session_id == session.id, Signature.trainee_id == trainee.id
+        )
+    )
+
+
+def signed_and_expected(session: Session) -> tuple[int, int]:
+    """Count the trainees expected at a half-day who signed it, and those expected."""
+    expected = db.session.scalar(
+        select(func.count(Trainee.id)).where(
+            Trainee.cohort_id == session.cohort_id, *expected_at(session.date)
+        )
+    )
+    signed = db.session.scalar(
+        select(func.count(Signature.id))
+        .join(Trainee, Trainee.id == Signature.trainee_id)
+        .join(Session, Session.id == Signature.session_id)
+        .where(Signature.session_id == session.id, expected_at_session())
+    )
+    return signed, expected
+
+
+def sessions_around(trainee: Trainee, now: datetime) -> list[Session]:
+    """Load the half-days of a trainee's cohort from the day before to the day after an instant,
+    at which they are expected, in order (a window may open the evening before a half-day)."""
+    today = now.astimezone(COURSE_TIME_ZONE).date()
+    return list(
+        db.session.scalars(
+            select(Session)
+            .where(
+                Session.cohort_id == trainee.cohort_id,
+                Session.date.between(today - timedelta(days=1), today + timedelta(days=1)),
+                *expected_at(Session.date, trainee),
+            )
+            .order_by(Session.date, Session.slot)
+        )
+    )
+
+
+def open_for_signing(trainee: Trainee, now: datetime) -> list[Session]:
+    """Load the half-days that a trainee may sign at an instant: expected, window open, roll call
+    not closed."""
+    return [
+        session
+        for session in sessions_around(trainee, now)
+        if session.closed_at is None and times.is_signing_open(session, now)
+    ]
+
+
+def next_opening(trainee: Trainee, now: datetime) -> tuple[Session, datetime] | None:
+    """Return the next half-day of the trainee's day whose signing window is not open yet, and
+    when it opens; None when there is none left today."""
+    today = now.astimezone(COURSE_TIME_ZONE).date()
+    for session in sessions_around(trainee, now):
+        opens, _closes = times.signing_window(session)
+        if session.date == today and opens > now:
+            return session, opens
+    return None
+
+
+def signatures_by_session(trainee: Trainee, session_ids: list[int]) -> dict[int, Signature]:
+    """Load a trainee's signatures of some half-days, by half-day id."""
+    if not session_ids:
+        return {}
+    return {
+        signature.session_id: signature
+        for signature in db.session.scalars(
+            select(Signature).where(
+                Signature.trainee_id == trainee.id, Signature.session_id.in_(session_ids)
+            )
+        )
+    }

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.signatures_data import draw_signature
 from tracker import timeutil
 from tracker.attendance import closing
 from tracker.attendance import operations as attendance
@@ -817,8 +818,11 @@ def test_an_instructors_open_roll_call_is_told_of_a_signature(app, day, signed_i
 
 def test_closing_refuses_then_signing_is_over(app, day, clock):
     with app.app_context():
+        instructor_id = db.session.scalar(select(User.id).where(User.email == "prof@centre.fr"))
+    draw_signature(app, instructor_id)
+    with app.app_context():
         session = db.session.get(Session, day.am)
-        instructor = db.session.scalar(select(User).where(User.email == "prof@centre.fr"))
+        instructor = db.session.get(User, instructor_id)
         sign_now(day, ON_TIME)
         attendance.record_roll_call(
             session,

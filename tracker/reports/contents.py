@@ -399,34 +399,14 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
     )
     if not sessions:
         raise ReportError(f"The cohort {cohort.slug!r} has no session in the week {week}.")
-    first, last = sessions[0].date, sessions[-1].date
-    trainees = db.session.scalars(
-        select(Trainee)
-        .where(Trainee.cohort_id == cohort.id, *expected_between(first, last))
-        .order_by(Trainee.last_name, Trainee.first_name, Trainee.ref)
-    ).all()
-    # A trainee is listed when expected at one of the week's sessions at least.
-    expected = tuple(person(t) for t in trainees if any(expected_on(t, s.date) for s in sessions))
+    expected = week_trainees(cohort, sessions)
     marks: tuple[SheetMark, ...] = ()
     amended: tuple[amendments.Amendment, ...] = ()
     if not blank:
         # After the week, the roll calls of any later date are those of its last session's.
         as_of = min(as_of, sessions[-1].date)
         held = [s.id for s in sessions if s.date <= as_of]
-        marks = tuple(
-            SheetMark(*row)
-            for row in db.session.execute(
-                select(
-                    AttendanceRecord.session_id,
-                    AttendanceRecord.trainee_id,
-                    AttendanceRecord.status,
-                    AttendanceRecord.minutes_missed,
-                )
-                .join(Trainee, and_(Trainee.id == AttendanceRecord.trainee_id))
-                .where(AttendanceRecord.session_id.in_(held), Trainee.cohort_id == cohort.id)
-                .order_by(AttendanceRecord.session_id, AttendanceRecord.trainee_id)
-            )
-        )
+        marks = week_marks(cohort, held)
         # Changes made to the closed roll calls, which the sheet marks and lists.
         amended = tuple(amendments.amendments(cohort.id, session_ids=set(held)))
     return Source(
@@ -443,6 +423,35 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
             "marks": marks,
             "amendments": amended,
         },
+    )
+
+
+def week_trainees(cohort: Cohort, sessions: tuple[SheetSession, ...]) -> tuple[Person, ...]:
+    """List the trainees expected at one of the week's sessions at least, by name."""
+    first, last = sessions[0].date, sessions[-1].date
+    trainees = db.session.scalars(
+        select(Trainee)
+        .where(Trainee.cohort_id == cohort.id, *expected_between(first, last))
+        .order_by(Trainee.last_name, Trainee.first_name, Trainee.ref)
+    ).all()
+    return tuple(person(t) for t in trainees if any(expected_on(t, s.date) for s in sessions))
+
+
+def week_marks(cohort: Cohort, session_ids: list[int]) -> tuple[SheetMark, ...]:
+    """Read the roll calls' marks of the cohort's trainees at some sessions."""
+    return tuple(
+        SheetMark(*row)
+        for row in db.session.execute(
+            select(
+                AttendanceRecord.session_id,
+                AttendanceRecord.trainee_id,
+                AttendanceRecord.status,
+                AttendanceRecord.minutes_missed,
+            )
+            .join(Trainee, and_(Trainee.id == AttendanceRecord.trainee_id))
+            .where(AttendanceRecord.session_id.in_(session_ids), Trainee.cohort_id == cohort.id)
+            .order_by(AttendanceRecord.session_id, AttendanceRecord.trainee_id)
+        )
     )
 
 
@@ -603,19 +612,22 @@ class SheetDay:
     slots: tuple[SheetSession | None, ...]
 
 
-def sheet_context(source: Source, language: str) -> dict[str, Any]:
-    """Lay the week out as days and half-days, with each trainee's mark at each session."""
-    details = source.details
-    sessions = details["sessions"]
+def week_days(monday: date, sessions: tuple[SheetSession, ...]) -> list[SheetDay]:
+    """Lay a week out as days and half-days: Monday to Friday, the weekend when it has a session."""
     by_slot = {(s.date, s.slot): s for s in sessions}
-    monday = details["monday"]
-    # Monday to Friday always; the weekend only when a session is held then.
     days = [
         monday + timedelta(days=offset)
         for offset in range(7)
         if offset < 5 or any(s.date == monday + timedelta(days=offset) for s in sessions)
     ]
-    week = [SheetDay(day, tuple(by_slot.get((day, slot)) for slot in SLOTS)) for day in days]
+    return [SheetDay(day, tuple(by_slot.get((day, slot)) for slot in SLOTS)) for day in days]
+
+
+def sheet_context(source: Source, language: str) -> dict[str, Any]:
+    """Lay the week out as days and half-days, with each trainee's mark at each session."""
+    details = source.details
+    sessions = details["sessions"]
+    week = week_days(details["monday"], sessions)
     marks = {(m.session_id, m.trainee_id): m for m in details["marks"]}
     return {
         "week": week,

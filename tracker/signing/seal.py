@@ -167,7 +167,7 @@ def _open(path: Path, password: bytes | None) -> Seal:
     )
 
 
-def seal_pdf(pdf: bytes, seal: Seal, reason: str, location: str) -> bytes:
+def seal_pdf(pdf: bytes, seal: Seal, reason: str) -> bytes:
     """Return the PDF sealed: an incremental update carrying the organisation's signature."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -177,7 +177,6 @@ def seal_pdf(pdf: bytes, seal: Seal, reason: str, location: str) -> bytes:
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
-        location=location,
     )
     return signers.sign_pdf(writer, metadata, signer=seal.signer).getvalue()
 

@@ -47,7 +47,7 @@ from sqlalchemy.orm.exc import ObjectDeletedError
 from weasyprint.text.fonts import FontConfiguration
 
 from tracker import i18n, timeutil, version
-from tracker.attendance import amendments
+from tracker.attendance import amendments, closing
 from tracker.audit import replay
 from tracker.charts import Chart, canonical, matplotlib_version
 from tracker.charts.placing import data_key
@@ -596,6 +596,24 @@ def fulfil(order: Order) -> Made:
         return make_one(cohort, trainee, **dates)
     if order.kind == "sheet":
         return attendance_sheet(cohort, order.week or "", blank=order.blank, **dates)
+    if order.kind == "signed_sheet":
+        if order.recorded_at is not None:
+            raise ReportError(
+                "A signed sheet shows the signatures as they stand: --as-recorded does not apply."
+            )
+        # The sheet says which roll calls the tracker closed: close those overdue first.
+        if closing.close_overdue(cohort):
+            db.session.commit()
+        try:
+            return signed_sheet(
+                cohort,
+                order.week or "",
+                as_of=order.as_of,
+                language=order.language,
+                made_on=order.made_on,
+            )
+        except seal.SealUnavailable as error:
+            raise ReportError(str(error)) from None
     if order.kind == "cohort":
         return cohort_report(cohort, **dates)
     if order.kind == "funding":

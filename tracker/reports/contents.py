@@ -831,15 +831,23 @@ def printed_strokes(strokes: str) -> signature_strokes.Strokes:
         path.simplify_threshold = PRINTED_DETAIL
         cleaned = path.cleaned(simplify=True)
         vertices = cleaned.vertices[cleaned.codes != Path.STOP]
-        printed.append([[x / DRAWING_WIDTH, y / DRAWING_HEIGHT, 0] for x, y in vertices])
+        printed.append([[x / DRAWING_WIDTH, y / DRAWING_HEIGHT, 0] for x, y in vertices.tolist()])
     return printed
+
+
+# As `tracker.signing.strokes.svg` draws a signature, from strokes already read; no <title>:
+# the image's text alternative says whose it is.
+DRAWING = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+    'height="{height}"><path d="{path}" fill="none" stroke="#12306b" stroke-width="2" '
+    'stroke-linecap="round" stroke-linejoin="round"/></svg>'
+)
 
 
 def drawn_signature(strokes: str, label: str) -> Markup:
     """Place a drawn signature as an SVG image described by whose it is."""
-    image = signature_strokes.svg(
-        signature_strokes.stored(printed_strokes(strokes)), DRAWING_WIDTH, DRAWING_HEIGHT, label
-    )
+    path = signature_strokes.svg_path(printed_strokes(strokes), DRAWING_WIDTH, DRAWING_HEIGHT)
+    image = DRAWING.format(width=DRAWING_WIDTH, height=DRAWING_HEIGHT, path=path)
     source = "data:image/svg+xml;base64," + base64.b64encode(image.encode()).decode()
     return Markup('<img class="drawn" src="{}" alt="{}">').format(source, label)
 

@@ -19,7 +19,7 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tracker import create_app
+from tracker import create_app, timeutil
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.audit import capture
 from tracker.auth.models import User
@@ -388,6 +388,15 @@ def test_a_certificate_that_cannot_be_opened_is_refused(app, week, signed_in, tm
     assert "cannot be opened" in result.output and "SEAL_PASSWORD" in result.output
 
 
+def test_an_expired_certificate_is_refused(app, week, tmp_path, monkeypatch):
+    monkeypatch.setattr(timeutil, "utc_now", lambda: datetime(2040, 1, 1, tzinfo=UTC))
+    result = app.test_cli_runner().invoke(
+        main, ["report", "signed-sheet", "alpha", "--week", WEEK, "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "expired on" in result.output and "configure a new one" in result.output
+
+
 def test_tracker_init_makes_a_self_signed_certificate_and_says_so(tmp_path):
     certificate = tmp_path / "instance" / "seal.p12"
     app = create_app(
@@ -410,11 +419,21 @@ def test_tracker_init_makes_a_self_signed_certificate_and_says_so(tmp_path):
     assert cert.issuer == cert.subject
     years = (cert.not_valid_after_utc - cert.not_valid_before_utc).days / 365
     assert 5 <= years < 5.1
-    # Made once: a second init keeps it.
+    # Made once: a second init keeps it, and says it is self-signed.
     content = certificate.read_bytes()
     result = app.test_cli_runner().invoke(main, ["init"])
-    assert result.exit_code == 0 and "SELF-SIGNED" not in result.output
+    assert result.exit_code == 0, result.output
+    assert "Made a" not in result.output
+    assert f"sealed with a SELF-SIGNED certificate, for development only {certificate}" in (
+        result.output
+    )
     assert certificate.read_bytes() == content
+    # A password that does not open it: init says so, and still brings the database up to date.
+    app.config["SEAL_PASSWORD"] = "wrong"
+    result = app.test_cli_runner().invoke(main, ["init"])
+    assert result.exit_code == 0, result.output
+    assert "Warning: the signed sheets cannot be sealed" in result.output
+    assert "cannot be opened" in result.output
     with app.app_context():
         db.engine.dispose()
 

@@ -12,6 +12,7 @@ import hashlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from tracker import timeutil
@@ -128,7 +129,7 @@ def week_proof(
     year, number, _ = monday.isocalendar()
     return {
         "proof_of": "signed attendance sheet",
-        "organisation": seal.subject,
+        "organisation": current_app.config["ORGANISATION_NAME"],
         "made_at": utc(timeutil.utc_now()),
         "cohort": {"slug": cohort.slug, "name": cohort.name, "funder": cohort.funder},
         "week": f"{year}-W{number:02d}",

@@ -238,7 +238,15 @@ def ensure_certificate() -> str:
     """Make a self-signed certificate at SEAL_CERTIFICATE when none is there; say what was done."""
     path = certificate_path()
     if path.exists():
-        return f"The signed sheets are sealed with the certificate {path}."
+        try:
+            seal = open_seal()
+        except SealUnavailable as problem:
+            return f"Warning: the signed sheets cannot be sealed. {problem}"
+        kind = "a SELF-SIGNED certificate, for development only" if seal.self_signed else ""
+        return (
+            f"The signed sheets are sealed with {kind or 'the certificate'} {path} "
+            f"({seal.subject}, valid until {seal.not_after:%Y-%m-%d})."
+        )
     organisation = current_app.config["ORGANISATION_NAME"]
     not_after = make_self_signed(path, organisation, _password())
     return (

@@ -183,10 +183,10 @@ def test_the_signed_sheet_shows_each_signature_or_why_there_is_none(app, week):
     assert "09:00–12:30" in text and "13:30–17:00" in text and "08:30–12:00" in text
     # Signature times in Paris; what the roll call says beside a signature.
     assert "09:04" in text and "08:50" in text and "08:41" in text and "08:33" in text
-    assert "late, 20 min" in text
+    assert "late, 20 min missed" in text
     assert "marked: unjustified absence" in text
     # No signature: why.
-    assert "excused" in text and "absent" in text
+    assert "excused absence" in text and text.count("unjustified absence") == 2
     assert "not expected" in text  # the newcomer on Monday
     assert "not signed" in text and "marked: present" in text  # Ada on Monday afternoon
     # The countersignatures: drawn with name and time, closed by the tracker, not closed.
@@ -230,7 +230,7 @@ def test_a_week_on_paper_says_so_where_no_signature_was_drawn(app, week):
     assert "signed on paper" in text
     assert "semaine-2.pdf" in text and "ab" * 32 in text
     # A drawn signature and a recorded absence still show as such.
-    assert "09:04" in text and "absent" in text
+    assert "09:04" in text and "unjustified absence" in text
 
 
 def test_every_page_carries_the_instructors_countersignatures(app, week):

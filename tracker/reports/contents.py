@@ -65,7 +65,7 @@ from tracker.metrics.figures import (
 from tracker.metrics.loading import load_cohort_data
 from tracker.signing import strokes as signature_strokes
 from tracker.signing.models import Countersignature, PaperSheet, Signature
-from tracker.signing.rules import ATTENDED, PRESENT_WITHOUT_SIGNATURE, disagreement
+from tracker.signing.rules import PRESENT_WITHOUT_SIGNATURE, SIGNED_BUT_ABSENT, disagreement
 from tracker.timeutil import COURSE_TIME_ZONE
 
 KINDS = ("trainee", "cohort", "funding", "sheet", "signed_sheet", "certificate")
@@ -797,6 +797,8 @@ class SignedCell:
     drawing: Markup | None = None
     time: str = ""
     note: str = ""
+    # The note says what the roll call and the signature disagree on (rules.disagreement).
+    flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -871,26 +873,27 @@ def signed_cell(
     if not expected_on(who, session.date):
         return SignedCell("not_expected", _("not expected"))
     status = None if mark is None else mark.status
+    labels = pages.ATTENDANCE_LABELS
     if signature is not None:
         note = ""
         if status in PARTLY_ATTENDED:
             note = _(
-                "%(status)s, %(minutes)s min",
-                status=pages.ATTENDANCE_LABELS[status],
+                "%(status)s, %(minutes)s min missed",
+                status=labels[status],
                 minutes=mark.minutes_missed,
             )
-        elif status is not None and status not in ATTENDED:
-            note = _("marked: %(status)s", status=pages.ATTENDANCE_LABELS[status])
+        flagged = disagreement(status, signed=True, on_paper=False) == SIGNED_BUT_ABSENT
+        if flagged:
+            note = _("marked: %(status)s", status=labels[status])
         return SignedCell(
             "signed",
             drawing=drawn_signature(signature.strokes, _("Signature of %(name)s", name=who.name)),
             time=paris_time(signature.signed_at),
             note=note,
+            flagged=flagged,
         )
-    if status == "absent":
-        return SignedCell("absent", _("absent"))
-    if status == "excused":
-        return SignedCell("excused", _("excused"))
+    if status in ("absent", "excused"):
+        return SignedCell(status, str(labels[status]))
     if on_paper:
         return SignedCell("paper", _("signed on paper"))
     if session.date > as_of:
@@ -899,7 +902,8 @@ def signed_cell(
         return SignedCell(
             "not_signed",
             _("not signed"),
-            note=_("marked: %(status)s", status=pages.ATTENDANCE_LABELS[status]),
+            note=_("marked: %(status)s", status=labels[status]),
+            flagged=True,
         )
     return SignedCell("not_signed", _("not signed"))
 

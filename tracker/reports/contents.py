@@ -26,7 +26,6 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
-from matplotlib.path import Path
 from sqlalchemy import and_, func, select
 
 from tracker import i18n, periods
@@ -824,6 +823,10 @@ def printed_strokes(strokes: str) -> signature_strokes.Strokes:
     """Keep the points of a drawing that show at the printed size, by matplotlib's own path
     simplification: WeasyPrint spends some 30 µs on each point of an SVG path, and a sheet
     holds hundreds of signatures of hundreds of points. The proof file keeps every point."""
+    # Imported here: the `tracker` command imports this module, and matplotlib would add half
+    # a second to each of its commands.
+    from matplotlib.path import Path
+
     printed = []
     for stroke in json.loads(strokes):
         if len(stroke) < 3:

@@ -18,12 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from flask import current_app
 
 from tracker import timeutil
@@ -53,9 +47,13 @@ class Seal:
     self_signed: bool
 
 
-# pyHanko takes half a second to import: only the commands and requests that seal import it.
+# pyHanko takes half a second to import, cryptography a tenth: the `tracker` command imports
+# this module for every command, so only the functions that seal or make a certificate import
+# them.
 @cache
 def _kept_key_signer() -> type:
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
     from pyhanko.sign import signers
     from pyhanko.sign.general import get_pyca_cryptography_hash
 
@@ -128,6 +126,12 @@ def open_seal() -> Seal:
 
 
 def _open(path: Path, password: bytes | None) -> Seal:
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
     try:
         private_key, certificate, others = pkcs12.load_key_and_certificates(
             path.read_bytes(), password
@@ -139,10 +143,6 @@ def _open(path: Path, password: bytes | None) -> Seal:
         ) from None
     if private_key is None or certificate is None:
         raise SealUnavailable(f"The file {path} holds no private key with its certificate.")
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
     der = serialization.Encoding.DER
     signer = _kept_key_signer()(
         private_key,
@@ -187,6 +187,12 @@ def make_self_signed(path: Path, organisation: str, password: bytes | None) -> d
     RSA 3072, valid five years, for signing documents (digital signature, non-repudiation),
     in a PKCS#12 file readable by its owner only (encrypted when there is a password).
     """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS)
     name = x509.Name(
         [

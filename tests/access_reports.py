@@ -4,6 +4,7 @@ A trainee downloads their own progress report and certificate (another trainee's
 officer the funding report and the attendance sheets (progress reports: 403); an instructor
 every report of the cohorts they teach but the funding report, which holds the budget (DESIGN.md:
 budget and funding reports to admins and officers only; issue 9, point 12); an admin every report.
+The signed sheet of a week and its proof file go to those who get the attendance sheets.
 """
 
 from tests.access import Case, answers
@@ -97,6 +98,31 @@ CASES = [
         "reports.attendance_sheet",
         "GET",
         "/cohorts/{cohort}/attendance-sheets/2022-W99.pdf",
+        answers(400, outsider=404, trainee=404),
+    ),
+    # The signed sheet, sealed, and the week's proof file: as the attendance sheets.
+    Case(
+        "reports.signed_sheet",
+        "GET",
+        "/cohorts/{cohort}/attendance-sheets/2022-W02/signed.pdf",
+        SHEETS,
+    ),
+    Case(
+        "reports.signed_sheet",
+        "GET",
+        "/cohorts/{other_cohort}/attendance-sheets/2022-W02/signed.pdf",
+        answers(404),
+    ),
+    Case(
+        "reports.signed_sheet_proof",
+        "GET",
+        "/cohorts/{cohort}/attendance-sheets/2022-W02/proof.json",
+        SHEETS,
+    ),
+    Case(
+        "reports.signed_sheet_proof",
+        "GET",
+        "/cohorts/{cohort}/attendance-sheets/2022-W99/proof.json",
         answers(400, outsider=404, trainee=404),
     ),
 ]

@@ -91,8 +91,18 @@ def database_url(request, tmp_path):
     server.drop_database(name)
 
 
+@pytest.fixture(scope="session")
+def seal_certificate(tmp_path_factory):
+    """The organisation's self-signed certificate that seals the signed sheets, made once."""
+    from tracker.signing.seal import make_self_signed
+
+    path = tmp_path_factory.mktemp("seal") / "seal.p12"
+    make_self_signed(path, "Centre régional d'innovation de Montpellier", b"seal-password")
+    return path
+
+
 @pytest.fixture
-def app(database_url, tmp_path):
+def app(database_url, tmp_path, seal_certificate):
     """The application on a fresh database."""
     app = create_app(
         {
@@ -108,6 +118,8 @@ def app(database_url, tmp_path):
             # The tests' half-days are years past: automatic closing would close every roll call
             # they save. Its own tests set a delay (tests/test_closing.py).
             "ROLL_CALL_CLOSES_AFTER_DAYS": None,
+            "SEAL_CERTIFICATE": str(seal_certificate),
+            "SEAL_PASSWORD": "seal-password",
         }
     )
     yield app

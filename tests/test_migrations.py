@@ -17,7 +17,7 @@ from tracker.metrics.loading import cohort_metrics
 
 
 @pytest.fixture(params=DATABASES)
-def empty_app(request, tmp_path):
+def empty_app(request, tmp_path, seal_certificate):
     """The application on a database with no table at all."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'empty.db'}"
@@ -26,7 +26,15 @@ def empty_app(request, tmp_path):
         server = request.getfixturevalue("postgresql_server")
         name = server.create_database()
         url = server.url(name)
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": url,
+            # `tracker init` makes a certificate where there is none: not in the project's folder.
+            "SEAL_CERTIFICATE": str(seal_certificate),
+        }
+    )
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -22,6 +22,7 @@ from tracker.demo.commands import demo  # noqa: E402
 from tracker.imports.commands import import_csv  # noqa: E402
 from tracker.metrics.commands import metrics  # noqa: E402
 from tracker.reports.commands import report  # noqa: E402
+from tracker.signing import seal  # noqa: E402
 
 gc.freeze()
 if _collecting:
@@ -36,9 +37,11 @@ def main() -> None:
 @main.command("init")
 @with_appcontext
 def init() -> None:
-    """Create the database or bring its schema up to date."""
+    """Create the database or bring its schema up to date, and the certificate that seals the
+    signed sheets (self-signed, for development) when there is none."""
     upgrade()
     click.echo("The database is up to date.")
+    click.echo(seal.ensure_certificate())
 
 
 for command in (audit, user, cohort, demo, import_csv, metrics, report, roll_calls):

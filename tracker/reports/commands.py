@@ -1,5 +1,6 @@
 """`tracker report …`: write PDF reports into reports/ (or --out), printing the files written."""
 
+import json
 import time
 from collections.abc import Callable
 from datetime import date, datetime
@@ -12,9 +13,11 @@ from flask.cli import with_appcontext
 
 from tracker import timeutil
 from tracker.audit import replay
+from tracker.files import write_atomically
 from tracker.i18n import LOCALES
 from tracker.reports.contents import ReportError, find_cohort, last_held_week, parse_week
 from tracker.reports.making import Order, copy_to, fulfil, make_all, orders_for_cohort
+from tracker.signing import proof, seal
 
 
 @click.group()
@@ -139,6 +142,51 @@ def sheet(slug: str, week: str, blank: bool, **dates) -> list[Order]:
     """Write the attendance sheet of a week, blank or filled with the recorded statuses."""
     parse_week(week)
     return [Order("sheet", slug, week=week, blank=blank, **dates)]
+
+
+@report.command("signed-sheet")
+@click.argument("slug")
+@click.option("--week", required=True, metavar="YYYY-Www", help="ISO week, e.g. 2022-W49.")
+@report_options
+def signed_sheet(slug: str, week: str, **dates) -> list[Order]:
+    """Write the signed sheet of a week (each signature drawn, the instructor's countersignature),
+    sealed by the organisation's certificate (SEAL_CERTIFICATE)."""
+    parse_week(week)
+    return [Order("signed_sheet", slug, week=week, **dates)]
+
+
+@report.command("proof")
+@click.argument("slug")
+@click.option("--week", required=True, metavar="YYYY-Www", help="ISO week, e.g. 2022-W49.")
+@click.option("--lang", "language", default="fr", show_default=True, help="fr or en.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Folder to write into (the app's REPORTS_FOLDER, reports/).",
+)
+@with_appcontext
+def week_proof(slug: str, week: str, language: str, out: str | None) -> None:
+    """Write the signed sheet of a week and its proof file: every signature's data and digest,
+    and the SHA-256 of that sheet."""
+    try:
+        monday = parse_week(week)
+        today = timeutil.today()
+        language = _language(language)
+        made = fulfil(
+            Order("signed_sheet", slug, as_of=today, language=language, made_on=today, week=week)
+        )
+        private = out is None
+        sheet = copy_to(made, Path(out or current_app.config["REPORTS_FOLDER"]), private=private)
+        content = proof.week_proof(
+            find_cohort(slug), monday, sheet.read_bytes(), made.filename, language, seal.open_seal()
+        )
+        target = sheet.with_name(made.filename.removesuffix(".pdf") + "_proof.json")
+        text = json.dumps(content, ensure_ascii=False, indent=2)
+        write_atomically(target, text.encode(), private=private)
+    except ReportError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(sheet)
+    click.echo(target)
 
 
 @report.command("certificate")

@@ -13,6 +13,8 @@ doing any of the work:
 The functions of step 2 run inside `flask_babel.force_locale` (see `tracker.reports.making`).
 """
 
+import base64
+import json
 import re
 import statistics
 from collections.abc import Callable
@@ -22,14 +24,18 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import and_, func, select
 
-from tracker import periods
+from tracker import i18n, periods
 from tracker.assessments import queries as assessment_queries
 from tracker.assessments.models import Assessment
-from tracker.attendance import amendments
+from tracker.attendance import amendments, times
 from tracker.attendance.models import AttendanceRecord, Session
+from tracker.attendance.rules import PARTLY_ATTENDED
 from tracker.audit import replay
+from tracker.auth.models import User
 from tracker.budget.models import BudgetLine, Expense
 from tracker.charts import (
     Chart,
@@ -56,8 +62,12 @@ from tracker.metrics.figures import (
     trainee_status,
 )
 from tracker.metrics.loading import load_cohort_data
+from tracker.signing import strokes as signature_strokes
+from tracker.signing.models import Countersignature, PaperSheet, Signature
+from tracker.signing.rules import PRESENT_WITHOUT_SIGNATURE, SIGNED_BUT_ABSENT, disagreement
+from tracker.timeutil import COURSE_TIME_ZONE
 
-KINDS = ("trainee", "cohort", "funding", "sheet", "certificate")
+KINDS = ("trainee", "cohort", "funding", "sheet", "signed_sheet", "certificate")
 SLOTS = ("AM", "PM")
 
 
@@ -132,6 +142,48 @@ class SheetMark:
 
 
 @dataclass(frozen=True)
+class SignedSession(SheetSession):
+    """A half-day of a signed sheet's week: its times and how its roll call was closed."""
+
+    starts_at: str  # 09:00, where the course is held
+    ends_at: str
+    closed_at: datetime | None
+    # The account that closed it; None when the tracker closed it (or it is open).
+    closed_by: str | None
+
+
+@dataclass(frozen=True)
+class SheetSignature:
+    """A trainee's signature of a half-day as the signed sheet draws it."""
+
+    session_id: int
+    trainee_id: int
+    signed_at: datetime
+    strokes: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class SheetCountersignature:
+    """The instructor's countersignature of a half-day as the signed sheet draws it."""
+
+    session_id: int
+    signer_name: str
+    signed_at: datetime
+    strokes: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class SheetPaper:
+    """The scanned paper sheet of the week, when one was uploaded."""
+
+    file_name: str
+    sha256: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True)
 class Source:
     """Everything a report is made from: equal sources make equal reports."""
 
@@ -162,6 +214,8 @@ class Source:
             return f"{slug}_cohort-progress_{self.as_of}"
         if self.kind == "funding":
             return f"{slug}_funding_{self.as_of}"
+        if self.kind == "signed_sheet":
+            return f"{slug}_signed-sheet_{self.details['week']}"
         blank = "_blank" if self.details["blank"] else ""
         return f"{slug}_sheet_{self.details['week']}{blank}"
 
@@ -399,34 +453,14 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
     )
     if not sessions:
         raise ReportError(f"The cohort {cohort.slug!r} has no session in the week {week}.")
-    first, last = sessions[0].date, sessions[-1].date
-    trainees = db.session.scalars(
-        select(Trainee)
-        .where(Trainee.cohort_id == cohort.id, *expected_between(first, last))
-        .order_by(Trainee.last_name, Trainee.first_name, Trainee.ref)
-    ).all()
-    # A trainee is listed when expected at one of the week's sessions at least.
-    expected = tuple(person(t) for t in trainees if any(expected_on(t, s.date) for s in sessions))
+    expected = week_trainees(cohort, sessions)
     marks: tuple[SheetMark, ...] = ()
     amended: tuple[amendments.Amendment, ...] = ()
     if not blank:
         # After the week, the roll calls of any later date are those of its last session's.
         as_of = min(as_of, sessions[-1].date)
         held = [s.id for s in sessions if s.date <= as_of]
-        marks = tuple(
-            SheetMark(*row)
-            for row in db.session.execute(
-                select(
-                    AttendanceRecord.session_id,
-                    AttendanceRecord.trainee_id,
-                    AttendanceRecord.status,
-                    AttendanceRecord.minutes_missed,
-                )
-                .join(Trainee, and_(Trainee.id == AttendanceRecord.trainee_id))
-                .where(AttendanceRecord.session_id.in_(held), Trainee.cohort_id == cohort.id)
-                .order_by(AttendanceRecord.session_id, AttendanceRecord.trainee_id)
-            )
-        )
+        marks = week_marks(cohort, held)
         # Changes made to the closed roll calls, which the sheet marks and lists.
         amended = tuple(amendments.amendments(cohort.id, session_ids=set(held)))
     return Source(
@@ -443,6 +477,120 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
             "marks": marks,
             "amendments": amended,
         },
+    )
+
+
+def gather_signed_sheet(cohort: Cohort, week: str, as_of: date) -> Source:
+    """Read a week's signatures, countersignatures, paper sheet and marks, for the signed sheet.
+
+    Only that week's: a signature changed in another week leaves this sheet as it was made.
+    """
+    monday = parse_week(week)
+    rows = db.session.execute(
+        select(Session, Module.code, Module.title, User.name, User.email)
+        .join(Module, Module.id == Session.module_id)
+        .outerjoin(User, User.id == Session.closed_by_id)
+        .where(Session.cohort_id == cohort.id, Session.date.between(monday, monday + timedelta(6)))
+        .order_by(Session.date, Session.slot)
+    ).all()
+    if not rows:
+        raise ReportError(f"The cohort {cohort.slug!r} has no session in the week {week}.")
+    sessions = []
+    for session, code, title, closer_name, closer_email in rows:
+        starts_at, ends_at = times.session_times(session, cohort)
+        sessions.append(
+            SignedSession(
+                id=session.id,
+                date=session.date,
+                slot=session.slot,
+                module_code=code,
+                module_title=title,
+                kind=session.kind,
+                starts_at=f"{starts_at:%H:%M}",
+                ends_at=f"{ends_at:%H:%M}",
+                closed_at=session.closed_at,
+                closed_by=(closer_name or closer_email) if session.closed_by_id else None,
+            )
+        )
+    ids = [s.id for s in sessions]
+    as_of = min(as_of, sessions[-1].date)
+    held = [s.id for s in sessions if s.date <= as_of]
+    signatures = tuple(
+        SheetSignature(*row)
+        for row in db.session.execute(
+            select(
+                Signature.session_id,
+                Signature.trainee_id,
+                Signature.signed_at,
+                Signature.strokes,
+                Signature.digest,
+            )
+            .where(Signature.session_id.in_(ids))
+            .order_by(Signature.session_id, Signature.trainee_id)
+        )
+    )
+    countersignatures = tuple(
+        SheetCountersignature(*row)
+        for row in db.session.execute(
+            select(
+                Countersignature.session_id,
+                Countersignature.signer_name,
+                Countersignature.signed_at,
+                Countersignature.strokes,
+                Countersignature.digest,
+            )
+            .where(Countersignature.session_id.in_(ids))
+            .order_by(Countersignature.session_id)
+        )
+    )
+    paper = db.session.execute(
+        select(PaperSheet.file_name, PaperSheet.sha256, PaperSheet.uploaded_at).where(
+            PaperSheet.cohort_id == cohort.id, PaperSheet.week == monday
+        )
+    ).first()
+    return Source(
+        kind="signed_sheet",
+        cohort=heading(cohort),
+        as_of=as_of,
+        details={
+            "week": series.iso_week(monday),
+            "monday": monday,
+            "sessions": tuple(sessions),
+            "trainees": week_trainees(cohort, tuple(sessions)),
+            "marks": week_marks(cohort, held),
+            "signatures": signatures,
+            "countersignatures": countersignatures,
+            "paper": None if paper is None else SheetPaper(*paper),
+        },
+    )
+
+
+def week_trainees(cohort: Cohort, sessions: tuple[SheetSession, ...]) -> tuple[Person, ...]:
+    """List the trainees expected at one of the week's sessions at least, by name."""
+    first, last = sessions[0].date, sessions[-1].date
+    trainees = db.session.scalars(
+        select(Trainee)
+        .where(Trainee.cohort_id == cohort.id, *expected_between(first, last))
+        .order_by(Trainee.last_name, Trainee.first_name, Trainee.ref)
+    ).all()
+    return tuple(person(t) for t in trainees if any(expected_on(t, s.date) for s in sessions))
+
+
+def week_marks(cohort: Cohort, session_ids: list[int]) -> tuple[SheetMark, ...]:
+    """Read the roll calls' marks of the cohort's trainees at some sessions."""
+    return tuple(
+        SheetMark(*row)
+        for row in db.session.execute(
+            select(
+                AttendanceRecord.session_id,
+                AttendanceRecord.trainee_id,
+                AttendanceRecord.status,
+                AttendanceRecord.minutes_missed,
+            )
+            .join(Trainee, and_(Trainee.id == AttendanceRecord.trainee_id))
+            .where(AttendanceRecord.session_id.in_(session_ids), Trainee.cohort_id == cohort.id)
+            .order_by(AttendanceRecord.session_id, AttendanceRecord.trainee_id)
+        )
     )
 
 
@@ -603,19 +751,22 @@ class SheetDay:
     slots: tuple[SheetSession | None, ...]
 
 
-def sheet_context(source: Source, language: str) -> dict[str, Any]:
-    """Lay the week out as days and half-days, with each trainee's mark at each session."""
-    details = source.details
-    sessions = details["sessions"]
+def week_days(monday: date, sessions: tuple[SheetSession, ...]) -> list[SheetDay]:
+    """Lay a week out as days and half-days: Monday to Friday, the weekend when it has a session."""
     by_slot = {(s.date, s.slot): s for s in sessions}
-    monday = details["monday"]
-    # Monday to Friday always; the weekend only when a session is held then.
     days = [
         monday + timedelta(days=offset)
         for offset in range(7)
         if offset < 5 or any(s.date == monday + timedelta(days=offset) for s in sessions)
     ]
-    week = [SheetDay(day, tuple(by_slot.get((day, slot)) for slot in SLOTS)) for day in days]
+    return [SheetDay(day, tuple(by_slot.get((day, slot)) for slot in SLOTS)) for day in days]
+
+
+def sheet_context(source: Source, language: str) -> dict[str, Any]:
+    """Lay the week out as days and half-days, with each trainee's mark at each session."""
+    details = source.details
+    sessions = details["sessions"]
+    week = week_days(details["monday"], sessions)
     marks = {(m.session_id, m.trainee_id): m for m in details["marks"]}
     return {
         "week": week,
@@ -628,6 +779,213 @@ def sheet_context(source: Source, language: str) -> dict[str, Any]:
         "modules": sorted({(s.module_code, s.module_title) for s in sessions}),
         "amendments": details.get("amendments", ()),
         "amended": {(a.session_id, a.trainee_id) for a in details.get("amendments", ())},
+    }
+
+
+@dataclass(frozen=True)
+class SignedCell:
+    """What the signed sheet shows for one trainee at one half-day.
+
+    kind: none (no session), not_expected, to_come (not held yet), signed, paper, absent,
+    excused or not_signed; a signature's drawing and time when signed; a note on what the roll
+    call says beside it (late, left early, or what disagrees with the signature).
+    """
+
+    kind: str
+    label: str = ""
+    drawing: Markup | None = None
+    time: str = ""
+    note: str = ""
+    # The note says what the roll call and the signature disagree on (rules.disagreement).
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class CountersignedCell:
+    """How a half-day's roll call was closed: countersigned, closed automatically or by an
+    account without a drawing, not closed, or not held yet (or no session: none)."""
+
+    kind: str
+    label: str = ""
+    drawing: Markup | None = None
+    name: str = ""
+    time: str = ""
+
+
+# A signature is drawn 300 by 100 units in a box 17 mm wide: a unit is 0.06 mm on paper, half
+# the width of its line.
+DRAWING_WIDTH, DRAWING_HEIGHT = 300, 100
+# Points within a unit of the line through their neighbours do not show on paper.
+PRINTED_DETAIL = 1.0
+
+
+def printed_strokes(strokes: str) -> signature_strokes.Strokes:
+    """Keep the points of a drawing that show at the printed size, by matplotlib's own path
+    simplification: WeasyPrint spends some 30 µs on each point of an SVG path, and a sheet
+    holds hundreds of signatures of hundreds of points. The proof file keeps every point."""
+    # Imported here: the `tracker` command imports this module, and matplotlib would add half
+    # a second to each of its commands.
+    from matplotlib.path import Path
+
+    printed = []
+    for stroke in json.loads(strokes):
+        if len(stroke) < 3:
+            printed.append(stroke)
+            continue
+        path = Path([(x * DRAWING_WIDTH, y * DRAWING_HEIGHT) for x, y, _t in stroke])
+        path.simplify_threshold = PRINTED_DETAIL
+        cleaned = path.cleaned(simplify=True)
+        vertices = cleaned.vertices[cleaned.codes != Path.STOP]
+        printed.append([[x / DRAWING_WIDTH, y / DRAWING_HEIGHT, 0] for x, y in vertices.tolist()])
+    return printed
+
+
+# As `tracker.signing.strokes.svg` draws a signature, from strokes already read; no <title>:
+# the image's text alternative says whose it is.
+DRAWING = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+    'height="{height}"><path d="{path}" fill="none" stroke="#12306b" stroke-width="2" '
+    'stroke-linecap="round" stroke-linejoin="round"/></svg>'
+)
+
+
+def drawn_signature(strokes: str, label: str) -> Markup:
+    """Place a drawn signature as an SVG image described by whose it is."""
+    path = signature_strokes.svg_path(printed_strokes(strokes), DRAWING_WIDTH, DRAWING_HEIGHT)
+    image = DRAWING.format(width=DRAWING_WIDTH, height=DRAWING_HEIGHT, path=path)
+    source = "data:image/svg+xml;base64," + base64.b64encode(image.encode()).decode()
+    return Markup('<img class="drawn" src="{}" alt="{}">').format(source, label)
+
+
+def paris_time(instant: datetime) -> str:
+    """Show the time of an instant where the course is held: 09:04."""
+    return f"{instant.astimezone(COURSE_TIME_ZONE):%H:%M}"
+
+
+def signed_cell(
+    who: Person,
+    session: SignedSession | None,
+    mark: SheetMark | None,
+    signature: SheetSignature | None,
+    on_paper: bool,
+    as_of: date,
+) -> SignedCell:
+    """Say what the signed sheet shows for a trainee at a half-day."""
+    if session is None:
+        return SignedCell("none")
+    if not expected_on(who, session.date):
+        return SignedCell("not_expected", _("not expected"))
+    status = None if mark is None else mark.status
+    labels = pages.ATTENDANCE_LABELS
+    if signature is not None:
+        note = ""
+        if status in PARTLY_ATTENDED:
+            note = _(
+                "%(status)s, %(minutes)s min missed",
+                status=labels[status],
+                minutes=mark.minutes_missed,
+            )
+        flagged = disagreement(status, signed=True, on_paper=False) == SIGNED_BUT_ABSENT
+        if flagged:
+            note = _("marked: %(status)s", status=labels[status])
+        return SignedCell(
+            "signed",
+            drawing=drawn_signature(signature.strokes, _("Signature of %(name)s", name=who.name)),
+            time=paris_time(signature.signed_at),
+            note=note,
+            flagged=flagged,
+        )
+    if status in ("absent", "excused"):
+        return SignedCell(status, str(labels[status]))
+    if on_paper:
+        return SignedCell("paper", _("signed on paper"))
+    if session.date > as_of:
+        return SignedCell("to_come")
+    if disagreement(status, signed=False, on_paper=False) == PRESENT_WITHOUT_SIGNATURE:
+        return SignedCell(
+            "not_signed",
+            _("not signed"),
+            note=_("marked: %(status)s", status=labels[status]),
+            flagged=True,
+        )
+    return SignedCell("not_signed", _("not signed"))
+
+
+def countersigned_cell(
+    session: SignedSession | None,
+    countersignature: SheetCountersignature | None,
+    as_of: date,
+) -> CountersignedCell:
+    """Say how the signed sheet shows a half-day's closing."""
+    if session is None:
+        return CountersignedCell("none")
+    if session.closed_at is None:
+        if session.date > as_of:
+            return CountersignedCell("to_come")
+        return CountersignedCell("not_closed", _("not closed"))
+    if session.closed_by is None:
+        return CountersignedCell(
+            "automatic", _("closed automatically"), time=i18n.moment(session.closed_at)
+        )
+    if countersignature is None:
+        # Closed by its instructor before the countersignatures were drawn.
+        return CountersignedCell(
+            "closed", _("closed"), name=session.closed_by, time=i18n.moment(session.closed_at)
+        )
+    return CountersignedCell(
+        "countersigned",
+        drawing=drawn_signature(
+            countersignature.strokes,
+            _("Countersignature of %(name)s", name=countersignature.signer_name),
+        ),
+        name=countersignature.signer_name,
+        time=i18n.moment(countersignature.signed_at),
+    )
+
+
+def signed_sheet_context(source: Source, language: str) -> dict[str, Any]:
+    """Lay the week out with each trainee's signature (or why there is none) at each half-day,
+    and the instructor's countersignature of each."""
+    details = source.details
+    sessions = details["sessions"]
+    week = week_days(details["monday"], sessions)
+    columns = [slot for day in week for slot in day.slots]
+    marks = {(m.session_id, m.trainee_id): m for m in details["marks"]}
+    signatures = {(s.session_id, s.trainee_id): s for s in details["signatures"]}
+    countersignatures = {c.session_id: c for c in details["countersignatures"]}
+    on_paper = details["paper"] is not None
+    rows = [
+        (
+            who,
+            [
+                signed_cell(
+                    who,
+                    session,
+                    None if session is None else marks.get((session.id, who.id)),
+                    None if session is None else signatures.get((session.id, who.id)),
+                    on_paper,
+                    source.as_of,
+                )
+                for session in columns
+            ],
+        )
+        for who in details["trainees"]
+    ]
+    return {
+        "week": week,
+        "columns": columns,
+        "rows": rows,
+        "closings": [
+            countersigned_cell(
+                session,
+                None if session is None else countersignatures.get(session.id),
+                source.as_of,
+            )
+            for session in columns
+        ],
+        "paper": details["paper"],
+        "signature_count": len(details["signatures"]),
+        "modules": sorted({(s.module_code, s.module_title) for s in sessions}),
     }
 
 
@@ -660,5 +1018,6 @@ CONTEXTS: dict[str, Callable[[Source, str], dict[str, Any]]] = {
     "cohort": cohort_context,
     "funding": funding_context,
     "sheet": sheet_context,
+    "signed_sheet": signed_sheet_context,
     "certificate": certificate_context,
 }

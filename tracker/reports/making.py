@@ -47,7 +47,7 @@ from sqlalchemy.orm.exc import ObjectDeletedError
 from weasyprint.text.fonts import FontConfiguration
 
 from tracker import i18n, timeutil, version
-from tracker.attendance import amendments
+from tracker.attendance import amendments, closing
 from tracker.audit import replay
 from tracker.charts import Chart, canonical, matplotlib_version
 from tracker.charts.placing import data_key
@@ -71,11 +71,13 @@ from tracker.reports.contents import (
     gather_cohort,
     gather_funding,
     gather_sheet,
+    gather_signed_sheet,
     gather_trainee,
     last_held_week,
     remember_loads,
 )
 from tracker.reports.stack import on_a_roomy_stack
+from tracker.signing import seal
 
 # Level A: tagged for accessibility; part 2: no embedded files, which some archives refuse.
 PDF_VARIANT = "pdf/a-2a"
@@ -352,11 +354,18 @@ def write_pdf(html: str, kind: str) -> bytes:
 BeforeMaking = Callable[[], None] | None
 
 
-def make(source: Source, language: str, made_on: date, before_making: BeforeMaking = None) -> Made:
+def make(
+    source: Source,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
+    finish: Callable[[bytes], bytes] | None = None,
+) -> Made:
     """Return the report made from a source, from the cache when it is there.
 
     `before_making` is called first when the report must be made (a web request counts it
     against its account's share, and may refuse); never for a report served from the cache.
+    `finish` turns the PDF made into the one kept (the signed sheet's seal).
     """
     if language not in i18n.LOCALES:
         raise ReportError(f"Unknown language {language!r}: choose one of fr, en.")
@@ -368,6 +377,8 @@ def make(source: Source, language: str, made_on: date, before_making: BeforeMaki
             before_making()
         html = render_html(source, language, made_on)
         content = write_pdf(html, source.kind)
+        if finish is not None:
+            content = finish(content)
         # Names and scores: readable by the server's account only.
         private_folder(cache)
         write_atomically(private_folder(path.parent) / path.name, content)
@@ -502,6 +513,37 @@ def attendance_sheet(
     return make(source, language, made_on, before_making)
 
 
+def signed_sheet(
+    cohort: Cohort,
+    week: str,
+    *,
+    as_of: date,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
+) -> Made:
+    """Make the signed sheet of an ISO week, sealed by the organisation's certificate.
+
+    Raises SealUnavailable when there is no certificate to seal it with. Made again when that
+    week's signatures, countersignatures, paper sheet or marks change, or the certificate.
+    """
+    sealing = seal.open_seal()
+    source = gather_signed_sheet(cohort, week, as_of)
+    source = replace(source, details=source.details | {"sealed_by": sealing.fingerprint})
+
+    def sealed(pdf: bytes) -> bytes:
+        with force_locale(i18n.LOCALES[language]):
+            reason = _(
+                "Attendance sheet of %(cohort)s, %(week)s, sealed by %(organisation)s",
+                cohort=cohort.name,
+                week=source.details["week"],
+                organisation=organisation_name(),
+            )
+        return seal.seal_pdf(pdf, sealing, reason)
+
+    return make(source, language, made_on, before_making, finish=sealed)
+
+
 def certificate(
     cohort: Cohort,
     trainee: Trainee,
@@ -554,6 +596,24 @@ def fulfil(order: Order) -> Made:
         return make_one(cohort, trainee, **dates)
     if order.kind == "sheet":
         return attendance_sheet(cohort, order.week or "", blank=order.blank, **dates)
+    if order.kind == "signed_sheet":
+        if order.recorded_at is not None:
+            raise ReportError(
+                "A signed sheet shows the signatures as they stand: --as-recorded does not apply."
+            )
+        # The sheet says which roll calls the tracker closed: close those overdue first.
+        if closing.close_overdue(cohort):
+            db.session.commit()
+        try:
+            return signed_sheet(
+                cohort,
+                order.week or "",
+                as_of=order.as_of,
+                language=order.language,
+                made_on=order.made_on,
+            )
+        except seal.SealUnavailable as error:
+            raise ReportError(str(error)) from None
     if order.kind == "cohort":
         return cohort_report(cohort, **dates)
     if order.kind == "funding":

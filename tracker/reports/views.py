@@ -6,6 +6,10 @@
   budget: DESIGN.md's table gives budget and funding reports to admins and officers only (403);
 - an admin: every report.
 
+The signed sheet of a week (`/attendance-sheets/<week>/signed.pdf`), sealed by the organisation,
+and its proof file (`…/proof.json`) go to those who get the attendance sheets: admins, officers
+and the cohort's instructors.
+
 `?as_of=YYYY-MM-DD` sets the date of the figures (default today; after the cohort's end, the
 date whose figures those are: see `making`); `?as_recorded=INSTANT` (ISO 8601) the records as
 they stood then, rebuilt from the trail; the funding report's `?since=INSTANT` lists the
@@ -18,6 +22,7 @@ with the seconds to wait (`limits`).
 """
 
 import io
+import json
 
 from flask import Blueprint, abort, current_app, request, send_file
 from flask_babel import gettext as _
@@ -27,11 +32,14 @@ from werkzeug.exceptions import TooManyRequests
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, trainee_or_404
+from tracker.attendance import closing
 from tracker.audit import replay
+from tracker.extensions import db
 from tracker.fields import figures_date
 from tracker.i18n import current_language
 from tracker.reports import limits, making
 from tracker.reports.contents import ReportError, parse_week
+from tracker.signing import proof, seal
 
 bp = Blueprint("reports", __name__)
 
@@ -150,3 +158,80 @@ def attendance_sheet(slug: str, week: str):
         abort(400, description=str(error))
     blank = request.args.get("blank") in ("1", "true", "yes")
     return download(making.attendance_sheet, cohort, week, blank=blank, **dates())
+
+
+def signed_week(slug: str, week: str):
+    """Load the cohort and week of a signed sheet or proof; 400 for a week that is not one, or
+    for ?as_recorded= (a signed sheet shows the signatures as they stand)."""
+    cohort = cohort_or_404(slug, "see_trainees")
+    try:
+        monday = parse_week(week)
+    except ReportError as error:
+        abort(400, description=str(error))
+    if request.args.get("as_recorded"):
+        abort(
+            400,
+            description=_(
+                "A signed sheet shows the signatures as they stand: it cannot be rebuilt as "
+                "recorded at an earlier instant."
+            ),
+        )
+    # The sheet says which roll calls the tracker closed: close those overdue first.
+    if closing.close_overdue(cohort):
+        db.session.commit()
+    return cohort, monday
+
+
+def make_signed_sheet(cohort, week: str) -> making.Made:
+    """Make (or take from the cache) a week's sealed sheet; 404 for a week without a session,
+    409 when the server has no certificate to seal it with."""
+    try:
+        return making.signed_sheet(
+            cohort,
+            week,
+            **{key: value for key, value in dates().items() if key != "recorded_at"},
+            before_making=count_making,
+        )
+    except ReportError:
+        abort(404)
+    except seal.SealUnavailable as error:
+        current_app.logger.error("Signed sheet of %s %s not sealed: %s", cohort.slug, week, error)
+        abort(
+            409,
+            description=_(
+                "The signed sheet cannot be sealed: the organisation's certificate is missing or "
+                "cannot be opened. An administrator must configure it (SEAL_CERTIFICATE)."
+            ),
+        )
+
+
+@bp.route("/cohorts/<slug>/attendance-sheets/<week>/signed.pdf")
+@allow("admin", "instructor", "officer")
+def signed_sheet(slug: str, week: str):
+    """Download the signed sheet of an ISO week, sealed by the organisation."""
+    cohort, _monday = signed_week(slug, week)
+    made = make_signed_sheet(cohort, week)
+    return send_file(
+        io.BytesIO(made.path.read_bytes()),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=made.filename,
+    )
+
+
+@bp.route("/cohorts/<slug>/attendance-sheets/<week>/proof.json")
+@allow("admin", "instructor", "officer")
+def signed_sheet_proof(slug: str, week: str):
+    """Download the proof of a week: every signature's data and digest, and the sealed sheet's
+    SHA-256 (the sheet in the page's language)."""
+    cohort, monday = signed_week(slug, week)
+    made = make_signed_sheet(cohort, week)
+    content = proof.week_proof(
+        cohort, monday, made.path.read_bytes(), made.filename, current_language(), seal.open_seal()
+    )
+    return send_file(
+        io.BytesIO(json.dumps(content, ensure_ascii=False, indent=2).encode()),
+        mimetype="application/json",
+        as_attachment=True,
+        download_name=made.filename.removesuffix(".pdf") + "_proof.json",
+    )

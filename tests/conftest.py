@@ -14,6 +14,7 @@ from sqlalchemy import create_engine
 
 from tests.postgresql import PostgresServer, find_binaries
 from tracker import create_app
+from tracker import models as every_model  # noqa: F401  (create_all makes every table)
 from tracker.cli import main
 from tracker.extensions import db
 

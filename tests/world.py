@@ -1,9 +1,12 @@
 """A small world of two cohorts and an account of each role, for access and page tests."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from tests import uploads_data
+from tracker import attachments
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.auth.operations import add_user
@@ -11,6 +14,7 @@ from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Competency, Module, Trainee
 from tracker.cohorts.operations import create_cohort
 from tracker.extensions import db
+from tracker.signing.models import PaperSheet
 
 PASSWORD = "password-1"
 ROLES = ("anonymous", "admin", "instructor", "outsider", "officer", "trainee")
@@ -30,6 +34,7 @@ class World:
     line: str
     expense: int
     user: int  # an account the admin can manage
+    paper_week: str  # a week of the cohort signed on paper
     accounts: dict  # role -> User id; "outsider" is an instructor of the other cohort only
 
     def url(self, template: str) -> str:
@@ -154,6 +159,26 @@ def build_world() -> World:
     }
     # An account that no visitor uses, for the administrator's pages to change.
     spare = add_user("ancien@centre.fr", "officer", PASSWORD, name="Ancien Agent")
+    # The week of the session, signed on paper: its scan kept in the upload folder.
+    scan = attachments.Attachment(
+        "feuille.pdf",
+        attachments.PDF,
+        len(uploads_data.PDF),
+        hashlib.sha256(uploads_data.PDF).hexdigest(),
+        uploads_data.PDF,
+    )
+    attachments.store(scan)
+    db.session.add(
+        PaperSheet(
+            cohort_id=alpha.id,
+            week=date(2022, 1, 10),
+            file_name=scan.file_name,
+            content_type=scan.content_type,
+            size=scan.size,
+            sha256=scan.sha256,
+            uploaded_by_id=accounts["admin"].id,
+        )
+    )
     db.session.commit()
     return World(
         cohort="alpha",
@@ -166,5 +191,6 @@ def build_world() -> World:
         line="PED",
         expense=expense.id,
         user=spare.id,
+        paper_week="2022-W02",
         accounts={role: user.id for role, user in accounts.items()},
     )

@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.help.views import bp as help_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.metrics.views import bp as api_bp
+    from tracker.paper.views import bp as paper_bp
     from tracker.reports.views import bp as reports_bp
 
     blueprints = (
@@ -70,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         reports_bp,
         api_bp,
         help_bp,
+        paper_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -199,8 +199,9 @@ def send(*, file_name: str, checked_type: str, digest: str) -> Response:
     if not path.is_file():
         current_app.logger.error("Kept file %s is missing from %s", digest, path.parent)
         abort(404, description=_("This file is missing from the server: tell the administrator."))
+    # Read whole (at most a few megabytes): no file stays open after a response nobody read.
     response = send_file(
-        path,
+        io.BytesIO(path.read_bytes()),
         mimetype=checked_type,
         as_attachment=True,
         download_name=safe_file_name(file_name, checked_type),

@@ -14,7 +14,7 @@ from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Competency, Module, Trainee
 from tracker.cohorts.operations import create_cohort
 from tracker.extensions import db
-from tracker.signing.models import PaperSheet
+from tracker.signing.models import Justification, PaperSheet
 
 PASSWORD = "password-1"
 ROLES = ("anonymous", "admin", "instructor", "outsider", "officer", "trainee")
@@ -35,6 +35,8 @@ class World:
     expense: int
     user: int  # an account the admin can manage
     paper_week: str  # a week of the cohort signed on paper
+    justification: int  # the trainee's justification of an absence, waiting for a decision
+    other_justification: int  # the other trainee's, refused
     accounts: dict  # role -> User id; "outsider" is an instructor of the other cohort only
 
     def url(self, template: str) -> str:
@@ -179,6 +181,42 @@ def build_world() -> World:
             uploaded_by_id=accounts["admin"].id,
         )
     )
+    # The trainee's justification of an absence, waiting; the other trainee's, refused.
+    photo = uploads_data.png()
+    document = attachments.Attachment(
+        "certificat.png", attachments.PNG, len(photo), hashlib.sha256(photo).hexdigest(), photo
+    )
+    attachments.store(document)
+    kept = {
+        "file_name": document.file_name,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+    }
+    waiting = Justification(
+        trainee_id=first.id,
+        first_day=date(2022, 1, 11),
+        first_slot="AM",
+        last_day=date(2022, 1, 11),
+        last_slot="PM",
+        reason="Rendez-vous médical",
+        declared_by_id=accounts["trainee"].id,
+        **kept,
+    )
+    refused = Justification(
+        trainee_id=second.id,
+        first_day=date(2022, 1, 12),
+        first_slot="AM",
+        last_day=date(2022, 1, 12),
+        last_slot="AM",
+        reason="Panne de voiture",
+        state="refused",
+        decided_by_id=accounts["instructor"].id,
+        decided_at=datetime(2022, 1, 13, 9, tzinfo=UTC),
+        decision_reason="Le document ne dit pas la date.",
+        **kept,
+    )
+    db.session.add_all([waiting, refused])
     db.session.commit()
     return World(
         cohort="alpha",
@@ -192,5 +230,7 @@ def build_world() -> World:
         expense=expense.id,
         user=spare.id,
         paper_week="2022-W02",
+        justification=waiting.id,
+        other_justification=refused.id,
         accounts={role: user.id for role, user in accounts.items()},
     )

@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.funding.views import bp as funding_bp
     from tracker.help.views import bp as help_bp
     from tracker.imports.views import bp as imports_bp
+    from tracker.justifications.views import bp as justifications_bp
     from tracker.metrics.views import bp as api_bp
     from tracker.paper.views import bp as paper_bp
     from tracker.reports.views import bp as reports_bp
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         api_bp,
         help_bp,
         paper_bp,
+        justifications_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -3,6 +3,7 @@ instructor or an administrator accepts it (its half-days become excused, in the 
 it with a reason; the trainee sees where it stands."""
 
 import io
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import uploads_data
-from tests.pages_data import csrf_token, text
+from tests.pages_data import csrf_token, table_rows, text
 from tracker import timeutil
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.audit import queries as trail
@@ -18,6 +19,13 @@ from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
 from tracker.justifications import operations, rules
+from tracker.metrics.justifications import (
+    DeclaredAbsence,
+    is_pending,
+    pending_per_month,
+    pending_per_trainee,
+    pending_summary,
+)
 from tracker.signing.models import Justification
 
 TODAY = date(2022, 1, 20)
@@ -495,3 +503,91 @@ def test_an_instructor_of_another_cohort_cannot_decide(app, signed_in, world):
     with app.app_context():
         assert db.session.get(Justification, world.justification).state == "pending"
         assert db.session.scalar(select(func.count()).select_from(Justification)) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# The monthly statement
+
+
+def absence(trainee_id, first, last, declared, decided=None):
+    return DeclaredAbsence(trainee_id, first, last, declared, decided)
+
+
+def at(day: int, month: int = 1, hour: int = 12) -> datetime:
+    return datetime(2022, month, day, hour, tzinfo=UTC)
+
+
+def test_a_justification_is_pending_from_its_declaration_until_its_decision():
+    declared = absence(1, date(2022, 1, 11), date(2022, 1, 11), at(10), at(15))
+    assert [is_pending(declared, at(day)) for day in (9, 10, 14, 15, 16)] == [
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert is_pending(absence(1, date(2022, 1, 11), date(2022, 1, 11), at(10)), at(28, 12))
+
+
+def test_the_pending_justifications_are_counted_per_trainee_month_and_in_all():
+    absences = [
+        absence(1, date(2022, 1, 31), date(2022, 2, 1), at(10)),  # spans two months
+        absence(1, date(2022, 1, 11), date(2022, 1, 11), at(10), at(12)),  # decided
+        absence(2, date(2022, 1, 20), date(2022, 1, 21), at(10)),
+        absence(3, date(2022, 3, 1), date(2022, 3, 1), at(25)),  # declared after the instant
+    ]
+    now = at(20)
+    assert pending_per_trainee(absences, date(2022, 1, 1), date(2022, 1, 31), now) == {1: 1, 2: 1}
+    assert pending_per_trainee(absences, date(2022, 2, 1), date(2022, 2, 28), now) == {1: 1}
+    assert pending_per_month(absences, now) == {date(2022, 1, 1): 2, date(2022, 2, 1): 1}
+    summary = pending_summary(absences, now)
+    assert summary.total == 2  # the one spanning two months counts once
+    assert (summary.of_month(date(2022, 1, 1)), summary.of_month(date(2022, 3, 1))) == (2, 0)
+
+
+def statement_rows(client, as_of: str = "2022-01-20") -> dict[str, list[str]]:
+    page = client.get(f"/cohorts/alpha/funding/statement?month=2022-01&as_of={as_of}&lang=en")
+    assert page.status_code == 200
+    rows = {row[0]: row[1:] for row in table_rows(page.text, "statement")}
+    total = re.search(r"(?s)<tfoot>(.*?)</tfoot>", page.text).group(1)
+    rows["Total"] = [text(c) for c in re.findall(r"(?s)<t[hd][^>]*>(.*?)</t[hd]>", total)][1:]
+    return {ref: [cell.replace("\xa0", " ") for cell in cells] for ref, cells in rows.items()}
+
+
+def test_the_statement_shows_justified_and_unjustified_hours_and_what_is_pending(
+    app, signed_in, world, half_days, monkeypatch
+):
+    monkeypatch.setattr(timeutil, "utc_now", lambda: at(20, hour=10))
+    officer = signed_in("officer")
+    # Name, scheduled, attended, excused (justified), unjustified, not recorded, pending.
+    before = statement_rows(officer)
+    assert before["T01"] == ["Ada Lovelace", "10.50 h", "3.50 h", "0.00 h", "3.50 h", "3.50 h", "1"]
+    assert before["T02"] == ["Alan Turing", "10.50 h", "0.00 h", "3.50 h", "0.00 h", "7.00 h", "0"]
+    assert before["Total"][-1] == "1"
+    # As of a day before Ada declared it, nothing was waiting.
+    assert statement_rows(officer, as_of="2022-01-09")["Total"][-1] == "0"
+    assert decide(signed_in("instructor"), world, "accept").status_code == 302
+    after = statement_rows(officer)
+    assert after["T01"] == ["Ada Lovelace", "10.50 h", "3.50 h", "7.00 h", "0.00 h", "0.00 h", "0"]
+    assert after["Total"][-1] == "0"
+    # The statement as of a day before the decision still shows it waiting.
+    assert statement_rows(officer, as_of="2022-01-19")["T01"][-1] == "1"
+
+
+def test_the_funding_and_trainee_reports_count_the_justifications_waiting(app, world):
+    from tracker.reports import contents, making
+
+    with app.app_context(), app.test_request_context("/?lang=en"):
+        cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        ada = db.session.scalar(select(Trainee).where(Trainee.first_name == "Ada"))
+        alan = db.session.scalar(select(Trainee).where(Trainee.first_name == "Alan"))
+        for source, expected in [
+            (contents.gather_funding(cohort, date(2022, 1, 31)), "1"),
+            (contents.gather_trainee(cohort, ada, date(2022, 1, 31)), "1"),
+            (contents.gather_trainee(cohort, alan, date(2022, 1, 31)), "0"),
+        ]:
+            html = making.render_html(source, "en", date(2022, 2, 1))
+            monthly = html[html.index("Justifications waiting") :]
+            row = re.search(r"(?s)<tr>\s*<th scope=\"row\">January 2022</th>(.*?)</tr>", monthly)
+            cells = [text(c) for c in re.findall(r"(?s)<td[^>]*>(.*?)</td>", row.group(1))]
+            assert cells[-1] == expected, source.kind

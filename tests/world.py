@@ -201,6 +201,7 @@ def build_world() -> World:
         last_slot="PM",
         reason="Rendez-vous médical",
         declared_by_id=accounts["trainee"].id,
+        declared_at=datetime(2022, 1, 10, 18, tzinfo=UTC),
         **kept,
     )
     refused = Justification(
@@ -210,6 +211,7 @@ def build_world() -> World:
         last_day=date(2022, 1, 12),
         last_slot="AM",
         reason="Panne de voiture",
+        declared_at=datetime(2022, 1, 12, 18, tzinfo=UTC),
         state="refused",
         decided_by_id=accounts["instructor"].id,
         decided_at=datetime(2022, 1, 13, 9, tzinfo=UTC),

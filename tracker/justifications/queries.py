@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.attendance.models import AttendanceRecord, Session
+from tracker.audit import replay
 from tracker.cohorts.models import Module, Trainee
 from tracker.cohorts.rules import is_expected
 from tracker.extensions import db
@@ -157,6 +158,9 @@ def declared_absences(cohort_id: int, trainee_id: int | None = None) -> list[Dec
     return [DeclaredAbsence(*row) for row in db.session.execute(query)]
 
 
-def end_of_day(day: date) -> datetime:
-    """Return the last instant of a day where the course is held."""
-    return datetime.combine(day, time.max, tzinfo=COURSE_TIME_ZONE)
+def counted_at(as_of: date) -> datetime:
+    """Return the instant at which the figures as of D count the justifications waiting: the
+    end of D where the course is held, or the instant whose records are rebuilt, if earlier."""
+    at = datetime.combine(as_of, time.max, tzinfo=COURSE_TIME_ZONE)
+    rebuilt = replay.rebuilt_at()
+    return at if rebuilt is None else min(at, rebuilt)

@@ -58,3 +58,25 @@ def pending_per_month(absences: Iterable[DeclaredAbsence], at: datetime) -> dict
         if is_pending(absence, at):
             counts.update(months_touched(absence.first_day, absence.last_day))
     return dict(counts)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The justifications waiting for a decision at an instant: how many in each month that
+    their absence touches, and how many in all (one that spans two months counts once)."""
+
+    by_month: tuple[tuple[date, int], ...]
+    total: int
+
+    def of_month(self, month: date) -> int:
+        """Return how many wait for a decision in a month (keyed by its first day)."""
+        return dict(self.by_month).get(month, 0)
+
+
+def pending_summary(absences: Iterable[DeclaredAbsence], at: datetime) -> Pending:
+    """Count the justifications waiting for a decision at an instant, per month and in all."""
+    absences = list(absences)
+    return Pending(
+        by_month=tuple(sorted(pending_per_month(absences, at).items())),
+        total=sum(1 for absence in absences if is_pending(absence, at)),
+    )

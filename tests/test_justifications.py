@@ -229,7 +229,10 @@ def test_a_trainee_declares_an_absence_with_a_reason_and_a_document(
 
 
 def test_an_empty_last_day_is_the_first_day(app, trainee):
-    assert declare(trainee, last_day="", last_slot="PM").status_code == 302
+    response = declare(trainee, last_day="", last_slot="PM")
+    assert response.status_code == 302
+    page = text(trainee.get(response.headers["Location"] + "?lang=en").text)
+    assert "Your absence of Monday 17/01/2022, all day is declared" in page
     with app.app_context():
         latest = db.session.scalars(select(Justification).order_by(Justification.id)).all()[-1]
         assert (latest.first_day, latest.last_day, latest.last_slot) == (
@@ -382,7 +385,7 @@ def decide(client, world, action: str, **data):
 def test_the_pending_justifications_are_listed_for_the_cohorts_instructors(instructor, world):
     page = text(instructor.get("/cohorts/alpha/justifications?lang=en").text)
     assert "1 waiting for a decision" in page
-    assert "Ada Lovelace T01 Tuesday 11/01/2022, morning – Tuesday 11/01/2022, afternoon" in page
+    assert "Ada Lovelace T01 Tuesday 11/01/2022, all day" in page
     assert "Rendez-vous médical" in page
     # The refused one is under the decided ones.
     assert "Decided" in page and "Refused" in page

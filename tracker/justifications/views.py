@@ -60,8 +60,12 @@ def home_lines() -> dict:
 def span(justification: Justification) -> str:
     """Name an absence's half-days for people: lundi 10/01/2022, matin – mardi 11/01/2022, matin."""
     first = half_day(justification.first_day, justification.first_slot)
-    last = half_day(justification.last_day, justification.last_slot)
-    return first if first == last else f"{first} – {last}"
+    if justification.first_day == justification.last_day:
+        if justification.first_slot == justification.last_slot:
+            return first
+        day = justification.first_day
+        return _("%(day)s, all day", day=f"{format_date(day, 'EEEE')} {show_day(day)}")
+    return f"{first} – {half_day(justification.last_day, justification.last_slot)}"
 
 
 def half_day(day, slot: str) -> str:

@@ -198,6 +198,7 @@ class Statement:
 
     @property
     def pending_total(self) -> int:
+        """Count the justifications waiting for a decision in the month, of every trainee."""
         return sum(self.pending.values())
 
 

@@ -32,6 +32,7 @@ HOME_SHOWN = 5
 
 @bp.app_context_processor
 def justification_helpers() -> dict:
+    """Give the home page's partial what it shows of the justifications."""
     return {"justifications_home": home_lines}
 
 
@@ -80,6 +81,7 @@ def document(justification: Justification) -> str:
 
 
 def labels() -> dict:
+    """Return the words and namings that the justifications' templates share."""
     return {
         "state_labels": STATE_LABELS,
         "state_tags": STATE_TAGS,
@@ -121,6 +123,7 @@ def trainee_list(slug: str, ref: str):
 
 
 def declaration_page(cohort: Cohort, trainee: Trainee, form: DeclarationForm, status: int = 200):
+    """Render the declaration's form, with the days it accepts and the document's largest size."""
     today = timeutil.today()
     return render_template(
         "justifications/declare.html",

@@ -28,6 +28,7 @@ SEEING = ("admin", "instructor", "officer")
 
 @bp.app_context_processor
 def paper_helpers() -> dict:
+    """Give the timetable's partial the week's signed sheet."""
     return {"paper_sheet_of": queries.paper_sheet, "paper_week_code": iso_week}
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine
 
 from tests.postgresql import PostgresServer, find_binaries
 from tracker import create_app
+from tracker import models as every_model  # noqa: F401  (create_all makes every table)
 from tracker.cli import main
 from tracker.extensions import db
 
@@ -112,6 +113,7 @@ def app(database_url, tmp_path, seal_certificate):
             "REPORTS_FOLDER": str(tmp_path / "reports"),
             "CHART_CACHE_FOLDER": str(tmp_path / "cache" / "charts"),
             "REPORT_CACHE_FOLDER": str(tmp_path / "cache" / "reports"),
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             # Walking every route as an admin makes ten reports in seconds; the limit's own
             # tests set it (tests/test_reports.py).
             "REPORT_MAKINGS_PER_MINUTE": 1000,

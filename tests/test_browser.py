@@ -169,8 +169,13 @@ MAIN_PAGES = {
         "/cohorts/alpha/trainees/T02?as_of=2022-06-30",
         "/roll-calls/not-taken",
         "/account/password",
+        "/cohorts/alpha/justifications",
+        "/cohorts/alpha/justifications/{justification}",
+        "/cohorts/alpha/paper-sheets/{paper_week}",
     ],
     "admin@centre.fr": [
+        "/cohorts/alpha/paper-sheets",
+        "/cohorts/alpha/paper-sheets/{paper_week}",
         "/admin/accounts",
         "/admin/accounts/new",
         "/admin/accounts/{user}",
@@ -184,7 +189,13 @@ MAIN_PAGES = {
         "/cohorts/alpha/sessions/new",
         "/cohorts/alpha/import",
     ],
-    "ada@example.org": ["/", "/cohorts/alpha/trainees/T01"],
+    "ada@example.org": [
+        "/",
+        "/cohorts/alpha/trainees/T01",
+        "/cohorts/alpha/trainees/T01/justifications",
+        "/cohorts/alpha/trainees/T01/justifications/new",
+        "/cohorts/alpha/justifications/{justification}",
+    ],
     "region@laregion.fr": [
         "/",
         "/cohorts",
@@ -193,6 +204,7 @@ MAIN_PAGES = {
         "/cohorts/alpha/funding/statement?month=2022-01",
         "/cohorts/alpha/budget?as_of=2022-06-30",
         "/cohorts/alpha/budget/expenses",
+        "/cohorts/alpha/paper-sheets",
     ],
 }
 
@@ -251,6 +263,10 @@ PHONE_PAGES = {
         "/admin/accounts/{user}",
         "/audit",
         "/cohorts/new",
+        "/cohorts/alpha/paper-sheets",
+        "/cohorts/alpha/paper-sheets/{paper_week}",
+        "/cohorts/alpha/justifications",
+        "/cohorts/alpha/justifications/{justification}",
     ],
     "prof@centre.fr": [
         "/",
@@ -274,8 +290,17 @@ PHONE_PAGES = {
         "/cohorts/alpha/funding/statement?month=2022-01",
         "/cohorts/alpha/budget?as_of=2022-06-30",
         "/cohorts/alpha/budget/expenses",
+        "/cohorts/alpha/paper-sheets",
+        "/cohorts/alpha/paper-sheets/{paper_week}",
     ],
-    "ada@example.org": ["/", "/cohorts/alpha/trainees/T01?as_of=2022-06-30", "/account/password"],
+    "ada@example.org": [
+        "/",
+        "/cohorts/alpha/trainees/T01?as_of=2022-06-30",
+        "/account/password",
+        "/cohorts/alpha/trainees/T01/justifications",
+        "/cohorts/alpha/trainees/T01/justifications/new",
+        "/cohorts/alpha/justifications/{justification}",
+    ],
 }
 
 # What sticks out to the right of the page, outside the boxes that scroll on their own.

@@ -399,6 +399,7 @@ def test_the_statement_exports_are_the_series_with_their_totals(app, login_as, f
             row.excused_hours,
             row.unjustified_hours,
             row.unrecorded_hours,
+            0,  # justifications waiting for a decision: none declared in this data set
         ]
         for row in statement
     ]
@@ -414,6 +415,7 @@ def test_the_statement_exports_are_the_series_with_their_totals(app, login_as, f
     assert number(total[4]) == m["attendance"]["attended_hours"]
     assert number(total[5]) == m["attendance"]["excused_hours"]
     assert number(total[7]) == m["attendance"]["unrecorded_hours"]
+    assert number(total[8]) == 0
 
     workbook = read_xlsx(xlsx_response.data)
     no_formula_anywhere(workbook)

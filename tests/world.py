@@ -1,9 +1,12 @@
 """A small world of two cohorts and an account of each role, for access and page tests."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from tests import uploads_data
+from tracker import attachments
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.auth.operations import add_user
@@ -11,6 +14,7 @@ from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Competency, Module, Trainee
 from tracker.cohorts.operations import create_cohort
 from tracker.extensions import db
+from tracker.signing.models import Justification, PaperSheet
 
 PASSWORD = "password-1"
 ROLES = ("anonymous", "admin", "instructor", "outsider", "officer", "trainee")
@@ -30,6 +34,9 @@ class World:
     line: str
     expense: int
     user: int  # an account the admin can manage
+    paper_week: str  # a week of the cohort signed on paper
+    justification: int  # the trainee's justification of an absence, waiting for a decision
+    other_justification: int  # the other trainee's, refused
     accounts: dict  # role -> User id; "outsider" is an instructor of the other cohort only
 
     def url(self, template: str) -> str:
@@ -154,6 +161,64 @@ def build_world() -> World:
     }
     # An account that no visitor uses, for the administrator's pages to change.
     spare = add_user("ancien@centre.fr", "officer", PASSWORD, name="Ancien Agent")
+    # The week of the session, signed on paper: its scan kept in the upload folder.
+    scan = attachments.Attachment(
+        "feuille.pdf",
+        attachments.PDF,
+        len(uploads_data.PDF),
+        hashlib.sha256(uploads_data.PDF).hexdigest(),
+        uploads_data.PDF,
+    )
+    attachments.store(scan)
+    db.session.add(
+        PaperSheet(
+            cohort_id=alpha.id,
+            week=date(2022, 1, 10),
+            file_name=scan.file_name,
+            content_type=scan.content_type,
+            size=scan.size,
+            sha256=scan.sha256,
+            uploaded_by_id=accounts["admin"].id,
+        )
+    )
+    # The trainee's justification of an absence, waiting; the other trainee's, refused.
+    photo = uploads_data.png()
+    document = attachments.Attachment(
+        "certificat.png", attachments.PNG, len(photo), hashlib.sha256(photo).hexdigest(), photo
+    )
+    attachments.store(document)
+    kept = {
+        "file_name": document.file_name,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+    }
+    waiting = Justification(
+        trainee_id=first.id,
+        first_day=date(2022, 1, 11),
+        first_slot="AM",
+        last_day=date(2022, 1, 11),
+        last_slot="PM",
+        reason="Rendez-vous médical",
+        declared_by_id=accounts["trainee"].id,
+        declared_at=datetime(2022, 1, 10, 18, tzinfo=UTC),
+        **kept,
+    )
+    refused = Justification(
+        trainee_id=second.id,
+        first_day=date(2022, 1, 12),
+        first_slot="AM",
+        last_day=date(2022, 1, 12),
+        last_slot="AM",
+        reason="Panne de voiture",
+        declared_at=datetime(2022, 1, 12, 18, tzinfo=UTC),
+        state="refused",
+        decided_by_id=accounts["instructor"].id,
+        decided_at=datetime(2022, 1, 13, 9, tzinfo=UTC),
+        decision_reason="Le document ne dit pas la date.",
+        **kept,
+    )
+    db.session.add_all([waiting, refused])
     db.session.commit()
     return World(
         cohort="alpha",
@@ -166,5 +231,8 @@ def build_world() -> World:
         line="PED",
         expense=expense.id,
         user=spare.id,
+        paper_week="2022-W02",
+        justification=waiting.id,
+        other_justification=refused.id,
         accounts={role: user.id for role, user in accounts.items()},
     )

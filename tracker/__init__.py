@@ -54,7 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.funding.views import bp as funding_bp
     from tracker.help.views import bp as help_bp
     from tracker.imports.views import bp as imports_bp
+    from tracker.justifications.views import bp as justifications_bp
     from tracker.metrics.views import bp as api_bp
+    from tracker.paper.views import bp as paper_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.signing.countersigning_views import bp as countersigning_bp
     from tracker.signing.views import bp as signing_bp
@@ -74,6 +76,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         help_bp,
         countersigning_bp,
         signing_bp,
+        paper_bp,
+        justifications_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

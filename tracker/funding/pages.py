@@ -8,7 +8,7 @@ the at-risk reasons only as counts of active trainees.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from tracker.charts.placing import PlacedChart, data_key, place, recent_charts
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.queries import withdrawn_trainees
 from tracker.i18n import day, hours, money, rate, ratio
+from tracker.justifications import queries as justification_queries
 from tracker.metrics import series
 from tracker.metrics.figures import (
     CONSECUTIVE_ABSENCES,
@@ -36,6 +37,7 @@ from tracker.metrics.figures import (
     CohortFigures,
     cohort_figures,
 )
+from tracker.metrics.justifications import pending_per_trainee
 from tracker.metrics.loading import load_cohort_data
 from tracker.metrics.series import AttendanceMinutes, StatementRow, month_of
 
@@ -190,6 +192,14 @@ class Statement:
     totals: AttendanceMinutes
     previous: date | None
     next: date | None
+    # The justifications of an absence in the month still waiting for a decision as of D, by
+    # trainee id, and in all.
+    pending: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def pending_total(self) -> int:
+        """Count the justifications waiting for a decision in the month, of every trainee."""
+        return sum(self.pending.values())
 
 
 def next_month(month: date) -> date:
@@ -226,6 +236,12 @@ def month_statement(cohort: Cohort, month: date, as_of: date) -> Statement:
         unrecorded=sum(row.unrecorded_minutes for row in rows),
     )
     first, last = month_of(cohort.starts_on), month_of(cohort.ends_on)
+    pending = pending_per_trainee(
+        justification_queries.declared_absences(cohort.id),
+        month,
+        month_end(month),
+        justification_queries.counted_at(as_of),
+    )
     return Statement(
         month=month,
         counted_to=counted_to,
@@ -233,4 +249,5 @@ def month_statement(cohort: Cohort, month: date, as_of: date) -> Statement:
         totals=totals,
         previous=previous_month(month) if month > first else None,
         next=next_month(month) if month < last else None,
+        pending=pending,
     )

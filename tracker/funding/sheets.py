@@ -164,6 +164,7 @@ def statement_sheets(statement: Statement) -> list[Sheet]:
                 _("Hours of excused absence"),
                 _("Hours of unjustified absence"),
                 _("Hours not recorded"),
+                _("Justifications waiting for a decision"),
             ),
             [
                 *(
@@ -176,6 +177,7 @@ def statement_sheets(statement: Statement) -> list[Sheet]:
                         row.excused_hours,
                         row.unjustified_hours,
                         row.unrecorded_hours,
+                        statement.pending.get(row.trainee_id, 0),
                     )
                     for row in statement.rows
                 ),
@@ -188,6 +190,7 @@ def statement_sheets(statement: Statement) -> list[Sheet]:
                     _hours(totals.excused),
                     _hours(totals.unjustified),
                     _hours(totals.unrecorded),
+                    statement.pending_total,
                 ),
             ],
         )

@@ -50,6 +50,7 @@ from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.cohorts.queries import expected_between, withdrawn_trainees
 from tracker.cohorts.rules import expected_on
 from tracker.extensions import db
+from tracker.justifications import queries as justification_queries
 from tracker.metrics import series
 from tracker.metrics.figures import (
     CohortData,
@@ -61,6 +62,7 @@ from tracker.metrics.figures import (
     trainee_attendance,
     trainee_status,
 )
+from tracker.metrics.justifications import Pending, pending_summary
 from tracker.metrics.loading import load_cohort_data
 from tracker.signing import strokes as signature_strokes
 from tracker.signing.models import Countersignature, PaperSheet, Signature
@@ -341,6 +343,14 @@ def cohort_data(cohort: Cohort, as_of: date) -> CohortData:
     return _batch_loads[key]
 
 
+def pending_justifications(cohort: Cohort, as_of: date, trainee: Trainee | None = None) -> Pending:
+    """Count the cohort's (or a trainee's) justifications waiting for a decision as of D."""
+    return pending_summary(
+        justification_queries.declared_absences(cohort.id, trainee.id if trainee else None),
+        justification_queries.counted_at(as_of),
+    )
+
+
 def gather_trainee(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
     """Read what a trainee's progress report is made from."""
     data = cohort_data(cohort, as_of)
@@ -353,6 +363,7 @@ def gather_trainee(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
         data=data,
         details={
             "person": person(trainee),
+            "pending": pending_justifications(cohort, as_of, trainee),
             "modules": tuple(assessment_queries.results_by_module(cohort, trainee)),
             "blocks": tuple(
                 (block, tuple((c.code, c.title) for c in competencies))
@@ -395,7 +406,10 @@ def gather_funding(cohort: Cohort, as_of: date) -> Source:
         cohort=heading(cohort),
         as_of=as_of,
         data=data,
-        details={"withdrawals": tuple(person(t) for t in withdrawals)},
+        details={
+            "withdrawals": tuple(person(t) for t in withdrawals),
+            "pending": pending_justifications(cohort, as_of),
+        },
     )
 
 
@@ -650,6 +664,7 @@ def trainee_context(source: Source, language: str) -> dict[str, Any]:
         "figures": mine,
         "reasons": pages.risk_reasons(mine, source.cohort.attendance_threshold),
         "months": _months(data, [info]),
+        "pending": source.details.get("pending"),
         "modules": modules,
         "grades": grades,
         "blocks": source.details["blocks"],
@@ -733,6 +748,7 @@ def funding_context(source: Source, language: str) -> dict[str, Any]:
         "planned_total": planned_total,
         "planned_consumption": ratio(int(budget.spent * 100), int(planned_total * 100)),
         "months": _months(data),
+        "pending": source.details.get("pending"),
         "withdrawals": source.details["withdrawals"],
         "weekly_chart": _chart(
             "weekly_attendance", language, series.weekly_attendance(data), weekly_attendance_chart

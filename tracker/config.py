@@ -81,10 +81,17 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             app.config["SQLALCHEMY_DATABASE_URI"] = url
         if key := os.environ.get("TRACKER_SECRET_KEY"):
             app.config["SECRET_KEY"] = key
-        for setting in ("SEAL_CERTIFICATE", "SEAL_PASSWORD"):
+        for setting in ("SEAL_CERTIFICATE", "SEAL_PASSWORD", "UPLOAD_FOLDER"):
             if value := os.environ.get(f"TRACKER_{setting}"):
                 app.config[setting] = value
-        for setting in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "ROLL_CALL_CLOSES_AFTER_DAYS"):
+        for setting in (
+            "PROXY_FIX_X_FOR",
+            "PROXY_FIX_X_PROTO",
+            "ROLL_CALL_CLOSES_AFTER_DAYS",
+            "SIGNING_OPENS_MINUTES_BEFORE",
+            "SIGNING_LATE_AFTER_MINUTES",
+            "SIGNING_CODE_SECONDS",
+        ):
             if value := os.environ.get(f"TRACKER_{setting}"):
                 app.config[setting] = int(value)
     if not app.config.get("SECRET_KEY"):

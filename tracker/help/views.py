@@ -19,6 +19,7 @@ DOCUMENTS = {
     "imports": _l("Importing files"),
     "figures": _l("How the figures are computed"),
     "trail": _l("The trail of changes"),
+    "signing": _l("Signing the half-days"),
 }
 # A link between documents as GitHub follows it (figures.md, imports.fr.md#values): the page of
 # that document in the language of that file.

@@ -250,6 +250,12 @@ def cohort_terms(form: CohortForm) -> dict:
         "contracted_trainees": int(form.contracted_trainees.data),
         "planned_hours_per_trainee": form.planned_hours.data,
         "attendance_threshold": form.threshold_percent.data / HUNDRED,
+        "half_days": operations.HalfDayTimes(
+            form.morning_starts_at.data,
+            form.morning_ends_at.data,
+            form.afternoon_starts_at.data,
+            form.afternoon_ends_at.data,
+        ),
     }
 
 
@@ -257,7 +263,15 @@ def cohort_terms(form: CohortForm) -> dict:
 @allow("admin")
 def new_cohort():
     """Add a cohort."""
-    form = CohortForm(data=shown({"contracted_trainees": 25, "threshold_percent": Decimal(80)}))
+    form = CohortForm(
+        data=shown(
+            {
+                "contracted_trainees": 25,
+                "threshold_percent": Decimal(80),
+                **operations.USUAL_HALF_DAYS._asdict(),
+            }
+        )
+    )
     if form.validate_on_submit():
         try:
             cohort = operations.create_cohort(**cohort_terms(form))
@@ -289,6 +303,10 @@ def edit_cohort(slug: str):
                 "contracted_trainees": cohort.contracted_trainees,
                 "planned_hours": None if planned is None else _hours(planned),
                 "threshold_percent": Decimal(str(cohort.attendance_threshold)) * HUNDRED,
+                "morning_starts_at": cohort.morning_starts_at,
+                "morning_ends_at": cohort.morning_ends_at,
+                "afternoon_starts_at": cohort.afternoon_starts_at,
+                "afternoon_ends_at": cohort.afternoon_ends_at,
             }
         ),
     )

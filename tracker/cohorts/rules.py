@@ -8,6 +8,7 @@ from datetime import date, time
 
 from flask_babel import gettext as _
 
+from tracker.i18n import clock
 from tracker.i18n import day as show_day
 from tracker.rules import Problem
 
@@ -119,11 +120,6 @@ def withdrawal_problems(
     if left_on is None:
         return [Problem("left_on", _("is required when exit_reason is given"))]
     return leaving_day_problems(enrolled_on, left_on)
-
-
-def clock(value: time) -> str:
-    """Write a time of day as people read it on a timetable: 09:00."""
-    return value.strftime("%H:%M")
 
 
 def half_day_times_problems(

@@ -168,7 +168,8 @@ def test_sessions_take_their_own_times_from_optional_columns(academy, run_import
 
 
 def test_an_end_before_the_cohorts_start_is_checked_against_the_stored_start(academy, run_import):
-    assert run_import("sessions", "date,slot,module,starts_at\n2021-09-06,PM,M01,15:00\n")
+    result = run_import("sessions", "date,slot,module,starts_at\n2021-09-06,PM,M01,15:00\n")
+    assert result.exit_code == 0, result.output
     result = run_import("sessions", "date,slot,module,ends_at\n2021-09-06,PM,M01,14:30\n")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
@@ -900,3 +901,15 @@ def test_a_half_day_is_started_from_nine_in_paris(academy, run_import, monkeypat
         "attendance", "date,slot,trainee,status,minutes_missed,note\n2021-10-18,AM,T01,absent,,\n"
     )
     assert result.exit_code == 0, result.output
+
+
+def test_a_half_day_starts_at_its_sessions_own_time(academy, run_import, monkeypatch):
+    result = run_import("sessions", "date,slot,module,starts_at\n2021-10-18,AM,M02,10:00\n")
+    assert result.exit_code == 0, result.output
+    frozen_at(monkeypatch, 2021, 10, 18, 9, 30)
+    row = "date,slot,trainee,status,minutes_missed,note\n2021-10-18,AM,T01,absent,,\n"
+    result = run_import("attendance", row)
+    assert result.exit_code == 1
+    assert "line 2: status: This half-day has not started" in result.stderr
+    frozen_at(monkeypatch, 2021, 10, 18, 10, 0)
+    assert run_import("attendance", row).exit_code == 0

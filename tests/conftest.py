@@ -102,6 +102,7 @@ def app(database_url, tmp_path):
             "REPORTS_FOLDER": str(tmp_path / "reports"),
             "CHART_CACHE_FOLDER": str(tmp_path / "cache" / "charts"),
             "REPORT_CACHE_FOLDER": str(tmp_path / "cache" / "reports"),
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             # Walking every route as an admin makes ten reports in seconds; the limit's own
             # tests set it (tests/test_reports.py).
             "REPORT_MAKINGS_PER_MINUTE": 1000,

@@ -294,6 +294,10 @@ def test_the_officer_sees_the_months_and_the_months_disagreements(
     assert "No explanation" in shown
 
     january = text(client.get("/cohorts/gamma/funding/signatures?month=2022-01&lang=en").text)
+    # A date before today counts its whole day.
+    assert "sessions held by 01/02/2022" not in january
+    earlier = client.get("/cohorts/gamma/funding/signatures?as_of=2022-01-31&lang=en").text
+    assert "at the sessions held by 31/01/2022." in text(earlier)
     assert "2 disagreements, 1 explained, 1 without explanation." in january
     assert (
         "10/01/2022 Morning T02 Alan Turing Present without a signature Present "

@@ -108,13 +108,15 @@ def statement(slug: str):
 def signing_terms(cohort: Cohort, month: date, as_of: date) -> dict:
     """Load how the cohort's half-days were signed as of D: by month, and the month's
     disagreements (tracker.signing.figures says what is counted)."""
-    by = signing_figures.cutoff(as_of, timeutil.utc_now())
+    now = timeutil.utc_now()
+    by = signing_figures.cutoff(as_of, now)
     rows = signing_queries.half_day_rows(cohort, as_of)
     months = signing_figures.signing_by_month(rows, by)
     return {
         "months": months,
         "total": signing_figures.total(months),
-        "counted_by": by,
+        # D's whole day, or today until now.
+        "counted_by": by if by == now else None,
         "disagreements": signing_figures.disagreements(rows, by, month),
         "all_disagreements": signing_figures.disagreements(rows, by),
     }

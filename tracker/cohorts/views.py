@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -134,10 +133,7 @@ def roll_calls_not_taken():
     """List every half-day begun whose roll call misses someone, in the user's cohorts."""
     ids = db.session.scalars(reachable_cohorts(current_user).with_only_columns(Cohort.id)).all()
     lines, total = attendance_queries.roll_calls_not_taken(ids, timeutil.course_now(), limit=None)
-    starts = {slot: format_time(start, "short") for slot, start in timeutil.HALF_DAY_STARTS.items()}
-    return render_template(
-        "cohorts/roll_calls_not_taken.html", lines=lines, total=total, starts=starts
-    )
+    return render_template("cohorts/roll_calls_not_taken.html", lines=lines, total=total)
 
 
 @bp.route("/cohorts")

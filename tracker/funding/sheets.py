@@ -1,4 +1,5 @@
-"""The funding exports as sheets: the officer's figures, the monthly statement, the expenses.
+"""The funding exports as sheets: the officer's figures, the monthly statement, the expenses,
+the signatures of the half-days.
 
 What an officer's figures hold (the same for an admin, since the file is the funder's):
 
@@ -11,6 +12,10 @@ What an officer's figures hold (the same for an admin, since the file is the fun
 - "Attendance per trainee": each trainee's status, hours scheduled, attended, excused and not
   recorded, attendance and assiduity rates. No progress, modules, competencies or at-risk
   reasons: they come from scores, which officers do not see.
+
+The signatures' file: per month, the trainee-half-days expected and how many were signed on
+screen, on paper and not at all (`tracker.signing.figures` says what counts), and every mark that
+the signatures contradict up to D, with its note.
 
 Each figure is shown with the precision of its kind, as on the pages and in the PDFs (rates as
 percentages to one decimal, the burn ratio and hours to two, money to the cent: `tracker.i18n`);

@@ -1,5 +1,6 @@
 """Pages of the funding feature: the cohorts' figures side by side, a cohort's figures for its
-funder with their charts, the monthly attendance statement, and their exports as spreadsheets."""
+funder with their charts, the monthly attendance statement, how its half-days were signed, and
+their exports as spreadsheets."""
 
 from datetime import date
 

@@ -1,5 +1,5 @@
 """Access table of the funding pages: the cohorts' figures, a cohort's figures, the monthly
-statement and the exports."""
+statement, the signatures of the half-days and the exports."""
 
 from tests.access import Case, answers
 
@@ -25,6 +25,25 @@ CASES = [
         "funding.statement", "GET", "/cohorts/{cohort}/funding/statement?month=2022-13", BAD_INPUT
     ),
     Case("funding.statement", "GET", "/cohorts/nowhere/funding/statement", NOWHERE),
+    Case("funding.signatures", "GET", "/cohorts/{cohort}/funding/signatures", FUNDING),
+    Case(
+        "funding.signatures",
+        "GET",
+        "/cohorts/{other_cohort}/funding/signatures?month=2023-02&as_of=2023-02-15",
+        FUNDING,
+    ),
+    Case(
+        "funding.signatures", "GET", "/cohorts/{cohort}/funding/signatures?month=13/2022", BAD_INPUT
+    ),
+    Case("funding.signatures", "GET", "/cohorts/{cohort}/funding/signatures?as_of=hier", BAD_INPUT),
+    Case("funding.signatures", "GET", "/cohorts/nowhere/funding/signatures", NOWHERE),
+    Case(
+        "funding.export",
+        "GET",
+        "/cohorts/{cohort}/funding/export/signatures.csv?month=2022-01",
+        FUNDING,
+    ),
+    Case("funding.export", "GET", "/cohorts/{cohort}/funding/export/signatures.xlsx", FUNDING),
     Case("funding.export", "GET", "/cohorts/{cohort}/funding/export/figures.csv", FUNDING),
     Case(
         "funding.export",

@@ -1,6 +1,6 @@
 """Administration of cohorts, curriculum and trainees: forms that save, and refuse with a reason."""
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,7 @@ from tracker.cohorts.forms import TraineeForm
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.cohorts.operations import (
     CohortError,
+    HalfDayTimes,
     record_withdrawal,
     save_module,
     save_trainee,
@@ -62,6 +63,10 @@ COHORT = {
     "contracted_trainees": "24",
     "planned_hours": "1 400,5",
     "threshold_percent": "75",
+    "morning_starts_at": "08:45",
+    "morning_ends_at": "12:15",
+    "afternoon_starts_at": "13h15",
+    "afternoon_ends_at": "16:45",
 }
 
 
@@ -76,6 +81,38 @@ def test_an_admin_creates_a_cohort_with_french_numbers(app, admin):
     assert cohort.contracted_trainees == 24
     assert cohort.planned_minutes_per_trainee == 1400 * 60 + 30
     assert cohort.attendance_threshold == 0.75
+    assert (
+        cohort.morning_starts_at,
+        cohort.morning_ends_at,
+        cohort.afternoon_starts_at,
+        cohort.afternoon_ends_at,
+    ) == (time(8, 45), time(12, 15), time(13, 15), time(16, 45))
+
+
+def test_a_new_cohort_form_offers_the_usual_times_of_the_half_days(admin):
+    page = admin.get("/cohorts/new?lang=en").text
+    for name, shown in (
+        ("morning_starts_at", "09:00"),
+        ("morning_ends_at", "12:30"),
+        ("afternoon_starts_at", "13:30"),
+        ("afternoon_ends_at", "17:00"),
+    ):
+        assert f'id="{name}" name="{name}" required type="time" value="{shown}"' in page
+
+
+def test_an_admin_changes_the_times_of_a_cohorts_half_days(app, admin):
+    page = admin.get("/cohorts/alpha/edit?lang=en").text
+    assert 'name="morning_starts_at" required type="time" value="09:00"' in page
+    changed = {
+        **COHORT,
+        "slug": "alpha",
+        "morning_starts_at": "08:30",
+        "afternoon_ends_at": "17:30",
+    }
+    response = post(admin, "/cohorts/alpha/edit", changed)
+    assert response.status_code == 302
+    cohort = one(app, Cohort, slug="alpha")
+    assert (cohort.morning_starts_at, cohort.afternoon_ends_at) == (time(8, 30), time(17, 30))
 
 
 @pytest.mark.parametrize(
@@ -100,6 +137,32 @@ def test_an_admin_creates_a_cohort_with_french_numbers(app, admin):
         ({"threshold_percent": "120"}, "threshold_percent", "Between 0 and 100."),
         ({"starts_on": "31/02/2025"}, "starts_on", "Enter a real date as DD/MM/YYYY"),
         ({"name": ""}, "name", "This field is required."),
+        ({"morning_starts_at": ""}, "morning_starts_at", "This field is required."),
+        (
+            {"morning_ends_at": "25:00"},
+            "morning_ends_at",
+            "Enter a time as HH:MM, for example 09:00.",
+        ),
+        (
+            {"afternoon_starts_at": "after lunch"},
+            "afternoon_starts_at",
+            "Enter a time as HH:MM, for example 09:00.",
+        ),
+        (
+            {"morning_ends_at": "08:45"},
+            "morning_ends_at",
+            "The morning must end after it starts (08:45).",
+        ),
+        (
+            {"afternoon_starts_at": "12:00"},
+            "afternoon_starts_at",
+            "The afternoon must start once the morning has ended (12:15).",
+        ),
+        (
+            {"afternoon_ends_at": "13:00"},
+            "afternoon_ends_at",
+            "The afternoon must end after it starts (13:15).",
+        ),
     ],
 )
 def test_a_wrong_cohort_is_refused_beside_its_field(app, admin, changes, field, message):
@@ -375,6 +438,14 @@ def test_operations_refuse_what_breaks_a_rule(app_context, world):
     with pytest.raises(CohortError, match="slug: a cohort beta already exists") as error:
         update_cohort(alpha, **terms)
     assert error.value.field == "slug"
+    late_morning = HalfDayTimes(time(9), time(9), time(13, 30), time(17))
+    with pytest.raises(
+        CohortError, match=r"morning_ends_at: the morning must end after it starts \(09:00\)"
+    ):
+        update_cohort(alpha, **{**terms, "slug": "alpha", "half_days": late_morning})
+    overlapping = HalfDayTimes(time(9), time(14), time(13, 30), time(17))
+    with pytest.raises(CohortError, match="afternoon_starts_at: the afternoon must start once"):
+        update_cohort(alpha, **{**terms, "slug": "alpha", "half_days": overlapping})
     with pytest.raises(CohortError, match="code: M1 is already used"):
         save_module(alpha, None, code="M1", title="Bis", planned_hours=Decimal(1))
     with pytest.raises(CohortError, match="pass_mark"):

@@ -1,7 +1,7 @@
 """The home page of each role: the day's work, roll calls not taken, trainees at risk, cohorts."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -239,6 +239,32 @@ def test_a_roll_call_is_missing_once_its_half_day_has_begun(
     # Today's sessions are on the page all the same, with the state of their roll call.
     today = text(page[page.index('id="today-heading"') : page.index('id="week-heading"')])
     assert today.count("not taken") == 2
+
+
+@pytest.mark.parametrize(
+    ("clock", "listed"),
+    [((8, 29), []), ((8, 30), ["AM"]), ((13, 59), ["AM"]), ((14, 0), ["AM", "PM"])],
+)
+def test_a_half_day_begins_at_its_cohorts_or_its_own_time(
+    app, login_as, world, monkeypatch, clock, listed
+):
+    instant = datetime(2023, 1, 17, *clock, tzinfo=PARIS)
+    frozen_clock(monkeypatch, instant)
+    with app.app_context():
+        instructor = db.session.get(User, world.accounts["instructor"])
+        cohort = running_cohort("mine", instructor)
+        cohort.morning_starts_at = time(8, 30)
+        add_session(cohort, 0, "AM")
+        add_session(cohort, 0, "PM")
+        afternoon = db.session.scalar(select(Session).where(Session.slot == "PM"))
+        afternoon.starts_at = time(14, 0)
+        db.session.commit()
+    client = signed_in(app, login_as, world.accounts["instructor"])
+    every = text(client.get("/roll-calls/not-taken?lang=en").text)
+    assert "A half-day counts from its start" in every
+    day = instant.strftime("%d/%m/%Y")
+    shown = re.findall(rf"{day} (morning|afternoon)", every)
+    assert shown == [{"AM": "morning", "PM": "afternoon"}[slot] for slot in reversed(listed)]
 
 
 def test_the_home_page_links_to_every_roll_call_not_taken(app, login_as, world):

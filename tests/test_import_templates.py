@@ -72,7 +72,7 @@ def test_the_csv_template_is_a_file_for_french_spreadsheets(admin):
         "T01;Camille;Martin;camille.martin@example.org;06/09/2021;15/03/2022;A trouvé un emploi",
     ]
     sessions = admin.get("/import-templates/sessions.csv?lang=fr").data.decode("utf-8-sig")
-    assert sessions.splitlines()[1] == "06/09/2021;AM;M01;3,50;classroom"
+    assert sessions.splitlines()[1] == "06/09/2021;AM;M01;3,50;classroom;09:00;12:30"
 
 
 def test_the_xlsx_template_holds_dates_and_numbers(admin):
@@ -102,6 +102,10 @@ def test_the_import_page_explains_each_column_in_french(admin):
 def test_the_import_page_explains_each_column_in_english(admin):
     page = text(admin.get("/cohorts/gamma/import?lang=en").text)
     assert "ref — required The trainee's reference, unique in the cohort." in page
+    assert (
+        "starts_at — optional When the session starts; the cohort's time for the half-day when"
+        " empty. A time of day, HH:MM (09:00, 13:30), or a time cell in a workbook." in page
+    )
     assert "Example: 3.5" in page
     assert "CSV template: Budget lines" in page
     assert "obligatoire" not in page

@@ -1,6 +1,6 @@
 """`tracker import KIND FILE --cohort SLUG`: every kind loads, loads again, and all or none."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -134,6 +134,47 @@ def test_sessions_are_stored_in_minutes(academy):
     assert (remote.minutes, remote.kind, remote.module.code) == (180, "remote", "M01")
     defaulted = session_on(date(2021, 10, 18), "AM")
     assert (defaulted.minutes, defaulted.kind, defaulted.module.code) == (210, "classroom", "M02")
+
+
+def test_sessions_take_their_own_times_from_optional_columns(academy, run_import):
+    # Without the columns, the sample file's sessions take the cohort's times.
+    assert session_on(date(2021, 9, 6), "AM").starts_at is None
+    result = run_import(
+        "sessions",
+        "date;slot;module;starts_at;ends_at\n"
+        "06/09/2021;AM;M01;08h30;12:00\n"
+        "06/09/2021;PM;M01;;16:30:00\n"
+        "19/10/2021;PM;M02;14:00;\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "sessions: 1 created, 2 updated, 0 unchanged"
+    times = {
+        (session.date, session.slot): (session.starts_at, session.ends_at)
+        for session in db.session.scalars(select(Session))
+    }
+    assert times[date(2021, 9, 6), "AM"] == (time(8, 30), time(12, 0))
+    assert times[date(2021, 9, 6), "PM"] == (None, time(16, 30))
+    assert times[date(2021, 10, 19), "PM"] == (time(14, 0), None)
+    assert times[date(2021, 9, 7), "AM"] == (None, None)
+
+    # A file without the columns leaves the times as they are; an empty cell gives the cohort's.
+    result = run_import("sessions", "date,slot,module,hours\n2021-09-06,AM,M01,3.5\n")
+    assert result.stdout.strip() == "sessions: 0 created, 0 updated, 1 unchanged"
+    result = run_import("sessions", "date,slot,module,starts_at\n2021-09-06,AM,M01,\n")
+    assert result.stdout.strip() == "sessions: 0 created, 1 updated, 0 unchanged"
+    db.session.expire_all()
+    morning = session_on(date(2021, 9, 6), "AM")
+    assert (morning.starts_at, morning.ends_at) == (None, time(12, 0))
+
+
+def test_an_end_before_the_cohorts_start_is_checked_against_the_stored_start(academy, run_import):
+    result = run_import("sessions", "date,slot,module,starts_at\n2021-09-06,PM,M01,15:00\n")
+    assert result.exit_code == 0, result.output
+    result = run_import("sessions", "date,slot,module,ends_at\n2021-09-06,PM,M01,14:30\n")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "line 2: ends_at: 14:30 is not after the session's start, 15:00"
+    )
 
 
 def test_attendance_is_stored(academy):
@@ -423,6 +464,26 @@ REFUSALS = {
         "sessions",
         SESSIONS + "2021-09-06,PM,M01,0.25,classroom\n",
         "line 3: hours: a trainee already missed 30 minutes of this session",
+    ),
+    "start that is not a time": (
+        "sessions",
+        "date,slot,module,starts_at,ends_at\n2021-10-19,AM,M02,08:30,\n2021-10-19,PM,M02,25:00,\n",
+        "line 3: starts_at: '25:00' is not a time of day (HH:MM)",
+    ),
+    "end that is not a time": (
+        "sessions",
+        "date,slot,module,ends_at\n2021-10-19,AM,M02,12:00\n2021-10-19,PM,M02,5 pm\n",
+        "line 3: ends_at: '5 pm' is not a time of day (HH:MM)",
+    ),
+    "session ending before it starts": (
+        "sessions",
+        "date,slot,module,starts_at,ends_at\n2021-10-19,AM,M02,,\n2021-10-19,PM,M02,14:00,13:45\n",
+        "line 3: ends_at: 13:45 is not after the session's start, 14:00",
+    ),
+    "session starting after the cohort's end of the afternoon": (
+        "sessions",
+        "date,slot,module,starts_at\n2021-10-19,AM,M02,\n2021-10-19,PM,M02,17:30\n",
+        "line 3: starts_at: 17:30 is not before the session's end, 17:00 (the cohort's time)",
     ),
     "unknown trainee": (
         "attendance",
@@ -840,3 +901,15 @@ def test_a_half_day_is_started_from_nine_in_paris(academy, run_import, monkeypat
         "attendance", "date,slot,trainee,status,minutes_missed,note\n2021-10-18,AM,T01,absent,,\n"
     )
     assert result.exit_code == 0, result.output
+
+
+def test_a_half_day_starts_at_its_sessions_own_time(academy, run_import, monkeypatch):
+    result = run_import("sessions", "date,slot,module,starts_at\n2021-10-18,AM,M02,10:00\n")
+    assert result.exit_code == 0, result.output
+    frozen_at(monkeypatch, 2021, 10, 18, 9, 30)
+    row = "date,slot,trainee,status,minutes_missed,note\n2021-10-18,AM,T01,absent,,\n"
+    result = run_import("attendance", row)
+    assert result.exit_code == 1
+    assert "line 2: status: This half-day has not started" in result.stderr
+    frozen_at(monkeypatch, 2021, 10, 18, 10, 0)
+    assert run_import("attendance", row).exit_code == 0

@@ -5,7 +5,7 @@ import io
 import itertools
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -126,6 +126,24 @@ def test_dates_and_numbers_may_be_cells_or_french_text(cohort, run_import):
         "EQP": Decimal("20000.50"),
         "FRA": Decimal("0.30"),
     }
+
+
+def test_times_of_a_session_may_be_time_cells_or_text(cohort, run_import):
+    from tracker.attendance.models import Session
+
+    for kind in ("competencies", "modules"):
+        assert run_import(kind, as_workbook(kind)).exit_code == 0
+    rows = [
+        ["date", "slot", "module", "starts_at", "ends_at"],
+        [datetime(2021, 9, 6), "AM", "M01", time(8, 30), "12h00"],
+        [datetime(2021, 9, 6), "PM", "M01", None, time(16, 45)],
+    ]
+    result = run_import("sessions", workbook(*rows))
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.execute(
+        select(Session.slot, Session.starts_at, Session.ends_at).order_by(Session.slot)
+    ).all() == [("AM", time(8, 30), time(12, 0)), ("PM", None, time(16, 45))]
 
 
 def test_a_list_of_codes_in_a_cell_may_be_separated_by_semicolons_or_bars(cohort, run_import):

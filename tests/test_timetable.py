@@ -541,3 +541,141 @@ def test_the_operations_refuse_in_the_users_language(app, world, change, message
         module = db.session.get(Module, module_id(app))
         with pytest.raises(operations.AttendanceError, match=message):
             operations.add_session(cohort, module=module, **{**fields, **change})
+
+
+# ---------------------------------------------------------------------------------------------
+# The times of a half-day: the cohort's for its slot, or the session's own
+
+
+def session_times(app) -> list[tuple]:
+    with app.app_context():
+        return db.session.execute(
+            select(Session.date, Session.slot, Session.starts_at, Session.ends_at)
+            .join(Cohort)
+            .where(Cohort.slug == "alpha")
+            .order_by(Session.date, Session.slot)
+        ).all()
+
+
+def test_a_session_takes_the_cohorts_times_unless_given_its_own(app, world, signed_in):
+    client = signed_in("admin")
+    page = client.get("/cohorts/alpha/sessions/new?lang=en").text
+    assert "times, 09:00–12:30 for a morning and 13:30–17:00 for an afternoon." in page
+    assert 'name="starts_at" type="time" value=""' in page
+    response = client.post(
+        "/cohorts/alpha/sessions/new", data=session_form(module=module_id(app), date="2022-01-11")
+    )
+    assert response.status_code == 302
+    response = client.post(
+        "/cohorts/alpha/sessions/new",
+        data=session_form(
+            module=module_id(app), date="2022-01-12", starts_at="14:00", ends_at="17h30"
+        ),
+    )
+    assert response.status_code == 302
+    assert session_times(app)[1:] == [
+        (date(2022, 1, 11), "PM", None, None),
+        (date(2022, 1, 12), "PM", time(14, 0), time(17, 30)),
+    ]
+    page = client.get("/cohorts/alpha/timetable?week=2022-W02&lang=en").text
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", page, re.S)
+    assert 'Morning, <span class="times">09:00 to 12:30</span>' in rows[0]
+    assert "13:30 to 17:00" in rows[1]
+    assert "14:00 to 17:30" in rows[2]
+
+
+def test_an_admin_gives_a_session_its_own_times_then_takes_them_back(app, world, signed_in):
+    client = signed_in("admin")
+    url = f"/cohorts/alpha/sessions/{world.session}/edit"
+    data = session_form(date="2022-01-10", slot="AM", module=module_id(app))
+    assert client.post(url, data={**data, "starts_at": "08:30"}).status_code == 302
+    assert session_times(app) == [(date(2022, 1, 10), "AM", time(8, 30), None)]
+    page = client.get(url + "?lang=en").text
+    assert 'name="starts_at" type="time" value="08:30"' in page
+    roll_call = client.get(f"/cohorts/alpha/sessions/{world.session}/roll-call?lang=en").text
+    assert '<span id="session-times">08:30 to 12:30</span>' in roll_call
+    # Emptied, its times are the cohort's again.
+    assert client.post(url, data={**data, "starts_at": ""}).status_code == 302
+    assert session_times(app) == [(date(2022, 1, 10), "AM", None, None)]
+
+
+def test_the_timetable_and_roll_call_follow_the_cohorts_times(app, world, signed_in):
+    with app.app_context():
+        alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        alpha.morning_starts_at, alpha.morning_ends_at = time(8, 45), time(12, 15)
+        db.session.commit()
+    client = signed_in("instructor")
+    page = client.get("/cohorts/alpha/timetable?week=2022-W02&lang=en").text
+    assert "08:45 to 12:15" in page
+    roll_call = client.get(f"/cohorts/alpha/sessions/{world.session}/roll-call?lang=en").text
+    assert '<span id="session-times">08:45 to 12:15</span>' in roll_call
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"starts_at": "14:00", "ends_at": "13:45"},
+            "ends_at",
+            "The session must end after it starts (14:00).",
+        ),
+        ({"ends_at": "13:30"}, "ends_at", "The session must end after it starts (13:30)."),
+        (
+            {"starts_at": "17:15"},
+            "starts_at",
+            "The session must start before it ends (17:00, the cohort&#39;s time).",
+        ),
+        ({"starts_at": "24:00"}, "starts_at", "Enter a time as HH:MM, for example 09:00."),
+        ({"ends_at": "midi"}, "ends_at", "Enter a time as HH:MM, for example 09:00."),
+    ],
+)
+def test_a_session_ending_before_it_starts_is_refused_beside_the_field(
+    app, world, signed_in, overrides, field, message
+):
+    before = session_times(app)
+    data = session_form(module=module_id(app), **overrides)
+    response = signed_in("admin").post("/cohorts/alpha/sessions/new?lang=en", data=data)
+    assert response.status_code == 422
+    assert f'<span class="error" id="{field}-error">{message}</span>' in response.text
+    assert session_times(app) == before
+
+
+def test_the_operations_refuse_a_session_ending_before_it_starts(app, world):
+    from tracker.attendance import operations
+
+    with app.app_context():
+        alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        module = db.session.get(Module, module_id(app))
+        with pytest.raises(operations.AttendanceError, match=r"must end after it starts") as error:
+            operations.add_session(
+                alpha,
+                module=module,
+                day=date(2022, 1, 11),
+                slot="AM",
+                minutes=210,
+                kind="classroom",
+                ends_at=time(8, 0),
+            )
+        assert error.value.field == "ends_at"
+
+
+def test_a_moved_session_starts_at_its_own_time_on_its_new_day(app, world, signed_in, monkeypatch):
+    # At 10:00, a morning starting at 11:00 has not started: present marks cannot move to it.
+    frozen_at(monkeypatch, 2022, 3, 1, 10, 0)
+    response = signed_in("admin").post(
+        f"/cohorts/alpha/sessions/{world.session}/edit?lang=en",
+        data=session_form(date="2022-03-01", slot="AM", module=module_id(app), starts_at="11:00"),
+    )
+    assert response.status_code == 422
+    assert "That half-day starts on 01/03/2022 11:00" in response.text
+
+
+def test_a_generated_timetable_keeps_the_cohorts_times(app, world, signed_in):
+    m2 = add_module(app)
+    response = generate(
+        signed_in("admin"), module=m2, first_day="11/07/2022", last_day="12/07/2022"
+    )
+    assert response.status_code == 302
+    generated = [row for row in session_times(app) if row[0] >= date(2022, 7, 11)]
+    assert len(generated) == 4
+    assert {(starts_at, ends_at) for *_, starts_at, ends_at in generated} == {(None, None)}

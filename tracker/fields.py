@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TimeInput
 
 from tracker import timeutil
 from tracker.rules import Problem
@@ -117,6 +117,27 @@ class NumberField(StringField):
         # In the language's own way, without grouping: 273000,00 for money, 3,5 for hours.
         pattern = "0.00" if self.euros else "0." + "#" * max(self.places or 2, 1)
         return format_decimal(Decimal(self.data), format=pattern)
+
+
+class TimeOfDayField(StringField):
+    """A time of day picked in the browser or typed as 09:00 (or 9h00); blank is None."""
+
+    widget = TimeInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            return
+        try:
+            self.data = timeutil.read_clock(text)
+        except ValueError:
+            raise ValueError(_("Enter a time as HH:MM, for example 09:00.")) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else self.data.strftime("%H:%M")
 
 
 class CheckboxesField(SelectMultipleField):

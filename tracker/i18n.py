@@ -1,7 +1,7 @@
 """The interface's languages (French by default, English on request) and how figures are shown."""
 
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
@@ -128,6 +128,11 @@ def moment(value: datetime | None) -> str:
     return MISSING if value is None else format_datetime(value, "dd/MM/yyyy HH:mm")
 
 
+def clock(value: time | None) -> str:
+    """Show a time of day as timetables do, in both languages: 09:00."""
+    return MISSING if value is None else value.strftime("%H:%M")
+
+
 @lru_cache(maxsize=8)
 def _separators(locale: str) -> dict[int, str]:
     """Map Python's grouping comma and decimal point to the locale's own symbols."""
@@ -185,6 +190,7 @@ def init_app(app: Flask) -> None:
         money,
         day,
         moment,
+        clock,
         hours,
         rate,
         ratio,

@@ -1,5 +1,6 @@
 """Timestamps are timezone-aware UTC."""
 
+import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -34,11 +35,6 @@ class UTCDateTime(TypeDecorator):
 COURSE_TIME_ZONE = ZoneInfo("Europe/Paris")
 
 
-# When each half-day begins where the course is held, until sessions carry their own times: its
-# roll call is due from then, not before (a morning at 00:18 has not begun).
-HALF_DAY_STARTS = {"AM": time(9, 0), "PM": time(13, 30)}
-
-
 def course_now() -> datetime:
     """Return the current time where the course is held (Europe/Paris)."""
     return utc_now().astimezone(COURSE_TIME_ZONE)
@@ -49,7 +45,14 @@ def today() -> date:
     return course_now().date()
 
 
-def half_days_begun(now: datetime) -> list[str]:
-    """List the slots (AM, PM) of the course's day that have begun at an instant."""
-    local = now.astimezone(COURSE_TIME_ZONE).time()
-    return [slot for slot, start in HALF_DAY_STARTS.items() if local >= start]
+# A time of day as people type it: 09:00, 9:00, 9h00, 09H30, or 09:00:00 from a workbook's cell.
+CLOCK = re.compile(r"(\d{1,2})[:hH](\d{2})(?::(\d{2}))?")
+
+
+def read_clock(text: str) -> time:
+    """Read a time of day typed as HH:MM (or 9h30, or HH:MM:SS); raise ValueError otherwise."""
+    match = CLOCK.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(text)
+    hour, minute, second = (int(part) for part in match.groups(default="0"))
+    return time(hour, minute, second)  # ValueError beyond 23:59:59

@@ -33,12 +33,12 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from tracker import timeutil
-from tracker.attendance import operations, rules
+from tracker.attendance import operations, rules, times
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, Session
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.cohorts.rules import outside_cohort_problems
 from tracker.extensions import db
-from tracker.fields import DayField, NumberField, refuse
+from tracker.fields import DayField, NumberField, TimeOfDayField, refuse
 from tracker.hours import hours_to_minutes
 from tracker.urls import LARGEST_ID
 
@@ -103,6 +103,9 @@ class SessionForm(FlaskForm):
         default="classroom",
         validators=[InputRequired()],
     )
+    # Empty: the cohort's times for the session's slot.
+    starts_at = TimeOfDayField(_l("Starts at"), validators=[Optional()])
+    ends_at = TimeOfDayField(_l("Ends at"), validators=[Optional()])
 
     def __init__(
         self,
@@ -132,6 +135,7 @@ class SessionForm(FlaskForm):
             self.slot.data,
             now=self.now or timeutil.utc_now(),
             language=self.language,
+            starts_at=self.starts_at.data,
         )
         if moving:
             raise ValidationError(" ".join(moving))
@@ -148,6 +152,17 @@ class SessionForm(FlaskForm):
             return
         most_missed = operations.most_minutes_missed(self.editing)
         refuse(rules.missed_problems(hours_to_minutes(field.data), most_missed))
+
+    def check_times(self, field: TimeOfDayField) -> None:
+        """Refuse a session that would end before it starts (rules.times_problems)."""
+        if self.slot.data not in SLOTS:
+            return
+        usual = times.cohort_times(self.cohort, self.slot.data)
+        problems = rules.times_problems(self.starts_at.data, self.ends_at.data, *usual)
+        refuse([problem for problem in problems if problem.field == field.name])
+
+    validate_starts_at = check_times
+    validate_ends_at = check_times
 
 
 SLOT_CHOICES = {"both": _l("Mornings and afternoons"), "AM": _l("Mornings"), "PM": _l("Afternoons")}

@@ -6,7 +6,7 @@ whatever the number of trainees.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -74,6 +74,9 @@ class TimetableLine:
     module_title: str
     expected: int
     recorded: int
+    # When it starts and ends: its own times, or the cohort's for its slot.
+    starts_at: time
+    ends_at: time
 
 
 def week_timetable(cohort: Cohort, monday: date) -> list[TimetableLine]:
@@ -88,6 +91,8 @@ def week_timetable(cohort: Cohort, monday: date) -> list[TimetableLine]:
             Session.kind,
             Module.code,
             Module.title,
+            Session.starts_at,
+            Session.ends_at,
         )
         .join(Module, Module.id == Session.module_id)
         .where(Session.cohort_id == cohort.id, Session.date.between(monday, sunday))
@@ -125,8 +130,10 @@ def week_timetable(cohort: Cohort, monday: date) -> list[TimetableLine]:
                 1 for enrolled_on, left_on in enrolment if is_expected(day, enrolled_on, left_on)
             ),
             recorded=recorded.get(id_, 0),
+            starts_at=starts_at or times.cohort_times(cohort, slot)[0],
+            ends_at=ends_at or times.cohort_times(cohort, slot)[1],
         )
-        for id_, day, slot, minutes, kind, code, title in sessions
+        for id_, day, slot, minutes, kind, code, title, starts_at, ends_at in sessions
     ]
 
 
@@ -353,24 +360,48 @@ def session_taken(cohort: Cohort, day: date, slot: str, but: Session | None = No
     return db.session.scalar(query) is not None
 
 
-def check_session(cohort: Cohort, module: Module, day: date, slot: str, minutes: int, kind: str):
+def check_session(
+    cohort: Cohort,
+    module: Module,
+    day: date,
+    slot: str,
+    minutes: int,
+    kind: str,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
+):
     """Refuse a session that does not fit the cohort."""
     if module.cohort_id != cohort.id:
         raise AttendanceError(_("Choose a module of this cohort."), "module")
-    problems = rules.session_problems(cohort, day, slot, minutes, kind)
+    problems = rules.session_problems(cohort, day, slot, minutes, kind, starts_at, ends_at)
     if problems:
         raise AttendanceError(problems[0].message, problems[0].field)
 
 
 def add_session(
-    cohort: Cohort, *, module: Module, day: date, slot: str, minutes: int, kind: str
+    cohort: Cohort,
+    *,
+    module: Module,
+    day: date,
+    slot: str,
+    minutes: int,
+    kind: str,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
 ) -> Session:
-    """Add one half-day to the cohort's timetable."""
-    check_session(cohort, module, day, slot, minutes, kind)
+    """Add one half-day to the cohort's timetable, on the cohort's times unless given its own."""
+    check_session(cohort, module, day, slot, minutes, kind, starts_at, ends_at)
     if session_taken(cohort, day, slot):
         raise AttendanceError(_("This half-day already has a session."), "slot")
     session = Session(
-        cohort_id=cohort.id, module_id=module.id, date=day, slot=slot, minutes=minutes, kind=kind
+        cohort_id=cohort.id,
+        module_id=module.id,
+        date=day,
+        slot=slot,
+        minutes=minutes,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
     )
     db.session.add(session)
     db.session.flush()
@@ -385,13 +416,20 @@ def roll_call_size(session: Session) -> int:
 
 
 def moving_problems(
-    session: Session, day: date, slot: str, *, now: datetime, language: str = "fr"
+    session: Session,
+    day: date,
+    slot: str,
+    *,
+    now: datetime,
+    language: str = "fr",
+    starts_at: time | None = None,
 ) -> list[str]:
     """Return why a session's marks cannot move with it to another half-day; empty when they can.
 
     Marks move with their session. They may not move to a French public holiday, nor to a
     half-day that has not started unless they are all absences announced in advance (the rules of
     a roll call, rules.mark_problems), nor to a day when the trainees marked are not expected.
+    The half-day moved to starts at `starts_at`, or the cohort's time for its slot.
     """
     if (day, slot) == (session.date, session.slot):
         return []
@@ -422,8 +460,9 @@ def moving_problems(
                 holiday=holiday,
             )
         )
-    if slot in SLOTS and not rules.has_started(day, slot, now):
-        announced = rules.half_day_start(day, slot)
+    start = starts_at or (times.cohort_times(session.cohort, slot)[0] if slot in SLOTS else None)
+    if slot in SLOTS and not rules.has_started(day, slot, now, start):
+        announced = rules.half_day_start(day, slot, start)
         early = sum(
             1
             for status, minutes_missed, note, *_enrolment in marks
@@ -465,13 +504,20 @@ def change_session(
     slot: str,
     minutes: int,
     kind: str,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
     now: datetime | None = None,
     language: str = "fr",
 ) -> Session:
-    """Change a half-day of the timetable; its marks move with it where the rules allow."""
+    """Change a half-day of the timetable; its marks move with it where the rules allow.
+
+    Its times become those given: None for the cohort's time of its slot.
+    """
     cohort = session.cohort
-    check_session(cohort, module, day, slot, minutes, kind)
-    moving = moving_problems(session, day, slot, now=now or timeutil.utc_now(), language=language)
+    check_session(cohort, module, day, slot, minutes, kind, starts_at, ends_at)
+    moving = moving_problems(
+        session, day, slot, now=now or timeutil.utc_now(), language=language, starts_at=starts_at
+    )
     if moving:
         raise AttendanceError(moving[0], "date")
     if session_taken(cohort, day, slot, but=session):
@@ -481,6 +527,7 @@ def change_session(
         raise AttendanceError(problems[0].message, problems[0].field)
     session.module_id = module.id
     session.date, session.slot, session.minutes, session.kind = day, slot, minutes, kind
+    session.starts_at, session.ends_at = starts_at, ends_at
     db.session.flush()
     return session
 

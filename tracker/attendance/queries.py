@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from tracker import timeutil
 from tracker.attendance.models import AttendanceRecord, Session
@@ -92,15 +92,19 @@ def roll_calls_not_taken(
 ) -> tuple[list[SessionLine], int]:
     """Return the latest half-days begun whose roll call misses someone, and how many there are.
 
-    Today's half-days count once they have begun (timeutil.HALF_DAY_STARTS): at 00:18, the
-    afternoon's roll call is not missing yet.
+    Today's half-days count once they have begun, at their own time or their cohort's for
+    their slot (attendance.times): at 00:18, the afternoon's roll call is not missing yet.
     """
     if not cohort_ids:
         return [], 0
-    today = now.astimezone(timeutil.COURSE_TIME_ZONE).date()
+    local = now.astimezone(timeutil.COURSE_TIME_ZONE)
+    starts_at = func.coalesce(
+        Session.starts_at,
+        case((Session.slot == "AM", Cohort.morning_starts_at), else_=Cohort.afternoon_starts_at),
+    )
     begun = or_(
-        Session.date < today,
-        and_(Session.date == today, Session.slot.in_(timeutil.half_days_begun(now))),
+        Session.date < local.date(),
+        and_(Session.date == local.date(), starts_at <= local.time().replace(tzinfo=None)),
     )
     query, recorded, expected = _session_lines(cohort_ids)
     query = query.add_columns(func.count().over().label("total")).where(begun, recorded < expected)

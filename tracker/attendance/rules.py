@@ -12,7 +12,9 @@ import holidays
 from flask_babel import gettext as _
 
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES
+from tracker.attendance.times import cohort_times
 from tracker.cohorts.rules import outside_cohort_problems
+from tracker.i18n import clock
 from tracker.rules import Problem
 from tracker.timeutil import COURSE_TIME_ZONE
 
@@ -22,8 +24,8 @@ MAX_SESSION_MINUTES = 12 * 60
 # The statuses under which a trainee attends part of a half-day and misses some minutes of it.
 PARTLY_ATTENDED = ("late", "left_early")
 
-# When each half-day starts, where the course is held. One time for every session until sessions
-# get times of their own.
+# When each half-day usually starts, where the course is held; a cohort's sessions start at the
+# cohort's times, or their own (attendance.times).
 HALF_DAY_STARTS = {"AM": time(9, 0), "PM": time(13, 30)}
 
 
@@ -33,31 +35,82 @@ def public_holidays(first: date, last: date, language: str = "fr") -> Mapping[da
     return holidays.France(years=range(first.year, last.year + 1), language=language)
 
 
-def half_day_start(day: date, slot: str) -> datetime:
-    """Return the instant a half-day starts, in the course's time zone."""
-    return datetime.combine(day, HALF_DAY_STARTS[slot], tzinfo=COURSE_TIME_ZONE)
+def half_day_start(day: date, slot: str, start: time | None = None) -> datetime:
+    """Return the instant a half-day starts, in the course's time zone: at its start time when
+    given (a session's, attendance.times), else at the usual time of its slot."""
+    return datetime.combine(day, start or HALF_DAY_STARTS[slot], tzinfo=COURSE_TIME_ZONE)
 
 
-def has_started(day: date, slot: str, now: datetime) -> bool:
-    """Tell whether a half-day has started at an instant (a timezone-aware datetime)."""
-    return now >= half_day_start(day, slot)
+def has_started(day: date, slot: str, now: datetime, start: time | None = None) -> bool:
+    """Tell whether a half-day (starting at `start`, else at the usual time of its slot) has
+    started at an instant (a timezone-aware datetime)."""
+    return now >= half_day_start(day, slot, start)
 
 
 # What is wrong with a mark, and which of its fields (status, minutes_missed, note).
 MarkProblem = Problem
 
 
-def session_problems(cohort, day: date, slot: str, minutes: int, kind: str) -> list[Problem]:
+def session_problems(
+    cohort,
+    day: date,
+    slot: str,
+    minutes: int,
+    kind: str,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
+) -> list[Problem]:
     """Return what is wrong with a half-day of a cohort's timetable; an empty list when nothing.
 
-    `cohort` has starts_on and ends_on; the session must fall within them.
+    `cohort` has starts_on and ends_on, and the times of its half-days; the session must fall
+    within its dates, and end after it starts (its own times, or the cohort's for its slot).
+    The hours it credits are the funder's count, not its span: they are not checked against its
+    times.
     """
     problems = outside_cohort_problems(cohort, day)
     if slot not in SLOTS:
         problems.append(Problem("slot", _("Choose the morning or the afternoon.")))
+    else:
+        problems += times_problems(starts_at, ends_at, *cohort_times(cohort, slot))
     if kind not in SESSION_KINDS:
         problems.append(Problem("kind", _("Choose a kind of session.")))
     return problems + hours_problems(minutes)
+
+
+def times_problems(
+    starts_at: time | None, ends_at: time | None, usual_start: time, usual_end: time
+) -> list[Problem]:
+    """Return the problem of a session ending before it starts, with its own times (either may
+    be None: the cohort's usual time for its slot)."""
+    start, end = starts_at or usual_start, ends_at or usual_end
+    if end > start:
+        return []
+    if ends_at is not None:
+        return [
+            Problem(
+                "ends_at",
+                _("The session must end after it starts (%(start)s).", start=clock(start)),
+                in_file=_(
+                    "%(end)s is not after the session's start, %(start)s",
+                    end=clock(end),
+                    start=clock(start),
+                ),
+            )
+        ]
+    return [
+        Problem(
+            "starts_at",
+            _(
+                "The session must start before it ends (%(end)s, the cohort's time).",
+                end=clock(end),
+            ),
+            in_file=_(
+                "%(start)s is not before the session's end, %(end)s (the cohort's time)",
+                start=clock(start),
+                end=clock(end),
+            ),
+        )
+    ]
 
 
 def hours_problems(minutes: int | None) -> list[Problem]:

@@ -610,6 +610,8 @@ def stored_session(session: Session) -> dict:
         "module": session.module_id,
         "hours": Decimal(session.minutes) / 60,
         "kind": session.kind,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
     }
 
 
@@ -621,6 +623,8 @@ def session_fields(form: SessionForm) -> dict:
         "slot": form.slot.data,
         "minutes": hours_to_minutes(form.hours.data),
         "kind": form.kind.data,
+        "starts_at": form.starts_at.data,
+        "ends_at": form.ends_at.data,
     }
 
 

@@ -19,7 +19,15 @@ from tracker.codes import SLUG_HINT, Code, Slug, code_hint
 from tracker.cohorts import rules
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.extensions import db
-from tracker.fields import REQUIRED, CheckboxesField, DayField, NumberField, refuse, stripped
+from tracker.fields import (
+    REQUIRED,
+    CheckboxesField,
+    DayField,
+    NumberField,
+    TimeOfDayField,
+    refuse,
+    stripped,
+)
 
 
 def required() -> InputRequired:
@@ -73,6 +81,10 @@ class CohortForm(FlaskForm):
         ],
         places=1,
     )
+    morning_starts_at = TimeOfDayField(_l("Mornings start at"), validators=[required()])
+    morning_ends_at = TimeOfDayField(_l("Mornings end at"), validators=[required()])
+    afternoon_starts_at = TimeOfDayField(_l("Afternoons start at"), validators=[required()])
+    afternoon_ends_at = TimeOfDayField(_l("Afternoons end at"), validators=[required()])
 
     def __init__(self, *args, cohort: Cohort | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,6 +98,20 @@ class CohortForm(FlaskForm):
     def validate_ends_on(self, field) -> None:
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError(_("The last day must be on or after the first day."))
+
+    def times_problems(self, field) -> None:
+        """Refuse a time of the half-days that the others make wrong (rules.half_day_times)."""
+        problems = rules.half_day_times_problems(
+            self.morning_starts_at.data,
+            self.morning_ends_at.data,
+            self.afternoon_starts_at.data,
+            self.afternoon_ends_at.data,
+        )
+        refuse([problem for problem in problems if problem.field == field.name])
+
+    validate_morning_ends_at = times_problems
+    validate_afternoon_starts_at = times_problems
+    validate_afternoon_ends_at = times_problems
 
 
 class CurriculumForm(FlaskForm):

@@ -5,8 +5,9 @@ Each raises CohortError, naming the field at fault and what is wrong in the user
 """
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -33,6 +34,19 @@ class CohortError(ValueError):
         self.message = message
 
 
+class HalfDayTimes(NamedTuple):
+    """When a cohort's mornings and afternoons start and end, unless a session says otherwise."""
+
+    morning_starts_at: time = time(9, 0)
+    morning_ends_at: time = time(12, 30)
+    afternoon_starts_at: time = time(13, 30)
+    afternoon_ends_at: time = time(17, 0)
+
+
+# 09:00–12:30 and 13:30–17:00.
+USUAL_HALF_DAYS = HalfDayTimes()
+
+
 def refuse(problems: list[Problem]) -> None:
     """Refuse with the first problem the rules found (tracker.cohorts.rules)."""
     if problems:
@@ -51,6 +65,7 @@ def _checked_terms(
     planned_hours_per_trainee: Decimal | None,
     funder: str,
     attendance_threshold: Decimal,
+    half_days: HalfDayTimes,
 ) -> dict:
     """Check a cohort's terms and return them as model attributes."""
     if not is_slug(slug):
@@ -79,6 +94,7 @@ def _checked_terms(
         planned_minutes = hours_to_minutes(planned_hours_per_trainee)
     if not 0 <= attendance_threshold <= 1:
         raise CohortError("threshold", _("must be between 0 and 1"))
+    refuse(rules.half_day_times_problems(*half_days))
     return {
         "slug": slug,
         "name": name.strip(),
@@ -89,6 +105,10 @@ def _checked_terms(
         "contracted_trainees": contracted_trainees,
         "planned_minutes_per_trainee": planned_minutes,
         "attendance_threshold": float(attendance_threshold),
+        "morning_starts_at": half_days.morning_starts_at,
+        "morning_ends_at": half_days.morning_ends_at,
+        "afternoon_starts_at": half_days.afternoon_starts_at,
+        "afternoon_ends_at": half_days.afternoon_ends_at,
     }
 
 
@@ -103,6 +123,7 @@ def create_cohort(
     planned_hours_per_trainee: Decimal | None = None,
     funder: str = "",
     attendance_threshold: Decimal = Decimal("0.80"),
+    half_days: HalfDayTimes = USUAL_HALF_DAYS,
 ) -> Cohort:
     """Add a cohort after checking every field."""
     cohort = Cohort(
@@ -117,6 +138,7 @@ def create_cohort(
             planned_hours_per_trainee=planned_hours_per_trainee,
             funder=funder,
             attendance_threshold=attendance_threshold,
+            half_days=half_days,
         )
     )
     db.session.add(cohort)
@@ -136,8 +158,16 @@ def update_cohort(
     planned_hours_per_trainee: Decimal | None,
     funder: str,
     attendance_threshold: Decimal,
+    half_days: HalfDayTimes | None = None,
 ) -> None:
-    """Change a cohort's terms after checking every field."""
+    """Change a cohort's terms after checking every field; its times stay unless given."""
+    if half_days is None:
+        half_days = HalfDayTimes(
+            cohort.morning_starts_at,
+            cohort.morning_ends_at,
+            cohort.afternoon_starts_at,
+            cohort.afternoon_ends_at,
+        )
     terms = _checked_terms(
         cohort,
         slug=slug,
@@ -149,6 +179,7 @@ def update_cohort(
         planned_hours_per_trainee=planned_hours_per_trainee,
         funder=funder,
         attendance_threshold=attendance_threshold,
+        half_days=half_days,
     )
     for attribute, value in terms.items():
         setattr(cohort, attribute, value)

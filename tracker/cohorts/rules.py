@@ -1,13 +1,14 @@
 """The rules of a cohort's dates and of a trainee's enrolment, in one place: the forms, the
 operations, the importer and the figures ask these.
 
-Pure functions: dates in, problems or a yes/no out.
+Pure functions: dates and times in, problems or a yes/no out.
 """
 
-from datetime import date
+from datetime import date, time
 
 from flask_babel import gettext as _
 
+from tracker.i18n import clock
 from tracker.i18n import day as show_day
 from tracker.rules import Problem
 
@@ -119,3 +120,61 @@ def withdrawal_problems(
     if left_on is None:
         return [Problem("left_on", _("is required when exit_reason is given"))]
     return leaving_day_problems(enrolled_on, left_on)
+
+
+def half_day_times_problems(
+    morning_starts_at: time | None,
+    morning_ends_at: time | None,
+    afternoon_starts_at: time | None,
+    afternoon_ends_at: time | None,
+) -> list[Problem]:
+    """Return what is wrong with a cohort's times of its half-days; an empty list when nothing.
+
+    Each half-day ends after it starts, and the afternoon starts once the morning has ended (the
+    signing windows of one day follow each other). A time not given is not checked: its field
+    says it is required.
+    """
+    problems = []
+    if morning_starts_at and morning_ends_at and morning_ends_at <= morning_starts_at:
+        problems.append(
+            Problem(
+                "morning_ends_at",
+                _(
+                    "The morning must end after it starts (%(start)s).",
+                    start=clock(morning_starts_at),
+                ),
+                in_file=_(
+                    "the morning must end after it starts (%(start)s)",
+                    start=clock(morning_starts_at),
+                ),
+            )
+        )
+    if morning_ends_at and afternoon_starts_at and afternoon_starts_at < morning_ends_at:
+        problems.append(
+            Problem(
+                "afternoon_starts_at",
+                _(
+                    "The afternoon must start once the morning has ended (%(end)s).",
+                    end=clock(morning_ends_at),
+                ),
+                in_file=_(
+                    "the afternoon must start once the morning has ended (%(end)s)",
+                    end=clock(morning_ends_at),
+                ),
+            )
+        )
+    if afternoon_starts_at and afternoon_ends_at and afternoon_ends_at <= afternoon_starts_at:
+        problems.append(
+            Problem(
+                "afternoon_ends_at",
+                _(
+                    "The afternoon must end after it starts (%(start)s).",
+                    start=clock(afternoon_starts_at),
+                ),
+                in_file=_(
+                    "the afternoon must end after it starts (%(start)s)",
+                    start=clock(afternoon_starts_at),
+                ),
+            )
+        )
+    return problems

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -134,10 +133,7 @@ def roll_calls_not_taken():
     """List every half-day begun whose roll call misses someone, in the user's cohorts."""
     ids = db.session.scalars(reachable_cohorts(current_user).with_only_columns(Cohort.id)).all()
     lines, total = attendance_queries.roll_calls_not_taken(ids, timeutil.course_now(), limit=None)
-    starts = {slot: format_time(start, "short") for slot, start in timeutil.HALF_DAY_STARTS.items()}
-    return render_template(
-        "cohorts/roll_calls_not_taken.html", lines=lines, total=total, starts=starts
-    )
+    return render_template("cohorts/roll_calls_not_taken.html", lines=lines, total=total)
 
 
 @bp.route("/cohorts")
@@ -250,6 +246,12 @@ def cohort_terms(form: CohortForm) -> dict:
         "contracted_trainees": int(form.contracted_trainees.data),
         "planned_hours_per_trainee": form.planned_hours.data,
         "attendance_threshold": form.threshold_percent.data / HUNDRED,
+        "half_days": operations.HalfDayTimes(
+            form.morning_starts_at.data,
+            form.morning_ends_at.data,
+            form.afternoon_starts_at.data,
+            form.afternoon_ends_at.data,
+        ),
     }
 
 
@@ -257,7 +259,15 @@ def cohort_terms(form: CohortForm) -> dict:
 @allow("admin")
 def new_cohort():
     """Add a cohort."""
-    form = CohortForm(data=shown({"contracted_trainees": 25, "threshold_percent": Decimal(80)}))
+    form = CohortForm(
+        data=shown(
+            {
+                "contracted_trainees": 25,
+                "threshold_percent": Decimal(80),
+                **operations.USUAL_HALF_DAYS._asdict(),
+            }
+        )
+    )
     if form.validate_on_submit():
         try:
             cohort = operations.create_cohort(**cohort_terms(form))
@@ -289,6 +299,10 @@ def edit_cohort(slug: str):
                 "contracted_trainees": cohort.contracted_trainees,
                 "planned_hours": None if planned is None else _hours(planned),
                 "threshold_percent": Decimal(str(cohort.attendance_threshold)) * HUNDRED,
+                "morning_starts_at": cohort.morning_starts_at,
+                "morning_ends_at": cohort.morning_ends_at,
+                "afternoon_starts_at": cohort.afternoon_starts_at,
+                "afternoon_ends_at": cohort.afternoon_ends_at,
             }
         ),
     )

@@ -3,8 +3,9 @@ flush and never commit."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -23,7 +24,8 @@ from tracker.budget import operations as budget
 from tracker.budget.models import BudgetLine
 from tracker.cohorts import operations as cohorts
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
-from tracker.cohorts.operations import create_cohort
+from tracker.cohorts.operations import USUAL_HALF_DAYS, create_cohort
+from tracker.demo import documents
 from tracker.demo.generate import (
     DEMO_NAME,
     DEMO_SEED,
@@ -32,7 +34,10 @@ from tracker.demo.generate import (
     CohortData,
     generate,
 )
+from tracker.demo.signatures import INSTRUCTOR_BROWSER, DemoSigning, generate_signing
 from tracker.extensions import db
+from tracker.signing import batches as signing_batches
+from tracker.signing import strokes
 
 # The delay after which the demo's roll calls are closed, when the setting closes none.
 DEFAULT_CLOSING_DAYS = 7
@@ -208,7 +213,11 @@ def write_cohort(data: CohortData, *, recorded_by: User | None = None) -> Cohort
 
 
 def load_demo() -> list[User]:
-    """Load the demo cohort and its accounts, one per role, and return the accounts."""
+    """Load the demo cohort and its accounts, one per role, and return the accounts.
+
+    Its half-days are signed: on screen by the trainees and countersigned by the instructor,
+    some weeks on paper; a few absences are justified (demo.signatures).
+    """
     accounts = {
         account.email: add_user(account.email, account.role, DEMO_PASSWORD, name=account.name)
         for account in DEMO_ACCOUNTS
@@ -216,7 +225,16 @@ def load_demo() -> list[User]:
     }
     instructor = next(user for user in accounts.values() if user.role == "instructor")
     admin = next(user for user in accounts.values() if user.role == "admin")
-    cohort = load_cohort(recorded_by=instructor)
+    data = generate()
+    signing = generate_signing(
+        data,
+        seed=DEMO_SEED,
+        code_seconds=int(current_app.config["SIGNING_CODE_SECONDS"]),
+        starts={"AM": USUAL_HALF_DAYS.morning_starts_at, "PM": USUAL_HALF_DAYS.afternoon_starts_at},
+    )
+    # The instructor's notes on the presences the trainees forgot to sign.
+    data.attendance = signing.with_notes(data.attendance)
+    cohort = write_cohort(data, recorded_by=instructor)
     instructor.cohorts.append(cohort)
     close_and_amend(cohort, instructor, admin)
     trainees = {
@@ -232,7 +250,162 @@ def load_demo() -> list[User]:
                 trainee=trainees[account.trainee_ref],
             )
     db.session.flush()
+    signed_by = {user.trainee.ref: user for user in accounts.values() if user.trainee is not None}
+    write_signing(cohort, signing, instructor=instructor, admin=admin, trainee_accounts=signed_by)
     return [accounts[account.email] for account in DEMO_ACCOUNTS]
+
+
+# Where the instructor countersigns from: the room's computer, or home for a remote half-day.
+INSTRUCTOR_AT = {
+    "classroom": ("10.34.12.2", INSTRUCTOR_BROWSER),
+    "remote": ("203.0.113.24", INSTRUCTOR_BROWSER),
+}
+
+
+def write_signing(
+    cohort: Cohort,
+    signing: DemoSigning,
+    *,
+    instructor: User,
+    admin: User,
+    trainee_accounts: dict[str, User],
+) -> None:
+    """Write how the demo's half-days were signed: the trainees' signatures, the instructor's
+    drawn signature and countersignatures of the closed roll calls, the weeks on paper with
+    their scanned sheets, and the justifications with their attachments."""
+    folder = current_app.config["UPLOAD_FOLDER"]
+    sessions = {
+        (day, slot): (id_, kind)
+        for id_, day, slot, kind in db.session.execute(
+            select(Session.id, Session.date, Session.slot, Session.kind).where(
+                Session.cohort_id == cohort.id
+            )
+        )
+    }
+    trainees = {
+        trainee.ref: trainee
+        for trainee in db.session.scalars(select(Trainee).where(Trainee.cohort_id == cohort.id))
+    }
+    rows = []
+    for signature in signing.signatures:
+        # What the digest covers (tracker.signing.strokes.digest), as the signing page keeps it.
+        fields = {
+            "session_id": sessions[signature["date"], signature["slot"]][0],
+            "trainee_id": trainees[signature["trainee"]].id,
+            "signed_at": signature["signed_at"],
+            "address": signature["address"],
+            "user_agent": signature["user_agent"],
+            "time_step": signature["time_step"],
+        }
+        account = trainee_accounts.get(signature["trainee"])
+        rows.append(
+            fields
+            | {
+                "signed_by_id": account.id if account is not None else None,
+                "strokes": signature["strokes"],
+                "digest": strokes.digest(fields, signature["strokes"]),
+            }
+        )
+    signing_batches.write_signatures(rows, [])
+
+    signer_name = instructor.name or instructor.email
+    with acting(account=instructor):
+        drawn_at = datetime.combine(cohort.starts_on - timedelta(days=3), time(16), tzinfo=UTC)
+        signing_batches.write_drawn_signatures(
+            [
+                {
+                    "user_id": instructor.id,
+                    "strokes": signing.instructor_strokes,
+                    "drawn_at": drawn_at,
+                }
+            ],
+            [],
+        )
+        countersigned = []
+        for session_id, day, slot, closed_at in db.session.execute(
+            select(Session.id, Session.date, Session.slot, Session.closed_at).where(
+                Session.cohort_id == cohort.id, Session.closed_by_id == instructor.id
+            )
+        ):
+            address, user_agent = INSTRUCTOR_AT[sessions[day, slot][1]]
+            fields = {
+                "session_id": session_id,
+                "signed_by_id": instructor.id,
+                "signer_name": signer_name,
+                "signed_at": closed_at,
+                "address": address,
+                "user_agent": user_agent,
+            }
+            countersigned.append(
+                fields
+                | {
+                    "strokes": signing.instructor_strokes,
+                    "digest": strokes.digest(fields, signing.instructor_strokes),
+                }
+            )
+        signing_batches.write_countersignatures(countersigned, [])
+
+    with acting(account=admin):
+        sheets = []
+        for week in signing.paper_weeks:
+            content = documents.paper_sheet_png(cohort.name, week, signer_name)
+            friday = week.monday + timedelta(days=4)
+            sheets.append(
+                {
+                    "cohort_id": cohort.id,
+                    "week": week.monday,
+                    "file_name": f"emargement-{week.monday.isoformat()}.png",
+                    "content_type": "image/png",
+                    "size": len(content),
+                    "sha256": documents.store(folder, content),
+                    "uploaded_by_id": admin.id,
+                    "uploaded_at": datetime.combine(friday, time(17, 30), tzinfo=UTC),
+                }
+            )
+        signing_batches.write_paper_sheets(sheets, [])
+
+        justifications = []
+        for row in signing.justifications:
+            attachment = dict.fromkeys(("file_name", "content_type", "size", "sha256"))
+            if row["attachment"] is not None:
+                file_name, content_type, content = documents.attachment(
+                    row["attachment"],
+                    trainees[row["trainee"]].name,
+                    row["first_day"],
+                    row["last_day"],
+                )
+                attachment = {
+                    "file_name": file_name,
+                    "content_type": content_type,
+                    "size": len(content),
+                    "sha256": documents.store(folder, content),
+                }
+            account = trainee_accounts.get(row["trainee"])
+            justifications.append(
+                {
+                    "trainee_id": trainees[row["trainee"]].id,
+                    **{
+                        key: row[key]
+                        for key in (
+                            "first_day",
+                            "first_slot",
+                            "last_day",
+                            "last_slot",
+                            "reason",
+                            "declared_at",
+                            "state",
+                            "decided_at",
+                            "decision_reason",
+                        )
+                    },
+                    **attachment,
+                    # A trainee without an account declares through the centre's office.
+                    "declared_by_id": (account or admin).id,
+                    "decided_by_id": None if row["state"] == "pending" else admin.id,
+                }
+            )
+        signing_batches.write_justifications(justifications, [])
+    db.session.flush()
 
 
 # Absences of the demo justified after their roll call was closed: amendments, with a reason.

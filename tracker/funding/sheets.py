@@ -1,4 +1,5 @@
-"""The funding exports as sheets: the officer's figures, the monthly statement, the expenses.
+"""The funding exports as sheets: the officer's figures, the monthly statement, the expenses,
+the signatures of the half-days.
 
 What an officer's figures hold (the same for an admin, since the file is the funder's):
 
@@ -12,6 +13,10 @@ What an officer's figures hold (the same for an admin, since the file is the fun
   recorded, attendance and assiduity rates. No progress, modules, competencies or at-risk
   reasons: they come from scores, which officers do not see.
 
+The signatures' file: per month, the trainee-half-days expected and how many were signed on
+screen, on paper and not at all (`tracker.signing.figures` says what counts), and every mark that
+the signatures contradict up to D, with its note.
+
 Each figure is shown with the precision of its kind, as on the pages and in the PDFs (rates as
 percentages to one decimal, the burn ratio and hours to two, money to the cent: `tracker.i18n`);
 see `tracker.exports.writers` for how each is written.
@@ -20,7 +25,9 @@ see `tracker.exports.writers` for how each is written.
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from tracker.attendance.forms import STATUS_LABELS as ATTENDANCE_STATUS_LABELS
 from tracker.budget.queries import ExpenseLine
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.pages import STATUS_LABELS, words
@@ -34,11 +41,30 @@ from tracker.funding.pages import (
 )
 from tracker.hours import minutes_to_hours
 from tracker.metrics.figures import CohortFigures
+from tracker.signing.figures import Disagreement, MonthSigning
+from tracker.signing.rules import PRESENT_WITHOUT_SIGNATURE, SIGNED_BUT_ABSENT
 
 # The words of the file names, by language: ASCII, chosen here, never taken from the request.
 FILE_WORDS = {
-    "fr": {"figures": "chiffres", "statement": "releve-mensuel", "expenses": "depenses"},
-    "en": {"figures": "figures", "statement": "monthly-statement", "expenses": "expenses"},
+    "fr": {
+        "figures": "chiffres",
+        "statement": "releve-mensuel",
+        "expenses": "depenses",
+        "signatures": "signatures",
+    },
+    "en": {
+        "figures": "figures",
+        "statement": "monthly-statement",
+        "expenses": "expenses",
+        "signatures": "signatures",
+    },
+}
+
+
+# What a mark and the signatures may disagree on, in the users' words.
+DISAGREEMENT_WORDS = {
+    PRESENT_WITHOUT_SIGNATURE: _l("Present without a signature"),
+    SIGNED_BUT_ABSENT: _l("Signed but absent"),
 }
 
 
@@ -224,4 +250,75 @@ def expenses_sheets(expenses: list[ExpenseLine]) -> list[Sheet]:
                 for e in expenses
             ],
         )
+    ]
+
+
+def signatures_sheets(
+    months: list[MonthSigning],
+    total: MonthSigning | None,
+    disagreements: list[Disagreement],
+    as_of: date,
+) -> list[Sheet]:
+    """Return how the half-days were signed, month by month, and every disagreement up to D."""
+    disagreement_labels = words(DISAGREEMENT_WORDS)
+    status_labels = words(ATTENDANCE_STATUS_LABELS)
+
+    def line(label: str, month: MonthSigning) -> tuple:
+        return (
+            label,
+            month.expected,
+            month.on_screen,
+            _rate(month.on_screen_share),
+            month.on_paper,
+            _rate(month.on_paper_share),
+            month.not_signed,
+            _rate(month.not_signed_share),
+            month.disagreements,
+            month.explained,
+        )
+
+    return [
+        Sheet(
+            _("Signatures by month"),
+            (
+                _("Month"),
+                _("Half-days expected"),
+                _("Signed on screen"),
+                _("Share on screen"),
+                _("Signed on paper"),
+                _("Share on paper"),
+                _("Not signed"),
+                _("Share not signed"),
+                _("Disagreements"),
+                _("Explained"),
+            ),
+            [
+                *(line(month_label(month.month), month) for month in months),
+                *([line(_("Total"), total)] if total is not None else []),
+            ],
+        ),
+        Sheet(
+            _("Disagreements up to %(day)s", day=as_of.isoformat()),
+            (
+                _("Date"),
+                _("Half-day"),
+                _("Ref."),
+                _("Name"),
+                _("Disagreement"),
+                _("Mark"),
+                _("Note"),
+            ),
+            [
+                (
+                    item.day,
+                    item.slot,
+                    item.trainee_ref,
+                    item.trainee_name,
+                    disagreement_labels[item.kind],
+                    status_labels[item.status],
+                    item.note,
+                )
+                for item in disagreements
+            ],
+        ),
     ]

@@ -1,5 +1,6 @@
 """Pages of the funding feature: the cohorts' figures side by side, a cohort's figures for its
-funder with their charts, the monthly attendance statement, and their exports as spreadsheets."""
+funder with their charts, the monthly attendance statement, how its half-days were signed, and
+their exports as spreadsheets."""
 
 from datetime import date
 
@@ -8,6 +9,8 @@ from flask_login import current_user
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, reachable_cohorts
+from tracker.attendance.forms import SLOT_LABELS
+from tracker.attendance.forms import STATUS_LABELS as ATTENDANCE_STATUS_LABELS
 from tracker.budget import queries as budget_queries
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.pages import STATUS_LABELS, words
@@ -19,7 +22,10 @@ from tracker.funding.forms import StatementForm
 from tracker.i18n import current_language
 from tracker.metrics.figures import cohort_figures
 from tracker.metrics.loading import load_cohort_data
+from tracker.metrics.series import month_of
 from tracker.reports.contents import as_of_shown
+from tracker.signing import figures as signing_figures
+from tracker.signing import queries as signing_queries
 
 bp = Blueprint("funding", __name__)
 
@@ -100,8 +106,53 @@ def statement(slug: str):
     )
 
 
+def signing_terms(cohort: Cohort, month: date, as_of: date) -> dict:
+    """Load how the cohort's half-days were signed as of D: by month, and the month's
+    disagreements (tracker.signing.figures says what is counted)."""
+    now = timeutil.utc_now()
+    by = signing_figures.cutoff(as_of, now)
+    rows = signing_queries.half_day_rows(cohort, as_of)
+    months = signing_figures.signing_by_month(rows, by)
+    return {
+        "months": months,
+        "total": signing_figures.total(months),
+        # D's whole day, or today until now.
+        "counted_by": by if by == now else None,
+        "disagreements": signing_figures.disagreements(rows, by, month),
+        "all_disagreements": signing_figures.disagreements(rows, by),
+    }
+
+
+@bp.route("/cohorts/<slug>/funding/signatures")
+@allow("admin", "officer")
+def signatures(slug: str):
+    """Show the share of half-days signed on screen, on paper and not at all, month by month,
+    and the marks that the signatures contradict."""
+    cohort = cohort_or_404(slug, "see_funding")
+    form, month, as_of = statement_terms(cohort)
+    if month is None:
+        return render_template("funding/signatures.html", cohort=cohort, form=form), 400
+    form.month.data = month  # the picker shows the month shown
+    first, last = month_of(cohort.starts_on), month_of(cohort.ends_on)
+    return render_template(
+        "funding/signatures.html",
+        cohort=cohort,
+        form=form,
+        as_of=as_of,
+        month=month,
+        previous=pages.previous_month(month) if month > first else None,
+        next=pages.next_month(month) if month < last else None,
+        month_code=sheets.month_label,
+        disagreement_labels=words(sheets.DISAGREEMENT_WORDS),
+        status_labels=words(ATTENDANCE_STATUS_LABELS),
+        slot_names=words(SLOT_LABELS),
+        **signing_terms(cohort, month, as_of),
+    )
+
+
 @bp.route(
-    "/cohorts/<slug>/funding/export/<any(figures,statement,expenses):what>.<any(csv,xlsx):fmt>"
+    "/cohorts/<slug>/funding/export/"
+    "<any(figures,statement,expenses,signatures):what>.<any(csv,xlsx):fmt>"
 )
 @allow("admin", "officer")
 def export(slug: str, what: str, fmt: str):
@@ -118,6 +169,12 @@ def export(slug: str, what: str, fmt: str):
     elif what == "statement":
         tables = sheets.statement_sheets(pages.month_statement(cohort, month, as_of))
         period = sheets.month_label(month)
+    elif what == "signatures":
+        terms = signing_terms(cohort, month, as_of)
+        tables = sheets.signatures_sheets(
+            terms["months"], terms["total"], terms["all_disagreements"], as_of
+        )
+        period = as_of.isoformat()
     else:
         tables = sheets.expenses_sheets(budget_queries.expenses(cohort, end=as_of))
         period = as_of.isoformat()

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from tracker import timeutil
-from tracker.attendance import closing, rules
+from tracker.attendance import closing, rules, times
 from tracker.attendance import operations as attendance_operations
 from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, AttendanceRecord, Session
 from tracker.audit import capture
@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.hours import hours_to_minutes
 from tracker.imports.kinds import Column, Kind, Summary, Values, stored
 from tracker.imports.problems import Problem, on_line
-from tracker.imports.reading import a_date, choice, codes, number, text, whole_number
+from tracker.imports.reading import a_date, a_time, choice, codes, number, text, whole_number
 
 PARTLY_ATTENDED = rules.PARTLY_ATTENDED
 
@@ -33,9 +33,18 @@ class Sessions(Kind):
             "hours", number(above=Decimal(0), maximum=Decimal(12)), required=False, default="3.5"
         ),
         Column("kind", choice(SESSION_KINDS), required=False, default="classroom"),
+        # Empty: the cohort's times for the slot.
+        Column("starts_at", a_time, required=False),
+        Column("ends_at", a_time, required=False),
     )
     key = ("date", "slot")
-    defaults = {"minutes": 210, "kind": "classroom", "most_missed": None}
+    defaults = {
+        "minutes": 210,
+        "kind": "classroom",
+        "starts_at": None,
+        "ends_at": None,
+        "most_missed": None,
+    }
     write_rows = staticmethod(attendance_operations.write_sessions)
 
     def load(self) -> dict[Hashable, Values]:
@@ -52,6 +61,8 @@ class Sessions(Kind):
                 Session.module_id,
                 Session.minutes,
                 Session.kind,
+                Session.starts_at,
+                Session.ends_at,
                 func.max(AttendanceRecord.minutes_missed).label("most_missed"),
             )
             .outerjoin(AttendanceRecord)
@@ -65,11 +76,18 @@ class Sessions(Kind):
         record = {"date": values["date"], "slot": values["slot"], "module_id": values["module"]}
         if "hours" in values:
             record["minutes"] = hours_to_minutes(values["hours"])
-        if "kind" in values:
-            record["kind"] = values["kind"]
+        for column in ("kind", "starts_at", "ends_at"):
+            if column in values:
+                record[column] = values[column]
         now = self.current(key, record)
         problems = rules.session_problems(
-            self.cohort, values["date"], values["slot"], now["minutes"], now["kind"]
+            self.cohort,
+            values["date"],
+            values["slot"],
+            now["minutes"],
+            now["kind"],
+            now["starts_at"],
+            now["ends_at"],
         )
         if not any(problem.field == "hours" for problem in problems):
             problems += rules.missed_problems(now["minutes"], now["most_missed"])
@@ -103,7 +121,12 @@ class Attendance(Kind):
         self.reasons: dict[tuple[int, int], str] = {}
         self.sessions = stored(
             select(
-                Session.id, Session.date, Session.slot, Session.minutes, Session.closed_at
+                Session.id,
+                Session.date,
+                Session.slot,
+                Session.minutes,
+                Session.starts_at,
+                Session.closed_at,
             ).where(Session.cohort_id == self.cohort.id),
             ("date", "slot"),
         )
@@ -150,7 +173,12 @@ class Attendance(Kind):
             minutes,
             note,
             session_minutes=session["minutes"],
-            started=rules.has_started(day, slot, self.now),
+            started=rules.has_started(
+                day,
+                slot,
+                self.now,
+                session["starts_at"] or times.cohort_times(self.cohort, slot)[0],
+            ),
         )
         record = {
             "session_id": session["id"],

@@ -31,6 +31,7 @@ CODES = _l(
 )
 EMAIL = _l("An email address.")
 AMOUNT = _l("An amount in euros, with a comma or a point and at most 2 decimals: 1 234,56.")
+TIME = _l("A time of day, HH:MM (09:00, 13:30), or a time cell in a workbook.")
 
 
 def text_of_at_most(characters: int) -> LazyString:
@@ -129,6 +130,19 @@ GUIDE: dict[str, dict[str, ColumnGuide]] = {
         ),
         "kind": ColumnGuide(
             _l("Where it is held; classroom when empty."), _l("classroom or remote."), "classroom"
+        ),
+        "starts_at": ColumnGuide(
+            _l("When the session starts; the cohort's time for the half-day when empty."),
+            TIME,
+            "09:00",
+        ),
+        "ends_at": ColumnGuide(
+            _l(
+                "When the session ends, after it starts; the cohort's time for the half-day when"
+                " empty."
+            ),
+            TIME,
+            "12:30",
         ),
     },
     "attendance": {

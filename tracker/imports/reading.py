@@ -20,6 +20,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from tracker import timeutil
 from tracker.codes import is_code, not_a_code
 from tracker.imports.problems import ImportRefused, Invalid, Problem
 
@@ -310,6 +311,14 @@ def a_date(value: str) -> date:
         return date(int(year), int(month), int(day))
     except ValueError:
         raise Invalid(_("%(value)r is not a real date", value=value)) from None
+
+
+def a_time(value: str) -> time:
+    """Read a time of day written HH:MM (or 9h30, or HH:MM:SS as a workbook's time cell)."""
+    try:
+        return timeutil.read_clock(value)
+    except ValueError:
+        raise Invalid(_("%(value)r is not a time of day (HH:MM)", value=value)) from None
 
 
 def number(

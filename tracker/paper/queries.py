@@ -44,3 +44,8 @@ def cohort_sheets(cohort_id: int) -> list[PaperSheet]:
             .order_by(PaperSheet.week.desc())
         )
     )
+
+
+def all_paper_weeks(cohort_id: int) -> set[date]:
+    """Return the Mondays of every week of the cohort whose signed paper sheet is kept."""
+    return set(db.session.scalars(select(PaperSheet.week).where(PaperSheet.cohort_id == cohort_id)))

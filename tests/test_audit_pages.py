@@ -394,8 +394,8 @@ def test_signatures_and_justifications_read_in_peoples_words(app, admin, world):
         db.session.add(
             PaperSheet(
                 cohort_id=trainee.cohort_id,
-                week=date(2022, 1, 10),
-                file_name="semaine-2.pdf",
+                week=date(2022, 1, 17),
+                file_name="semaine-3.pdf",
                 content_type="application/pdf",
                 size=1200,
                 sha256="cd" * 32,
@@ -413,10 +413,10 @@ def test_signatures_and_justifications_read_in_peoples_words(app, admin, world):
     page = text_of(admin.get("/audit?lang=fr&entity=signatures"))
     assert "Signature · ajout" in page
     assert "T01 · Ada Lovelace — 10/01/2022, matin" in page
-    assert "Dessin : un dessin de 1 trait" in page
-    assert "Signé le : 10/01/2022 09:02" in page
+    assert "Tracé : un tracé de 1 trait" in page
+    assert "Signée le : 10/01/2022 09:02" in page
     assert "Feuille papier · ajout" in page
-    assert "Semaine du" not in page  # the key names it: cohort — week
+    assert "IA promotion 1 (alpha) — 17/01/2022" in page
     justifications = text_of(admin.get("/audit?lang=en&entity=justifications"))
     assert "Absence justification · addition" in justifications
     assert "T01 · Ada Lovelace — 11/01/2022" in justifications

@@ -24,7 +24,7 @@ from tracker.signing.rules import ATTENDED
 from tracker.timeutil import COURSE_TIME_ZONE
 
 # Points drawn along each curve between two of its control points (Catmull-Rom spline).
-POINTS_PER_SPAN = 3
+POINTS_PER_SPAN = 2
 # Where the trainees' phones sign from: the centre's Wi-Fi, or home (documentation addresses).
 CENTRE_NETWORK = "10.34.12."
 HOME_NETWORKS = ("198.51.100.", "203.0.113.")

@@ -341,3 +341,19 @@ def test_the_signatures_export_lists_the_months_and_every_disagreement(
         ["T02", "Alan Turing", "Signed but absent", "Absent"],
         ["T03", "Grace Hopper", "Present without a signature", "Left early"],
     ]
+
+
+def test_the_signatures_page_offers_each_weeks_signed_sheet_of_the_month(app, signed_in, world):
+    """An officer, who does not see the timetable, finds the month's sealed sheets and proofs."""
+    officer = signed_in("officer")
+    page = officer.get(f"/cohorts/{world.cohort}/funding/signatures?month=2022-01&lang=en")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    # January 2022 within the cohort (from Monday 3 January): weeks 1 to 5 (Monday 31 January).
+    weeks = re.findall(r"/attendance-sheets/(\d{4}-W\d\d)/signed\.pdf", html)
+    assert weeks == sorted(set(weeks))
+    assert weeks == ["2022-W01", "2022-W02", "2022-W03", "2022-W04", "2022-W05"]
+    assert f"/cohorts/{world.cohort}/attendance-sheets/2022-W02/proof.json" in html
+    sheet = officer.get(f"/cohorts/{world.cohort}/attendance-sheets/2022-W02/signed.pdf")
+    assert sheet.status_code == 200
+    assert sheet.mimetype == "application/pdf"

@@ -2,7 +2,7 @@
 funder with their charts, the monthly attendance statement, how its half-days were signed, and
 their exports as spreadsheets."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
@@ -146,8 +146,23 @@ def signatures(slug: str):
         disagreement_labels=words(sheets.DISAGREEMENT_WORDS),
         status_labels=words(ATTENDANCE_STATUS_LABELS),
         slot_names=words(SLOT_LABELS),
+        weeks=weeks_of_month(cohort, month),
         **signing_terms(cohort, month, as_of),
     )
+
+
+def weeks_of_month(cohort: Cohort, month: date) -> list[tuple[date, str]]:
+    """Return the Monday and ISO code (2023-W13) of each week of a month within the cohort: the
+    weeks whose signed sheets the month's page offers."""
+    first = max(month, cohort.starts_on)
+    last = min(pages.next_month(month) - timedelta(days=1), cohort.ends_on)
+    monday = first - timedelta(days=first.weekday())
+    weeks = []
+    while monday <= last:
+        year, week, _day = monday.isocalendar()
+        weeks.append((monday, f"{year}-W{week:02d}"))
+        monday += timedelta(days=7)
+    return weeks
 
 
 @bp.route(

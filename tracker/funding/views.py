@@ -6,11 +6,13 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, reachable_cohorts
 from tracker.attendance.forms import SLOT_LABELS
 from tracker.attendance.forms import STATUS_LABELS as ATTENDANCE_STATUS_LABELS
+from tracker.attendance.models import Session
 from tracker.budget import queries as budget_queries
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.pages import STATUS_LABELS, words
@@ -152,17 +154,19 @@ def signatures(slug: str):
 
 
 def weeks_of_month(cohort: Cohort, month: date) -> list[tuple[date, str]]:
-    """Return the Monday and ISO code (2023-W13) of each week of a month within the cohort: the
-    weeks whose signed sheets the month's page offers."""
-    first = max(month, cohort.starts_on)
-    last = min(pages.next_month(month) - timedelta(days=1), cohort.ends_on)
-    monday = first - timedelta(days=first.weekday())
-    weeks = []
-    while monday <= last:
-        year, week, _day = monday.isocalendar()
-        weeks.append((monday, f"{year}-W{week:02d}"))
-        monday += timedelta(days=7)
-    return weeks
+    """Return the Monday and ISO code (2023-W13) of each week holding sessions of the cohort in a
+    month: the weeks whose signed sheets the month's page offers."""
+    days = db.session.scalars(
+        select(Session.date)
+        .where(
+            Session.cohort_id == cohort.id,
+            Session.date >= month,
+            Session.date < pages.next_month(month),
+        )
+        .distinct()
+    )
+    mondays = sorted({day - timedelta(days=day.weekday()) for day in days})
+    return [(monday, "{}-W{:02d}".format(*monday.isocalendar()[:2])) for monday in mondays]
 
 
 @bp.route(

@@ -1,7 +1,7 @@
 """The features' rules (tracker/*/rules.py): pure functions, each written once and asked by the
 forms, the operations and the importer; no database."""
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -13,7 +13,14 @@ from tracker.auth import rules as accounts
 from tracker.budget import rules as budget
 from tracker.cohorts import rules as cohorts
 
-COHORT = SimpleNamespace(starts_on=date(2022, 1, 3), ends_on=date(2022, 12, 16))
+COHORT = SimpleNamespace(
+    starts_on=date(2022, 1, 3),
+    ends_on=date(2022, 12, 16),
+    morning_starts_at=time(9, 0),
+    morning_ends_at=time(12, 30),
+    afternoon_starts_at=time(13, 30),
+    afternoon_ends_at=time(17, 0),
+)
 
 
 @pytest.fixture

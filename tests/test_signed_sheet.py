@@ -17,7 +17,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tracker import create_app, timeutil
 from tracker.attendance.models import AttendanceRecord, Session
@@ -97,6 +97,9 @@ def week(app, world):
     tracker, Tuesday morning not closed; a trainee who joins on Tuesday."""
     with app.app_context():
         cohort, trainees, sessions, instructor = alpha()
+        # The world keeps this week's paper sheet; these tests want it signed on screen, and
+        # add a paper sheet where they test one.
+        db.session.execute(delete(PaperSheet).where(PaperSheet.cohort_id == cohort.id))
         ada, alan = trainees["T01"], trainees["T02"]
         module = db.session.scalar(select(Module).where(Module.cohort == cohort))
         monday_pm = Session(cohort=cohort, module=module, date=date(2022, 1, 10), slot="PM")

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from tests.signatures_data import DRAWN, draw_signature, sign, upload_paper_sheet
 from tracker import timeutil
@@ -19,13 +19,26 @@ from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
 from tracker.signing import countersigning, strokes
 from tracker.signing import roll_call as signed
-from tracker.signing.models import Countersignature, DrawnSignature
+from tracker.signing.models import Countersignature, DrawnSignature, PaperSheet
 
 pytestmark = pytest.mark.usefixtures("without_csrf")
 
 # The world's session: Monday 10/01/2022, morning, 09:00–12:30 in Paris (UTC+1).
 AFTER_THE_HALF_DAY = datetime(2022, 1, 10, 12, 0, tzinfo=UTC)  # 13:00 in Paris
 SIGNED_AT_0904 = datetime(2022, 1, 10, 8, 4, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def signed_on_screen(request):
+    """The test world keeps the paper sheet of its session's week; these tests have the week
+    signed on screen, and add a paper sheet where they test one."""
+    if "world" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    request.getfixturevalue("world")
+    with app.app_context():
+        db.session.execute(delete(PaperSheet))
+        db.session.commit()
 
 
 @pytest.fixture

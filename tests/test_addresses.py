@@ -28,6 +28,10 @@ ADDRESSES_WITH_IDS = {
     "/cohorts/alpha/sessions/{id}/projector/state": "GET",
     "/sign/{id}": "GET",
     "/sign/{id}/<token>": "GET",
+    "/cohorts/alpha/justifications/{id}": "GET",
+    "/cohorts/alpha/justifications/{id}/document": "GET",
+    "/cohorts/alpha/justifications/{id}/accept": "POST",
+    "/cohorts/alpha/justifications/{id}/refuse": "POST",
 }
 
 

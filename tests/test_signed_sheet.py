@@ -1,6 +1,7 @@
 """The signed weekly sheet: what it shows, its PAdES seal checked by pyHanko, the week's proof
 file, who downloads them, and the refusal when there is no certificate to seal with."""
 
+import asyncio
 import hashlib
 import io
 import json
@@ -596,3 +597,15 @@ def test_a_signed_sheet_of_a_bad_week_or_as_recorded_is_refused(app, week, signe
         f"/cohorts/alpha/attendance-sheets/{WEEK}/signed.pdf?as_recorded=2022-01-10T12:00:00"
     )
     assert response.status_code == 400
+
+
+def test_a_sheet_is_sealed_where_an_event_loop_is_running(app, week):
+    """pyHanko's asyncio.run would refuse inside a running loop (an asynchronous worker, or a
+    test session driving a browser): the seal is made all the same."""
+
+    async def inside_a_loop() -> bytes:
+        return made_sheet(app, made_on=date(2022, 1, 21))
+
+    pdf = asyncio.run(inside_a_loop())
+    assert pdf.startswith(b"%PDF-")
+    assert b"/ETSI.CAdES.detached" in pdf

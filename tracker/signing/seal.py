@@ -10,8 +10,10 @@ reader checks that the file is intact but cannot tell who sealed it, as no autho
 the organisation's name. A real deployment configures the organisation's own certificate.
 """
 
+import asyncio
 import io
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -178,7 +180,18 @@ def seal_pdf(pdf: bytes, seal: Seal, reason: str) -> bytes:
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
     )
-    return signers.sign_pdf(writer, metadata, signer=seal.signer).getvalue()
+    def sign() -> bytes:
+        return signers.sign_pdf(writer, metadata, signer=seal.signer).getvalue()
+
+    # pyHanko's sign_pdf runs its coroutine with asyncio.run, which refuses to start where an event
+    # loop already runs in this thread (an asynchronous worker, or a test driving a browser): the
+    # sealing then takes a thread of its own.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign).result()
 
 
 def make_self_signed(path: Path, organisation: str, password: bytes | None) -> datetime:

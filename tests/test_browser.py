@@ -371,13 +371,14 @@ def test_the_roll_call_and_the_results_fit_a_phone(page, live_server, world, lan
     sign_in_with_the_keyboard(page, live_server, "prof@centre.fr")
     page.goto(f"{live_server}/cohorts/alpha/sessions/{world.session}/roll-call?lang={language}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    # T01, present: their name, then one row of five buttons, minutes and note hidden.
+    # T01, present: their name, one row of five buttons and a line saying whether they signed;
+    # minutes and note hidden.
     line = page.locator(".marks > li").first
     buttons = line.locator(".segmented label")
     assert buttons.count() == 5
     tops = {round(box["y"]) for box in (buttons.nth(n).bounding_box() for n in range(5))}
     assert len(tops) == 1
-    assert line.bounding_box()["height"] < 100
+    assert line.bounding_box()["height"] < 130
     assert not line.locator(".minutes-field").is_visible()
     # One tap on "late" chooses it and shows the minutes field.
     buttons.nth(1).click()

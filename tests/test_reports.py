@@ -18,7 +18,8 @@ from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord
 from tracker.auth.models import User
 from tracker.budget.models import BudgetLine, Expense
-from tracker.cohorts.models import Cohort, Trainee
+from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.cohorts.operations import create_cohort
 from tracker.demo.operations import load_cohort
 from tracker.extensions import db
 from tracker.metrics import series
@@ -168,6 +169,36 @@ def test_the_certificate_names_the_trainee_the_course_and_the_hours(app, world):
     assert "Simplon Occitanie certifies that" in text
     assert "funded by Région Occitanie" in text
     assert reader.metadata["/Author"] == "Simplon Occitanie"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_certificate_gives_the_cohorts_planned_hours_per_trainee(app, world, language):
+    with app.app_context():
+        cohort = create_cohort(
+            slug="long",
+            name="IA longue",
+            funder="Région Occitanie",
+            starts_on=date(2022, 1, 3),
+            ends_on=date(2022, 12, 16),
+            grant_amount=Decimal("273000"),
+            planned_hours_per_trainee=Decimal(1200),
+        )
+        # Modules of 420 h in all: the cohort's 1,200 h per trainee are what it was funded for.
+        db.session.add(Module(cohort=cohort, code="M1", title="Python", planned_minutes=420 * 60))
+        trainee = Trainee(
+            cohort=cohort,
+            ref="T01",
+            first_name="Ada",
+            last_name="Lovelace",
+            email="ada.long@example.org",
+            enrolled_on=date(2022, 1, 3),
+        )
+        db.session.add(trainee)
+        db.session.commit()
+        text = text_of(making.certificate(cohort, trainee, **dates(language)).path)
+    planned = {"fr": "Durée prévue de la formation", "en": "Planned length of the course"}
+    assert f"{planned[language]} {shown(app, language, i18n.hours, 1200)}" in text
+    assert shown(app, language, i18n.hours, 420) not in text
 
 
 def test_a_filled_sheet_shows_the_roll_call_and_a_blank_one_boxes_to_sign(app, world):

@@ -58,6 +58,7 @@ from tracker.metrics.figures import (
     TraineeFigures,
     cohort_figures,
     held_sessions,
+    planned_minutes_per_trainee,
     ratio,
     trainee_attendance,
     trainee_status,
@@ -447,7 +448,9 @@ def gather_certificate(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
             "status": trainee_status(info, data.cohort, as_of),
             "scheduled_minutes": attendance.scheduled_minutes,
             "attended_minutes": attendance.attended_minutes,
-            "planned_minutes": sum(m.planned_minutes for m in data.modules),
+            # The hours per trainee the cohort was contracted for (`--hours`), by default the
+            # modules' total: those the funder's trainee-hours count.
+            "planned_minutes": planned_minutes_per_trainee(data.cohort, data.modules),
         },
     )
 

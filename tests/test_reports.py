@@ -529,6 +529,29 @@ def test_the_demo_trainee_report_gives_the_cohorts_median_grade_per_module(demo_
         assert f"{grade} {median} {pass_mark}" in row, row
 
 
+DEMO_END = date(2023, 3, 31)
+
+
+@pytest.mark.parametrize("kind", ["trainee", "funding"])
+def test_the_monthly_tables_total_is_printed_once_after_its_last_month(demo_app, kind):
+    with demo_app.app_context():
+        ref = "T01" if kind == "trainee" else None
+        order = making.Order(kind, "ibm-ai-1", DEMO_END, "fr", DEMO_END, ref=ref)
+        pages = [plain(page.extract_text()) for page in read(making.fulfil(order).path).pages]
+    # The table of the 18 months runs over two pages: a total at the foot of the first would
+    # read as the total of its rows.
+    first = next(n for n, text in enumerate(pages) if "Octobre 2021" in text)
+    last = next(n for n, text in enumerate(pages) if "Mars 2023" in text)
+    assert last > first
+    monthly = [n for n, text in enumerate(pages) for _ in re.finditer(r"\bTotal [\d ,]+ h", text)]
+    assert monthly == [last]
+    if kind == "funding":
+        # The budget lines' table has its own total, once.
+        budget = [n for n, text in enumerate(pages) for _ in re.finditer(r"Total [\d ,]+ €", text)]
+        assert len(budget) == 1
+    assert re.search(r"Mars 2023 .*?\bTotal \d", pages[last])
+
+
 # ---------------------------------------------------------------------------------------------
 # Command line
 

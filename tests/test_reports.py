@@ -153,6 +153,65 @@ def test_the_cohort_report_lists_every_trainee_with_progress_and_risks(app, worl
     assert "failing a module" in text and "Failing: M1." in text
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_report_of_a_trainee_who_left_says_when_and_why(app, world, language):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee(ref="T02")
+        trainee.left_on = date(2022, 3, 4)
+        trainee.exit_reason = "Found a job as a developer"
+        db.session.commit()
+        text = text_of(making.trainee_report(cohort, trainee, **dates(language)).path)
+    # T02 fails M1: at risk, were they still followed; no point of attention once they left.
+    assert "04/03/2022" in text and "Found a job as a developer" in text
+    if language == "en":
+        assert "Alan Turing left the course on 04/03/2022. Reason: Found a job" in text
+    for wording in ("No reason for concern", "Aucun motif", "Points of attention", "Failing: M1"):
+        assert wording not in text
+    assert "Points de vigilance" not in text
+
+
+def test_the_trainee_reports_assessments_are_in_date_order_within_each_module(app, world):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        module = db.session.scalar(select(Module).where(Module.cohort_id == cohort.id))
+        # Codes in the opposite order of the dates.
+        for code, day in (("A0", date(2022, 3, 1)), ("A9", date(2022, 2, 1))):
+            db.session.add(
+                Assessment(
+                    cohort_id=cohort.id,
+                    module=module,
+                    code=code,
+                    title=f"Exam {code}",
+                    date=day,
+                    kind="exam",
+                    max_score=20,
+                    weight=1,
+                )
+            )
+        db.session.commit()
+        text = text_of(making.trainee_report(cohort, trainee, **dates()).path)
+    table = text[text.index("Assessments and instructors' comments") :]
+    # The module's heading row, then its assessments by date.
+    assert re.search(r"M1 — Python 14/01/2022 A1 .* 01/02/2022 A9 .* 01/03/2022 A0 ", table)
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, date(2022, 12, 16), date(2023, 1, 31)])
+def test_at_the_courses_end_a_module_without_all_its_results_is_incomplete(app, world, as_of):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee(ref="T02")
+        db.session.delete(db.session.scalar(select(Result).where(Result.trainee_id == trainee.id)))
+        db.session.commit()
+        over = as_of >= cohort.ends_on
+        cohort_text = text_of(making.cohort_report(cohort, **dates(as_of=as_of)).path)
+        trainee_text = text_of(making.trainee_report(cohort, trainee, **dates(as_of=as_of)).path)
+    # M1: T01 passed, T02 has no result.
+    heading = "Incomplete" if over else "In progress"
+    assert f"Passed Failing {heading} Median grade" in cohort_text
+    assert re.search(r"M1 — Python 420.00 h 1 0 1 ", cohort_text)
+    assert ("in progress" in trainee_text) is not over
+    assert ("incomplete" in trainee_text) is over
+
+
 def test_the_certificate_names_the_trainee_the_course_and_the_hours(app, world):
     with app.app_context():
         app.config["ORGANISATION_NAME"] = "Simplon Occitanie"

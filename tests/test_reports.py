@@ -260,6 +260,90 @@ def test_the_certificate_gives_the_cohorts_planned_hours_per_trainee(app, world,
     assert shown(app, language, i18n.hours, 420) not in text
 
 
+def transform(matrix: list[float], point: tuple[float, float]) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
+    x, y = point
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def times(first: list[float], then: list[float]) -> list[float]:
+    """The matrix of `first` followed by `then` (PDF's `cm` puts a matrix before the CTM)."""
+    a1, b1, c1, d1, e1, f1 = first
+    a2, b2, c2, d2, e2, f2 = then
+    return [
+        a1 * a2 + b1 * c2,
+        a1 * b2 + b1 * d2,
+        c1 * a2 + d1 * c2,
+        c1 * b2 + d1 * d2,
+        e1 * a2 + f1 * c2 + e2,
+        e1 * b2 + f1 * d2 + f2,
+    ]
+
+
+def boxes_and_texts(reader: PdfReader, page) -> tuple[list[tuple[float, float]], list]:
+    """Read a page's drawn rectangles, as their lowest and highest y, and each text run with
+    the y of its baseline, in points from the page's foot."""
+    from pypdf.generic import ContentStream
+
+    ctm, saved, boxes, texts = [1, 0, 0, 1, 0, 0], [], [], []
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        numbers = [float(n) for n in operands] if operator in (b"cm", b"re") else []
+        if operator == b"q":
+            saved.append(ctm)
+        elif operator == b"Q":
+            ctm = saved.pop()
+        elif operator == b"cm":
+            ctm = times(numbers, ctm)
+        elif operator == b"re":
+            x, y, width, height = numbers
+            ys = [transform(ctm, corner)[1] for corner in ((x, y), (x + width, y + height))]
+            boxes.append((min(ys), max(ys)))
+    # The texts as pypdf decodes them, each with the matrices that place it.
+    page.extract_text(
+        visitor_text=lambda text, cm, tm, *_: texts.append(
+            (transform([float(n) for n in cm], (float(tm[4]), float(tm[5])))[1], text)
+        )
+    )
+    return boxes, texts
+
+
+MM = 72 / 25.4
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("status", ["withdrawn", "completed"])
+def test_the_certificate_is_one_framed_page_whatever_the_length_of_names(
+    app, world, language, status
+):
+    with app.app_context():
+        app.config["ORGANISATION_NAME"] = "Centre régional d'innovation et de formation numérique"
+        cohort, trainee = cohort_and_trainee(ref="T02")
+        cohort.name = "Développeur·se d'applications d'intelligence artificielle — promotion 1"
+        trainee.first_name = "Marie-Élisabeth Geneviève"
+        trainee.last_name = "de La Rochefoucauld-Montmorency"
+        if status == "withdrawn":
+            # Its French title, "Attestation de suivi de formation", is the longer.
+            trainee.left_on = date(2022, 3, 4)
+        db.session.commit()
+        made = making.certificate(cohort, trainee, **dates(language, as_of=cohort.ends_on))
+    reader = read(made.path)
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    footer = {"fr": "Page 1 sur 1", "en": "Page 1 of 1"}[language]
+    assert plain(page.extract_text()).endswith(footer)
+    boxes, texts = boxes_and_texts(reader, page)
+    # The frame, the largest box, stays between the header and the footer (margins of 21 and
+    # 18 mm), and every text but the running header's and footer's is inside it.
+    low, high = max(boxes, key=lambda box: box[1] - box[0])
+    assert low >= 18 * MM - 0.5 and high <= float(page.mediabox.height) - 21 * MM + 0.5
+    texts = [(y, text) for y, text in texts if text.strip()]
+    outside = [text for y, text in texts if not low < y < high]
+    assert any(footer.replace(" ", "") in "".join(text.split()) for text in outside), outside
+    assert len(outside) <= 4, outside
+    inside = plain(" ".join(text for y, text in texts if low < y < high))
+    assert "ROCHEFOUCAULD-MONTMORENCY" in inside
+
+
 def test_a_filled_sheet_shows_the_roll_call_and_a_blank_one_boxes_to_sign(app, world):
     with app.app_context():
         cohort, _ = cohort_and_trainee()

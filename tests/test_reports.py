@@ -170,6 +170,17 @@ def test_the_report_of_a_trainee_who_left_says_when_and_why(app, world, language
     assert "Points de vigilance" not in text
 
 
+def test_the_cohort_report_does_not_call_a_trainee_who_left_at_risk(app, world):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee(ref="T02")
+        trainee.left_on = date(2022, 3, 4)
+        db.session.commit()
+        text = text_of(making.cohort_report(cohort, **dates()).path)
+    # T02 fails M1, which would put them at risk were they still followed.
+    assert re.search(r"T02 Alan Turing withdrawn [\d.]+ h", text)
+    assert "failing a module" not in text and "Failing: M1." not in text
+
+
 def test_the_trainee_reports_assessments_are_in_date_order_within_each_module(app, world):
     with app.app_context():
         cohort, trainee = cohort_and_trainee()

@@ -18,7 +18,8 @@ from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord
 from tracker.auth.models import User
 from tracker.budget.models import BudgetLine, Expense
-from tracker.cohorts.models import Cohort, Trainee
+from tracker.cohorts.models import Cohort, Module, Trainee
+from tracker.cohorts.operations import create_cohort
 from tracker.demo.operations import load_cohort
 from tracker.extensions import db
 from tracker.metrics import series
@@ -152,6 +153,76 @@ def test_the_cohort_report_lists_every_trainee_with_progress_and_risks(app, worl
     assert "failing a module" in text and "Failing: M1." in text
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_report_of_a_trainee_who_left_says_when_and_why(app, world, language):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee(ref="T02")
+        trainee.left_on = date(2022, 3, 4)
+        trainee.exit_reason = "Found a job as a developer"
+        db.session.commit()
+        text = text_of(making.trainee_report(cohort, trainee, **dates(language)).path)
+    # T02 fails M1: at risk, were they still followed; no point of attention once they left.
+    assert "04/03/2022" in text and "Found a job as a developer" in text
+    if language == "en":
+        assert "Alan Turing left the course on 04/03/2022. Reason: Found a job" in text
+    for wording in ("No reason for concern", "Aucun motif", "Points of attention", "Failing: M1"):
+        assert wording not in text
+    assert "Points de vigilance" not in text
+
+
+def test_the_cohort_report_does_not_call_a_trainee_who_left_at_risk(app, world):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee(ref="T02")
+        trainee.left_on = date(2022, 3, 4)
+        db.session.commit()
+        text = text_of(making.cohort_report(cohort, **dates()).path)
+    # T02 fails M1, which would put them at risk were they still followed.
+    assert re.search(r"T02 Alan Turing withdrawn [\d.]+ h", text)
+    assert "failing a module" not in text and "Failing: M1." not in text
+
+
+def test_the_trainee_reports_assessments_are_in_date_order_within_each_module(app, world):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        module = db.session.scalar(select(Module).where(Module.cohort_id == cohort.id))
+        # Codes in the opposite order of the dates.
+        for code, day in (("A0", date(2022, 3, 1)), ("A9", date(2022, 2, 1))):
+            db.session.add(
+                Assessment(
+                    cohort_id=cohort.id,
+                    module=module,
+                    code=code,
+                    title=f"Exam {code}",
+                    date=day,
+                    kind="exam",
+                    max_score=20,
+                    weight=1,
+                )
+            )
+        db.session.commit()
+        text = text_of(making.trainee_report(cohort, trainee, **dates()).path)
+    table = text[text.index("Assessments and instructors' comments") :]
+    # The module's heading row, then its assessments by date.
+    assert re.search(r"M1 — Python 14/01/2022 A1 .* 01/02/2022 A9 .* 01/03/2022 A0 ", table)
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, date(2022, 12, 16), date(2023, 1, 31)])
+def test_at_the_courses_end_a_module_without_all_its_results_is_incomplete(app, world, as_of):
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee(ref="T02")
+        db.session.delete(db.session.scalar(select(Result).where(Result.trainee_id == trainee.id)))
+        db.session.commit()
+        over = as_of >= cohort.ends_on
+        cohort_text = text_of(making.cohort_report(cohort, **dates(as_of=as_of)).path)
+        trainee_text = text_of(making.trainee_report(cohort, trainee, **dates(as_of=as_of)).path)
+    # M1: T01 passed, T02 has no result.
+    heading = "Incomplete" if over else "In progress"
+    assert f"Passed Failing {heading} Median grade" in cohort_text
+    assert re.search(r"M1 — Python 420.00 h 1 0 1 ", cohort_text)
+    assert ("in progress" in trainee_text) is not over
+    assert ("incomplete" in trainee_text) is over
+
+
 def test_the_certificate_names_the_trainee_the_course_and_the_hours(app, world):
     with app.app_context():
         app.config["ORGANISATION_NAME"] = "Simplon Occitanie"
@@ -168,6 +239,120 @@ def test_the_certificate_names_the_trainee_the_course_and_the_hours(app, world):
     assert "Simplon Occitanie certifies that" in text
     assert "funded by Région Occitanie" in text
     assert reader.metadata["/Author"] == "Simplon Occitanie"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_certificate_gives_the_cohorts_planned_hours_per_trainee(app, world, language):
+    with app.app_context():
+        cohort = create_cohort(
+            slug="long",
+            name="IA longue",
+            funder="Région Occitanie",
+            starts_on=date(2022, 1, 3),
+            ends_on=date(2022, 12, 16),
+            grant_amount=Decimal("273000"),
+            planned_hours_per_trainee=Decimal(1200),
+        )
+        # Modules of 420 h in all: the cohort's 1,200 h per trainee are what it was funded for.
+        db.session.add(Module(cohort=cohort, code="M1", title="Python", planned_minutes=420 * 60))
+        trainee = Trainee(
+            cohort=cohort,
+            ref="T01",
+            first_name="Ada",
+            last_name="Lovelace",
+            email="ada.long@example.org",
+            enrolled_on=date(2022, 1, 3),
+        )
+        db.session.add(trainee)
+        db.session.commit()
+        text = text_of(making.certificate(cohort, trainee, **dates(language)).path)
+    planned = {"fr": "Durée prévue de la formation", "en": "Planned length of the course"}
+    assert f"{planned[language]} {shown(app, language, i18n.hours, 1200)}" in text
+    assert shown(app, language, i18n.hours, 420) not in text
+
+
+def transform(matrix: list[float], point: tuple[float, float]) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
+    x, y = point
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def times(first: list[float], then: list[float]) -> list[float]:
+    """The matrix of `first` followed by `then` (PDF's `cm` puts a matrix before the CTM)."""
+    a1, b1, c1, d1, e1, f1 = first
+    a2, b2, c2, d2, e2, f2 = then
+    return [
+        a1 * a2 + b1 * c2,
+        a1 * b2 + b1 * d2,
+        c1 * a2 + d1 * c2,
+        c1 * b2 + d1 * d2,
+        e1 * a2 + f1 * c2 + e2,
+        e1 * b2 + f1 * d2 + f2,
+    ]
+
+
+def boxes_and_texts(reader: PdfReader, page) -> tuple[list[tuple[float, float]], list]:
+    """Read a page's drawn rectangles, as their lowest and highest y, and each text run with
+    the y of its baseline, in points from the page's foot."""
+    from pypdf.generic import ContentStream
+
+    ctm, saved, boxes, texts = [1, 0, 0, 1, 0, 0], [], [], []
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        numbers = [float(n) for n in operands] if operator in (b"cm", b"re") else []
+        if operator == b"q":
+            saved.append(ctm)
+        elif operator == b"Q":
+            ctm = saved.pop()
+        elif operator == b"cm":
+            ctm = times(numbers, ctm)
+        elif operator == b"re":
+            x, y, width, height = numbers
+            ys = [transform(ctm, corner)[1] for corner in ((x, y), (x + width, y + height))]
+            boxes.append((min(ys), max(ys)))
+    # The texts as pypdf decodes them, each with the matrices that place it.
+    page.extract_text(
+        visitor_text=lambda text, cm, tm, *_: texts.append(
+            (transform([float(n) for n in cm], (float(tm[4]), float(tm[5])))[1], text)
+        )
+    )
+    return boxes, texts
+
+
+MM = 72 / 25.4
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("status", ["withdrawn", "completed"])
+def test_the_certificate_is_one_framed_page_whatever_the_length_of_names(
+    app, world, language, status
+):
+    with app.app_context():
+        app.config["ORGANISATION_NAME"] = "Centre régional d'innovation et de formation numérique"
+        cohort, trainee = cohort_and_trainee(ref="T02")
+        cohort.name = "Développeur·se d'applications d'intelligence artificielle — promotion 1"
+        trainee.first_name = "Marie-Élisabeth Geneviève"
+        trainee.last_name = "de La Rochefoucauld-Montmorency"
+        if status == "withdrawn":
+            # Its French title, "Attestation de suivi de formation", is the longer.
+            trainee.left_on = date(2022, 3, 4)
+        db.session.commit()
+        made = making.certificate(cohort, trainee, **dates(language, as_of=cohort.ends_on))
+    reader = read(made.path)
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    footer = {"fr": "Page 1 sur 1", "en": "Page 1 of 1"}[language]
+    assert plain(page.extract_text()).endswith(footer)
+    boxes, texts = boxes_and_texts(reader, page)
+    # The frame, the largest box, stays between the header and the footer (margins of 21 and
+    # 18 mm), and every text but the running header's and footer's is inside it.
+    low, high = max(boxes, key=lambda box: box[1] - box[0])
+    assert low >= 18 * MM - 0.5 and high <= float(page.mediabox.height) - 21 * MM + 0.5
+    texts = [(y, text) for y, text in texts if text.strip()]
+    outside = [text for y, text in texts if not low < y < high]
+    assert any(footer.replace(" ", "") in "".join(text.split()) for text in outside), outside
+    assert len(outside) <= 4, outside
+    inside = plain(" ".join(text for y, text in texts if low < y < high))
+    assert "ROCHEFOUCAULD-MONTMORENCY" in inside
 
 
 def test_a_filled_sheet_shows_the_roll_call_and_a_blank_one_boxes_to_sign(app, world):
@@ -496,6 +681,29 @@ def test_the_demo_trainee_report_gives_the_cohorts_median_grade_per_module(demo_
         )
         # The row reads: module, planned hours, scored, grade, median, pass mark, status.
         assert f"{grade} {median} {pass_mark}" in row, row
+
+
+DEMO_END = date(2023, 3, 31)
+
+
+@pytest.mark.parametrize("kind", ["trainee", "funding"])
+def test_the_monthly_tables_total_is_printed_once_after_its_last_month(demo_app, kind):
+    with demo_app.app_context():
+        ref = "T01" if kind == "trainee" else None
+        order = making.Order(kind, "ibm-ai-1", DEMO_END, "fr", DEMO_END, ref=ref)
+        pages = [plain(page.extract_text()) for page in read(making.fulfil(order).path).pages]
+    # The table of the 18 months runs over two pages: a total at the foot of the first would
+    # read as the total of its rows.
+    first = next(n for n, text in enumerate(pages) if "Octobre 2021" in text)
+    last = next(n for n, text in enumerate(pages) if "Mars 2023" in text)
+    assert last > first
+    monthly = [n for n, text in enumerate(pages) for _ in re.finditer(r"\bTotal [\d ,]+ h", text)]
+    assert monthly == [last]
+    if kind == "funding":
+        # The budget lines' table has its own total, once.
+        budget = [n for n, text in enumerate(pages) for _ in re.finditer(r"Total [\d ,]+ €", text)]
+        assert len(budget) == 1
+    assert re.search(r"Mars 2023 .*?\bTotal \d", pages[last])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ from tracker.metrics.figures import (
     TraineeFigures,
     cohort_figures,
     held_sessions,
+    planned_minutes_per_trainee,
     ratio,
     trainee_attendance,
     trainee_status,
@@ -447,7 +448,9 @@ def gather_certificate(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
             "status": trainee_status(info, data.cohort, as_of),
             "scheduled_minutes": attendance.scheduled_minutes,
             "attended_minutes": attendance.attended_minutes,
-            "planned_minutes": sum(m.planned_minutes for m in data.modules),
+            # The hours per trainee the cohort was contracted for (`--hours`), by default the
+            # modules' total: those the funder's trainee-hours count.
+            "planned_minutes": planned_minutes_per_trainee(data.cohort, data.modules),
         },
     )
 
@@ -659,10 +662,16 @@ def trainee_context(source: Source, language: str) -> dict[str, Any]:
     modules = source.details["modules"]
     acquired = set(mine.competencies_acquired)
     total_competencies = sum(len(codes) for _, codes in source.details["blocks"])
+    left = mine.status == "withdrawn"
     return {
         "person": who,
         "figures": mine,
-        "reasons": pages.risk_reasons(mine, source.cohort.attendance_threshold),
+        "left": left,
+        # The points of attention are those of a trainee still followed.
+        "reasons": [] if left else pages.risk_reasons(mine, source.cohort.attendance_threshold),
+        # A module neither passed nor failing is no longer in progress once the trainee has
+        # left or the course is over.
+        "unfinished_is_incomplete": left or course_over(source),
         "months": _months(data, [info]),
         "pending": source.details.get("pending"),
         "modules": modules,
@@ -694,8 +703,15 @@ class ModuleCounts:
     module: ModuleTitle
     passed: int
     failing: int
-    in_progress: int
+    # Neither passed nor failing: in progress while the course runs, incomplete at its end.
+    unfinished: int
     median: float | None
+
+
+def course_over(source: Source) -> bool:
+    """Say whether the report's date is on or after the cohort's last day: a module still
+    without all its results is then incomplete, no longer in progress."""
+    return source.as_of >= source.cohort.ends_on
 
 
 def cohort_context(source: Source, language: str) -> dict[str, Any]:
@@ -713,7 +729,7 @@ def cohort_context(source: Source, language: str) -> dict[str, Any]:
                 module=module,
                 passed=passed,
                 failing=failing,
-                in_progress=len(grades) - passed - failing,
+                unfinished=len(grades) - passed - failing,
                 median=statistics.median(known) if known else None,
             )
         )
@@ -724,6 +740,7 @@ def cohort_context(source: Source, language: str) -> dict[str, Any]:
         "at_risk": [t for t in figures.trainees if t.at_risk and t.status == "active"],
         "module_counts": counts,
         "module_total": len(source.details["modules"]),
+        "course_over": course_over(source),
         "weekly_chart": _chart(
             "weekly_attendance", language, series.weekly_attendance(data), weekly_attendance_chart
         ),

@@ -144,7 +144,7 @@ def attachment(kind: str, trainee: str, first_day: date, last_day: date) -> tupl
 def logo_svg() -> bytes:
     """Draw the demo organisation's logo: its initials in a ring, a small SVG drawing."""
     return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 80" width="240" height="80">'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 80" width="320" height="80">'
         "<title>Centre régional d’innovation de Montpellier</title>"
         '<circle cx="40" cy="40" r="34" fill="none" stroke="#1f4e79" stroke-width="6"/>'
         '<text x="40" y="49" font-family="sans-serif" font-size="24" font-weight="700" '

@@ -188,7 +188,7 @@ def test_before_anyone_fills_it_the_identity_is_the_setting_s_name(app):
     with app.app_context():
         app.config["ORGANISATION_NAME"] = "Simplon Occitanie"
         identity = queries.current()
-        assert identity.legal_name == "Simplon Occitanie"
+        assert identity.legal_name == identity.name_in_sentence == "Simplon Occitanie"
         assert identity.siret == "" and identity.logo_path is None
         assert organisation_name() == "Simplon Occitanie"
 

@@ -42,7 +42,8 @@ def current() -> Identity:
     ORGANISATION_NAME and nothing else."""
     row = organisation()
     if row is None:
-        return Identity(legal_name=current_app.config["ORGANISATION_NAME"])
+        name = current_app.config["ORGANISATION_NAME"]
+        return Identity(legal_name=name, name_in_sentence=name)
     return Identity(
         legal_name=row.legal_name,
         name_in_sentence=row.name_in_sentence or row.legal_name,

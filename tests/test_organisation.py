@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests import uploads_data
+from tests.test_reports import cohort_and_trainee, dates, read, text_of
 from tracker.attachments import stored_path
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import User
@@ -18,6 +19,7 @@ from tracker.demo.operations import DEMO_AGREEMENT, DEMO_IDENTITY, DEMO_TITLE_IN
 from tracker.extensions import db
 from tracker.organisation import queries, rules
 from tracker.organisation.models import Organisation
+from tracker.reports import making
 from tracker.reports.making import organisation_name
 
 SIRET = "83451290700017"  # SIREN 834 512 907 and NIC 00017: both keys hold
@@ -324,6 +326,18 @@ def test_the_trail_keeps_each_change_with_the_logo_s_digest_not_its_bytes(app, w
     assert trail.status_code == 200
     assert "Organisation&#39;s identity" in trail.text or "Organisation’s identity" in trail.text
     assert "Nîmes" in trail.text
+
+
+def test_a_certificate_made_after_the_identity_is_saved_names_its_legal_name(app, world, signed_in):
+    assert send(signed_in("admin"), legal_name="Simplon Occitanie").status_code == 302
+    with app.app_context():
+        cohort, trainee = cohort_and_trainee()
+        made = making.certificate(cohort, trainee, **dates(as_of=cohort.ends_on))
+        text = text_of(made.path)
+        author = read(made.path).metadata["/Author"]
+    assert "Simplon Occitanie certifies that" in text
+    assert "Centre régional" not in text
+    assert author == "Simplon Occitanie"
 
 
 # --- The cohort's agreement -----------------------------------------------------------------

@@ -42,12 +42,14 @@ def empty_app(request, tmp_path, seal_certificate):
         server.drop_database(name)
 
 
-# The cohort's half-day times, which migration 0006 adds.
+# The cohort's half-day times, which migration 0006 adds, and its agreement, which 0007 adds.
 TIMES = (
     Cohort.morning_starts_at,
     Cohort.morning_ends_at,
     Cohort.afternoon_starts_at,
     Cohort.afternoon_ends_at,
+    Cohort.agreement_number,
+    Cohort.title_in_agreement,
 )
 
 
@@ -171,7 +173,7 @@ def test_upgrade_turns_late_without_minutes_into_present_with_the_same_figures(e
                 ],
             }
         )
-        # The cohort as version 0002 has it: without the half-days' times of 0006.
+        # The cohort as version 0002 has it: without the half-days' times of 0006 nor 0007's.
         cohort = db.session.get(Cohort, 1, options=[defer(column) for column in TIMES])
         before = cohort_metrics(cohort, date(2022, 6, 30))
         db.session.remove()

@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.imports.views import bp as imports_bp
     from tracker.justifications.views import bp as justifications_bp
     from tracker.metrics.views import bp as api_bp
+    from tracker.organisation.views import bp as organisation_bp
     from tracker.paper.views import bp as paper_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.signing.countersigning_views import bp as countersigning_bp
@@ -77,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         countersigning_bp,
         signing_bp,
         paper_bp,
+        organisation_bp,
         justifications_bp,
     )
     for blueprint in blueprints:

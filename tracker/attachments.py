@@ -33,10 +33,17 @@ from tracker.imports.operations import file_size
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
+# Only the organisation's logo may be an SVG drawing (tracker.organisation.rules checks it).
+SVG = "image/svg+xml"
 # The types accepted, with the extensions a file of each may be named with (the first is given
 # to a name that has none).
-EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg", ".jpe"), PNG: (".png",)}
-TYPE_NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
+EXTENSIONS = {
+    PDF: (".pdf",),
+    JPEG: (".jpg", ".jpeg", ".jpe"),
+    PNG: (".png",),
+    SVG: (".svg",),
+}
+TYPE_NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", SVG: "SVG"}
 
 PDF_SIGNATURE = b"%PDF-"
 JPEG_SIGNATURE = b"\xff\xd8\xff"

@@ -51,8 +51,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # file and its password. `tracker init` makes a self-signed one for development.
         SEAL_CERTIFICATE=str(instance / "seal.p12"),
         SEAL_PASSWORD=None,
-        # Who issues the certificates and signs the reports.
+        # Who issues the certificates and signs the reports, until an administrator fills the
+        # organisation's identity (tracker.organisation).
         ORGANISATION_NAME="Centre régional d'innovation de Montpellier",
+        # The organisation's logo, a PNG image or an SVG drawing.
+        LOGO_MAX_BYTES=1024 * 1024,
         SESSION_IDLE_MINUTES=60,
         SESSION_ABSOLUTE_HOURS=12,
         # A form's token lasts as long as the session it is bound to, which has its own idle and

@@ -6,6 +6,7 @@ from tracker.audit.models import AuditEntry
 from tracker.auth.models import LoginSession, SignInFailure, User, instructor_cohorts
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
+from tracker.organisation.models import Organisation
 from tracker.signing.models import (
     Countersignature,
     DrawnSignature,
@@ -27,6 +28,7 @@ __all__ = [
     "Justification",
     "LoginSession",
     "Module",
+    "Organisation",
     "PaperSheet",
     "Result",
     "Session",

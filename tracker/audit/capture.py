@@ -62,6 +62,8 @@ AUDITED: dict[str, Audited] = {
     "drawn_signatures": Audited(("user_id",)),
     "paper_sheets": Audited(("cohort_id", "week")),
     "justifications": Audited(("trainee_id", "first_day"), ("trainee_id", "trainees")),
+    # The logo's file is kept apart under its SHA-256: the row holds the digest, not the bytes.
+    "organisation": Audited(("legal_name",)),
 }
 
 # What the trail writes in place of a secret's value.

@@ -51,6 +51,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "expenses": (_l("Expenses"), ("expenses",)),
     "accounts": (_l("Accounts"), ("users", "instructor_cohorts")),
     "cohorts": (_l("Cohorts"), ("cohorts",)),
+    "organisation": (_l("Organisation"), ("organisation",)),
     "signatures": (
         _l("Signatures"),
         ("signatures", "countersignatures", "drawn_signatures", "paper_sheets"),
@@ -83,6 +84,7 @@ RECORD_NAMES = {
     "drawn_signatures": _l("Drawn signature"),
     "paper_sheets": _l("Paper sheet"),
     "justifications": _l("Absence justification"),
+    "organisation": _l("Organisation's identity"),
 }
 
 JUSTIFICATION_STATE_LABELS = {

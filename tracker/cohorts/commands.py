@@ -25,8 +25,24 @@ def cohort() -> None:
 @click.option("--hours", default=None, help="Planned hours per trainee (default: the modules').")
 @click.option("--funder", default="", help="Who funds the cohort.")
 @click.option("--threshold", default="0.80", show_default=True, help="Attendance threshold.")
+@click.option("--agreement", default="", help="The grant agreement's number.")
+@click.option(
+    "--title-in-agreement", default="", help="The course's title exactly as in the agreement."
+)
 @with_appcontext
-def create(slug, name, starts, ends, grant, trainees, hours, funder, threshold) -> None:
+def create(
+    slug,
+    name,
+    starts,
+    ends,
+    grant,
+    trainees,
+    hours,
+    funder,
+    threshold,
+    agreement,
+    title_in_agreement,
+) -> None:
     """Add a cohort."""
     try:
         new = create_cohort(
@@ -39,6 +55,8 @@ def create(slug, name, starts, ends, grant, trainees, hours, funder, threshold) 
             planned_hours_per_trainee=None if hours is None else _option_decimal("--hours", hours),
             funder=funder,
             attendance_threshold=_option_decimal("--threshold", threshold),
+            agreement_number=agreement,
+            title_in_agreement=title_in_agreement,
         )
     except CohortError as error:
         db.session.rollback()

@@ -62,6 +62,12 @@ class CohortForm(FlaskForm):
     )
     name = TextField(_l("Name"), validators=[filled(), at_most(200)])
     funder = TextField(_l("Funder"), validators=[Optional(), at_most(200)])
+    agreement_number = TextField(
+        _l("Grant agreement number"), validators=[Optional(), at_most(100)]
+    )
+    title_in_agreement = TextField(
+        _l("Course title in the agreement"), validators=[Optional(), at_most(300)]
+    )
     starts_on = DayField(_l("First day"), validators=[required()])
     ends_on = DayField(_l("Last day"), validators=[required()])
     grant_amount = NumberField(_l("Grant (EUR)"), validators=[required()], euros=True)

@@ -56,6 +56,10 @@ class Cohort(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     funder: Mapped[str] = mapped_column(String(200), default="")
+    # The grant agreement's number, and the course's title exactly as the agreement writes it
+    # (the documents the funder files must match it).
+    agreement_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    title_in_agreement: Mapped[str] = mapped_column(String(300), default="", server_default="")
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     grant_amount: Mapped[Decimal] = mapped_column(Money)

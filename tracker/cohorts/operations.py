@@ -66,6 +66,8 @@ def _checked_terms(
     funder: str,
     attendance_threshold: Decimal,
     half_days: HalfDayTimes,
+    agreement_number: str = "",
+    title_in_agreement: str = "",
 ) -> dict:
     """Check a cohort's terms and return them as model attributes."""
     if not is_slug(slug):
@@ -109,6 +111,8 @@ def _checked_terms(
         "morning_ends_at": half_days.morning_ends_at,
         "afternoon_starts_at": half_days.afternoon_starts_at,
         "afternoon_ends_at": half_days.afternoon_ends_at,
+        "agreement_number": agreement_number.strip(),
+        "title_in_agreement": title_in_agreement.strip(),
     }
 
 
@@ -124,6 +128,8 @@ def create_cohort(
     funder: str = "",
     attendance_threshold: Decimal = Decimal("0.80"),
     half_days: HalfDayTimes = USUAL_HALF_DAYS,
+    agreement_number: str = "",
+    title_in_agreement: str = "",
 ) -> Cohort:
     """Add a cohort after checking every field."""
     cohort = Cohort(
@@ -139,6 +145,8 @@ def create_cohort(
             funder=funder,
             attendance_threshold=attendance_threshold,
             half_days=half_days,
+            agreement_number=agreement_number,
+            title_in_agreement=title_in_agreement,
         )
     )
     db.session.add(cohort)
@@ -159,8 +167,11 @@ def update_cohort(
     funder: str,
     attendance_threshold: Decimal,
     half_days: HalfDayTimes | None = None,
+    agreement_number: str | None = None,
+    title_in_agreement: str | None = None,
 ) -> None:
-    """Change a cohort's terms after checking every field; its times stay unless given."""
+    """Change a cohort's terms after checking every field; its times and agreement stay unless
+    given."""
     if half_days is None:
         half_days = HalfDayTimes(
             cohort.morning_starts_at,
@@ -180,6 +191,10 @@ def update_cohort(
         funder=funder,
         attendance_threshold=attendance_threshold,
         half_days=half_days,
+        agreement_number=cohort.agreement_number if agreement_number is None else agreement_number,
+        title_in_agreement=(
+            cohort.title_in_agreement if title_in_agreement is None else title_in_agreement
+        ),
     )
     for attribute, value in terms.items():
         setattr(cohort, attribute, value)

@@ -139,3 +139,19 @@ def attachment(kind: str, trainee: str, first_day: date, last_day: date) -> tupl
         return f"{stem}.pdf", "application/pdf", output.getvalue()
     page.save(output, format="PNG")
     return f"{stem}.png", "image/png", output.getvalue()
+
+
+def logo_svg() -> bytes:
+    """Draw the demo organisation's logo: its initials in a ring, a small SVG drawing."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 80" width="320" height="80">'
+        "<title>Centre régional d’innovation de Montpellier</title>"
+        '<circle cx="40" cy="40" r="34" fill="none" stroke="#1f4e79" stroke-width="6"/>'
+        '<text x="40" y="49" font-family="sans-serif" font-size="24" font-weight="700" '
+        'fill="#1f4e79" text-anchor="middle">CRI</text>'
+        '<text x="86" y="36" font-family="sans-serif" font-size="15" fill="#1f4e79">'
+        "Centre régional d’innovation</text>"
+        '<text x="86" y="56" font-family="sans-serif" font-size="15" fill="#1f4e79">'
+        "de Montpellier</text>"
+        "</svg>"
+    ).encode()

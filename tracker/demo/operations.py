@@ -12,6 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from tracker import timeutil
 from tracker.assessments import operations as assessments
 from tracker.assessments.models import Assessment, assessment_competencies
+from tracker.attachments import SVG
 from tracker.attendance import closing
 from tracker.attendance import operations as attendance
 from tracker.attendance.models import AttendanceRecord, Session
@@ -36,11 +37,28 @@ from tracker.demo.generate import (
 )
 from tracker.demo.signatures import INSTRUCTOR_BROWSER, DemoSigning, generate_signing
 from tracker.extensions import db
+from tracker.organisation.operations import Logo, save_identity
 from tracker.signing import batches as signing_batches
 from tracker.signing import strokes
 
 # The delay after which the demo's roll calls are closed, when the setting closes none.
 DEFAULT_CLOSING_DAYS = 7
+
+# The demo organisation's identity, and the demo cohort's grant agreement (fictitious numbers
+# that pass their checks: the SIRET's Luhn key, the declaration's 11 digits).
+DEMO_IDENTITY = {
+    "legal_name": "Centre régional d'innovation de Montpellier",
+    "name_in_sentence": "le Centre régional d'innovation de Montpellier",
+    "address": "125 rue de l'Industrie\n34000 Montpellier",
+    "siret": "83451290700017",
+    "declaration_number": "76340000034",
+    "declaration_region": "Occitanie",
+    "representative_name": "Claire Dumas",
+    "representative_title": "directrice",
+    "signing_place": "Montpellier",
+}
+DEMO_AGREEMENT = "2021-OCC-FPRO-0457"
+DEMO_TITLE_IN_AGREEMENT = "Développeur·se d'applications en intelligence artificielle"
 
 # Printed by `make run` and in the README: the demo is public, so its password is not a secret.
 DEMO_PASSWORD = "demo-tracker"
@@ -234,7 +252,10 @@ def load_demo() -> list[User]:
     )
     # The instructor's notes on the presences the trainees forgot to sign.
     data.attendance = signing.with_notes(data.attendance)
+    save_identity(**DEMO_IDENTITY, logo=Logo("logo.svg", SVG, documents.logo_svg()))
     cohort = write_cohort(data, recorded_by=instructor)
+    cohort.agreement_number = DEMO_AGREEMENT
+    cohort.title_in_agreement = DEMO_TITLE_IN_AGREEMENT
     instructor.cohorts.append(cohort)
     close_and_amend(cohort, instructor, admin)
     trainees = {

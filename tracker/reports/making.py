@@ -57,6 +57,7 @@ from tracker.extensions import db
 from tracker.files import copy_atomically, private_folder, write_atomically
 from tracker.metrics.figures import CohortData, cohort_figures
 from tracker.metrics.loading import collector_paused
+from tracker.organisation import queries as organisation
 from tracker.reports.contents import (
     CONTEXTS,
     AmendmentsSince,
@@ -95,8 +96,9 @@ class Made:
 
 
 def organisation_name() -> str:
-    """Return the organisation that issues the reports (ORGANISATION_NAME)."""
-    return current_app.config["ORGANISATION_NAME"]
+    """Return the legal name of the organisation that issues the reports (its identity, or
+    the setting ORGANISATION_NAME before an administrator fills it)."""
+    return organisation.current().legal_name
 
 
 # ---------------------------------------------------------------------------------------------

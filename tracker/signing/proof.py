@@ -12,7 +12,6 @@ import hashlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from tracker import timeutil
@@ -20,6 +19,7 @@ from tracker.attendance import times
 from tracker.attendance.models import Session
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
+from tracker.organisation import queries as organisation
 from tracker.signing import strokes
 from tracker.signing.models import Countersignature, PaperSheet, Signature
 from tracker.signing.seal import Seal
@@ -129,7 +129,7 @@ def week_proof(
     year, number, _ = monday.isocalendar()
     return {
         "proof_of": "signed attendance sheet",
-        "organisation": current_app.config["ORGANISATION_NAME"],
+        "organisation": organisation.current().legal_name,
         "made_at": utc(timeutil.utc_now()),
         "cohort": {"slug": cohort.slug, "name": cohort.name, "funder": cohort.funder},
         "week": f"{year}-W{number:02d}",

@@ -180,6 +180,7 @@ def seal_pdf(pdf: bytes, seal: Seal, reason: str) -> bytes:
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
     )
+
     def sign() -> bytes:
         return signers.sign_pdf(writer, metadata, signer=seal.signer).getvalue()
 

@@ -47,6 +47,8 @@ benchmark: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/trail.py
+	$(BIN)/python benchmarks/signing.py
+	$(BIN)/python benchmarks/sheet.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

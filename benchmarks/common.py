@@ -1,6 +1,7 @@
 """What the benchmarks share: an app on a database file, timing and a printed table."""
 
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -8,8 +9,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from flask import Flask
 
+import tracker
 from tracker import create_app
 from tracker.extensions import db
 
@@ -35,12 +38,29 @@ def demo_app(**config) -> Flask:
     The demo is loaded in a child process, as a user would: loading it here would leave this
     process's heap full of its objects and slow every measurement after it.
     """
+    if DEMO.exists() and schema_version(DEMO) != newest_schema_version():
+        DEMO.unlink()  # built by an earlier version: its demo lacks what later ones carry
     if not DEMO.exists():
         DEMO.parent.mkdir(parents=True, exist_ok=True)
         environment = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{DEMO}"}
         for command in (["init"], ["demo"]):
             subprocess.run([TRACKER, *command], env=environment, check=True, capture_output=True)
     return app_on(DEMO, **config)
+
+
+def schema_version(path: Path) -> str | None:
+    """Return the migration an SQLite database file stands at."""
+    with sqlite3.connect(path) as connection:
+        try:
+            return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        except sqlite3.Error:
+            return None
+
+
+def newest_schema_version() -> str:
+    """Return the newest migration shipped with the package."""
+    migrations = Path(tracker.__file__).parent / "migrations"
+    return ScriptDirectory(str(migrations)).get_current_head()
 
 
 def timings(run: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]:

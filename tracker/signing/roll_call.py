@@ -18,8 +18,9 @@ from tracker.attendance.operations import Mark, StalePage
 from tracker.attendance.stale import ChangedLine
 from tracker.auth.models import User
 from tracker.extensions import db
+from tracker.paper import queries as paper_queries
 from tracker.signing import rules
-from tracker.signing.models import PaperSheet, Signature
+from tracker.signing.models import Signature
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,8 @@ def monday_of(day: date) -> date:
 
 def signed_on_paper(session: Session) -> bool:
     """Tell whether the cohort's signed paper sheet of the half-day's week was uploaded."""
-    return (
-        db.session.scalar(
-            select(PaperSheet.id).where(
-                PaperSheet.cohort_id == session.cohort_id,
-                PaperSheet.week == monday_of(session.date),
-            )
-        )
-        is not None
-    )
+    monday = monday_of(session.date)
+    return monday in paper_queries.paper_weeks(session.cohort_id, [monday])
 
 
 def disagreements(

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from tracker.charts import (
     Chart,
@@ -39,6 +40,7 @@ from tracker.metrics.figures import (
 )
 from tracker.metrics.justifications import pending_per_trainee
 from tracker.metrics.loading import load_cohort_data
+from tracker.metrics.overspending import Overspending, overspending
 from tracker.metrics.series import AttendanceMinutes, StatementRow, month_of
 
 RISK_REASONS = (LOW_ASSIDUITY, CONSECUTIVE_ABSENCES, FAILING_MODULE)
@@ -104,7 +106,35 @@ def compared_figures(rows: Sequence[CohortFunding]) -> list[ComparedFigure]:
         line(
             _("Cost per realised trainee-hour"), [b.cost_per_realised_hour for b in budgets], money
         ),
+        line(
+            _("Budget overspent"),
+            [overspending(b) for b in budgets],
+            overspending_summary,
+            numeric=False,
+        ),
     ]
+
+
+def overspending_summary(warning: Overspending) -> str:
+    """Say in a few words what is overspent in a budget, for the cohorts side by side."""
+    if not warning:
+        return _("No")
+    parts = []
+    if warning.forecast_excess is not None:
+        parts.append(
+            _("forecast over the grant by %(excess)s", excess=money(warning.forecast_excess))
+        )
+    if warning.lines:
+        codes = ", ".join(line.code for line in warning.lines)
+        parts.append(
+            ngettext(
+                "line %(codes)s overspent",
+                "lines %(codes)s overspent",
+                len(warning.lines),
+                codes=codes,
+            )
+        )
+    return _("Yes: %(what)s", what=" · ".join(parts))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from tracker.funding.forms import StatementForm
 from tracker.i18n import current_language
 from tracker.metrics.figures import cohort_figures
 from tracker.metrics.loading import load_cohort_data
+from tracker.metrics.overspending import overspending
 from tracker.metrics.series import month_of
 from tracker.reports.contents import as_of_shown
 from tracker.signing import figures as signing_figures
@@ -70,6 +71,7 @@ def cohort(slug: str):
         form=form,
         as_of=as_of,
         figures=figures,
+        warning=overspending(figures.budget),
         withdrawals=pages.withdrawals(cohort, as_of),
         risks=pages.risk_counts(figures),
         risk_labels=words(pages.RISK_LABELS),

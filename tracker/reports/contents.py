@@ -65,6 +65,8 @@ from tracker.metrics.figures import (
 )
 from tracker.metrics.justifications import Pending, pending_summary
 from tracker.metrics.loading import load_cohort_data
+from tracker.metrics.overspending import overspending
+from tracker.organisation import queries as organisation_queries
 from tracker.signing import strokes as signature_strokes
 from tracker.signing.models import Countersignature, PaperSheet, Signature
 from tracker.signing.rules import PRESENT_WITHOUT_SIGNATURE, SIGNED_BUT_ABSENT, disagreement
@@ -120,6 +122,15 @@ class ModuleTitle:
     title: str
     planned_minutes: int
     pass_mark: float
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Who certifies a report for the organisation, and where it is signed."""
+
+    name: str
+    title: str
+    place: str
 
 
 @dataclass(frozen=True)
@@ -410,7 +421,21 @@ def gather_funding(cohort: Cohort, as_of: date) -> Source:
         details={
             "withdrawals": tuple(person(t) for t in withdrawals),
             "pending": pending_justifications(cohort, as_of),
+            "agreement_number": cohort.agreement_number,
+            "title_in_agreement": cohort.title_in_agreement,
+            "signatory": signatory(),
         },
+    )
+
+
+def signatory() -> Signatory:
+    """Read who certifies the reports: the organisation's legal representative and the place
+    where its documents are signed (blank until an administrator records them)."""
+    identity = organisation_queries.current()
+    return Signatory(
+        name=identity.representative_name,
+        title=identity.representative_title,
+        place=identity.signing_place,
     )
 
 
@@ -759,9 +784,15 @@ def funding_context(source: Source, language: str) -> dict[str, Any]:
     figures = cohort_figures(data)
     budget = figures.budget
     planned_total = sum((line.planned for line in budget.lines), Decimal(0))
+    # The unjustified hours as the monthly table and the monthly statements count them.
+    per_trainee = series.tally_attendance(data, lambda trainee, _session: trainee.id)
     return {
         "figures": figures,
         "budget": budget,
+        "warning": overspending(budget),
+        "unjustified_minutes": {
+            trainee_id: minutes.unjustified for trainee_id, minutes in per_trainee.items()
+        },
         "planned_total": planned_total,
         "planned_consumption": ratio(int(budget.spent * 100), int(planned_total * 100)),
         "months": _months(data),

@@ -131,6 +131,14 @@ def inline_svgs(page: str) -> list[str]:
 # The cohorts side by side
 
 
+def overspent(budget: dict) -> str:
+    """Say what the list says of a budget (tracker metrics' JSON) whose lines are within plan."""
+    forecast, grant = budget["forecast_at_completion"], Decimal(budget["grant"])
+    if forecast is None or Decimal(forecast) <= grant:
+        return "No"
+    return f"Yes: forecast over the grant by {money(Decimal(forecast) - grant)}"
+
+
 def test_the_list_shows_every_cohort_with_the_figures_of_tracker_metrics(app, login_as, funded):
     with app.app_context():
         build_cohort("small", 3, days=4)
@@ -179,6 +187,8 @@ def test_the_list_shows_every_cohort_with_the_figures_of_tracker_metrics(app, lo
                 money,
                 [b["cost_per_realised_hour"] for b in budgets],
             ),
+            # No line is overspent here; a forecast over the grant is.
+            line("Budget overspent", overspent, budgets),
         ]
     assert table_rows(page, "funding-cohorts") == wanted
     assert expected[0]["budget"]["spent"] == "14500.49"  # the February expense comes later

@@ -432,3 +432,30 @@ def test_the_demo_funding_page_mid_course_warns_of_the_forecast(demo_app, langua
     assert 'role="alert"' in page
     assert said(demo_app, language, "Warning: budget overspent") in page
     assert shown(demo_app, language, i18n.money, Decimal("296757.26")) in page
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_warning_reads_on_a_360_px_phone_without_an_accessibility_fault(
+    app, browser, live_server, funded, language
+):
+    from tests.test_browser import (
+        WIDER_THAN_THE_PAGE,
+        serious_violations,
+        sign_in_with_the_keyboard,
+    )
+
+    overspend(app)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in_with_the_keyboard(page, live_server, "region@laregion.fr")
+        page.goto(f"{live_server}/cohorts/alpha/funding?as_of={AS_OF}&lang={language}")
+        alert = page.get_by_role("alert")
+        assert alert.is_visible()
+        assert said(app, language, "Warning: budget overspent") in plain(alert.inner_text())
+        measured = page.evaluate(WIDER_THAN_THE_PAGE)
+        assert measured["width"] <= 360 and not measured["wider"], measured
+        assert serious_violations(page) == []
+    finally:
+        context.close()

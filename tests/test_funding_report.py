@@ -356,6 +356,19 @@ def test_the_funding_page_warns_in_words_when_overspent(app, funded, signed_in, 
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_budget_page_warns_as_the_funding_page_does(app, funded, signed_in, language):
+    client = signed_in("officer")
+    url = f"/cohorts/alpha/budget?as_of={AS_OF}&lang={language}"
+    assert 'role="alert"' not in client.get(url).get_data(as_text=True)
+    overspend(app)
+    page = client.get(url).get_data(as_text=True)
+    notice = re.search(r'(?s)<div class="overspending" role="alert">(.*?)</div>', page)
+    assert notice, "no alert on the page"
+    assert said(app, language, "Warning: budget overspent") in plain(notice[1])
+    assert "PED" in notice[1]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_cohorts_side_by_side_say_which_budget_is_overspent(app, funded, signed_in, language):
     client = signed_in("officer")
     url = f"/funding?as_of={AS_OF}&lang={language}"

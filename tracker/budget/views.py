@@ -29,6 +29,7 @@ from tracker.imports.operations import KINDS, file_size, import_file
 from tracker.imports.problems import ImportRefused
 from tracker.metrics.figures import cohort_figures
 from tracker.metrics.loading import load_cohort_data
+from tracker.metrics.overspending import overspending
 
 bp = Blueprint("budget", __name__)
 
@@ -99,6 +100,7 @@ def overview(slug: str):
         form=form,
         as_of=as_of,
         budget=figures.budget,
+        warning=overspending(figures.budget),
         planned_total=sum((line.planned for line in figures.budget.lines), Decimal(0)),
         can_edit=may(current_user, "edit_budget"),
     )

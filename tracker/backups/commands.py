@@ -3,15 +3,11 @@
 from pathlib import Path
 
 import click
-from alembic.script import ScriptDirectory
 from flask.cli import with_appcontext
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.backups import copies
 from tracker.extensions import db
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+from tracker.health import checks
 
 
 @click.command("backup")
@@ -39,17 +35,9 @@ def restore(file: Path) -> None:
     except copies.CopyError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"The copy {file} is put back into the database.")
-    revision = _revision()
-    if revision is not None and revision != ScriptDirectory(str(MIGRATIONS)).get_current_head():
+    revision = checks.schema_revision(db.engine)
+    if revision is not None and revision != checks.newest_migration():
         click.echo(
             f"Its schema is that of migration {revision}: run `tracker init` to bring it up to "
             "date before serving it."
         )
-
-
-def _revision() -> str | None:
-    try:
-        with db.engine.connect() as connection:
-            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except SQLAlchemyError:
-        return None

@@ -42,13 +42,18 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-benchmark: $(VENV)/.installed-test
+$(VENV)/.installed-benchmark: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[test,benchmark]'
+	touch $@
+
+benchmark: $(VENV)/.installed-benchmark
 	$(BIN)/python benchmarks/metrics.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/trail.py
 	$(BIN)/python benchmarks/signing.py
 	$(BIN)/python benchmarks/sheet.py
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

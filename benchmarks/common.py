@@ -1,10 +1,18 @@
-"""What the benchmarks share: an app on a database file, timing and a printed table."""
+"""What the benchmarks share: an app on a database file, timing and a printed table.
 
+The demo's benchmarks run on SQLite, or on PostgreSQL with `TRACKER_BENCHMARK_DATABASE=postgresql`:
+a throwaway server started from the machine's own binaries, as the tests start theirs, and stopped
+at the end.
+"""
+
+import atexit
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,19 +40,67 @@ def app_on(path: Path, **config) -> Flask:
     return app
 
 
+def on_postgresql() -> bool:
+    """Tell whether the benchmarks were asked to run on PostgreSQL."""
+    database = os.environ.get("TRACKER_BENCHMARK_DATABASE", "sqlite")
+    if database not in ("sqlite", "postgresql"):
+        raise SystemExit(
+            f"TRACKER_BENCHMARK_DATABASE: {database!r} is neither sqlite nor postgresql"
+        )
+    return database == "postgresql"
+
+
+_servers = []
+
+
+def postgresql_database() -> str:
+    """Create a database on a throwaway PostgreSQL server (started once) and return its URL."""
+    from tests.postgresql import PostgresServer, find_binaries
+
+    if not _servers:
+        binaries = find_binaries()
+        if binaries is None:
+            raise SystemExit("PostgreSQL binaries (initdb, pg_ctl) not found")
+        server = PostgresServer(binaries, Path(tempfile.mkdtemp(prefix="tracker-pg-")))
+        server.start()
+        _servers.append(server)
+
+        def stop() -> None:
+            server.stop()
+            shutil.rmtree(server.folder, ignore_errors=True)
+
+        atexit.register(stop)
+    server = _servers[0]
+    return server.url(server.create_database())
+
+
+def build_demo(url: str) -> None:
+    """Load the demo into a database, in a child process, as a user would."""
+    environment = {**os.environ, "TRACKER_DATABASE_URL": url}
+    for command in (["init"], ["demo"]):
+        subprocess.run([TRACKER, *command], env=environment, check=True, capture_output=True)
+
+
+_demo_on_postgresql = []
+
+
 def demo_app(**config) -> Flask:
     """Create the app on the demo database, built once by `tracker init` and `tracker demo`.
 
     The demo is loaded in a child process, as a user would: loading it here would leave this
     process's heap full of its objects and slow every measurement after it.
     """
+    if on_postgresql():
+        if not _demo_on_postgresql:
+            _demo_on_postgresql.append(postgresql_database())
+            build_demo(_demo_on_postgresql[0])
+        url = _demo_on_postgresql[0]
+        return create_app({"SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": url, **config})
     if DEMO.exists() and schema_version(DEMO) != newest_schema_version():
         DEMO.unlink()  # built by an earlier version: its demo lacks what later ones carry
     if not DEMO.exists():
         DEMO.parent.mkdir(parents=True, exist_ok=True)
-        environment = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{DEMO}"}
-        for command in (["init"], ["demo"]):
-            subprocess.run([TRACKER, *command], env=environment, check=True, capture_output=True)
+        build_demo(f"sqlite:///{DEMO}")
     return app_on(DEMO, **config)
 
 

@@ -1,6 +1,7 @@
 """Time the server side of the main pages on the demo cohort, through Flask's test client.
 
     .venv/bin/python benchmarks/web.py
+    TRACKER_BENCHMARK_DATABASE=postgresql .venv/bin/python benchmarks/web.py
 
 Median of many requests for each page, signed in as the demo instructor (the officer's pages as
 the demo officer). Target on the 2-core machine: under 30 ms for the cohort overview, a roll call
@@ -8,6 +9,7 @@ and a trainee page. The demo database is built under benchmarks/results/ on the 
 """
 
 import sys
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -45,7 +47,9 @@ def main() -> None:
     with app.app_context():
         cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "ibm-ai-1"))
         session_id = db.session.scalar(
-            select(Session.id).where(Session.cohort_id == cohort.id, Session.date == "2022-12-01")
+            select(Session.id).where(
+                Session.cohort_id == cohort.id, Session.date == date(2022, 12, 1)
+            )
         )
     instructor = signed_in_client(app, "formateur@demo.tracker.fr")
     pages = {

@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.budget.views import bp as budget_bp
     from tracker.cohorts.views import bp as cohorts_bp
     from tracker.funding.views import bp as funding_bp
+    from tracker.health.views import bp as health_bp
     from tracker.help.views import bp as help_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.justifications.views import bp as justifications_bp
@@ -80,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         paper_bp,
         organisation_bp,
         justifications_bp,
+        health_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

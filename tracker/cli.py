@@ -17,6 +17,7 @@ from tracker import create_app  # noqa: E402
 from tracker.attendance.commands import roll_calls  # noqa: E402
 from tracker.audit.commands import audit  # noqa: E402
 from tracker.auth.commands import user  # noqa: E402
+from tracker.backups.commands import backup, restore  # noqa: E402
 from tracker.cohorts.commands import cohort  # noqa: E402
 from tracker.demo.commands import demo  # noqa: E402
 from tracker.imports.commands import import_csv  # noqa: E402
@@ -44,5 +45,16 @@ def init() -> None:
     click.echo(seal.ensure_certificate())
 
 
-for command in (audit, user, cohort, demo, import_csv, metrics, report, roll_calls):
+for command in (
+    audit,
+    backup,
+    user,
+    cohort,
+    demo,
+    import_csv,
+    metrics,
+    report,
+    restore,
+    roll_calls,
+):
     main.add_command(command)

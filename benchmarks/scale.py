@@ -1,0 +1,145 @@
+"""Scale benchmark: each page's server time with 1, 40 and 200 cohorts on PostgreSQL.
+
+    .venv/bin/python benchmarks/scale.py [--cohorts 1,40,200] [--repeat 20]
+
+Builds the cohorts on a throwaway PostgreSQL server with the generator of benchmarks/metrics.py
+(the demo's, one seed per cohort, a cohort starting every 13 weeks), growing one database from
+the smallest count to the largest, and at each count times the pages through Flask's test client
+(median of warm requests, signed in without the password form) and the whole `tracker metrics`
+command. Pages that show one cohort should not grow with the others; the pages that span cohorts
+(the officer's home, the cohorts list, `/funding`) are the ones to watch. 200 cohorts are some
+5,000 trainees and 3 million roll calls: building them takes the better part of an hour.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+
+from sqlalchemy import func, select, text
+
+from benchmarks.common import TRACKER, postgresql_database, timings
+from benchmarks.web import signed_in_client
+from tracker import create_app
+from tracker.attendance.models import AttendanceRecord
+from tracker.auth.operations import add_user
+from tracker.cohorts.models import Cohort
+from tracker.demo.operations import load_cohort
+from tracker.extensions import db
+
+PASSWORD = "scale-benchmark-2022"
+
+
+def grow(app, count: int) -> None:
+    """Add cohorts until the database holds `count`."""
+    with app.app_context():
+        present = db.session.scalar(select(func.count(Cohort.id)))
+        for number in range(present, count):
+            load_cohort(
+                seed=1000 + number,
+                slug=f"cohort-{number + 1:03d}",
+                starts_on=date(2019, 9, 2) + timedelta(weeks=13 * (number % 20)),
+            )
+            db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+
+def pages(app) -> dict[str, str]:
+    """The pages timed, on the first cohort, as of its middle."""
+    with app.app_context():
+        cohort = db.session.scalar(select(Cohort).order_by(Cohort.slug).limit(1))
+        middle = cohort.starts_on + (cohort.ends_on - cohort.starts_on) / 2
+        slug = cohort.slug
+    return {
+        "cohort overview": ("instructor", f"/cohorts/{slug}?as_of={middle}"),
+        "trainee page": ("instructor", f"/cohorts/{slug}/trainees/T05"),
+        "officer dashboard of one cohort": ("officer", f"/cohorts/{slug}/funding?as_of={middle}"),
+        "officer home (all cohorts)": ("officer", "/"),
+        "cohorts list as officer": ("officer", "/cohorts"),
+        "/funding, every cohort side by side": ("officer", f"/funding?as_of={middle}"),
+    }
+
+
+def time_pages(app, repeat: int) -> dict[str, float]:
+    """Return each page's median server time in milliseconds."""
+    clients = {
+        "officer": signed_in_client(app, "officer@scale.tracker.fr"),
+        "instructor": signed_in_client(app, "instructor@scale.tracker.fr"),
+    }
+    medians = {}
+    for label, (who, url) in pages(app).items():
+
+        def get(client=clients[who], url=url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        medians[label] = statistics.median(timings(get, repeat=repeat, warmup=3))
+    return medians
+
+
+def time_command(url: str, slug: str) -> float:
+    """Return the wall time of the whole `tracker metrics SLUG` command, in milliseconds."""
+    environment = {**os.environ, "TRACKER_DATABASE_URL": url}
+    durations = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([TRACKER, "metrics", slug], env=environment, check=True, capture_output=True)
+        durations.append((time.perf_counter() - started) * 1000)
+    return statistics.median(durations)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cohorts", default="1,40,200")
+    parser.add_argument("--repeat", type=int, default=20)
+    options = parser.parse_args()
+    counts = sorted(int(count) for count in options.cohorts.split(","))
+
+    url = postgresql_database()
+    subprocess.run(
+        [TRACKER, "init"],
+        env={**os.environ, "TRACKER_DATABASE_URL": url},
+        check=True,
+        capture_output=True,
+    )
+    app = create_app({"SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": url})
+    grow(app, 1)
+    with app.app_context():
+        first = db.session.scalar(select(Cohort).order_by(Cohort.slug).limit(1))
+        add_user("officer@scale.tracker.fr", "officer", PASSWORD)
+        add_user("instructor@scale.tracker.fr", "instructor", PASSWORD, cohorts=[first])
+        slug = first.slug
+        db.session.commit()
+
+    columns: dict[int, dict[str, float]] = {}
+    for count in counts:
+        started = time.perf_counter()
+        grow(app, count)
+        with app.app_context():
+            records = db.session.scalar(select(func.count(AttendanceRecord.id)))
+            size = db.session.scalar(text("SELECT pg_database_size(current_database())"))
+        print(
+            f"{count} cohorts: {records:,} roll calls, {size / 2**20:,.0f} MB "
+            f"(built in {time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+        columns[count] = time_pages(app, options.repeat)
+        columns[count]["`tracker metrics SLUG` (whole command)"] = time_command(url, slug)
+
+    print()
+    print("| page | " + " | ".join(f"{count} cohorts" for count in counts) + " |")
+    print("|---|" + "---|" * len(counts))
+    for label in columns[counts[0]]:
+        cells = " | ".join(f"{columns[count][label]:,.0f} ms" for count in counts)
+        print(f"| {label} | {cells} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -58,6 +58,7 @@ from tracker.files import copy_atomically, private_folder, write_atomically
 from tracker.metrics.figures import CohortData, cohort_figures
 from tracker.metrics.loading import collector_paused
 from tracker.organisation import queries as organisation
+from tracker.reports import tagging
 from tracker.reports.contents import (
     CONTEXTS,
     AmendmentsSince,
@@ -348,6 +349,9 @@ def write_pdf(html: str, kind: str) -> bytes:
                 font_config=font_configuration(),
                 pdf_variant=PDF_VARIANT,
                 pdf_tags=True,
+                # Running header and footer, repeated table headers: artifacts; layout tables
+                # not tagged as tables (see tagging).
+                finisher=tagging.finish_tags,
             )
         )
 

@@ -201,15 +201,34 @@ def own_header_cells(element: DictionaryObject) -> list[DictionaryObject]:
     return found
 
 
+def own_cells(element: DictionaryObject) -> list[DictionaryObject]:
+    """Return the /TD elements of a table's tree, leaving out those of tables in its cells."""
+    found = []
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, list) else []:
+        kid = kid.get_object()
+        if isinstance(kid, DictionaryObject) and "/S" in kid and kid["/S"] != "/Table":
+            found += [kid] if kid["/S"] == "/TD" else []
+            found += own_cells(kid)
+    return found
+
+
 def check_structure(name: str, pdf: bytes, html: str) -> None:
     reader = read(pdf)
     elements = structure(reader)
     tables = [element for element in elements if element["/S"] == "/Table"]
+    id_tree = reader.trailer["/Root"]["/StructTreeRoot"].get("/IDTree", {}).get("/Names", [])
+    pairs = zip(id_tree[::2], id_tree[1::2], strict=True)
+    ids = {str(key): value.get_object() for key, value in pairs}
     expected = data_tables(html)
     assert len(tables) == len(expected), f"{name}: one /Table per data table, none for layout"
     for number, (table, source) in enumerate(zip(tables, expected, strict=True)):
         headers = own_header_cells(table)
         assert len(headers) == header_cells(source), f"{name}: table {number + 1}'s headers once"
+        # Each cell names headers of its own table, found through the ID tree.
+        for cell in own_cells(table):
+            for header in cell.get("/A", {}).get("/Headers", []):
+                assert ids.get(str(header)) in headers, f"{name}: {header} is no header here"
 
 
 def check_marked(name: str, pdf: bytes, running: list[str]) -> None:

@@ -73,6 +73,7 @@ def finish_tags(document: Document, pdf: pydyf.PDF) -> None:
                 first_pieces[id(piece.table)] = element
 
     _mark_artifacts(objects, root, pages)
+    _name_header_cells(objects, root)
 
 
 def _table_pieces(box: boxes.Box, seen: dict) -> Iterator[TablePiece]:
@@ -196,3 +197,16 @@ def _mark_artifacts(objects: _Objects, root: dict, pages: list[dict]) -> None:
             for mcid in range(len(value)):
                 if mcid not in reached[key]:
                     value[mcid] = "null"
+
+
+def _name_header_cells(objects: _Objects, root: dict) -> None:
+    """List the header cells by their IDs in the tree's ID tree, where a reader looks up the
+    headers that each cell names (its /Headers)."""
+    named = sorted(
+        (element["ID"].string, element.reference)
+        for element in objects.descendants(root)
+        if "ID" in element
+    )
+    if named:
+        names = pydyf.Array(item for name, ref in named for item in (pydyf.String(name), ref))
+        root["IDTree"] = pydyf.Dictionary({"Names": names})

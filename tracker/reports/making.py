@@ -14,7 +14,9 @@ before yesterday (yesterday's stays for the requests that straddle midnight).
 
 Archival and accessible: PDF/A-2a, which WeasyPrint 70 makes tagged (a structure tree with
 headings, tables, lists and figures with their text alternative) and with Unicode text; the
-title, author (the issuing organisation) and language are in the document's metadata.
+title, author (the issuing organisation) and language are in the document's metadata. `tagging`
+finishes its tree: running header and footer as artifacts, layout tables (role="presentation")
+as divisions, a table over several pages one table with its header rows once.
 """
 
 import base64

@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 from datetime import date
+from html import unescape
 
 import pytest
 import tinyhtml5
@@ -39,6 +40,61 @@ cohort_and_trainee = reports.cohort_and_trainee
 dates = reports.dates
 
 HTML = "{http://www.w3.org/1999/xhtml}"
+# ISO 32000-1, 14.8.4: the standard structure types.
+STANDARD_TYPES = {
+    f"/{kind}"
+    for kind in [
+        "Document",
+        "Part",
+        "Art",
+        "Sect",
+        "Div",
+        "BlockQuote",
+        "Caption",
+        "TOC",
+        "TOCI",
+        "Index",
+        "NonStruct",
+        "Private",
+        "P",
+        "H",
+        "H1",
+        "H2",
+        "H3",
+        "H4",
+        "H5",
+        "H6",
+        "L",
+        "LI",
+        "Lbl",
+        "LBody",
+        "Table",
+        "TR",
+        "TH",
+        "TD",
+        "THead",
+        "TBody",
+        "TFoot",
+        "Span",
+        "Quote",
+        "Note",
+        "Reference",
+        "BibEntry",
+        "Code",
+        "Link",
+        "Annot",
+        "Ruby",
+        "RB",
+        "RT",
+        "RP",
+        "Warichu",
+        "WT",
+        "WP",
+        "Figure",
+        "Formula",
+        "Form",
+    ]
+}
 SHOWS_TEXT = {b"Tj", b"TJ", b"'", b'"'}
 
 
@@ -270,9 +326,18 @@ def check_identification(name: str, pdf: bytes, language: str) -> None:
     (intent,) = catalog["/OutputIntents"]
     intent = intent.get_object()
     assert intent["/S"] == "/GTS_PDFA1" and "/DestOutputProfile" in intent, name
+    # PDF/A (6.1.3): the trailer's file identifier; (6.6.3) the title as in the XMP metadata.
+    assert "/ID" in reader.trailer, name
+    assert str(reader.metadata["/Title"]) in unescape(metadata), name
+    # PDF/A-2a (6.8): standard structure types only (WeasyPrint declares no role map).
+    role_map = catalog["/StructTreeRoot"].get("/RoleMap", {})
+    for element in structure(reader):
+        assert element["/S"] in STANDARD_TYPES or element["/S"] in role_map, element["/S"]
     for page in reader.pages:
         for font in page["/Resources"].get("/Font", {}).values():
             font = font.get_object()
+            # PDF/A-2a (6.2.11.7): every glyph maps to Unicode.
+            assert "/ToUnicode" in font, f"{name}: font {font.get('/BaseFont')} has no ToUnicode"
             descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
             for described in descendants:
                 descriptor = described["/FontDescriptor"].get_object()

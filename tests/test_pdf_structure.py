@@ -279,6 +279,9 @@ def check_structure(name: str, pdf: bytes, html: str) -> None:
     expected = data_tables(html)
     assert len(tables) == len(expected), f"{name}: one /Table per data table, none for layout"
     for number, (table, source) in enumerate(zip(tables, expected, strict=True)):
+        # A table of figures names its columns or rows; one that only lays boxes out is
+        # marked <table role="presentation">.
+        assert header_cells(source), f"{name}: table {number + 1} has no header cell"
         headers = own_header_cells(table)
         assert len(headers) == header_cells(source), f"{name}: table {number + 1}'s headers once"
         # Each cell names headers of its own table, found through the ID tree.

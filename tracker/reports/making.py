@@ -14,7 +14,9 @@ before yesterday (yesterday's stays for the requests that straddle midnight).
 
 Archival and accessible: PDF/A-2a, which WeasyPrint 70 makes tagged (a structure tree with
 headings, tables, lists and figures with their text alternative) and with Unicode text; the
-title, author (the issuing organisation) and language are in the document's metadata.
+title, author (the issuing organisation) and language are in the document's metadata. `tagging`
+finishes its tree: running header and footer as artifacts, layout tables (role="presentation")
+as divisions, a table over several pages one table with its header rows once.
 """
 
 import base64
@@ -58,6 +60,7 @@ from tracker.files import copy_atomically, private_folder, write_atomically
 from tracker.metrics.figures import CohortData, cohort_figures
 from tracker.metrics.loading import collector_paused
 from tracker.organisation import queries as organisation
+from tracker.reports import tagging
 from tracker.reports.contents import (
     CONTEXTS,
     AmendmentsSince,
@@ -348,6 +351,9 @@ def write_pdf(html: str, kind: str) -> bytes:
                 font_config=font_configuration(),
                 pdf_variant=PDF_VARIANT,
                 pdf_tags=True,
+                # Running header and footer, repeated table headers: artifacts; layout tables
+                # not tagged as tables (see tagging).
+                finisher=tagging.finish_tags,
             )
         )
 

@@ -43,7 +43,7 @@ WORDS = {
         },
         "hours": "3,50 h",
         "remote_hours": "3,00 h",
-        "modules": "Modules",
+        "modules": "Modules :",
     },
     "en": {
         "declaration": "activity declaration no. 76341234534 (Occitanie)",
@@ -58,7 +58,7 @@ WORDS = {
         },
         "hours": "3.50 h",
         "remote_hours": "3.00 h",
-        "modules": "Modules",
+        "modules": "Modules:",
     },
 }
 
@@ -151,9 +151,9 @@ def gives_each_half_days_times_hours_and_instructor(pages, kind: str, language: 
     words = WORDS[language]
     for page in pages:
         # Monday morning: the cohort's times; Tuesday morning: its own; Wednesday: remote.
-        assert f"09:00–12:30 · {words['hours']}" in page
-        assert f"08:30–12:00 · {words['hours']}" in page
-        assert f"09:30–12:30 · {words['remote_hours']}" in page
+        assert f"09:00–12:30 {words['hours']}" in page
+        assert f"08:30–12:00 {words['hours']}" in page
+        assert f"09:30–12:30 {words['remote_hours']}" in page
         # Monday morning was closed by its instructor; the others name the cohort's.
         assert "Olivier Prof" in page
         assert "Grace Hopper, Olivier Prof" in page
@@ -171,7 +171,7 @@ def marks_the_remote_half_day(pages: list[str], language: str) -> None:
 
 
 def keeps_the_legend_with_table_rows(pages: list[str], language: str) -> None:
-    modules = WORDS[language]["modules"] + ":"
+    modules = WORDS[language]["modules"]
     with_legend = [page for page in pages if modules in page]
     assert with_legend
     for page in with_legend:

@@ -173,7 +173,8 @@ def marks_the_remote_half_day(pages: list[str], language: str) -> None:
 def keeps_the_legend_with_table_rows(pages: list[str], language: str) -> None:
     modules = WORDS[language]["modules"]
     with_legend = [page for page in pages if modules in page]
-    assert with_legend
+    # Above the table, on its first page, wherever the table ends.
+    assert with_legend == [pages[0]]
     for page in with_legend:
         assert rows_on(page)
 

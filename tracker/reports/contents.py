@@ -35,7 +35,7 @@ from tracker.attendance import amendments, times
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.attendance.rules import PARTLY_ATTENDED
 from tracker.audit import replay
-from tracker.auth.models import User
+from tracker.auth.models import User, instructor_cohorts
 from tracker.budget.models import BudgetLine, Expense
 from tracker.charts import (
     Chart,
@@ -135,7 +135,8 @@ class Signatory:
 
 @dataclass(frozen=True)
 class SheetSession:
-    """A half-day session of the week of an attendance sheet."""
+    """A half-day session of the week of an attendance sheet, with its times, its hours and
+    who teaches it."""
 
     id: int
     date: date
@@ -143,6 +144,11 @@ class SheetSession:
     module_code: str
     module_title: str
     kind: str
+    starts_at: str  # 09:00, where the course is held
+    ends_at: str
+    minutes: int
+    # Who closed its roll call, or else the cohort's instructors (names, comma-separated).
+    instructor: str
 
 
 @dataclass(frozen=True)
@@ -157,10 +163,8 @@ class SheetMark:
 
 @dataclass(frozen=True)
 class SignedSession(SheetSession):
-    """A half-day of a signed sheet's week: its times and how its roll call was closed."""
+    """A half-day of a signed sheet's week: how its roll call was closed."""
 
-    starts_at: str  # 09:00, where the course is held
-    ends_at: str
     closed_at: datetime | None
     # The account that closed it; None when the tracker closed it (or it is open).
     closed_by: str | None
@@ -186,6 +190,19 @@ class SheetCountersignature:
     signed_at: datetime
     strokes: str
     digest: str
+
+
+@dataclass(frozen=True)
+class SheetIssuer:
+    """Who holds the course and where, as a weekly sheet names them."""
+
+    organisation: str
+    declaration_number: str
+    declaration_region: str
+    # The course title as in the grant agreement (else the cohort's name), and its number.
+    course_title: str
+    agreement_number: str
+    place: str
 
 
 @dataclass(frozen=True)
@@ -480,21 +497,77 @@ def gather_certificate(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
     )
 
 
+def cohort_instructors(cohort: Cohort) -> str:
+    """Name the cohort's active instructors, by name, comma-separated."""
+    accounts = db.session.execute(
+        select(User.name, User.email)
+        .join(instructor_cohorts, instructor_cohorts.c.user_id == User.id)
+        .where(
+            instructor_cohorts.c.cohort_id == cohort.id,
+            User.role == "instructor",
+            User.active.is_(True),
+        )
+        .order_by(User.name, User.email)
+    ).all()
+    return ", ".join(name or email for name, email in accounts)
+
+
+def sheet_issuer(cohort: Cohort) -> SheetIssuer:
+    """Say who holds the cohort's course and where: the organisation's identity and the grant
+    agreement's title and number. The course is held at the organisation's address."""
+    identity = organisation_queries.current()
+    return SheetIssuer(
+        organisation=identity.legal_name,
+        declaration_number=identity.declaration_number,
+        declaration_region=identity.declaration_region,
+        course_title=cohort.title_in_agreement or cohort.name,
+        agreement_number=cohort.agreement_number,
+        # The address on one line, as the sheet's heading prints it.
+        place=", ".join(line.strip() for line in identity.address.splitlines() if line.strip()),
+    )
+
+
+def _week_sessions(cohort: Cohort, monday: date) -> list[tuple[dict[str, Any], Session, bool]]:
+    """Read the half-days of a week with their module, times, hours and instructor: the
+    fields of a SheetSession, the session, and whether an account closed it."""
+    rows = db.session.execute(
+        select(Session, Module.code, Module.title, User.name, User.email)
+        .join(Module, Module.id == Session.module_id)
+        .outerjoin(User, User.id == Session.closed_by_id)
+        .where(Session.cohort_id == cohort.id, Session.date.between(monday, monday + timedelta(6)))
+        .order_by(Session.date, Session.slot)
+    ).all()
+    if not rows:
+        raise ReportError(
+            f"The cohort {cohort.slug!r} has no session in the week {series.iso_week(monday)}."
+        )
+    # A session names no instructor of its own: the one who closed its roll call taught it;
+    # before that, the cohort's instructors.
+    instructors = cohort_instructors(cohort)
+    read = []
+    for session, code, title, closer_name, closer_email in rows:
+        starts_at, ends_at = times.session_times(session, cohort)
+        closer = (closer_name or closer_email) if session.closed_by_id else None
+        fields = {
+            "id": session.id,
+            "date": session.date,
+            "slot": session.slot,
+            "module_code": code,
+            "module_title": title,
+            "kind": session.kind,
+            "starts_at": f"{starts_at:%H:%M}",
+            "ends_at": f"{ends_at:%H:%M}",
+            "minutes": session.minutes,
+            "instructor": closer or instructors,
+        }
+        read.append((fields, session, closer))
+    return read
+
+
 def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Source:
     """Read the sessions of an ISO week, the trainees expected and, unless blank, the roll calls."""
     monday = parse_week(week)
-    sunday = monday + timedelta(days=6)
-    sessions = tuple(
-        SheetSession(*row)
-        for row in db.session.execute(
-            select(Session.id, Session.date, Session.slot, Module.code, Module.title, Session.kind)
-            .join(Module, Module.id == Session.module_id)
-            .where(Session.cohort_id == cohort.id, Session.date.between(monday, sunday))
-            .order_by(Session.date, Session.slot)
-        )
-    )
-    if not sessions:
-        raise ReportError(f"The cohort {cohort.slug!r} has no session in the week {week}.")
+    sessions = tuple(SheetSession(**fields) for fields, _, _ in _week_sessions(cohort, monday))
     expected = week_trainees(cohort, sessions)
     marks: tuple[SheetMark, ...] = ()
     amended: tuple[amendments.Amendment, ...] = ()
@@ -514,6 +587,7 @@ def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Sour
             "week": f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}",
             "monday": monday,
             "blank": blank,
+            "issuer": sheet_issuer(cohort),
             "sessions": sessions,
             "trainees": expected,
             "marks": marks,
@@ -528,32 +602,10 @@ def gather_signed_sheet(cohort: Cohort, week: str, as_of: date) -> Source:
     Only that week's: a signature changed in another week leaves this sheet as it was made.
     """
     monday = parse_week(week)
-    rows = db.session.execute(
-        select(Session, Module.code, Module.title, User.name, User.email)
-        .join(Module, Module.id == Session.module_id)
-        .outerjoin(User, User.id == Session.closed_by_id)
-        .where(Session.cohort_id == cohort.id, Session.date.between(monday, monday + timedelta(6)))
-        .order_by(Session.date, Session.slot)
-    ).all()
-    if not rows:
-        raise ReportError(f"The cohort {cohort.slug!r} has no session in the week {week}.")
-    sessions = []
-    for session, code, title, closer_name, closer_email in rows:
-        starts_at, ends_at = times.session_times(session, cohort)
-        sessions.append(
-            SignedSession(
-                id=session.id,
-                date=session.date,
-                slot=session.slot,
-                module_code=code,
-                module_title=title,
-                kind=session.kind,
-                starts_at=f"{starts_at:%H:%M}",
-                ends_at=f"{ends_at:%H:%M}",
-                closed_at=session.closed_at,
-                closed_by=(closer_name or closer_email) if session.closed_by_id else None,
-            )
-        )
+    sessions = [
+        SignedSession(**fields, closed_at=session.closed_at, closed_by=closer)
+        for fields, session, closer in _week_sessions(cohort, monday)
+    ]
     ids = [s.id for s in sessions]
     as_of = min(as_of, sessions[-1].date)
     held = [s.id for s in sessions if s.date <= as_of]
@@ -597,6 +649,7 @@ def gather_signed_sheet(cohort: Cohort, week: str, as_of: date) -> Source:
         details={
             "week": series.iso_week(monday),
             "monday": monday,
+            "issuer": sheet_issuer(cohort),
             "sessions": tuple(sessions),
             "trainees": week_trainees(cohort, tuple(sessions)),
             "marks": week_marks(cohort, held),
@@ -838,6 +891,7 @@ def sheet_context(source: Source, language: str) -> dict[str, Any]:
         "trainees": details["trainees"],
         "marks": marks,
         "blank": details["blank"],
+        "issuer": details["issuer"],
         "week_name": details["week"],
         "expected": expected_on,
         "modules": sorted({(s.module_code, s.module_title) for s in sessions}),
@@ -1048,6 +1102,7 @@ def signed_sheet_context(source: Source, language: str) -> dict[str, Any]:
             for session in columns
         ],
         "paper": details["paper"],
+        "issuer": details["issuer"],
         "signature_count": len(details["signatures"]),
         "modules": sorted({(s.module_code, s.module_title) for s in sessions}),
     }

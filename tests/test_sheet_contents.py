@@ -33,7 +33,7 @@ WORDS = {
     "fr": {
         "declaration": "déclaration d’activité n° 76341234534 (Occitanie)",
         "course": "Formation : Concepteur développeur d’applications (RNCP 31678)",
-        "agreement": "convention n° 2021-OCC-FPRO-0457",
+        "agreement": "convention de financement n° 2021-OCC-FPRO-0457",
         "place": "Lieu : 12 rue de la Gare, 34000 Montpellier",
         "remote": "distanciel",
         "instructor": {

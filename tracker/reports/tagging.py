@@ -150,10 +150,15 @@ def _as_divisions(objects: _Objects, element: dict) -> None:
 
 def _join(objects: _Objects, first: dict, piece: dict) -> None:
     """Move the rows of a table's later piece into its first piece, leaving the repeated
-    header rows out of the tree (their text then becomes an artifact)."""
+    header rows out of the tree (their text then becomes an artifact). A footer repeated on
+    every page is kept once, the last page's, at the table's end."""
     first_header = next((kid for kid in objects.kids(first) if kid["S"] == "/THead"), None)
     renamed = {}
+    footer = None
     for kid in objects.kids(piece):
+        if kid["S"] == "/TFoot":
+            footer = kid
+            continue
         if kid["S"] == "/THead" and first_header is not None:
             # The same rows as the first piece's: its cells name those instead.
             repeated = [cell for cell in objects.descendants(kid) if cell["S"] == "/TH"]
@@ -166,6 +171,11 @@ def _join(objects: _Objects, first: dict, piece: dict) -> None:
             continue
         first["K"].append(kid.reference)
         kid["P"] = first.reference
+    if footer is not None:
+        earlier = [kid.reference for kid in objects.kids(first) if kid["S"] == "/TFoot"]
+        first["K"] = pydyf.Array(kid for kid in first["K"] if kid not in earlier)
+        first["K"].append(footer.reference)
+        footer["P"] = first.reference
     for cell in objects.descendants(first):
         headers = cell.get("A", {}).get("Headers")
         if headers:

@@ -236,7 +236,7 @@ def test_the_certificate_names_the_trainee_the_course_and_the_hours(app, world):
     assert "Ada LOVELACE" in text and "IA promotion 1" in text
     assert "03/01/2022 to 16/12/2022" in text
     assert "3.50 h" in text
-    assert "Simplon Occitanie certifies that" in text
+    assert "development of skills Simplon Occitanie, certify that Ada LOVELACE" in text
     assert "funded by Région Occitanie" in text
     assert reader.metadata["/Author"] == "Simplon Occitanie"
 
@@ -827,6 +827,8 @@ def test_report_all_writes_every_report_of_the_cohort(
         "alpha_T02_progress_2022-06-30_fr.pdf",
         "alpha_T01_certificate_2022-06-30_fr.pdf",
         "alpha_T02_certificate_2022-06-30_fr.pdf",
+        "alpha_T01_attestation_2022-06-30_fr.pdf",
+        "alpha_T02_attestation_2022-06-30_fr.pdf",
         "alpha_cohort-progress_2022-06-30_fr.pdf",
         "alpha_funding_2022-06-30_fr.pdf",
         "alpha_sheet_2022-W02_fr.pdf",

@@ -1163,18 +1163,12 @@ def issued_context(source: Source) -> dict[str, Any]:
         # "for a duration of 3.50 hours": the hours attended, as the table gives them.
         "realised_hours": i18n.number(details["attended_minutes"] / 60),
         "strong": strong,
-        "nowrap": nowrap,
     }
 
 
 def strong(text: str) -> Markup:
     """Set a text in bold within a sentence of the catalog (escaped)."""
     return Markup("<strong>{}</strong>").format(text)
-
-
-def nowrap(text: str) -> Markup:
-    """Keep a number such as a grant agreement's on one line (escaped)."""
-    return Markup('<span class="nowrap">{}</span>').format(text)
 
 
 def certificate_context(source: Source, language: str) -> dict[str, Any]:

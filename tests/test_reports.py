@@ -786,7 +786,7 @@ def test_reports_written_with_out_follow_the_users_umask(app, world, run_tracker
             os.umask(previous)
         assert one.exit_code == 0 and every.exit_code == 0, one.output + every.output
         written = [Path(one.output.strip()), *map(Path, every.stdout.split())]
-        assert len(written) == 8
+        assert len(written) == 10
         for path in written:
             assert oct(path.stat().st_mode & 0o777) == expected, path
 

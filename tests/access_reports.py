@@ -61,6 +61,19 @@ CASES = [
         "/cohorts/{cohort}/trainees/{other_trainee}/certificate.pdf",
         OTHERS,
     ),
+    Case("reports.attestation", "GET", "/cohorts/{cohort}/trainees/{trainee}/attestation.pdf", OWN),
+    Case(
+        "reports.attestation",
+        "GET",
+        "/cohorts/{cohort}/trainees/{other_trainee}/attestation.pdf",
+        OTHERS,
+    ),
+    Case(
+        "reports.attestation",
+        "GET",
+        "/cohorts/{other_cohort}/trainees/{trainee}/attestation.pdf",
+        OTHER_COHORT,
+    ),
     Case("reports.cohort_report", "GET", "/cohorts/{cohort}/report.pdf", PROGRESS),
     Case(
         "reports.cohort_report",

@@ -335,7 +335,7 @@ def test_a_certificate_made_after_the_identity_is_saved_names_its_legal_name(app
         made = making.certificate(cohort, trainee, **dates(as_of=cohort.ends_on))
         text = text_of(made.path)
         author = read(made.path).metadata["/Author"]
-    assert "Simplon Occitanie certifies that" in text
+    assert "development of skills Simplon Occitanie, certify that Ada LOVELACE" in text
     assert "Centre régional" not in text
     assert author == "Simplon Occitanie"
 

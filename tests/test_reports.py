@@ -236,7 +236,7 @@ def test_the_certificate_names_the_trainee_the_course_and_the_hours(app, world):
     assert "Ada LOVELACE" in text and "IA promotion 1" in text
     assert "03/01/2022 to 16/12/2022" in text
     assert "3.50 h" in text
-    assert "Simplon Occitanie certifies that" in text
+    assert "development of skills Simplon Occitanie, certify that Ada LOVELACE" in text
     assert "funded by Région Occitanie" in text
     assert reader.metadata["/Author"] == "Simplon Occitanie"
 
@@ -786,7 +786,7 @@ def test_reports_written_with_out_follow_the_users_umask(app, world, run_tracker
             os.umask(previous)
         assert one.exit_code == 0 and every.exit_code == 0, one.output + every.output
         written = [Path(one.output.strip()), *map(Path, every.stdout.split())]
-        assert len(written) == 8
+        assert len(written) == 10
         for path in written:
             assert oct(path.stat().st_mode & 0o777) == expected, path
 
@@ -827,6 +827,8 @@ def test_report_all_writes_every_report_of_the_cohort(
         "alpha_T02_progress_2022-06-30_fr.pdf",
         "alpha_T01_certificate_2022-06-30_fr.pdf",
         "alpha_T02_certificate_2022-06-30_fr.pdf",
+        "alpha_T01_attestation_2022-06-30_fr.pdf",
+        "alpha_T02_attestation_2022-06-30_fr.pdf",
         "alpha_cohort-progress_2022-06-30_fr.pdf",
         "alpha_funding_2022-06-30_fr.pdf",
         "alpha_sheet_2022-W02_fr.pdf",

@@ -194,8 +194,18 @@ def week_proof(slug: str, week: str, language: str, out: str | None) -> None:
 @click.argument("ref")
 @report_options
 def certificate(slug: str, ref: str, **dates) -> list[Order]:
-    """Write a trainee's certificate of completion (or of attendance, before the end)."""
+    """Write a trainee's certificate of completion: the hours followed so far, before the end."""
     return [Order("certificate", slug, ref=ref, **dates)]
+
+
+@report.command("attestation")
+@click.argument("slug")
+@click.argument("ref")
+@report_options
+def attestation(slug: str, ref: str, **dates) -> list[Order]:
+    """Write a trainee's end-of-training attestation: the course's objectives, dates and hours,
+    the modules passed and the competencies acquired."""
+    return [Order("attestation", slug, ref=ref, **dates)]
 
 
 @report.command("all")
@@ -205,8 +215,8 @@ def certificate(slug: str, ref: str, **dates) -> list[Order]:
 def every_report(slug: str, since: datetime | None, **dates) -> list[Order]:
     """Write every report of a cohort, in parallel processes.
 
-    Each trainee's progress report and certificate, the cohort progress report, the funding
-    report and the attendance sheet of the last week held.
+    Each trainee's progress report, certificate and end-of-training attestation, the cohort
+    progress report, the funding report and the attendance sheet of the last week held.
     """
     cohort = find_cohort(slug)
     if last_held_week(cohort, dates["as_of"]) is None:

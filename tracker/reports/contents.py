@@ -61,6 +61,7 @@ from tracker.metrics.figures import (
     planned_minutes_per_trainee,
     ratio,
     trainee_attendance,
+    trainee_figures,
     trainee_status,
 )
 from tracker.metrics.justifications import Pending, pending_summary
@@ -72,7 +73,7 @@ from tracker.signing.models import Countersignature, PaperSheet, Signature
 from tracker.signing.rules import PRESENT_WITHOUT_SIGNATURE, SIGNED_BUT_ABSENT, disagreement
 from tracker.timeutil import COURSE_TIME_ZONE
 
-KINDS = ("trainee", "cohort", "funding", "sheet", "signed_sheet", "certificate")
+KINDS = ("trainee", "cohort", "funding", "sheet", "signed_sheet", "certificate", "attestation")
 SLOTS = ("AM", "PM")
 
 
@@ -239,8 +240,8 @@ class Source:
         slug = _ascii(self.cohort.slug)
         if self.kind == "trainee":
             return f"{slug}_{_ascii(self.details['person'].ref)}_progress_{self.as_of}"
-        if self.kind == "certificate":
-            return f"{slug}_{_ascii(self.details['person'].ref)}_certificate_{self.as_of}"
+        if self.kind in ("certificate", "attestation"):
+            return f"{slug}_{_ascii(self.details['person'].ref)}_{self.kind}_{self.as_of}"
         if self.kind == "cohort":
             return f"{slug}_cohort-progress_{self.as_of}"
         if self.kind == "funding":
@@ -473,6 +474,25 @@ def amendments_since(
     return tuple(amendments.amendments(cohort.id, since=since, until=until))
 
 
+@dataclass(frozen=True)
+class Course:
+    """The course as the certificate and the attestation name it, and who issues them."""
+
+    # The title exactly as in the grant agreement, else the cohort's name.
+    title: str
+    agreement_number: str
+    issuer: organisation_queries.Identity
+
+
+def course(cohort: Cohort) -> Course:
+    """Return the course's title and agreement as the funder's documents write them."""
+    return Course(
+        title=cohort.title_in_agreement or cohort.name,
+        agreement_number=cohort.agreement_number,
+        issuer=organisation_queries.current(),
+    )
+
+
 def gather_certificate(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
     """Read what a trainee's certificate is made from: their hours, dates and status."""
     data = cohort_data(cohort, as_of)
@@ -487,6 +507,7 @@ def gather_certificate(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
         as_of=as_of,
         details={
             "person": person(trainee),
+            "course": course(cohort),
             "status": trainee_status(info, data.cohort, as_of),
             "scheduled_minutes": attendance.scheduled_minutes,
             "attended_minutes": attendance.attended_minutes,
@@ -562,6 +583,73 @@ def _week_sessions(cohort: Cohort, monday: date) -> list[tuple[dict[str, Any], S
         }
         read.append((fields, session, closer))
     return read
+
+
+@dataclass(frozen=True)
+class ModuleResult:
+    """A module as the end-of-training attestation gives its result."""
+
+    code: str
+    title: str
+    planned_minutes: int
+    grade: float | None
+    passed: bool
+    failing: bool
+
+
+@dataclass(frozen=True)
+class CompetencyResult:
+    """A competency of the certification and whether the trainee acquired it."""
+
+    code: str
+    title: str
+    acquired: bool
+
+
+def gather_attestation(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
+    """Read what a trainee's end-of-training attestation is made from: the course's objectives
+    (its modules), dates, hours, the modules passed and the competencies acquired by block."""
+    data = cohort_data(cohort, as_of)
+    _enrolled(data, trainee)
+    info = next(t for t in data.trainees if t.id == trainee.id)
+    marks = {mark[0]: mark for mark in data.marks if mark[1] == trainee.id}
+    scores = {row[0]: row[2] for row in data.scores if row[1] == trainee.id}
+    # The figures of `tracker metrics` for this trainee: passed modules, acquired competencies.
+    figures = trainee_figures(info, data, held_sessions(data.sessions, as_of), marks, scores)
+    titles = {module.id: module for module in _module_titles(cohort)}
+    acquired = set(figures.competencies_acquired)
+    return Source(
+        kind="attestation",
+        cohort=heading(cohort),
+        as_of=as_of,
+        details={
+            "person": person(trainee),
+            "course": course(cohort),
+            "status": figures.status,
+            "scheduled_minutes": figures.attendance.scheduled_minutes,
+            "attended_minutes": figures.attendance.attended_minutes,
+            "planned_minutes": planned_minutes_per_trainee(data.cohort, data.modules),
+            "modules": tuple(
+                ModuleResult(
+                    code=grade.code,
+                    title=titles[grade.module_id].title,
+                    planned_minutes=titles[grade.module_id].planned_minutes,
+                    grade=grade.grade,
+                    passed=grade.passed,
+                    failing=grade.failing,
+                )
+                for grade in figures.modules
+                if grade.module_id in titles
+            ),
+            "blocks": tuple(
+                (
+                    block,
+                    tuple(CompetencyResult(c.code, c.title, c.code in acquired) for c in listed),
+                )
+                for block, listed in pages.competencies_by_block(cohort).items()
+            ),
+        },
+    )
 
 
 def gather_sheet(cohort: Cohort, week: str, as_of: date, *, blank: bool) -> Source:
@@ -1108,27 +1196,84 @@ def signed_sheet_context(source: Source, language: str) -> dict[str, Any]:
     }
 
 
-def certificate_context(source: Source, language: str) -> dict[str, Any]:
-    """Say who followed which course, when, and for how many hours."""
-    details = source.details
-    who: Person = details["person"]
+def followed_dates(source: Source) -> tuple[date, date]:
+    """Return the first and last day of the course a trainee followed: from their enrolment
+    (or the course's start) to its end, the day they left, or the date of the figures."""
+    who: Person = source.details["person"]
     cohort = source.cohort
     starts_on = max(who.enrolled_on, cohort.starts_on)
-    if details["status"] == "withdrawn":
-        ends_on = who.left_on
-    elif details["status"] == "completed":
-        ends_on = cohort.ends_on
-    else:
-        ends_on = source.as_of
+    if source.details["status"] == "withdrawn":
+        return starts_on, who.left_on
+    if source.details["status"] == "completed":
+        return starts_on, cohort.ends_on
+    return starts_on, source.as_of
+
+
+def that(name: str) -> Markup:
+    """Put "that" before a name in bold, in the page's language: qu’**Ada** or que **Bernard**;
+    that **Ada**."""
+    if i18n.current_language() != "fr":
+        return Markup("that <strong>{}</strong>").format(name)
+    return Markup("{}<strong>{}</strong>").format("qu’" if i18n.elides(name) else "que ", name)
+
+
+def logo_image(issuer: organisation_queries.Identity) -> str | None:
+    """Return the organisation's logo as a data: URL for a report, or None without one."""
+    path = issuer.logo_path
+    if path is None or not path.is_file() or not issuer.logo_content_type:
+        return None
+    return f"data:{issuer.logo_content_type};base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def issued_context(source: Source) -> dict[str, Any]:
+    """Return what the certificate and the attestation share: the trainee, the course, its
+    dates and hours, the issuer and its logo."""
+    details = source.details
+    who: Person = details["person"]
+    starts_on, ends_on = followed_dates(source)
     return {
         "person": who,
+        "full_name": f"{who.first_name} {who.last_name.upper()}",
+        "that_trainee": that(f"{who.first_name} {who.last_name.upper()}"),
         "status": details["status"],
+        "course": details["course"],
+        "issuer": details["course"].issuer,
+        "logo": logo_image(details["course"].issuer),
         "starts_on": starts_on,
         "ends_on": ends_on,
         "scheduled_minutes": details["scheduled_minutes"],
         "attended_minutes": details["attended_minutes"],
         "planned_minutes": details["planned_minutes"],
         "attendance_rate": ratio(details["attended_minutes"], details["scheduled_minutes"]),
+        # "for a duration of 3.50 hours": the hours attended, as the table gives them.
+        "realised_hours": i18n.number(details["attended_minutes"] / 60),
+        "strong": strong,
+    }
+
+
+def strong(text: str) -> Markup:
+    """Set a text in bold within a sentence of the catalog (escaped)."""
+    return Markup("<strong>{}</strong>").format(text)
+
+
+def certificate_context(source: Source, language: str) -> dict[str, Any]:
+    """Say who followed which course, when, and for how many hours (the Ministry's model)."""
+    return issued_context(source)
+
+
+def attestation_context(source: Source, language: str) -> dict[str, Any]:
+    """Say what the course aimed at, when and how long the trainee followed it, and the results
+    of the assessment: the modules passed and the competencies acquired, block by block."""
+    modules = source.details["modules"]
+    blocks = source.details["blocks"]
+    return issued_context(source) | {
+        "modules": modules,
+        "blocks": blocks,
+        "passed_count": sum(1 for module in modules if module.passed),
+        "acquired_count": sum(1 for _, listed in blocks for c in listed if c.acquired),
+        "competency_count": sum(len(listed) for _, listed in blocks),
+        # A module neither passed nor failing has no final result at the course's end.
+        "unfinished_is_incomplete": source.details["status"] != "active",
     }
 
 
@@ -1139,4 +1284,5 @@ CONTEXTS: dict[str, Callable[[Source, str], dict[str, Any]]] = {
     "sheet": sheet_context,
     "signed_sheet": signed_sheet_context,
     "certificate": certificate_context,
+    "attestation": attestation_context,
 }

@@ -71,6 +71,7 @@ from tracker.reports.contents import (
     cohort_data,
     find_cohort,
     find_trainee,
+    gather_attestation,
     gather_certificate,
     gather_cohort,
     gather_funding,
@@ -307,13 +308,20 @@ def render_html(source: Source, language: str, made_on: date) -> str:
     return CONTROL_CHARACTER.sub(" ", html) if CONTROL_CHARACTER.search(html) else html
 
 
+# The issuer's head and the signing foot of the certificate and the attestation.
+SHARED_STYLESHEETS = {
+    "certificate": (TEMPLATES / "issued.css",),
+    "attestation": (TEMPLATES / "issued.css",),
+}
+
+
 def stylesheets(kind: str) -> list[weasyprint.CSS]:
     """Return the print stylesheets of a kind of report: the shared one, then its own if any.
 
     Parsed once per process and version of their files, not once per report: WeasyPrint would
     parse them again for every document given them in a <style> element.
     """
-    paths = [TEMPLATES / "print.css", TEMPLATES / f"{kind}.css"]
+    paths = [TEMPLATES / "print.css", *SHARED_STYLESHEETS.get(kind, ()), TEMPLATES / f"{kind}.css"]
     return [_parsed(path, _file_digest(path)) for path in paths if path.is_file()]
 
 
@@ -569,6 +577,31 @@ def certificate(
     return make(source, language, made_on, before_making)
 
 
+def attestation(
+    cohort: Cohort,
+    trainee: Trainee,
+    *,
+    as_of: date,
+    language: str,
+    made_on: date,
+    before_making: BeforeMaking = None,
+    recorded_at: datetime | None = None,
+) -> Made:
+    """Make a trainee's end-of-training attestation (labour code, article L6353-1)."""
+    source = _gathered(
+        recorded_at, lambda: gather_attestation(cohort, trainee, as_of_shown(cohort, as_of))
+    )
+    return make(source, language, made_on, before_making)
+
+
+# The reports of one trainee, by kind.
+TRAINEE_DOCUMENTS = {
+    "trainee": trainee_report,
+    "certificate": certificate,
+    "attestation": attestation,
+}
+
+
 # ---------------------------------------------------------------------------------------------
 # Every report of a cohort, in parallel processes
 
@@ -598,10 +631,9 @@ def fulfil(order: Order) -> Made:
         "made_on": order.made_on,
         "recorded_at": order.recorded_at,
     }
-    if order.kind in ("trainee", "certificate"):
+    if order.kind in TRAINEE_DOCUMENTS:
         trainee = find_trainee(cohort, order.ref or "")
-        make_one = trainee_report if order.kind == "trainee" else certificate
-        return make_one(cohort, trainee, **dates)
+        return TRAINEE_DOCUMENTS[order.kind](cohort, trainee, **dates)
     if order.kind == "sheet":
         return attendance_sheet(cohort, order.week or "", blank=order.blank, **dates)
     if order.kind == "signed_sheet":
@@ -653,8 +685,9 @@ def orders_for_cohort(
     recorded_at: datetime | None = None,
     since: datetime | None = None,
 ) -> list[Order]:
-    """List every report of a cohort: each trainee's report and certificate, the cohort's, the
-    funding report and the attendance sheet of the last week held by D."""
+    """List every report of a cohort: each trainee's report, certificate and end-of-training
+    attestation, the cohort's, the funding report and the attendance sheet of the last week
+    held by D."""
     dates = {"as_of": as_of, "language": language, "made_on": made_on, "recorded_at": recorded_at}
     with as_recorded(recorded_at):
         refs = [t.ref for t in cohort.trainees if t.enrolled_on <= as_of]
@@ -667,7 +700,11 @@ def orders_for_cohort(
     ]
     if week is not None:
         orders.append(Order("sheet", cohort.slug, week=week, **dates))
-    orders += [Order("certificate", cohort.slug, ref=ref, **dates) for ref in refs]
+    orders += [
+        Order(kind, cohort.slug, ref=ref, **dates)
+        for ref in refs
+        for kind in ("certificate", "attestation")
+    ]
     return orders
 
 

@@ -1,6 +1,7 @@
 """Download links of the PDF reports: each role gets the reports it may read, from the cache.
 
-- a trainee: their own progress report and certificate (another trainee's: 404);
+- a trainee: their own progress report, certificate and end-of-training attestation (another
+  trainee's: 404);
 - an officer: the funding report and the attendance sheets (progress reports: 403);
 - an instructor: every report of the cohorts they teach but the funding report, which holds the
   budget: DESIGN.md's table gives budget and funding reports to admins and officers only (403);
@@ -129,6 +130,15 @@ def certificate(slug: str, ref: str):
     cohort = cohort_or_404(slug)
     trainee = trainee_or_404(cohort, ref)
     return download(making.certificate, cohort, trainee, **dates())
+
+
+@bp.route("/cohorts/<slug>/trainees/<ref>/attestation.pdf")
+@allow("admin", "instructor", "trainee")
+def attestation(slug: str, ref: str):
+    """Download a trainee's end-of-training attestation: objectives, dates, hours and results."""
+    cohort = cohort_or_404(slug)
+    trainee = trainee_or_404(cohort, ref)
+    return download(making.attestation, cohort, trainee, **dates())
 
 
 @bp.route("/cohorts/<slug>/report.pdf")

@@ -8,6 +8,8 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy.engine import make_url
 
+from tracker import resources
+
 SECRET_KEY_FILE = "secret_key"
 
 
@@ -23,7 +25,10 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         BABEL_DEFAULT_LOCALE="fr",
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
         LANGUAGES=("fr", "en"),
-        REPORTS_FOLDER=str(Path(app.root_path).parent / "reports"),
+        # `tracker report` writes here: reports/ in a checkout, the instance's when installed.
+        REPORTS_FOLDER=str(
+            instance / "reports" if resources.INSTALLED else resources.folder("reports")
+        ),
         # Drawn charts and made reports, shared by the worker processes, keyed by their inputs.
         CHART_CACHE_FOLDER=str(instance / "cache" / "charts"),
         REPORT_CACHE_FOLDER=str(instance / "cache" / "reports"),

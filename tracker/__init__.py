@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import errors, headers, i18n, resources
+from tracker import errors, headers, i18n, resources, secure_cookies
 from tracker.access import deny_unruled_views
 from tracker.audit import capture  # noqa: F401  (the trail's listeners on every session)
 from tracker.config import load_config
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             x_for=app.config["PROXY_FIX_X_FOR"],
             x_proto=app.config["PROXY_FIX_X_PROTO"],
         )
+    secure_cookies.init_app(app)
     app.url_map.converters["int"] = IdConverter  # before any route: ids a database holds
 
     db.init_app(app)

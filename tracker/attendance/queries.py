@@ -39,15 +39,21 @@ class SessionLine:
         return self.recorded >= self.expected
 
 
-def _session_lines(cohort_ids: Sequence[int], *conditions):
-    """Select sessions of the cohorts with the number of roll-call marks and expected trainees.
-
-    One grouped pass: each session joined to its cohort's trainees expected that day and to
-    their marks (a trainee has at most one mark per session), rather than two counts per session.
-    Returns the query and the two counts, to filter on.
-    """
-    recorded = func.count(AttendanceRecord.id)
-    expected = func.count(Trainee.id)
+def _session_lines(cohort_ids: Sequence[int]):
+    """Select sessions of the cohorts with the number of roll-call marks and expected trainees."""
+    expected = (
+        select(func.count(Trainee.id))
+        .where(expected_at_session())
+        .correlate(Session)
+        .scalar_subquery()
+    )
+    recorded = (
+        select(func.count(AttendanceRecord.id))
+        .join(Trainee, Trainee.id == AttendanceRecord.trainee_id)
+        .where(AttendanceRecord.session_id == Session.id, expected_at_session())
+        .correlate(Session)
+        .scalar_subquery()
+    )
     query = (
         select(
             Session.id,
@@ -62,16 +68,7 @@ def _session_lines(cohort_ids: Sequence[int], *conditions):
         )
         .join(Module, Module.id == Session.module_id)
         .join(Cohort, Cohort.id == Session.cohort_id)
-        .outerjoin(Trainee, expected_at_session())
-        .outerjoin(
-            AttendanceRecord,
-            and_(
-                AttendanceRecord.session_id == Session.id,
-                AttendanceRecord.trainee_id == Trainee.id,
-            ),
-        )
-        .where(Session.cohort_id.in_(cohort_ids), *conditions)
-        .group_by(Session.id, Module.id, Cohort.id)
+        .where(Session.cohort_id.in_(cohort_ids))
     )
     return query, recorded, expected
 
@@ -81,10 +78,12 @@ def week_sessions(cohort_ids: Sequence[int], today: date) -> list[SessionLine]:
     if not cohort_ids:
         return []
     monday = today - timedelta(days=today.weekday())
-    query, _, _ = _session_lines(
-        cohort_ids, Session.date.between(monday, monday + timedelta(days=6))
-    )
-    rows = db.session.execute(query.order_by(Session.date, Session.slot, Cohort.slug)).all()
+    query, _, _ = _session_lines(cohort_ids)
+    rows = db.session.execute(
+        query.where(Session.date.between(monday, monday + timedelta(days=6))).order_by(
+            Session.date, Session.slot, Cohort.slug
+        )
+    ).all()
     return [SessionLine(*row) for row in rows]
 
 
@@ -107,9 +106,8 @@ def roll_calls_not_taken(
         Session.date < local.date(),
         and_(Session.date == local.date(), starts_at <= local.time().replace(tzinfo=None)),
     )
-    query, recorded, expected = _session_lines(cohort_ids, begun)
-    # The window counts the groups kept, after HAVING: every line, whatever the limit.
-    query = query.add_columns(func.count().over().label("total")).having(recorded < expected)
+    query, recorded, expected = _session_lines(cohort_ids)
+    query = query.add_columns(func.count().over().label("total")).where(begun, recorded < expected)
     rows = db.session.execute(
         query.order_by(Session.date.desc(), Session.slot.desc(), Cohort.slug).limit(limit)
     ).all()

@@ -6,7 +6,7 @@ PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint benchmark clean translations catalog
+.PHONY: run test lint benchmark clean translations catalog wheel
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,5 +55,11 @@ benchmark: $(VENV)/.installed-benchmark
 	$(BIN)/python benchmarks/sheet.py
 	$(BIN)/python benchmarks/load.py
 
+# The package to install elsewhere: dist/tracker-VERSION-py3-none-any.whl, with the templates, the
+# static files, the help's documents and the compiled French catalog inside.
+wheel:
+	rm -rf build
+	$(PYTHON) -m pip wheel --quiet --no-deps --wheel-dir dist .
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from tests.pages_data import text
 from tracker import timeutil
+from tracker.attendance import queries as attendance_queries
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.cohorts.operations import create_cohort
+from tracker.cohorts.rules import is_expected
 from tracker.extensions import db
 from tracker.timeutil import today
 
@@ -293,3 +295,93 @@ def test_the_home_page_links_to_every_roll_call_not_taken(app, login_as, world):
         assert signed_in(app, login_as, world.accounts[role]).get(
             "/roll-calls/not-taken"
         ).status_code in (403, 404)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sessions' counts, as the rule counts them one by one
+
+
+def counted_by_the_rule(cohort_ids) -> dict[int, tuple]:
+    """Count each session's marks and expected trainees one by one, as the rule says who is
+    expected: {session id: (date, slot, cohort slug, marks of those expected, expected)}."""
+    counts = {}
+    for session in db.session.scalars(select(Session).where(Session.cohort_id.in_(cohort_ids))):
+        cohort_trainees = db.session.scalars(
+            select(Trainee).where(Trainee.cohort_id == session.cohort_id)
+        )
+        expected = {
+            trainee.id
+            for trainee in cohort_trainees
+            if is_expected(session.date, trainee.enrolled_on, trainee.left_on)
+        }
+        marked = set(
+            db.session.scalars(
+                select(AttendanceRecord.trainee_id).where(AttendanceRecord.session_id == session.id)
+            )
+        )
+        counts[session.id] = (
+            session.date,
+            session.slot,
+            session.cohort.slug,
+            len(marked & expected),
+            len(expected),
+        )
+    return counts
+
+
+def test_the_roll_calls_counts_are_the_rule_s(app, world, monkeypatch):
+    frozen_clock(monkeypatch, datetime(2023, 1, 18, 12, 0, tzinfo=PARIS))  # a Wednesday noon
+    with app.app_context():
+        cohort = running_cohort("mine")
+        trainees = {
+            t.ref: t for t in db.session.scalars(select(Trainee).where(Trainee.cohort == cohort))
+        }
+        trainees["T2"].enrolled_on = today() - timedelta(days=3)  # joined on Sunday
+        trainees["T3"].left_on = today() - timedelta(days=5)  # left last Friday
+        for days_ago in range(12, -3, -1):
+            # T3's marks after leaving count for nothing; T2 is marked before joining too.
+            add_session(cohort, days_ago, "AM", {"T1": "present", "T3": "absent"})
+            add_session(cohort, days_ago, "PM", {"T1": "present", "T2": "late"})
+        add_session(cohort, 70, "AM")  # before anyone's enrolment: nobody expected
+        other = running_cohort("theirs")
+        add_session(other, 1, "AM", {"T1": "present", "T2": "present", "T3": "present"})
+        add_session(other, 2, "AM", {"T1": "present"})
+        later = running_cohort("later")
+        for trainee in db.session.scalars(select(Trainee).where(Trainee.cohort == later)):
+            trainee.enrolled_on = today() + timedelta(days=1)
+        add_session(later, 0, "AM")  # this week, nobody expected yet
+        db.session.commit()
+        ids = [cohort.id, other.id, later.id]
+        rule = counted_by_the_rule(ids)
+        lines, total = attendance_queries.roll_calls_not_taken(ids, timeutil.course_now(), None)
+        latest, latest_total = attendance_queries.roll_calls_not_taken(ids, timeutil.course_now())
+        week = attendance_queries.week_sessions(ids, today())
+
+    # Every half-day begun (today's morning, not its afternoon) whose roll call misses someone
+    # expected that day, with the rule's counts; most recent first, then by cohort.
+    missing = sorted(
+        (
+            (session_id, *counts)
+            for session_id, counts in rule.items()
+            if counts[3] < counts[4]
+            and (counts[0] < today() or (counts[0] == today() and counts[1] == "AM"))
+        ),
+        key=lambda line: line[3],
+    )
+    missing.sort(key=lambda line: (line[1], line[2]), reverse=True)
+    assert [
+        (line.id, line.date, line.slot, line.cohort_slug, line.recorded, line.expected)
+        for line in lines
+    ] == missing
+    assert total == len(missing) > 10
+    assert {line[3] for line in missing} == {"mine", "theirs"}
+    assert [line.id for line in latest] == [line.id for line in lines[:10]]
+    assert latest_total == total
+    # The week, Monday to Sunday, with the rule's counts, a session where nobody is expected too.
+    monday = today() - timedelta(days=today().weekday())
+    assert {(line.id, line.recorded, line.expected) for line in week} == {
+        (session_id, recorded, expected)
+        for session_id, (day, _, _, recorded, expected) in rule.items()
+        if monday <= day <= monday + timedelta(days=6)
+    }
+    assert any(line.expected == 0 for line in week)

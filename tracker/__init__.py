@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import errors, headers, i18n
+from tracker import errors, headers, i18n, resources, secure_cookies
 from tracker.access import deny_unruled_views
 from tracker.audit import capture  # noqa: F401  (the trail's listeners on every session)
 from tracker.config import load_config
@@ -22,8 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the application."""
     app = Flask(
         __name__,
-        template_folder="../templates",
-        static_folder="../static",
+        template_folder=str(resources.folder("templates")),
+        static_folder=str(resources.folder("static")),
         instance_path=os.environ.get("TRACKER_INSTANCE_PATH") or None,
         instance_relative_config=True,
     )
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             x_for=app.config["PROXY_FIX_X_FOR"],
             x_proto=app.config["PROXY_FIX_X_PROTO"],
         )
+    secure_cookies.init_app(app)
     app.url_map.converters["int"] = IdConverter  # before any route: ids a database holds
 
     db.init_app(app)

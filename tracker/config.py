@@ -1,14 +1,93 @@
 """Configuration: defaults, then instance/config.py, then the environment, or the tests' dict."""
 
 import os
+import re
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
+import click
 from flask import Flask
 from sqlalchemy.engine import make_url
 
+from tracker import resources
+
 SECRET_KEY_FILE = "secret_key"
+
+
+class SettingError(click.ClickException):
+    """A setting given a value it cannot take: the command stops with the message and status 1,
+    and a WSGI server does not start."""
+
+
+def text(name: str, value: str) -> str:
+    """Read a setting that is any text: a path, a name, a password."""
+    return value
+
+
+def whole_number(name: str, value: str) -> int:
+    """Read a setting that is a count: 0, 1, 2…"""
+    if not re.fullmatch(r"[0-9]+", value.strip()):
+        raise SettingError(f"{name} must be a whole number (0, 1, 2…), not {value!r}")
+    return int(value)
+
+
+def days_or_never(name: str, value: str) -> int | None:
+    """Read a number of days, or `never`."""
+    if value.strip().lower() == "never":
+        return None
+    return whole_number(name, value)
+
+
+def true_or_false(name: str, value: str) -> bool:
+    """Read a setting that is on or off: true or false (yes/no, on/off, 1/0 too)."""
+    word = value.strip().lower()
+    if word in ("true", "yes", "on", "1"):
+        return True
+    if word in ("false", "no", "off", "0"):
+        return False
+    raise SettingError(f"{name} must be true or false, not {value!r}")
+
+
+def url_scheme(name: str, value: str) -> str:
+    """Read a scheme of addresses: http or https."""
+    if value.strip().lower() not in ("http", "https"):
+        raise SettingError(f"{name} must be http or https, not {value!r}")
+    return value.strip().lower()
+
+
+# The settings a deployment may give in the environment as TRACKER_NAME, each with its reader (and
+# TRACKER_DATABASE_URL, TRACKER_SECRET_KEY, TRACKER_INSTANCE_PATH, TRACKER_ENV); the README's
+# table lists them all. An empty variable leaves the setting as it was.
+FROM_ENVIRONMENT: dict[str, Callable[[str, str], object]] = {
+    "SECURE_COOKIES": true_or_false,
+    "PREFERRED_URL_SCHEME": url_scheme,
+    "PROXY_FIX_X_FOR": whole_number,
+    "PROXY_FIX_X_PROTO": whole_number,
+    "REPORTS_FOLDER": text,
+    "CHART_CACHE_FOLDER": text,
+    "REPORT_CACHE_FOLDER": text,
+    "UPLOAD_FOLDER": text,
+    "SEAL_CERTIFICATE": text,
+    "SEAL_PASSWORD": text,
+    "ORGANISATION_NAME": text,
+    "ROLL_CALL_CLOSES_AFTER_DAYS": days_or_never,
+    "SIGNING_OPENS_MINUTES_BEFORE": whole_number,
+    "SIGNING_LATE_AFTER_MINUTES": whole_number,
+    "SIGNING_CODE_SECONDS": whole_number,
+    "SESSION_IDLE_MINUTES": whole_number,
+    "SESSION_ABSOLUTE_HOURS": whole_number,
+    "SIGN_IN_WINDOW_MINUTES": whole_number,
+    "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": whole_number,
+    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": whole_number,
+    "REPORT_MAKINGS_PER_MINUTE": whole_number,
+    "IMPORT_MAX_BYTES": whole_number,
+    "PAPER_SHEET_MAX_BYTES": whole_number,
+    "JUSTIFICATION_MAX_BYTES": whole_number,
+    "SIGNATURE_MAX_BYTES": whole_number,
+    "LOGO_MAX_BYTES": whole_number,
+}
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
@@ -23,7 +102,10 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         BABEL_DEFAULT_LOCALE="fr",
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
         LANGUAGES=("fr", "en"),
-        REPORTS_FOLDER=str(Path(app.root_path).parent / "reports"),
+        # `tracker report` writes here: reports/ in a checkout, the instance's when installed.
+        REPORTS_FOLDER=str(
+            instance / "reports" if resources.INSTALLED else resources.folder("reports")
+        ),
         # Drawn charts and made reports, shared by the worker processes, keyed by their inputs.
         CHART_CACHE_FOLDER=str(instance / "cache" / "charts"),
         REPORT_CACHE_FOLDER=str(instance / "cache" / "reports"),
@@ -84,22 +166,13 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             app.config["SQLALCHEMY_DATABASE_URI"] = url
         if key := os.environ.get("TRACKER_SECRET_KEY"):
             app.config["SECRET_KEY"] = key
-        for setting in ("SEAL_CERTIFICATE", "SEAL_PASSWORD", "UPLOAD_FOLDER"):
+        for setting, read in FROM_ENVIRONMENT.items():
             if value := os.environ.get(f"TRACKER_{setting}"):
-                app.config[setting] = value
-        for setting in (
-            "PROXY_FIX_X_FOR",
-            "PROXY_FIX_X_PROTO",
-            "ROLL_CALL_CLOSES_AFTER_DAYS",
-            "SIGNING_OPENS_MINUTES_BEFORE",
-            "SIGNING_LATE_AFTER_MINUTES",
-            "SIGNING_CODE_SECONDS",
-        ):
-            if value := os.environ.get(f"TRACKER_{setting}"):
-                app.config[setting] = int(value)
+                app.config[setting] = read(f"TRACKER_{setting}", value)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
-    # Cookies only over HTTPS, except for the development server and the tests.
+    # Cookies only over HTTPS, except for the development server and the tests
+    # (secure_cookies.py warns when they cannot work).
     secure = app.config.get("SECURE_COOKIES")
     if secure is None:
         secure = not (app.config["DEVELOPMENT"] or app.debug or app.testing)

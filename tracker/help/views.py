@@ -5,10 +5,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import markdown
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from tracker import resources
 from tracker.access import allow
 from tracker.i18n import current_language
 
@@ -27,8 +28,8 @@ DOCUMENT_LINK = re.compile(r'href="([a-z]+)(\.fr)?\.md(#[^"]*)?"')
 
 
 def docs_folder() -> Path:
-    """Return the folder of the documents: docs/ beside the package, as templates/ is."""
-    return Path(current_app.root_path).parent / "docs"
+    """Return the folder of the documents: docs/, found as templates/ is."""
+    return resources.folder("docs")
 
 
 @lru_cache(maxsize=16)

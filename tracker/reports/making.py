@@ -48,7 +48,7 @@ from markupsafe import Markup
 from sqlalchemy.orm.exc import ObjectDeletedError
 from weasyprint.text.fonts import FontConfiguration
 
-from tracker import i18n, timeutil, version
+from tracker import i18n, resources, timeutil, version
 from tracker.attendance import amendments, closing
 from tracker.audit import replay
 from tracker.charts import Chart, canonical, matplotlib_version
@@ -87,8 +87,7 @@ from tracker.signing import seal
 # Level A: tagged for accessibility; part 2: no embedded files, which some archives refuse.
 PDF_VARIANT = "pdf/a-2a"
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATES = ROOT / "templates" / "reports"
+TEMPLATES = resources.folder("templates") / "reports"
 
 
 @dataclass(frozen=True)

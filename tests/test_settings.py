@@ -130,3 +130,15 @@ def test_no_request_warning_when_cookies_are_not_secure(environment, caplog):
     environment.setenv("TRACKER_SECURE_COOKIES", "false")
     create_app().test_client().get("/login")
     assert warnings_of(caplog) == []
+
+
+def test_no_warning_at_start_for_a_command_of_the_command_line(tmp_path, monkeypatch, caplog):
+    """A report or an import serves nobody: the `tracker` command says nothing of cookies."""
+
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
+    monkeypatch.delenv("TRACKER_SECURE_COOKIES", raising=False)
+    with caplog.at_level("WARNING"):
+        result = CliRunner().invoke(main, ["audit", "verify"])
+    assert result.exit_code in (0, 1), result.output
+    assert "Secure" not in caplog.text

@@ -1,6 +1,7 @@
 """Warn the operator when Secure session cookies cannot work: a browser sends a Secure cookie
 back only over HTTPS, so over plain HTTP nobody stays signed in, and nothing else says why."""
 
+import click
 from flask import Flask, request
 
 NO_HTTPS_IN_FRONT = (
@@ -23,8 +24,11 @@ PLAIN_HTTP_REQUEST = (
 def init_app(app: Flask) -> None:
     """Warn at start when Secure cookies have no HTTPS in front, and at the first plain request."""
     config = app.config
+    # A command of `tracker` (a report, an import) serves nobody: only a server is warned.
+    command_line = click.get_current_context(silent=True) is not None
     if (
-        config["SESSION_COOKIE_SECURE"]
+        not command_line
+        and config["SESSION_COOKIE_SECURE"]
         and not config["PROXY_FIX_X_PROTO"]
         and config["PREFERRED_URL_SCHEME"] != "https"
     ):

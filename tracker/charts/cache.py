@@ -7,6 +7,11 @@ them changes. Each entry is two files, written
 atomically (a temporary file, then `os.replace`): `<key>.svg`, then `<key>.json` (title, text
 alternative, table and the SVG's digest), whose presence marks a complete entry.
 
+A chart drawn for a place (`of`: the cohort, the date of its figures, the trainee) supersedes the
+one drawn there before from older records: `slots/<digest of the place>` names the entry in use,
+and the one it replaces is removed as soon as the new one is written, so that a roll call edited
+again and again leaves one chart per place, not one per edit.
+
 The pages draw their charts as of today, so that entries pile up day after day: once a day, the
 first chart a process draws removes the entries written more than 30 days before (one still in
 use is drawn again, once a month) and the temporary files a crash may have left.
@@ -71,8 +76,12 @@ def cached_chart(
     payload: Any,
     draw: Callable[[Any, str], Chart],
     folder: str | os.PathLike[str],
+    of: tuple = (),
 ) -> Chart:
-    """Return the chart drawn by `draw(payload, language)`, from the cache folder when there."""
+    """Return the chart drawn by `draw(payload, language)`, from the cache folder when there.
+
+    `of` names what the chart is of (cohort, date, trainee): the entry it supersedes there is
+    removed once this one is written."""
     key = chart_key(kind, language, payload)
     folder = Path(folder)
     svg_path, entry_path = folder / f"{key}.svg", folder / f"{key}.json"
@@ -92,7 +101,24 @@ def cached_chart(
         "svg_sha256": _digest(chart.svg),
     }
     _write_atomically(entry_path, json.dumps(entry, ensure_ascii=False))
+    if of:
+        _supersede(folder, kind, language, of, key)
     return chart
+
+
+def _supersede(folder: Path, kind: str, language: str, of: tuple, key: str) -> None:
+    """Record the entry now in use for a place, and remove the one it replaces."""
+    place = json.dumps([kind, language, [str(part) for part in of]], ensure_ascii=False)
+    slot = private_folder(folder / "slots") / _digest(place)
+    try:
+        previous = slot.read_text(encoding="ascii").strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        previous = ""
+    _write_atomically(slot, key)
+    if previous != key and re.fullmatch(r"[0-9a-f]{64}", previous):
+        # A reader that loses it meanwhile finds the entry incomplete and draws it again.
+        for suffix in (".json", ".svg"):
+            (folder / f"{previous}{suffix}").unlink(missing_ok=True)
 
 
 _pruned: dict[Path, date] = {}

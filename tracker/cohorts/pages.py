@@ -203,6 +203,9 @@ def trainee_charts(
 ) -> tuple[PlacedChart, ...]:
     """Draw a trainee's monthly attendance against the cohort's, and their grades per module."""
 
+    # What the charts are of: the entries they supersede there are removed.
+    of = (data.cohort.slug, data.as_of, trainee_id)
+
     def draw_all() -> tuple[PlacedChart, ...]:
         attendance = series.trainee_monthly_attendance(data, trainee_id)
         grades = series.trainee_module_grades(data, trainee_id)
@@ -210,7 +213,7 @@ def trainee_charts(
             place(
                 "trainee-attendance",
                 cached_chart(
-                    "trainee-attendance", language, attendance, trainee_attendance_chart, folder
+                    "trainee-attendance", language, attendance, trainee_attendance_chart, folder, of
                 ),
             )
         ]
@@ -218,7 +221,9 @@ def trainee_charts(
             charts.append(
                 place(
                     "module-grades",
-                    cached_chart("module-grades", language, grades, module_grades_chart, folder),
+                    cached_chart(
+                        "module-grades", language, grades, module_grades_chart, folder, of
+                    ),
                 )
             )
         return tuple(charts)

@@ -199,9 +199,11 @@ def funding_charts(
     also kept in this process's memory (`recent_charts`), keyed by the data they are drawn from.
     """
 
+    of = (data.cohort.slug, data.as_of)
+
     def draw_all() -> tuple[PlacedChart, ...]:
         return tuple(
-            place(name, cached_chart(name, language, source(data, figures), drawing, folder))
+            place(name, cached_chart(name, language, source(data, figures), drawing, folder, of))
             for name, source, drawing in CHARTS
         )
 

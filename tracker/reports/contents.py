@@ -792,8 +792,11 @@ def last_held_week(cohort: Cohort, as_of: date) -> str | None:
 # Contexts: the figures a template shows
 
 
-def _chart(kind: str, language: str, payload: Any, draw: Callable[[Any, str], Chart]) -> Chart:
-    return cached_chart(kind, language, payload, draw, current_app.config["CHART_CACHE_FOLDER"])
+def _chart(
+    kind: str, language: str, payload: Any, draw: Callable[[Any, str], Chart], of: tuple
+) -> Chart:
+    folder = current_app.config["CHART_CACHE_FOLDER"]
+    return cached_chart(kind, language, payload, draw, folder, of)
 
 
 @dataclass(frozen=True)
@@ -850,6 +853,7 @@ def trainee_context(source: Source, language: str) -> dict[str, Any]:
             language,
             series.trainee_monthly_attendance(data, who.id),
             trainee_attendance_chart,
+            (data.cohort.slug, data.as_of, who.id),
         ),
         # The cohort's median grade per module, in the results' table: on paper, a column of
         # exact figures serves better than the page's bar chart, which would repeat the table.
@@ -908,13 +912,18 @@ def cohort_context(source: Source, language: str) -> dict[str, Any]:
         "module_total": len(source.details["modules"]),
         "course_over": course_over(source),
         "weekly_chart": _chart(
-            "weekly_attendance", language, series.weekly_attendance(data), weekly_attendance_chart
+            "weekly_attendance",
+            language,
+            series.weekly_attendance(data),
+            weekly_attendance_chart,
+            (data.cohort.slug, data.as_of),
         ),
         "heatmap_chart": _chart(
             "attendance_heatmap",
             language,
             series.attendance_heatmap(data),
             attendance_heatmap_chart,
+            (data.cohort.slug, data.as_of),
         ),
     }
 
@@ -940,10 +949,18 @@ def funding_context(source: Source, language: str) -> dict[str, Any]:
         "pending": source.details.get("pending"),
         "withdrawals": source.details["withdrawals"],
         "weekly_chart": _chart(
-            "weekly_attendance", language, series.weekly_attendance(data), weekly_attendance_chart
+            "weekly_attendance",
+            language,
+            series.weekly_attendance(data),
+            weekly_attendance_chart,
+            (data.cohort.slug, data.as_of),
         ),
         "burn_up_chart": _chart(
-            "budget_burn_up", language, series.budget_burn_up(data), budget_burn_up_chart
+            "budget_burn_up",
+            language,
+            series.budget_burn_up(data),
+            budget_burn_up_chart,
+            (data.cohort.slug, data.as_of),
         ),
     }
 

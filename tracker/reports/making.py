@@ -56,7 +56,7 @@ from tracker.charts.placing import data_key
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
-from tracker.files import copy_atomically, private_folder, write_atomically
+from tracker.files import private_folder, write_atomically
 from tracker.metrics.figures import CohortData, cohort_figures
 from tracker.metrics.loading import collector_paused
 from tracker.organisation import queries as organisation
@@ -92,10 +92,12 @@ TEMPLATES = resources.folder("templates") / "reports"
 
 @dataclass(frozen=True)
 class Made:
-    """A report made: the file in the cache and the name to give it."""
+    """A report made: the file in the cache, the name to give it and its content (read at once:
+    a newer version made by another process may remove the file meanwhile)."""
 
     path: Path
     filename: str
+    content: bytes
 
 
 def organisation_name() -> str:
@@ -168,6 +170,39 @@ def _data_digest(data: CohortData) -> str:
     return digest.hexdigest()
 
 
+# Reports about one trainee. What they show of the cohort is its calendar, its curriculum and
+# the modules' median grades (from every score): a roll call of another trainee changes none of
+# it, and is left out of their key, so that one changed mark remakes one trainee's documents.
+ABOUT_ONE_TRAINEE = frozenset({"trainee", "certificate", "attestation"})
+
+
+def shown_digest(source: Source) -> str:
+    """Hash the records a report shows: the trainee's own and the cohort's shared ones for a
+    report about one trainee, the whole cohort's for the others."""
+    if source.kind in ABOUT_ONE_TRAINEE and source.data is not None:
+        return trainee_digest(source.data, source.details["person"].id)
+    return data_digest(source.data)
+
+
+def trainee_digest(data: CohortData, trainee_id: int) -> str:
+    """Hash what a report about one trainee is made from: their row and roll calls, and the
+    cohort, sessions, modules, assessments and scores that every trainee's report shares."""
+    digest = hashlib.sha256()
+    for part in (
+        data.as_of,
+        data.cohort,
+        tuple(trainee for trainee in data.trainees if trainee.id == trainee_id),
+        data.sessions,
+        tuple(tuple(mark) for mark in data.marks if mark[1] == trainee_id),
+        data.modules,
+        data.assessments,
+        tuple(map(tuple, data.scores)),
+    ):
+        digest.update(repr(part).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
 def report_key(source: Source, language: str, made_on: date) -> str:
     """Return the cache key of a report: what it shows, as of, made on, language and release."""
     text = json.dumps(
@@ -184,7 +219,7 @@ def report_key(source: Source, language: str, made_on: date) -> str:
             organisation_name(),
             canonical(source.cohort),
             canonical(source.details),
-            data_digest(source.data),
+            shown_digest(source),
         ],
         sort_keys=True,
         separators=(",", ":"),
@@ -386,19 +421,34 @@ def make(
         raise ReportError(f"Unknown language {language!r}: choose one of fr, en.")
     key = report_key(source, language, made_on)
     cache = Path(current_app.config["REPORT_CACHE_FOLDER"])
-    path = cache / made_on.isoformat() / f"{key}.pdf"
-    if not path.is_file():
-        if before_making is not None:
-            before_making()
-        html = render_html(source, language, made_on)
-        content = write_pdf(html, source.kind)
-        if finish is not None:
-            content = finish(content)
-        # Names and scores: readable by the server's account only.
-        private_folder(cache)
-        write_atomically(private_folder(path.parent) / path.name, content)
-        forget_days_before(cache, made_on - timedelta(days=1))
-    return Made(path=path, filename=f"{source.stem}_{language}.pdf")
+    # One folder per document (kind, cohort, trainee or week, date, language), holding the
+    # version made from the records as they stand: an older one is removed once superseded.
+    document = hashlib.sha256(f"{source.stem}/{language}".encode()).hexdigest()[:32]
+    path = cache / made_on.isoformat() / document / f"{key}.pdf"
+    filename = f"{source.stem}_{language}.pdf"
+    try:
+        return Made(path=path, filename=filename, content=path.read_bytes())
+    except FileNotFoundError:
+        pass  # not made yet, or superseded meanwhile: made now
+    if before_making is not None:
+        before_making()
+    html = render_html(source, language, made_on)
+    content = write_pdf(html, source.kind)
+    if finish is not None:
+        content = finish(content)
+    # Names and scores: readable by the server's account only.
+    private_folder(cache)
+    write_atomically(private_folder(path.parent) / path.name, content)
+    forget_superseded(path)
+    forget_days_before(cache, made_on - timedelta(days=1))
+    return Made(path=path, filename=filename, content=content)
+
+
+def forget_superseded(path: Path) -> None:
+    """Remove the earlier versions of a document, made from records changed since."""
+    for other in path.parent.glob("*.pdf"):
+        if other != path:
+            other.unlink(missing_ok=True)
 
 
 def forget_days_before(cache: Path, first_kept: date) -> None:
@@ -671,7 +721,7 @@ def copy_to(made: Made, folder: str | os.PathLike[str], *, private: bool = True)
     else:
         target = Path(folder) / made.filename
         target.parent.mkdir(parents=True, exist_ok=True)
-    copy_atomically(made.path, target, private=private)
+    write_atomically(target, made.content, private=private)
     return target
 
 

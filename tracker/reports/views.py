@@ -106,7 +106,7 @@ def download(make, *args, **kwargs):
         abort(404)
     # The bytes rather than an open file: the response holds no file handle for its lifetime.
     response = send_file(
-        io.BytesIO(made.path.read_bytes()),
+        io.BytesIO(made.content),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=made.filename,
@@ -222,7 +222,7 @@ def signed_sheet(slug: str, week: str):
     cohort, _monday = signed_week(slug, week)
     made = make_signed_sheet(cohort, week)
     return send_file(
-        io.BytesIO(made.path.read_bytes()),
+        io.BytesIO(made.content),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=made.filename,
@@ -237,7 +237,7 @@ def signed_sheet_proof(slug: str, week: str):
     cohort, monday = signed_week(slug, week)
     made = make_signed_sheet(cohort, week)
     content = proof.week_proof(
-        cohort, monday, made.path.read_bytes(), made.filename, current_language(), seal.open_seal()
+        cohort, monday, made.content, made.filename, current_language(), seal.open_seal()
     )
     return send_file(
         io.BytesIO(json.dumps(content, ensure_ascii=False, indent=2).encode()),

@@ -82,6 +82,7 @@ FROM_ENVIRONMENT: dict[str, Callable[[str, str], object]] = {
     "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": whole_number,
     "SIGN_IN_MAX_FAILURES_PER_ADDRESS": whole_number,
     "REPORT_MAKINGS_PER_MINUTE": whole_number,
+    "REPORT_MAKING_SLOTS": whole_number,
     "IMPORT_MAX_BYTES": whole_number,
     "PAPER_SHEET_MAX_BYTES": whole_number,
     "JUSTIFICATION_MAX_BYTES": whole_number,
@@ -111,6 +112,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         REPORT_CACHE_FOLDER=str(instance / "cache" / "reports"),
         # Reports made (not served from the cache) for one account in any minute, on the web.
         REPORT_MAKINGS_PER_MINUTE=10,
+        # Reports made at once by the whole server (its worker processes together): one per
+        # processor, so that the other workers keep serving the pages.
+        REPORT_MAKING_SLOTS=os.cpu_count() or 2,
         IMPORT_MAX_BYTES=10 * 1024 * 1024,
         # Days after its half-day when a roll call not closed by its instructor is closed by the
         # tracker; None: never (only the instructor closes).

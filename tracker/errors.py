@@ -27,6 +27,7 @@ TITLES = {
     413: _l("Too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
+    503: _l("Busy for a moment"),
 }
 EXPLANATIONS = {
     400: _l("The request cannot be handled as it was sent. Go back, check it and try again."),
@@ -36,6 +37,7 @@ EXPLANATIONS = {
     409: _l("Someone changed this in the meantime. Go back, look at it again and try again."),
     413: _l("What was sent is larger than the site accepts."),
     429: _l("Too many requests in a short time. Wait a moment and try again."),
+    503: _l("The server is busy for a moment. Wait a few seconds and try again."),
     500: _l(
         "The error is recorded. Try again in a moment; if it happens again, tell the person in"
         " charge of the tracker."
@@ -63,15 +65,22 @@ def error_page(error: HTTPException):
     explanation = own or EXPLANATIONS.get(error.code, EXPLANATIONS[400])
     retry_after = getattr(error, "retry_after", None)
     wait = None
-    if isinstance(retry_after, int) and retry_after > 0:
+    if isinstance(retry_after, int) and 0 < retry_after < 60:
+        wait = ngettext(
+            "Try again in %(num)d second.", "Try again in %(num)d seconds.", retry_after
+        )
+    elif isinstance(retry_after, int) and retry_after > 0:
         minutes = math.ceil(retry_after / 60)
         wait = ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes)
+    # A server busy for a moment (503): the page asks again by itself when the wait is over.
+    refresh = retry_after if error.code == 503 and isinstance(retry_after, int) else None
     page = render_template(
         "errors/error.html",
         code=error.code,
         title=TITLES.get(error.code, OTHER_TITLE),
         explanation=explanation,
         wait=wait,
+        refresh=refresh,
         sign_in=_sign_in_link(),
     )
     return _with_headers(make_response(page, error.code), error)

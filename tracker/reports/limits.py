@@ -1,15 +1,24 @@
-"""How many reports one account may have made per minute; reports served from the cache are free.
+"""How many reports one account may have made per minute, and how many the server makes at once;
+reports served from the cache are free.
 
 Making a report takes about half a second of a processor: without a bound, one account asking
 for one date after another would take the server's time and fill its cache. The makings of the
 last minute are written per account in a small file beside the report cache, read and written
 under a lock on that file, so that every worker process of the server counts the same makings.
+
+And without a bound on the makings at once, ten reports asked together would hold every worker
+of the server, and every page would wait behind them. A making holds one of REPORT_MAKING_SLOTS
+slots: a lock on one of as many small files beside the cache, which the system releases when the
+making ends, or when its process dies. With every slot taken, a request for one more report is
+answered at once (503, try again in a moment) and the other workers keep serving the pages.
 """
 
 import json
 import math
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 
 from tracker.files import PRIVATE_FILE, private_folder
 
@@ -20,6 +29,41 @@ except ImportError:  # Windows: one process serves the development server, no lo
 
 WINDOW_SECONDS = 60
 FILE_NAME = "makings.json"
+# What a request for a report says to wait when every slot is taken: about a report's making.
+BUSY_RETRY_SECONDS = 2
+
+
+class ServerBusy(Exception):
+    """Every slot for making reports is taken by other makings."""
+
+    def __init__(self) -> None:
+        super().__init__(f"every report making slot is taken; retry after {BUSY_RETRY_SECONDS} s")
+        self.retry_after = BUSY_RETRY_SECONDS
+
+
+def making_slot(folder: str | os.PathLike[str], slots: int):
+    """Hold one of the server's slots for making a report while the block runs, or raise
+    ServerBusy at once when every one of them is taken."""
+    if fcntl is None:
+        return nullcontext()
+    return _slot(private_folder(folder), slots)
+
+
+@contextmanager
+def _slot(folder, slots: int) -> Iterator[None]:
+    for number in range(max(1, slots)):
+        descriptor = os.open(folder / f"making-{number}.lock", os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        try:
+            yield
+        finally:
+            os.close(descriptor)  # releases the lock
+        return
+    raise ServerBusy()
 
 
 class TooManyMakings(Exception):

@@ -32,7 +32,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -400,8 +400,9 @@ def write_pdf(html: str, kind: str) -> bytes:
         )
 
 
-# Called before a report that is not in the cache is made; may refuse by raising.
-BeforeMaking = Callable[[], None] | None
+# Called before a report that is not in the cache is made; may refuse by raising, and may
+# return a context manager held while the report is made.
+BeforeMaking = Callable[[], AbstractContextManager | None] | None
 
 
 def make(
@@ -413,8 +414,9 @@ def make(
 ) -> Made:
     """Return the report made from a source, from the cache when it is there.
 
-    `before_making` is called first when the report must be made (a web request counts it
-    against its account's share, and may refuse); never for a report served from the cache.
+    `before_making` is called first when the report must be made (a web request takes one of
+    the server's making slots and counts the making against its account's share, and may
+    refuse); never for a report served from the cache.
     `finish` turns the PDF made into the one kept (the signed sheet's seal).
     """
     if language not in i18n.LOCALES:
@@ -430,12 +432,13 @@ def make(
         return Made(path=path, filename=filename, content=path.read_bytes())
     except FileNotFoundError:
         pass  # not made yet, or superseded meanwhile: made now
-    if before_making is not None:
-        before_making()
-    html = render_html(source, language, made_on)
-    content = write_pdf(html, source.kind)
-    if finish is not None:
-        content = finish(content)
+    # What the caller holds while the report is made (a web request: a slot of the server's).
+    holding = before_making() if before_making is not None else None
+    with holding if holding is not None else nullcontext():
+        html = render_html(source, language, made_on)
+        content = write_pdf(html, source.kind)
+        if finish is not None:
+            content = finish(content)
     # Names and scores: readable by the server's account only.
     private_folder(cache)
     write_atomically(private_folder(path.parent) / path.name, content)

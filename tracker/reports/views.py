@@ -24,12 +24,13 @@ with the seconds to wait (`limits`).
 
 import io
 import json
+from contextlib import ExitStack
 
 from flask import Blueprint, abort, current_app, request, send_file
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
 from tracker import timeutil
 from tracker.access import allow, cohort_or_404, trainee_or_404
@@ -76,8 +77,26 @@ def instant(parameter: str):
         )
 
 
-def count_making() -> None:
-    """Count a report to make against the signed-in account's share; 429 when it is spent."""
+def count_making():
+    """Take one of the server's slots for making a report (503 when every one is taken), then
+    count the making against the signed-in account's share (429 when it is spent); return the
+    slot, held while the report is made."""
+    held = ExitStack()
+    try:
+        held.enter_context(
+            limits.making_slot(
+                current_app.config["REPORT_CACHE_FOLDER"], current_app.config["REPORT_MAKING_SLOTS"]
+            )
+        )
+    except limits.ServerBusy as busy:
+        raise ServiceUnavailable(
+            description=_(
+                "The server is making other reports at this moment: this one starts in a few "
+                "seconds, and this page tries again by itself. Reports made already download "
+                "at once."
+            ),
+            retry_after=busy.retry_after,
+        ) from None
     try:
         limits.count_making(
             current_app.config["REPORT_CACHE_FOLDER"],
@@ -85,6 +104,7 @@ def count_making() -> None:
             current_app.config["REPORT_MAKINGS_PER_MINUTE"],
         )
     except limits.TooManyMakings as refusal:
+        held.close()
         seconds = refusal.retry_after
         raise TooManyRequests(
             description=ngettext(
@@ -96,6 +116,7 @@ def count_making() -> None:
             ),
             retry_after=seconds,
         ) from None
+    return held
 
 
 def download(make, *args, **kwargs):

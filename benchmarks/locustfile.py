@@ -84,6 +84,21 @@ def get(user: HttpUser, url: str, name: str) -> None:
             answer.failure(f"{answer.status_code}")
 
 
+def get_report(user: HttpUser, url: str, name: str) -> None:
+    """Download a report as a browser would: while every making slot of the server is taken
+    (503), wait as long as the page says, then ask again."""
+    for _attempt in range(30):
+        with user.client.get(url, name=name, catch_response=True) as answer:
+            if answer.status_code == 200:
+                return
+            if answer.status_code != 503:
+                answer.failure(f"{answer.status_code}")
+                return
+            answer.success()  # busy for a moment: not an error
+            wait = int(answer.headers.get("Retry-After", "2"))
+        gevent.sleep(wait)
+
+
 def save_roll_call(user: HttpUser, session_id: int, name: str) -> None:
     """Read a roll call and save it with one mark changed (present ↔ 15 minutes late)."""
     url = f"{COHORT}/sessions/{session_id}/roll-call"
@@ -191,7 +206,7 @@ class Trainee(SignedIn):
 
     @task(1)
     def own_report(self):
-        get(self, f"{COHORT}/trainees/{self.ref}/report.pdf", "trainee: own report (PDF)")
+        get_report(self, f"{COHORT}/trainees/{self.ref}/report.pdf", "trainee: own report (PDF)")
 
 
 class Floor(HttpUser):
@@ -231,20 +246,7 @@ class ReportBurst(SignedIn):
     def burst(self):
         # Each report a day later than any before: never in the cache.
         def one(as_of: str):
-            url = f"{COHORT}/funding-report.pdf?as_of={as_of}"
-            for _attempt in range(30):
-                with self.client.get(
-                    url, name="burst: uncached report", catch_response=True
-                ) as answer:
-                    if answer.status_code == 200:
-                        return
-                    if answer.status_code != 503:
-                        answer.failure(f"{answer.status_code}")
-                        return
-                    # Every making slot taken: the page says to try again in a moment.
-                    answer.success()
-                    wait = int(answer.headers.get("Retry-After", "2"))
-                gevent.sleep(wait)
+            get_report(self, f"{COHORT}/funding-report.pdf?as_of={as_of}", "burst: uncached report")
 
         dates = [PLAN["burst_dates"][next(self.days) % len(PLAN["burst_dates"])] for _ in range(10)]
         gevent.joinall([gevent.spawn(one, day) for day in dates])

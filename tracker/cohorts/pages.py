@@ -37,6 +37,7 @@ from tracker.metrics.figures import (
     trainee_figures,
 )
 from tracker.metrics.loading import load_cohort_data
+from tracker.metrics.versions import kept_figures
 
 STATUS_LABELS = {
     "active": _l("active"),
@@ -97,6 +98,24 @@ class CohortSummary:
 
 
 def cohort_summaries(cohorts: Sequence[Cohort], as_of: date) -> dict[int, CohortSummary]:
+    """Count the trainees and the attendance of several cohorts, each counted again only when
+    its records changed since (`tracker.metrics.versions`)."""
+    return kept_figures.get_many(
+        "summary", cohorts, as_of, lambda missing: count_summaries(missing, as_of)
+    )
+
+
+def cohort_figures_of(cohorts: Sequence[Cohort], as_of: date) -> dict[int, CohortFigures]:
+    """Compute the figures of several cohorts as `tracker metrics` does, each again only when
+    its records changed since."""
+
+    def compute(missing: Sequence[Cohort]) -> dict[int, CohortFigures]:
+        return {cohort.id: cohort_figures(load_cohort_data(cohort, as_of)) for cohort in missing}
+
+    return kept_figures.get_many("figures", cohorts, as_of, compute)
+
+
+def count_summaries(cohorts: Sequence[Cohort], as_of: date) -> dict[int, CohortSummary]:
     """Count the trainees and the attendance of several cohorts in three queries.
 
     The same rules as `tracker.metrics`, in SQL, so that a list of forty cohorts does not load
@@ -167,11 +186,11 @@ class TraineeAtRisk:
 def trainees_at_risk(cohorts: Sequence[Cohort], today: date) -> list[TraineeAtRisk]:
     """Return the active trainees at risk in the running cohorts, with their reasons."""
     at_risk = []
-    for cohort in cohorts:
-        # Only running cohorts have active trainees: skip loading the others.
-        if not cohort.starts_on <= today < cohort.ends_on:
-            continue
-        figures = cohort_figures(load_cohort_data(cohort, today))
+    # Only running cohorts have active trainees: skip loading the others.
+    running = [cohort for cohort in cohorts if cohort.starts_on <= today < cohort.ends_on]
+    figures_of_running = cohort_figures_of(running, today)
+    for cohort in running:
+        figures = figures_of_running[cohort.id]
         for trainee in figures.trainees:
             if trainee.status == "active" and trainee.at_risk:
                 reasons = risk_reasons(trainee, cohort.attendance_threshold)

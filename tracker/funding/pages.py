@@ -26,6 +26,7 @@ from tracker.charts import (
 )
 from tracker.charts.placing import PlacedChart, data_key, place, recent_charts
 from tracker.cohorts.models import Cohort
+from tracker.cohorts.pages import cohort_figures_of
 from tracker.cohorts.queries import withdrawn_trainees
 from tracker.i18n import day, hours, money, rate, ratio
 from tracker.justifications import queries as justification_queries
@@ -36,7 +37,6 @@ from tracker.metrics.figures import (
     LOW_ASSIDUITY,
     CohortData,
     CohortFigures,
-    cohort_figures,
 )
 from tracker.metrics.justifications import pending_per_trainee
 from tracker.metrics.loading import load_cohort_data
@@ -64,10 +64,10 @@ class CohortFunding:
 
 
 def funding_of_cohorts(cohorts: Sequence[Cohort], as_of: date) -> list[CohortFunding]:
-    """Compute the figures of each cohort as of D: one load (nine queries) per cohort."""
-    return [
-        CohortFunding(cohort, cohort_figures(load_cohort_data(cohort, as_of))) for cohort in cohorts
-    ]
+    """Compute the figures of each cohort as of D: one load (nine queries) per cohort whose
+    records changed since its figures were last computed, none for the others."""
+    figures = cohort_figures_of(cohorts, as_of)
+    return [CohortFunding(cohort, figures[cohort.id]) for cohort in cohorts]
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from flask import Flask
 
-import tracker
 from tracker import create_app
 from tracker.extensions import db
+from tracker.health.checks import newest_migration
 
 RESULTS = Path(__file__).parent / "results"
 DEMO = RESULTS / "demo.db"
@@ -115,8 +114,7 @@ def schema_version(path: Path) -> str | None:
 
 def newest_schema_version() -> str:
     """Return the newest migration shipped with the package."""
-    migrations = Path(tracker.__file__).parent / "migrations"
-    return ScriptDirectory(str(migrations)).get_current_head()
+    return newest_migration()
 
 
 def timings(run: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]:

@@ -152,55 +152,57 @@ _digests_lock = threading.Lock()
 
 
 def _data_digest(data: CohortData) -> str:
+    return _digest_of_parts(
+        (
+            data.as_of,
+            data.cohort,
+            data.trainees,
+            data.sessions,
+            tuple(map(tuple, data.marks)),
+            data.modules,
+            data.assessments,
+            tuple(map(tuple, data.scores)),
+            data.budget_lines,
+            data.expenses,
+        )
+    )
+
+
+def _digest_of_parts(parts: tuple) -> str:
+    """Hash plain values by their exact repr, each closed by a separator."""
     digest = hashlib.sha256()
-    for part in (
-        data.as_of,
-        data.cohort,
-        data.trainees,
-        data.sessions,
-        tuple(map(tuple, data.marks)),
-        data.modules,
-        data.assessments,
-        tuple(map(tuple, data.scores)),
-        data.budget_lines,
-        data.expenses,
-    ):
+    for part in parts:
         digest.update(repr(part).encode())
         digest.update(b"\x00")
     return digest.hexdigest()
 
 
-# Reports about one trainee. What they show of the cohort is its calendar, its curriculum and
-# the modules' median grades (from every score): a roll call of another trainee changes none of
-# it, and is left out of their key, so that one changed mark remakes one trainee's documents.
-ABOUT_ONE_TRAINEE = frozenset({"trainee", "certificate", "attestation"})
-
-
 def shown_digest(source: Source) -> str:
-    """Hash the records a report shows: the trainee's own and the cohort's shared ones for a
-    report about one trainee, the whole cohort's for the others."""
-    if source.kind in ABOUT_ONE_TRAINEE and source.data is not None:
+    """Hash the records a report shows. A trainee's progress report shows their own records and
+    what every trainee's shares: a roll call of another trainee is left out of its key, so that
+    one changed mark remakes one trainee's report. (The certificate and the attestation hold the
+    figures they print in their details, and no records.)"""
+    if source.kind == "trainee" and source.data is not None:
         return trainee_digest(source.data, source.details["person"].id)
     return data_digest(source.data)
 
 
 def trainee_digest(data: CohortData, trainee_id: int) -> str:
     """Hash what a report about one trainee is made from: their row and roll calls, and the
-    cohort, sessions, modules, assessments and scores that every trainee's report shares."""
-    digest = hashlib.sha256()
-    for part in (
-        data.as_of,
-        data.cohort,
-        tuple(trainee for trainee in data.trainees if trainee.id == trainee_id),
-        data.sessions,
-        tuple(tuple(mark) for mark in data.marks if mark[1] == trainee_id),
-        data.modules,
-        data.assessments,
-        tuple(map(tuple, data.scores)),
-    ):
-        digest.update(repr(part).encode())
-        digest.update(b"\x00")
-    return digest.hexdigest()
+    cohort, sessions, modules, assessments and scores (the modules' medians) that every trainee's
+    report shares."""
+    return _digest_of_parts(
+        (
+            data.as_of,
+            data.cohort,
+            tuple(trainee for trainee in data.trainees if trainee.id == trainee_id),
+            data.sessions,
+            tuple(tuple(mark) for mark in data.marks if mark[1] == trainee_id),
+            data.modules,
+            data.assessments,
+            tuple(map(tuple, data.scores)),
+        )
+    )
 
 
 def report_key(source: Source, language: str, made_on: date) -> str:

@@ -1,14 +1,16 @@
-"""Results worked out from a cohort's data are remembered for that data object, and only it."""
+"""What is worked out from a cohort's data is kept with that data object, and only it."""
 
 import gc
-import threading
 import weakref
 from dataclasses import replace
 
 from tests.test_metrics_figures import make_data
-from tracker.metrics import memo
 from tracker.metrics.figures import cohort_figures
-from tracker.metrics.memo import per_data
+from tracker.metrics.memo import per_data, worked_out
+
+
+class Result:
+    """What a function works out: a new object each time it is called."""
 
 
 def counting():
@@ -17,7 +19,7 @@ def counting():
     @per_data
     def work(data):
         calls.append(data)
-        return object()
+        return Result()
 
     return work, calls
 
@@ -38,51 +40,43 @@ def test_equal_data_in_another_object_is_worked_on_again():
     assert calls == [first, second]
 
 
-def test_only_the_latest_objects_are_kept():
-    work, calls = counting()
-    datas = [replace(make_data(), marks=[]) for _ in range(memo.KEPT + 1)]
-    results = [work(data) for data in datas]
-    assert work(datas[-1]) is results[-1]
-    assert work(datas[0]) is not results[0]  # the oldest was forgotten, and worked on again
-    assert len(calls) == memo.KEPT + 2
+def test_two_functions_keep_their_own_results_on_one_data():
+    first, first_calls = counting()
+    second, second_calls = counting()
+    data = make_data()
+    assert first(data) is not second(data)
+    assert first(data) is first(data) and second(data) is second(data)
+    assert len(first_calls) == len(second_calls) == 1
 
 
-def test_threads_get_the_results_of_their_own_data():
-    work, _ = counting()
-    datas = [make_data() for _ in range(8)]
-    expected = {id(data): work(data) for data in datas[-memo.KEPT :]}
-    seen = {}
-
-    def run(data):
-        seen[id(data)] = work(data)
-
-    threads = [threading.Thread(target=run, args=(data,)) for data in datas[-memo.KEPT :]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert seen == expected
+def test_what_is_worked_out_is_neither_an_input_nor_copied():
+    """Equal data compare equal whatever was worked out from them; `replace` makes other data,
+    which starts with nothing worked out."""
+    data = make_data()
+    worked_out(data, "charts", lambda: "drawn")
+    assert data == make_data()
+    assert hash(data.trainees) == hash(make_data().trainees)
+    assert replace(data).worked_out == {}
+    assert worked_out(data, "charts", lambda: "drawn again") == "drawn"
 
 
-def test_the_cohorts_figures_are_remembered_and_equal_to_a_fresh_computation():
+def test_the_cohorts_figures_are_kept_and_equal_to_a_fresh_computation():
     data = make_data()
     assert cohort_figures(data) is cohort_figures(data)
     assert cohort_figures(replace(data)) == cohort_figures(data)
 
 
-def test_the_memo_does_not_keep_the_data_alive():
-    """A page's data is freed with its request, whatever the memo remembered of it."""
+def test_results_go_with_their_data():
+    """Nothing keeps data alive but the data's own cache (`tracker.metrics.versions`)."""
 
     @per_data
     def work(data):
-        return len(data.marks)
+        return Result()
 
     data = make_data()
-    assert work(data) == len(data.marks)
+    result = weakref.ref(work(data))
     freed = weakref.ref(data)
     del data
     gc.collect()
     assert freed() is None
-    # A new object, perhaps at the same address, is worked on afresh.
-    other = replace(make_data(), marks=[])
-    assert work(other) == 0
+    assert result() is None

@@ -1,15 +1,17 @@
 """A trainee's page, for the trainee themself and the cohort's staff, with the right figures."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.pages_data import AS_OF, build_cohort, count_queries, table_rows, text
+from tracker.attendance.models import AttendanceRecord
+from tracker.audit.capture import acting
 from tracker.auth.models import User
 from tracker.auth.operations import add_user
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
 from tracker.i18n import hours, rate
-from tracker.metrics.loading import cohort_metrics
+from tracker.metrics.loading import cohort_metrics, marks_held
 
 
 def signed_in(app, login_as, user_id):
@@ -239,3 +241,63 @@ def test_the_cohorts_figures_beside_a_trainees_are_of_five_trainees_or_more(app,
     # January: T01 present, T02 excused, three absent: 3.5 hours of 17.5 recorded.
     assert attendance_table(page)[0][1:3] == ["100.0\u00a0%", "20.0\u00a0%"]
     assert "1 / 1 15.00 12.00 10.00" in text_of(trainee.get(report_url).data)
+
+
+def statements_of(app, client, url: str) -> list[str]:
+    """Request a page and return its SQL statements."""
+    with app.app_context():
+        engine = db.engine
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return statements
+
+
+def loads_marks(statements: list[str]) -> bool:
+    """Tell whether the cohort's roll calls were loaded (the heaviest of the figures' queries)."""
+    marks = str(marks_held(0, AS_OF).compile()).split("\nFROM")[0]
+    return any(statement.startswith(marks) for statement in statements)
+
+
+@pytest.mark.parametrize(
+    "path", ["/cohorts/rich/trainees/T01", "/cohorts/rich", "/api/cohorts/rich/metrics"]
+)
+def test_a_cohort_s_data_is_loaded_again_only_when_its_records_change(
+    app, login_as, make_user, rich, path
+):
+    """Pages of one cohort keep its data by the version of its records: a second view reads the
+    version, not the roll calls; a changed mark is loaded, and shown, at once."""
+    with app.app_context():
+        admin = make_user("admin").id
+        db.session.commit()
+    client = signed_in(app, login_as, admin)
+    url = f"{path}?as_of={AS_OF.isoformat()}&lang=en"
+    assert loads_marks(statements_of(app, client, url))
+    assert not loads_marks(statements_of(app, client, url))
+
+    with app.app_context(), acting(actor="test"):
+        record = db.session.scalars(
+            select(AttendanceRecord)
+            .join(Trainee)
+            .where(Trainee.ref == "T01", AttendanceRecord.status == "present")
+        ).first()
+        record.status = "absent"
+        db.session.commit()
+        figures = cohort_metrics(
+            db.session.scalar(select(Cohort).where(Cohort.slug == "rich")), AS_OF
+        )
+    assert loads_marks(statements_of(app, client, url))
+    page = client.get(url).text
+    t01 = next(t for t in figures["trainees"] if t["ref"] == "T01")
+    with app.test_request_context("/?lang=en"):
+        if path.endswith("T01"):
+            assert dict(table_rows(page, "summary"))["Attended"] == hours(t01["attended_hours"])
+        elif path.startswith("/api"):
+            assert client.get(url).get_json() == figures
+        else:
+            row = next(row for row in table_rows(page, "overview") if row[0] == "T01")
+            assert rate(t01["attendance_rate"]) in row

@@ -28,8 +28,8 @@ from tracker.i18n import money as show_money
 from tracker.imports.operations import KINDS, file_size, import_file
 from tracker.imports.problems import ImportRefused
 from tracker.metrics.figures import cohort_figures
-from tracker.metrics.loading import load_cohort_data
 from tracker.metrics.overspending import overspending
+from tracker.metrics.versions import current_data
 
 bp = Blueprint("budget", __name__)
 
@@ -93,7 +93,7 @@ def overview(slug: str):
     form, as_of = figures_date()
     if as_of is None:
         return render_template("budget/overview.html", cohort=cohort, form=form), 400
-    figures = cohort_figures(load_cohort_data(cohort, as_of))
+    figures = cohort_figures(current_data(cohort, as_of))
     return render_template(
         "budget/overview.html",
         cohort=cohort,

@@ -17,7 +17,7 @@ from tracker.attendance.models import AttendanceRecord, Session
 from tracker.attendance.queries import expected_at_session
 from tracker.attendance.rules import PARTLY_ATTENDED
 from tracker.charts import cached_chart, module_grades_chart, trainee_attendance_chart
-from tracker.charts.placing import PlacedChart, data_key, place, recent_charts
+from tracker.charts.placing import PlacedChart, place
 from tracker.cohorts.models import Cohort, Competency, Trainee
 from tracker.cohorts.rules import has_left
 from tracker.extensions import db
@@ -31,13 +31,12 @@ from tracker.metrics.figures import (
     CohortFigures,
     TraineeFigures,
     cohort_figures,
-    held_sessions,
     ratio,
     recent_assiduity,
-    trainee_figures,
 )
 from tracker.metrics.loading import load_cohort_data
-from tracker.metrics.versions import kept_figures
+from tracker.metrics.memo import worked_out
+from tracker.metrics.versions import current_data, kept_figures
 
 STATUS_LABELS = {
     "active": _l("active"),
@@ -203,18 +202,15 @@ def trainees_at_risk(cohorts: Sequence[Cohort], today: date) -> list[TraineeAtRi
 
 
 def figures_of(cohort: Cohort, as_of: date) -> CohortFigures:
-    """Compute the cohort's figures as of D, as `tracker metrics` does."""
-    return cohort_figures(load_cohort_data(cohort, as_of))
+    """Compute the cohort's figures as of D, as `tracker metrics` does, again only when its
+    records changed since."""
+    return cohort_figures(current_data(cohort, as_of))
 
 
 def figures_of_trainee(data: CohortData, trainee_id: int) -> TraineeFigures | None:
-    """Compute one trainee's figures as of D as `tracker metrics` does; None before enrolment."""
-    trainee = next((t for t in data.trainees if t.id == trainee_id), None)
-    if trainee is None:
-        return None
-    marks = {mark[0]: mark for mark in data.marks if mark[1] == trainee_id}
-    scores = {assessment: score for assessment, who, score in data.scores if who == trainee_id}
-    return trainee_figures(trainee, data, held_sessions(data.sessions, data.as_of), marks, scores)
+    """Take one trainee's figures as of D from the cohort's (worked out once per data); None
+    before enrolment."""
+    return next((t for t in cohort_figures(data).trainees if t.id == trainee_id), None)
 
 
 def trainee_charts(
@@ -247,7 +243,7 @@ def trainee_charts(
             )
         return tuple(charts)
 
-    return recent_charts.get(("trainee", trainee_id, folder, language, data_key(data)), draw_all)
+    return worked_out(data, ("trainee charts", trainee_id, folder, language), draw_all)
 
 
 def words(labels: dict) -> dict:

@@ -28,7 +28,7 @@ from tracker.cohorts.operations import CohortError
 from tracker.extensions import db
 from tracker.fields import figures_date
 from tracker.i18n import current_language
-from tracker.metrics.loading import load_cohort_data
+from tracker.metrics.versions import current_data
 
 bp = Blueprint("cohorts", __name__)
 
@@ -195,7 +195,7 @@ def trainee(slug: str, ref: str):
     form, as_of = figures_date()
     if as_of is None:
         return render_template("cohorts/trainee.html", cohort=cohort, person=person, form=form), 400
-    data = load_cohort_data(cohort, as_of)
+    data = current_data(cohort, as_of)
     mine = pages.figures_of_trainee(data, person.id)
     charts = ()
     if mine:

@@ -24,7 +24,7 @@ from tracker.charts import (
     cached_chart,
     weekly_attendance_chart,
 )
-from tracker.charts.placing import PlacedChart, data_key, place, recent_charts
+from tracker.charts.placing import PlacedChart, place
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.pages import cohort_figures_of
 from tracker.cohorts.queries import withdrawn_trainees
@@ -39,9 +39,10 @@ from tracker.metrics.figures import (
     CohortFigures,
 )
 from tracker.metrics.justifications import pending_per_trainee
-from tracker.metrics.loading import load_cohort_data
+from tracker.metrics.memo import worked_out
 from tracker.metrics.overspending import Overspending, overspending
 from tracker.metrics.series import AttendanceMinutes, StatementRow, month_of
+from tracker.metrics.versions import current_data
 
 RISK_REASONS = (LOW_ASSIDUITY, CONSECUTIVE_ABSENCES, FAILING_MODULE)
 RISK_LABELS = {
@@ -195,8 +196,8 @@ def funding_charts(
 ) -> tuple[PlacedChart, ...]:
     """Draw the cohort's charts in the language, or take them from the caches when drawn already.
 
-    The charts are files in `folder` (`cached_chart`), keyed by their series; the latest ones are
-    also kept in this process's memory (`recent_charts`), keyed by the data they are drawn from.
+    The charts are files in `folder` (`cached_chart`), keyed by their series; while the data is
+    kept (`tracker.metrics.versions`), they are kept with it.
     """
 
     of = (data.cohort.slug, data.as_of)
@@ -207,7 +208,7 @@ def funding_charts(
             for name, source, drawing in CHARTS
         )
 
-    return recent_charts.get(("funding", folder, language, data_key(data)), draw_all)
+    return worked_out(data, ("funding charts", folder, language), draw_all)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,7 +259,7 @@ def default_month(cohort: Cohort, as_of: date) -> date:
 def month_statement(cohort: Cohort, month: date, as_of: date) -> Statement:
     """Return the statement of a month, counting the sessions held by the month's end or D."""
     counted_to = min(month_end(month), as_of)
-    data = load_cohort_data(cohort, counted_to)
+    data = current_data(cohort, counted_to)
     rows = [row for row in series.monthly_statement(data) if row.month == month]
     totals = AttendanceMinutes(
         scheduled=sum(row.scheduled_minutes for row in rows),

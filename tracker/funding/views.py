@@ -23,9 +23,9 @@ from tracker.funding import pages, sheets
 from tracker.funding.forms import StatementForm
 from tracker.i18n import current_language
 from tracker.metrics.figures import cohort_figures
-from tracker.metrics.loading import load_cohort_data
 from tracker.metrics.overspending import overspending
 from tracker.metrics.series import month_of
+from tracker.metrics.versions import current_data
 from tracker.reports.contents import as_of_shown
 from tracker.signing import figures as signing_figures
 from tracker.signing import queries as signing_queries
@@ -63,7 +63,7 @@ def cohort(slug: str):
         return render_template("funding/cohort.html", cohort=cohort, form=form), 400
     # After the cohort's end, the figures of any later date are those of an earlier one: loaded
     # as of that one, so that its charts are drawn once (the figures are the same).
-    data = load_cohort_data(cohort, as_of_shown(cohort, as_of))
+    data = current_data(cohort, as_of_shown(cohort, as_of))
     figures = cohort_figures(data)
     return render_template(
         "funding/cohort.html",
@@ -184,7 +184,7 @@ def export(slug: str, what: str, fmt: str):
         errors = [error for field in form for error in field.errors]
         abort(400, description=" ".join(str(error) for error in errors))
     if what == "figures":
-        figures = cohort_figures(load_cohort_data(cohort, as_of))
+        figures = cohort_figures(current_data(cohort, as_of))
         tables = sheets.figures_sheets(cohort, figures, pages.withdrawals(cohort, as_of))
         period = as_of.isoformat()
     elif what == "statement":

@@ -19,7 +19,7 @@ Conventions (DESIGN.md, "The numbers"):
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -154,6 +154,11 @@ class CohortData:
     scores: Sequence[Score]
     budget_lines: tuple[BudgetLineInfo, ...]
     expenses: tuple[ExpenseInfo, ...]
+    # What is worked out from this data, kept with it (`tracker.metrics.memo`): never an input,
+    # never compared, and left behind by `dataclasses.replace`, which makes other data.
+    worked_out: dict = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,44 +1,38 @@
-"""Remember what is worked out from a cohort's data while the same data is in use.
+"""Keep what is worked out from a cohort's data with the data itself.
 
 `CohortData` is read once and never changed, so that a result worked out from it stays true for
-as long as the object lives. Making every report of a cohort, a process computes the whole
-cohort's figures once instead of once per trainee: the cohort's monthly attendance behind each
-trainee's chart, the figures behind each page. Results are remembered by the identity of the
-data (`is`, not equality, which would compare 16,000 roll calls), for the few latest objects,
-and only while the data lives: the memo holds it weakly, so that a page's data is freed with
-the request and never kept alive here.
+as long as the object lives. The data of the cohorts in use is kept by the version of their
+records (`tracker.metrics.versions`); what pages, charts and reports work out from it (the
+figures, the monthly series, the charts, the reports' digests) is kept in the data object, and
+goes with it: one cache, whose entries are the data, and nothing to invalidate apart.
 """
 
-import threading
-import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import wraps
 from typing import TypeVar
 
 Data = TypeVar("Data")  # a CohortData, which imports this module
 Result = TypeVar("Result")
 
-# Enough for the data of a batch and of a page or two served meanwhile.
-KEPT = 4
-
 
 def per_data(function: Callable[[Data], Result]) -> Callable[[Data], Result]:
-    """Remember a function's results for the latest data it was given, while that data lives."""
-    remembered: list[tuple[weakref.ref, Result]] = []
-    lock = threading.Lock()
+    """Work out a function's result once per data object, and keep it with the data."""
 
     @wraps(function)
     def remembering(data: Data) -> Result:
-        with lock:
-            # A dead reference answers None, never another object that took the same address.
-            remembered[:] = [entry for entry in remembered if entry[0]() is not None]
-            for seen, result in remembered:
-                if seen() is data:
-                    return result
-        result = function(data)
-        with lock:
-            remembered.insert(0, (weakref.ref(data), result))
-            del remembered[KEPT:]
-        return result
+        # Kept under the function itself: two functions never share a result.
+        return worked_out(data, function, lambda: function(data))
 
     return remembering
+
+
+def worked_out(data: Data, key: Hashable, work: Callable[[], Result]) -> Result:
+    """Return what `work` gives for this data under the key, working it out the first time.
+
+    Two threads asking at once may both work it out: the results are equal, one is kept.
+    """
+    kept = data.worked_out  # type: ignore[attr-defined]
+    try:
+        return kept[key]
+    except KeyError:
+        return kept.setdefault(key, work())

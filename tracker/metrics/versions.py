@@ -10,8 +10,10 @@ it costs two index lookups per cohort, whatever the size of the trail.
 The officer's home, the cohorts list and `/funding` ask for the figures of every cohort: they
 are computed once per (cohort, date, version) and kept in this process, so that a page of 200
 cohorts costs 200 index lookups and what changed since, not every roll call of every cohort. A
-process keeps the latest KEPT entries; each worker process keeps its own. The figures rebuilt as
-recorded at an earlier instant are never kept: the trail is rolled back under them.
+process keeps the latest KEPT entries; each worker process keeps its own. The pages, charts and
+reports of one cohort take its data from here too (`current_data`): loaded once per version,
+with what they work out from it kept in it (`tracker.metrics.memo`). What is rebuilt as recorded
+at an earlier instant is never kept: the trail is rolled back under it.
 """
 
 import threading
@@ -26,6 +28,8 @@ from tracker.audit import replay
 from tracker.audit.models import AuditEntry
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
+from tracker.metrics.figures import CohortData
+from tracker.metrics.loading import load_cohort_data
 
 # Enough for a few dates of a few hundred cohorts, summaries and figures.
 KEPT = 2048
@@ -99,3 +103,21 @@ class FiguresByVersion:
 
 
 kept_figures = FiguresByVersion()
+
+# A cohort's data holds its roll calls (some 16,000 rows for an 18-month course) and what was
+# worked out from them: keep the few cohorts in use, not every cohort a list has shown.
+DATA_KEPT = 8
+
+kept_data = FiguresByVersion(DATA_KEPT)
+
+
+def current_data(cohort: Cohort, as_of: date) -> CohortData:
+    """Return the cohort's data as of D, loaded again only when its records changed since.
+
+    The same object serves every page, chart and report of the cohort at that date and version,
+    with what they worked out from it (`tracker.metrics.memo`). As recorded at an earlier
+    instant, the data is loaded afresh each time.
+    """
+    return kept_data.get_many(
+        "data", [cohort], as_of, lambda missing: {cohort.id: load_cohort_data(cohort, as_of)}
+    )[cohort.id]

@@ -9,7 +9,8 @@ from tracker.access import allow, cohort_or_404
 from tracker.audit import replay
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
-from tracker.metrics.loading import cohort_metrics
+from tracker.metrics.figures import cohort_figures, figures_json
+from tracker.metrics.versions import current_data
 from tracker.timeutil import today
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -48,7 +49,7 @@ def cohort_metrics_json(slug: str):
             then = db.session.get(Cohort, cohort_id)
             if then is None:
                 return jsonify(error="The cohort was not recorded yet then.", status=404), 404
-            figures = cohort_metrics(then, day)
+            figures = figures_json(cohort_figures(current_data(then, day)))
     except replay.BeforeTheTrail as error:
         return jsonify(error=f"as_recorded: {error}", status=400), 400
     return jsonify(figures)

@@ -34,7 +34,6 @@ from tracker.assessments.models import Assessment
 from tracker.attendance import amendments, times
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.attendance.rules import PARTLY_ATTENDED
-from tracker.audit import replay
 from tracker.auth.models import User, instructor_cohorts
 from tracker.budget.models import BudgetLine, Expense
 from tracker.charts import (
@@ -65,8 +64,8 @@ from tracker.metrics.figures import (
     trainee_status,
 )
 from tracker.metrics.justifications import Pending, pending_summary
-from tracker.metrics.loading import load_cohort_data
 from tracker.metrics.overspending import overspending
+from tracker.metrics.versions import current_data
 from tracker.organisation import queries as organisation_queries
 from tracker.signing import strokes as signature_strokes
 from tracker.signing.models import Countersignature, PaperSheet, Signature
@@ -351,28 +350,6 @@ def _enrolled(data: CohortData, trainee: Trainee) -> None:
         raise ReportError(f"{trainee.ref} was not enrolled yet on {data.as_of.isoformat()}.")
 
 
-# `tracker report all` makes many reports of one cohort as of one date in each worker process:
-# there the cohort's data is loaded once per process, a snapshot for the whole batch.
-_batch_loads: dict[tuple[int, date, datetime | None], CohortData] | None = None
-
-
-def remember_loads() -> None:
-    """Load each cohort's data once in this process from now on (a worker of a batch)."""
-    global _batch_loads
-    _batch_loads = {}
-
-
-def cohort_data(cohort: Cohort, as_of: date) -> CohortData:
-    """Load the data of a cohort's figures, or take the batch's snapshot of it."""
-    if _batch_loads is None:
-        return load_cohort_data(cohort, as_of)
-    # The records as now, or as rebuilt at an instant: two snapshots.
-    key = (cohort.id, as_of, replay.rebuilt_at())
-    if key not in _batch_loads:
-        _batch_loads[key] = load_cohort_data(cohort, as_of)
-    return _batch_loads[key]
-
-
 def pending_justifications(cohort: Cohort, as_of: date, trainee: Trainee | None = None) -> Pending:
     """Count the cohort's (or a trainee's) justifications waiting for a decision as of D."""
     return pending_summary(
@@ -383,7 +360,7 @@ def pending_justifications(cohort: Cohort, as_of: date, trainee: Trainee | None 
 
 def gather_trainee(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
     """Read what a trainee's progress report is made from."""
-    data = cohort_data(cohort, as_of)
+    data = current_data(cohort, as_of)
     _enrolled(data, trainee)
     blocks = pages.competencies_by_block(cohort)
     return Source(
@@ -409,7 +386,7 @@ def gather_cohort(cohort: Cohort, as_of: date) -> Source:
         kind="cohort",
         cohort=heading(cohort),
         as_of=as_of,
-        data=cohort_data(cohort, as_of),
+        data=current_data(cohort, as_of),
         details={"modules": _module_titles(cohort)},
     )
 
@@ -417,7 +394,7 @@ def gather_cohort(cohort: Cohort, as_of: date) -> Source:
 def gather_funding(cohort: Cohort, as_of: date) -> Source:
     """Read what the Region's funding report is made from: no score, no comment."""
     withdrawals = withdrawn_trainees(cohort, as_of)
-    data = cohort_data(cohort, as_of)
+    data = current_data(cohort, as_of)
     # The funder sees no result: drop the scores and assessments from what the report is made of.
     data = CohortData(
         as_of=data.as_of,
@@ -495,7 +472,7 @@ def course(cohort: Cohort) -> Course:
 
 def gather_certificate(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
     """Read what a trainee's certificate is made from: their hours, dates and status."""
-    data = cohort_data(cohort, as_of)
+    data = current_data(cohort, as_of)
     _enrolled(data, trainee)
     info = next(t for t in data.trainees if t.id == trainee.id)
     marks = {mark[0]: mark for mark in data.marks if mark[1] == trainee.id}
@@ -609,7 +586,7 @@ class CompetencyResult:
 def gather_attestation(cohort: Cohort, trainee: Trainee, as_of: date) -> Source:
     """Read what a trainee's end-of-training attestation is made from: the course's objectives
     (its modules), dates, hours, the modules passed and the competencies acquired by block."""
-    data = cohort_data(cohort, as_of)
+    data = current_data(cohort, as_of)
     _enrolled(data, trainee)
     info = next(t for t in data.trainees if t.id == trainee.id)
     marks = {mark[0]: mark for mark in data.marks if mark[1] == trainee.id}

@@ -52,13 +52,14 @@ from tracker import i18n, resources, timeutil, version
 from tracker.attendance import amendments, closing
 from tracker.audit import replay
 from tracker.charts import Chart, canonical, matplotlib_version
-from tracker.charts.placing import data_key
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
 from tracker.files import private_folder, write_atomically
 from tracker.metrics.figures import CohortData, cohort_figures
 from tracker.metrics.loading import collector_paused
+from tracker.metrics.memo import worked_out
+from tracker.metrics.versions import current_data
 from tracker.organisation import queries as organisation
 from tracker.reports import tagging
 from tracker.reports.contents import (
@@ -68,7 +69,6 @@ from tracker.reports.contents import (
     Source,
     amendments_since,
     as_of_shown,
-    cohort_data,
     find_cohort,
     find_trainee,
     gather_attestation,
@@ -79,7 +79,6 @@ from tracker.reports.contents import (
     gather_signed_sheet,
     gather_trainee,
     last_held_week,
-    remember_loads,
 )
 from tracker.reports.stack import on_a_roomy_stack
 from tracker.signing import seal
@@ -133,22 +132,8 @@ def data_digest(data: CohortData | None) -> str:
     """
     if data is None:
         return "-"
-    # The same data hashes to the same digest: remember the latest ones in this process, under
-    # Python's own (much quicker) hash of the rows, so that a cached report is served quickly.
-    key = data_key(data)
-    with _digests_lock:
-        remembered = _digests.get(key)
-    if remembered is None:
-        remembered = _data_digest(data)
-        with _digests_lock:
-            _digests[key] = remembered
-            while len(_digests) > 64:
-                _digests.pop(next(iter(_digests)))
-    return remembered
-
-
-_digests: dict[tuple, str] = {}
-_digests_lock = threading.Lock()
+    # Kept with the data (`tracker.metrics.versions`), so that a cached report is served quickly.
+    return worked_out(data, "digest", lambda: _data_digest(data))
 
 
 def _data_digest(data: CohortData) -> str:
@@ -507,7 +492,7 @@ def with_amendments_since(source: Source, cohort: Cohort, since: datetime) -> So
     with as_recorded(since):
         then = db.session.get(Cohort, cohort_id)
         attended_then = (
-            cohort_figures(cohort_data(then, source.as_of)).attended_minutes if then else 0
+            cohort_figures(current_data(then, source.as_of)).attended_minutes if then else 0
         )
     attended_now = cohort_figures(source.data).attended_minutes
     summary = AmendmentsSince(
@@ -780,7 +765,6 @@ def _start_worker(config: dict[str, Any]) -> None:
         # which the parent still owns: forget them without closing them.
         with _worker_app.app_context():
             db.engine.dispose(close=False)
-    remember_loads()
     # What the worker inherited and created so far lives as long as it does: keep the collector
     # from walking it again and again while the reports are made.
     gc.freeze()

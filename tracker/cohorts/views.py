@@ -15,7 +15,7 @@ from tracker.access import allow, cohort_or_404, may, reachable_cohorts, trainee
 from tracker.assessments import queries as assessment_queries
 from tracker.attendance import amendments
 from tracker.attendance import queries as attendance_queries
-from tracker.cohorts import operations, pages
+from tracker.cohorts import listing, operations, pages
 from tracker.cohorts.forms import (
     CohortForm,
     CompetencyForm,
@@ -102,15 +102,18 @@ def home_page():
     role = current_user.role
     if role == "trainee":
         return render_template("auth/home.html", today=today, trainee=current_user.trainee)
-    cohorts = db.session.scalars(reachable_cohorts(current_user)).all()
     if role == "officer":
+        # The most recent cohorts; the others are a link away, in the cohorts list.
+        shown = listing.page_of(reachable_cohorts(current_user), 1)
         return render_template(
             "auth/home.html",
             today=today,
-            cohorts=cohorts,
-            summaries=pages.cohort_summaries(cohorts, today),
+            shown=shown,
+            cohorts=shown.cohorts,
+            summaries=pages.cohort_summaries(shown.cohorts, today),
             cohort_page=cohort_page(),
         )
+    cohorts = db.session.scalars(reachable_cohorts(current_user)).all()
     ids = [cohort.id for cohort in cohorts]
     week = attendance_queries.week_sessions(ids, today)
     not_taken, not_taken_total = attendance_queries.roll_calls_not_taken(ids, now)
@@ -141,11 +144,15 @@ def roll_calls_not_taken():
 def index():
     """List the cohorts the user reaches, with their dates, trainees and attendance."""
     today = timeutil.today()
-    cohorts = db.session.scalars(reachable_cohorts(current_user)).all()
+    form, shown = listing.cohort_list(reachable_cohorts(current_user), today)
+    if shown is None:
+        return render_template("cohorts/index.html", filter_form=form, today=today), 400
     return render_template(
         "cohorts/index.html",
-        cohorts=cohorts,
-        summaries=pages.cohort_summaries(cohorts, today),
+        filter_form=form,
+        shown=shown,
+        cohorts=shown.cohorts,
+        summaries=pages.cohort_summaries(shown.cohorts, today),
         today=today,
         cohort_page=cohort_page(),
     )

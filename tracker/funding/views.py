@@ -14,6 +14,7 @@ from tracker.attendance.forms import SLOT_LABELS
 from tracker.attendance.forms import STATUS_LABELS as ATTENDANCE_STATUS_LABELS
 from tracker.attendance.models import Session
 from tracker.budget import queries as budget_queries
+from tracker.cohorts import listing
 from tracker.cohorts.models import Cohort
 from tracker.cohorts.pages import STATUS_LABELS, words
 from tracker.exports import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
@@ -32,6 +33,9 @@ from tracker.signing import queries as signing_queries
 
 bp = Blueprint("funding", __name__)
 
+# Cohorts put side by side on `/funding`: a column each, still readable on a laptop.
+COHORTS_SIDE_BY_SIDE = 8
+
 WRITERS = {"csv": (write_csv, CSV_MIMETYPE), "xlsx": (write_xlsx, XLSX_MIMETYPE)}
 
 
@@ -42,11 +46,17 @@ def index():
     form, as_of = figures_date()
     if as_of is None:
         return render_template("funding/index.html", form=form), 400
-    cohorts = db.session.scalars(reachable_cohorts(current_user)).all()
-    rows = pages.funding_of_cohorts(cohorts, as_of)
+    filter_form, shown = listing.cohort_list(
+        reachable_cohorts(current_user), as_of, per_page=COHORTS_SIDE_BY_SIDE
+    )
+    if shown is None:
+        return render_template("funding/index.html", form=form, filter_form=filter_form), 400
+    rows = pages.funding_of_cohorts(shown.cohorts, as_of)
     return render_template(
         "funding/index.html",
         form=form,
+        filter_form=filter_form,
+        shown=shown,
         as_of=as_of,
         rows=rows,
         compared=pages.compared_figures(rows),

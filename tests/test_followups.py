@@ -256,3 +256,15 @@ def test_the_home_list_asks_once_for_every_trainee_s_follow_ups(app, signed_in):
         finally:
             event.remove(db.engine, "before_cursor_execute", seen)
     assert len([s for s in statements if "FROM follow_ups" in s]) == 1
+
+
+def test_the_trail_page_names_positionings_and_follow_ups_in_words(signed_in):
+    admin = signed_in("admin")
+    post(admin, POSITIONING, {**GOOD_POSITIONING, "kind": "interview"})
+    post(admin, FOLLOW_UPS, GOOD_FOLLOW_UP)
+    page = text(admin.get("/audit?entity=follow-ups&lang=en").text)
+    assert "Positioning on entry" in page and "T01 · Ada Lovelace" in page
+    assert "Interview" in page and "Prerequisites met" in page
+    assert "Follow-up" in page and "T02 · Alan Turing — 19/01/2022" in page
+    assert "Phone" in page
+    assert "What was said" in page

@@ -103,3 +103,8 @@ def record_follow_up(
     db.session.add(follow_up)
     db.session.flush()
     return follow_up
+
+
+def write_follow_ups(new: Sequence[Row], changed: Sequence[Row]) -> None:
+    """Record and change many follow-ups at once (rows of columns; a changed row holds its id)."""
+    write_rows(FollowUp, new, changed)

@@ -136,3 +136,27 @@ def test_a_header_without_a_required_column_is_refused(trainees, run_import):
     result = run_import("trainee,date,kind,result\nT01,25/08/2021,test,14/20\n")
     assert result.exit_code == 1
     assert "line 1: prerequisites_met: missing column" in result.stderr
+
+
+def test_the_import_page_refuses_a_bad_file_naming_line_and_column(app, login_as, world):
+    from tests.pages_data import csrf_token
+    from tracker.auth.models import User
+
+    with app.app_context():
+        admin = login_as(app.test_client(), db.session.get(User, world.accounts["admin"]))
+    url = "/cohorts/alpha/import"
+    token = csrf_token(admin.get(url).text)
+    content = "trainee;date;kind;result;prerequisites_met\nT01;03/01/2022;test;12/20;peut-être\n"
+    response = admin.post(
+        url + "?lang=en",
+        data={
+            "kind": "positionings",
+            "file": (io.BytesIO(content.encode()), "positionings.csv"),
+            "csrf_token": token,
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "line 2: prerequisites_met: &#39;peut-être&#39; is not yes or no" in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Positioning)) == 0

@@ -268,3 +268,20 @@ def test_the_trail_page_names_positionings_and_follow_ups_in_words(signed_in):
     assert "Follow-up" in page and "T02 · Alan Turing — 19/01/2022" in page
     assert "Phone" in page
     assert "What was said" in page
+
+
+def test_the_trainee_page_holds_the_follow_up_form_for_the_cohort_s_staff(signed_in):
+    page = signed_in("instructor").get("/cohorts/alpha/trainees/T02?lang=en").text
+    assert 'action="/cohorts/alpha/trainees/T02/follow-ups"' in page
+    assert "No follow-up recorded yet." in page
+
+
+@pytest.mark.parametrize("role", ["outsider", "officer", "trainee"])
+def test_others_home_pages_do_not_list_the_cohort_s_trainees_to_follow_up(signed_in, role):
+    page = signed_in(role).get("/?lang=en").text
+    assert "Alan Turing (T02)" not in page
+    if role == "outsider":
+        # An instructor of another cohort has the section, without this cohort's trainees.
+        assert "No active trainee is at risk." in due_section(page)
+    else:
+        assert 'id="follow-up-due-heading"' not in page

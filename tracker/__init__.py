@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.auth.views import bp as auth_bp
     from tracker.budget.views import bp as budget_bp
     from tracker.cohorts.views import bp as cohorts_bp
+    from tracker.followups.views import bp as followups_bp
     from tracker.funding.views import bp as funding_bp
     from tracker.health.views import bp as health_bp
     from tracker.help.views import bp as help_bp
@@ -82,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         paper_bp,
         organisation_bp,
         justifications_bp,
+        followups_bp,
         health_bp,
     )
     for blueprint in blueprints:

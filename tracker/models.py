@@ -6,6 +6,7 @@ from tracker.audit.models import AuditEntry
 from tracker.auth.models import LoginSession, SignInFailure, User, instructor_cohorts
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
+from tracker.followups.models import FollowUp, Positioning
 from tracker.organisation.models import Organisation
 from tracker.signing.models import (
     Countersignature,
@@ -25,11 +26,13 @@ __all__ = [
     "Countersignature",
     "DrawnSignature",
     "Expense",
+    "FollowUp",
     "Justification",
     "LoginSession",
     "Module",
     "Organisation",
     "PaperSheet",
+    "Positioning",
     "Result",
     "Session",
     "SignInFailure",

@@ -64,6 +64,8 @@ AUDITED: dict[str, Audited] = {
     "justifications": Audited(("trainee_id", "first_day"), ("trainee_id", "trainees")),
     # The logo's file is kept apart under its SHA-256: the row holds the digest, not the bytes.
     "organisation": Audited(("legal_name",)),
+    "positionings": Audited(("trainee_id",), ("trainee_id", "trainees")),
+    "follow_ups": Audited(("trainee_id", "date"), ("trainee_id", "trainees")),
 }
 
 # What the trail writes in place of a secret's value.

@@ -37,6 +37,7 @@ from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.cohorts.pages import ATTENDANCE_LABELS, KIND_LABELS, SLOT_LABELS, words
 from tracker.extensions import db
 from tracker.fields import DayField
+from tracker.followups.forms import CHANNEL_LABELS, POSITIONING_KIND_LABELS
 
 PER_PAGE = 50
 
@@ -57,6 +58,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
         ("signatures", "countersignatures", "drawn_signatures", "paper_sheets"),
     ),
     "justifications": (_l("Absence justifications"), ("justifications",)),
+    "follow-ups": (_l("Positionings and follow-ups"), ("positionings", "follow_ups")),
     "curriculum": (
         _l("Modules and competencies"),
         ("modules", "competencies", "module_competencies"),
@@ -85,6 +87,8 @@ RECORD_NAMES = {
     "paper_sheets": _l("Paper sheet"),
     "justifications": _l("Absence justification"),
     "organisation": _l("Organisation's identity"),
+    "positionings": _l("Positioning on entry"),
+    "follow_ups": _l("Follow-up"),
 }
 
 JUSTIFICATION_STATE_LABELS = {
@@ -185,6 +189,11 @@ COLUMNS = {
     "decided_by_id": _l("Decided by"),
     "decided_at": _l("Decided on"),
     "decision_reason": _l("Reason for the decision"),
+    "result": _l("Result"),
+    "prerequisites_met": _l("Prerequisites met"),
+    "channel": _l("By"),
+    "said": _l("What was said"),
+    "next_step": _l("Next step"),
 }
 
 # What an entry's own date and author already say: not repeated among the values.
@@ -509,6 +518,8 @@ class Words:
         self.session_kinds = words(SESSION_KIND_LABELS)
         self.justification_states = words(JUSTIFICATION_STATE_LABELS)
         self.assessment_kinds = words(KIND_LABELS)
+        self.positioning_kinds = words(POSITIONING_KIND_LABELS)
+        self.channels = words(CHANNEL_LABELS)
         self.roles = words(i18n.ROLE_NAMES)
         # Templates, filled with % (gettext without values leaves them as they are).
         self.labelled = _("%(label)s: %(text)s")
@@ -631,6 +642,11 @@ def record_of(entity: str, key: dict, names: Names) -> str:
     if entity == "paper_sheets":
         week = date.fromisoformat(key["week"])
         return f"{names.of('cohorts', key['cohort_id'])} — {i18n.day(week)}"
+    if entity == "positionings":
+        return names.of("trainees", key["trainee_id"])
+    if entity == "follow_ups":
+        day = date.fromisoformat(key["date"])
+        return f"{names.of('trainees', key['trainee_id'])} — {i18n.day(day)}"
     if entity == "justifications":
         day = date.fromisoformat(key["first_day"])
         return f"{names.of('trainees', key['trainee_id'])} — {i18n.day(day)}"
@@ -675,8 +691,10 @@ def shown(column: str, value: Any, entity: str, names: Names) -> str:
     if column in ("slot", "first_slot", "last_slot"):
         return words.slots.get(value, value)
     if column == "kind":
-        labels = words.session_kinds if entity == "sessions" else words.assessment_kinds
-        return labels.get(value, value)
+        labels = {"sessions": words.session_kinds, "positionings": words.positioning_kinds}
+        return labels.get(entity, words.assessment_kinds).get(value, value)
+    if column == "channel":
+        return words.channels.get(value, value)
     if column == "role":
         return words.roles.get(value, value)
     if column == "state":

@@ -27,6 +27,7 @@ from tracker.cohorts import operations as cohorts
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
 from tracker.cohorts.operations import USUAL_HALF_DAYS, create_cohort
 from tracker.demo import documents
+from tracker.demo.followups import write_positionings_and_follow_ups
 from tracker.demo.generate import (
     DEMO_NAME,
     DEMO_SEED,
@@ -273,6 +274,7 @@ def load_demo() -> list[User]:
     db.session.flush()
     signed_by = {user.trainee.ref: user for user in accounts.values() if user.trainee is not None}
     write_signing(cohort, signing, instructor=instructor, admin=admin, trainee_accounts=signed_by)
+    write_positionings_and_follow_ups(cohort, instructor, admin)
     return [accounts[account.email] for account in DEMO_ACCOUNTS]
 
 

@@ -7,9 +7,10 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-# The nine kinds of file, in the order a new cohort is loaded, in the users' words.
+# The kinds of file, in the order a new cohort is loaded, in the users' words.
 KIND_LABELS = {
     "trainees": _l("Trainees"),
+    "positionings": _l("Positionings on entry"),
     "competencies": _l("Competencies"),
     "modules": _l("Modules"),
     "sessions": _l("Sessions (timetable)"),

@@ -2,7 +2,7 @@
 them in the visitor's language, and the templates (CSV and XLSX) are a header and the examples.
 
 The examples name each other (trainee T01, module M01, session of 06/09/2021 AM…), so that the
-nine templates, loaded in the order of KIND_LABELS, build a small cohort without a problem.
+templates, loaded in the order of KIND_LABELS, build a small cohort without a problem.
 """
 
 from dataclasses import dataclass
@@ -77,6 +77,32 @@ GUIDE: dict[str, dict[str, ColumnGuide]] = {
             _l("Why the trainee left; required with left_on, empty without."),
             TEXT,
             _l("Found a job"),
+        ),
+    },
+    "positionings": {
+        "trainee": ColumnGuide(_l("The trainee's reference."), CODE, "T01"),
+        "date": ColumnGuide(
+            _l("Day of the positioning on entry, not after today."), DATE, date(2021, 9, 1)
+        ),
+        "kind": ColumnGuide(
+            _l("How the level was checked: a test or an interview."),
+            _l("test or interview."),
+            "test",
+        ),
+        "result": ColumnGuide(
+            _l("The result, in short: a score, a level, a verdict."),
+            text_of_at_most(200),
+            "14/20",
+        ),
+        "prerequisites_met": ColumnGuide(
+            _l("Whether the course's prerequisites are met."),
+            _l("yes or no (also oui or non, true or false, 1 or 0)."),
+            "yes",
+        ),
+        "comment": ColumnGuide(
+            _l("A comment on the positioning; may be empty."),
+            TEXT,
+            _l("Good grounding in Python"),
         ),
     },
     "competencies": {

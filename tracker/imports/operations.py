@@ -16,6 +16,7 @@ from tracker.imports.attendance import Attendance, Sessions
 from tracker.imports.budget import Budget, Expenses
 from tracker.imports.cohorts import Competencies, Modules, Trainees
 from tracker.imports.kinds import Column, Kind, Summary, Values
+from tracker.imports.positionings import Positionings
 from tracker.imports.problems import ImportRefused, Invalid, Problem
 from tracker.imports.reading import Table, read_file
 
@@ -23,6 +24,7 @@ KINDS: dict[str, type[Kind]] = {
     kind.name: kind
     for kind in (
         Trainees,
+        Positionings,
         Competencies,
         Modules,
         Sessions,

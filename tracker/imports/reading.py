@@ -299,6 +299,21 @@ def choice(options: Sequence[str], *, upper: bool = False) -> Parser:
     return parse
 
 
+# The words a cell may say yes or no with, in English, in French, or as a workbook's TRUE/FALSE.
+YES = frozenset({"yes", "y", "oui", "o", "true", "vrai", "1"})
+NO = frozenset({"no", "n", "non", "false", "faux", "0"})
+
+
+def yes_no(value: str) -> bool:
+    """Read yes or no (also oui or non, true or false, 1 or 0), ignoring case."""
+    word = value.strip().lower()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise Invalid(_("%(value)r is not yes or no", value=value))
+
+
 def a_date(value: str) -> date:
     """Read a date written YYYY-MM-DD or DD/MM/YYYY."""
     if match := ISO_DATE.fullmatch(value):

@@ -152,3 +152,13 @@ def test_the_officer_home_shows_the_most_recent_cohorts_and_leads_to_all(
     page = client.get("/?lang=en").text
     assert len(table_rows(page, "cohorts")) == PER_PAGE
     assert "All 30 cohorts" in page
+
+
+def test_the_officer_home_reads_neither_roll_calls_nor_half_days(app, login_as, make_user, cohorts):
+    """Closing the overdue roll calls searches every open half-day of every cohort: the staff's
+    home pages do it (they count those to close), the officers' has nothing of them."""
+    app.config["ROLL_CALL_CLOSES_AFTER_DAYS"] = 2
+    client = signed_in(app, login_as, make_user)
+    client.get("/")
+    statements = statements_of(app, client, "/")
+    assert not [s for s in statements if "FROM sessions" in s or "FROM attendance_records" in s]

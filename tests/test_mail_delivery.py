@@ -1,0 +1,199 @@
+"""`tracker mail send`: the outbox delivered to a real SMTP server, retried while it is down."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.smtp import html_of, text_of
+from tests.test_mail_outbox import invite
+from tracker import timeutil
+from tracker.extensions import db
+from tracker.mail import delivery
+from tracker.mail.models import OutgoingMessage
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freeze the tracker's clock at NOW; the returned function moves it."""
+    instant = [NOW]
+    monkeypatch.setattr(timeutil, "utc_now", lambda: instant[0])
+
+    def move_to(moment: datetime) -> None:
+        instant[0] = moment
+
+    return move_to
+
+
+def messages() -> list[OutgoingMessage]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id)))
+
+
+def test_messages_are_read_back_from_the_server_in_each_language(
+    app, mail_settings, smtp_server, run_tracker
+):
+    with app.app_context():
+        invite("ada@example.org", "fr")
+        invite("grace@example.org", "en")
+        db.session.commit()
+    result = run_tracker("mail", "send")
+    assert result.exit_code == 0, result.output
+    assert "2 sent, 0 failed." in result.output
+    french, english = smtp_server.inbox.messages
+    assert french["To"] == "ada@example.org" and english["To"] == "grace@example.org"
+    assert french["From"] == "Tracker <tracker@centre.example>"
+    assert french.get_content_type() == "multipart/alternative"
+    assert english["Subject"] == "Your account on the cohort tracker"
+    assert french["Content-Language"] == "fr" and english["Content-Language"] == "en"
+    assert "8 décembre 2026" in text_of(french) and "8 décembre 2026" in html_of(french)
+    assert "8 December 2026" in text_of(english) and "8 December 2026" in html_of(english)
+    assert "https://tracker.example/password/new/invitation/abc" in text_of(english)
+    with app.app_context():
+        assert all(message.sent_at is not None for message in messages())
+    # Nothing is due any more: a second pass sends nothing again.
+    assert "0 sent, 0 failed." in run_tracker("mail", "send").output
+    assert len(smtp_server.inbox.messages) == 2
+
+
+def test_the_server_down_then_up_every_message_leaves_once(app, mail_settings, smtp_server, clock):
+    smtp_server.stop()
+    with app.app_context():
+        for n in range(3):
+            invite(f"trainee{n}@example.org", "fr")
+        db.session.commit()
+        outcome = delivery.send_due()
+        assert (outcome.sent, outcome.failed) == (0, 3)
+        for message in messages():
+            assert message.sent_at is None and message.attempts == 1
+            assert "cannot reach 127.0.0.1" in message.last_error
+            assert message.next_attempt_at == NOW + timedelta(minutes=1)
+        # Not due yet: the server is not asked again before the back-off ends.
+        assert delivery.send_due().failed == 0
+        smtp_server.start()
+        clock(NOW + timedelta(minutes=1))
+        outcome = delivery.send_due()
+        assert (outcome.sent, outcome.failed) == (3, 0)
+        clock(NOW + timedelta(hours=2))
+        assert delivery.send_due().sent == 0
+    received = sorted(message["To"] for message in smtp_server.inbox.messages)
+    assert received == [f"trainee{n}@example.org" for n in range(3)]
+
+
+def test_failed_attempts_wait_1_2_4_minutes_and_at_most_an_hour(
+    app, mail_settings, smtp_server, clock
+):
+    smtp_server.stop()
+    with app.app_context():
+        invite()
+        db.session.commit()
+        waits = []
+        moment = NOW
+        for _ in range(9):
+            clock(moment)
+            assert delivery.send_due().failed == 1
+            [message] = messages()
+            waits.append(message.next_attempt_at - moment)
+            moment = message.next_attempt_at
+        assert [wait // timedelta(minutes=1) for wait in waits] == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+        assert message.attempts == 9
+
+
+def test_a_message_the_server_refuses_is_kept_with_its_error_and_tried_again(
+    app, mail_settings, smtp_server, clock
+):
+    smtp_server.inbox.refuse_with = "451 4.3.0 Try again later"
+    with app.app_context():
+        invite()
+        db.session.commit()
+        assert delivery.send_due().failed == 1
+        [message] = messages()
+        assert message.sent_at is None and "Try again later" in message.last_error
+        smtp_server.inbox.refuse_with = None
+        clock(NOW + timedelta(minutes=1))
+        assert delivery.send_due().sent == 1
+        [message] = messages()
+        assert message.sent_at == NOW + timedelta(minutes=1)
+    assert len(smtp_server.inbox.messages) == 1
+
+
+def test_a_claimed_message_is_not_claimed_by_a_second_sender(app, clock):
+    with app.app_context():
+        invite()
+        db.session.commit()
+        assert len(delivery.claim_due(NOW)) == 1
+        # Another sender, meanwhile: the first one's claim holds it for the lease.
+        assert delivery.claim_due(NOW) == []
+        assert delivery.claim_due(NOW + delivery.LEASE - timedelta(seconds=1)) == []
+        # A sender that died with it: another takes it once the lease has run out.
+        assert len(delivery.claim_due(NOW + delivery.LEASE)) == 1
+
+
+def test_without_a_sender_address_nothing_is_sent_and_the_command_says_why(
+    app, mail_settings, smtp_server, run_tracker
+):
+    app.config["MAIL_SENDER"] = None
+    with app.app_context():
+        invite()
+        db.session.commit()
+    result = run_tracker("mail", "send")
+    assert result.exit_code == 1
+    assert "MAIL_SENDER is not set" in result.output
+    assert smtp_server.inbox.messages == []
+
+
+def test_the_loop_sends_until_sigterm_stops_it(app, database_url, smtp_server, tmp_path):
+    with app.app_context():
+        invite()
+        db.session.commit()
+    environment = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": database_url,
+        "TRACKER_INSTANCE_PATH": str(tmp_path / "instance"),
+        "TRACKER_SECRET_KEY": "test",
+        "TRACKER_MAIL_HOST": "127.0.0.1",
+        "TRACKER_MAIL_PORT": str(smtp_server.port),
+        "TRACKER_MAIL_SENDER": "tracker@centre.example",
+        "TRACKER_MAIL_LOOP_SECONDS": "1",
+    }
+    loop = subprocess.Popen(
+        [sys.executable, "-c", "from tracker.cli import main; main()", "mail", "send", "--loop"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not smtp_server.inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(smtp_server.inbox.messages) == 1
+        # Queued while the loop runs: its next pass sends it.
+        with app.app_context():
+            invite("grace@example.org", "en")
+            db.session.commit()
+        while len(smtp_server.inbox.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        loop.send_signal(signal.SIGTERM)
+        output, _ = loop.communicate(timeout=30)
+    finally:
+        loop.kill()
+    assert loop.returncode == 0, output
+    assert "Stopped." in output
+    assert [message["To"] for message in smtp_server.inbox.messages] == [
+        "ada@example.org",
+        "grace@example.org",
+    ]
+
+
+def test_wait_after_a_failure():
+    assert delivery.wait_after(1) == timedelta(minutes=1)
+    assert delivery.wait_after(3) == timedelta(minutes=4)
+    assert delivery.wait_after(50) == timedelta(hours=1)

@@ -11,7 +11,24 @@ from tracker.i18n import LOCALES
 from tracker.mail.models import OutgoingMessage
 
 
-def enqueue(
+def enqueue(**fields: object) -> OutgoingMessage | None:
+    """Add a message to the outbox, written in its recipient's language (see `compose`).
+
+    It leaves only once the transaction that adds it commits: if the change that causes it is
+    rolled back, so is the message. With an `event_key` already in the outbox, nothing is added
+    and None is returned: one event never sends its message twice.
+    """
+    event_key = fields.get("event_key")
+    if event_key is not None and db.session.scalar(
+        select(OutgoingMessage.id).where(OutgoingMessage.event_key == event_key)
+    ):
+        return None
+    message = compose(**fields)
+    db.session.add(message)
+    return message
+
+
+def compose(
     *,
     recipient: str,
     language: str,
@@ -21,25 +38,19 @@ def enqueue(
     cohort: Cohort | None = None,
     event_key: str | None = None,
     **context: object,
-) -> OutgoingMessage | None:
-    """Add a message to the outbox, written in its recipient's language.
+) -> OutgoingMessage:
+    """Write a message in its recipient's language, without adding it to the outbox.
 
-    It leaves only once the transaction that adds it commits: if the change that causes it is
-    rolled back, so is the message. `subject` is a lazy text (`_l`), translated here; the body is
-    `templates/mail/<template>.txt` and `.html`. With an `event_key` already in the outbox,
-    nothing is added and None is returned: one event never sends its message twice.
+    `subject` is a lazy text (`_l`), translated here; the body is `templates/mail/<template>.txt`
+    and `.html`, given `context`.
     """
-    if event_key is not None and db.session.scalar(
-        select(OutgoingMessage.id).where(OutgoingMessage.event_key == event_key)
-    ):
-        return None
     language = language if language in LOCALES else "fr"
     with force_locale(LOCALES[language]):
         subject_text = str(subject)
         context = {"subject": subject_text, "language": language, **context}
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
-    message = OutgoingMessage(
+    return OutgoingMessage(
         recipient=recipient,
         language=language,
         subject=subject_text,
@@ -52,5 +63,3 @@ def enqueue(
         next_attempt_at=timeutil.utc_now(),
         attempts=0,
     )
-    db.session.add(message)
-    return message

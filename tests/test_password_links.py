@@ -42,8 +42,7 @@ def account(email: str) -> User:
 
 def link_for(app, email: str, purpose: str) -> str:
     """Return the path of a fresh link for an account, as a mail would carry it."""
-    with app.test_request_context():
-        return links.link_to_choose(account(email), purpose).removeprefix("http://localhost")
+    return links.link_to_choose(account(email), purpose).removeprefix(app.config["BASE_URL"])
 
 
 def outbox() -> list[OutgoingMessage]:
@@ -205,7 +204,7 @@ def test_an_invited_person_chooses_a_password_from_the_mail_and_signs_in(
     assert "Hello Nouvelle Prof," in text_of(mail)
     # Valid 7 days: until 8 December (Paris) for an invitation sent on 1 December.
     assert "8 December 2026" in text_of(mail)
-    path = LINK.search(text_of(mail)).group(0).removeprefix("http://localhost")
+    path = LINK.search(text_of(mail)).group(0).removeprefix(app.config["BASE_URL"])
     newcomer = app.test_client()
     page = newcomer.get(path + "?lang=en")
     assert page.status_code == 200
@@ -286,7 +285,7 @@ def test_a_forgotten_password_mail_leads_to_a_new_password(
         assert send_due().sent == 1
     [mail] = smtp_server.inbox.messages
     assert mail["To"] == "ada@example.org"
-    path = LINK.search(text_of(mail)).group(0).removeprefix("http://localhost")
+    path = LINK.search(text_of(mail)).group(0).removeprefix(app.config["BASE_URL"])
     assert "/password/reset/" in path
     assert choose(client, path).status_code == 303
     with app.app_context():
@@ -313,3 +312,18 @@ def test_forgotten_password_requests_are_limited(app, world, clock):
         assert db.session.scalar(select(func.count(OutgoingMessage.id))) == 2
     # Another account is not stopped by these.
     assert ask(app.test_client(), "nobody@example.org").status_code == 303
+
+
+def test_a_forged_host_header_does_not_put_its_host_in_the_mailed_link(app, world, clock):
+    # Password-reset poisoning: the victim's link pointing at the attacker's server.
+    client = app.test_client()
+    response = client.post(
+        "/password/forgotten",
+        data={"email": "ada@example.org"},
+        headers={"Host": "evil.example"},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        [message] = outbox()
+    assert "evil.example" not in message.text + message.html
+    assert f"{app.config['BASE_URL']}/password/reset/" in message.text

@@ -57,6 +57,14 @@ def url_scheme(name: str, value: str) -> str:
     return value.strip().lower()
 
 
+def base_url(name: str, value: str) -> str:
+    """Read the address people reach the tracker at: http(s)://host[:port][/path]."""
+    address = value.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", address):
+        raise SettingError(f"{name} must be an address such as https://tracker.example.org")
+    return address
+
+
 def mail_security(name: str, value: str) -> str:
     """Read how the connection to the mail server is secured: none, starttls or tls."""
     word = value.strip().lower()
@@ -96,6 +104,7 @@ FROM_ENVIRONMENT: dict[str, Callable[[str, str], object]] = {
     "JUSTIFICATION_MAX_BYTES": whole_number,
     "SIGNATURE_MAX_BYTES": whole_number,
     "LOGO_MAX_BYTES": whole_number,
+    "BASE_URL": base_url,
     "MAIL_HOST": text,
     "MAIL_PORT": whole_number,
     "MAIL_SECURITY": mail_security,
@@ -159,6 +168,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         ORGANISATION_NAME="Centre régional d'innovation de Montpellier",
         # The organisation's logo, a PNG image or an SVG drawing.
         LOGO_MAX_BYTES=1024 * 1024,
+        # The address people reach the tracker at: the links in mail start with it, never with
+        # the Host header of the request that caused them (anybody can forge that one).
+        BASE_URL="http://127.0.0.1:5000",
         # The SMTP server that `tracker mail send` delivers the outbox to. MAIL_PORT 0: the
         # usual port of the security chosen (25, 587 for starttls, 465 for tls).
         MAIL_HOST="localhost",

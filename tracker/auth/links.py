@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
@@ -18,7 +18,7 @@ from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTime
 from tracker import timeutil
 from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.mail.outbox import compose
+from tracker.mail.outbox import address_of, compose
 
 INVITATION = "invitation"
 RESET = "reset"
@@ -57,7 +57,7 @@ def make_token(user: User, purpose: str) -> str:
 def link_to_choose(user: User, purpose: str) -> str:
     """Return the full address of the page where the account chooses its password."""
     token = make_token(user, purpose)
-    return url_for("auth.choose_password", purpose=purpose, token=token, _external=True)
+    return address_of("auth.choose_password", purpose=purpose, token=token)
 
 
 class LinkRefused(Exception):
@@ -119,12 +119,7 @@ def invitation_message(user: User):
         template="invitation",
         name=user.name,
         email=user.email,
-        link=url_for(
-            "auth.choose_password",
-            purpose=INVITATION,
-            token=make_token(user, INVITATION),
-            _external=True,
-        ),
+        link=link_to_choose(user, INVITATION),
         valid_until=valid_until,
     )
 
@@ -139,9 +134,7 @@ def reset_message(user: User):
         template="password_reset",
         name=user.name,
         email=user.email,
-        link=url_for(
-            "auth.choose_password", purpose=RESET, token=make_token(user, RESET), _external=True
-        ),
+        link=link_to_choose(user, RESET),
     )
 
 

@@ -1,6 +1,8 @@
 """Put messages in the outbox. Operations: they add to the session and never commit."""
 
-from flask import render_template
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -63,3 +65,16 @@ def compose(
         next_attempt_at=timeutil.utc_now(),
         attempts=0,
     )
+
+
+def address_of(endpoint: str, **values: object) -> str:
+    """Return the full address of a page for a message: BASE_URL, then the page's path.
+
+    Never from the request's Host header, which whoever sends the request chooses: a forgotten
+    password's link would otherwise lead to their server. Works on the command line too.
+    """
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -197,3 +198,27 @@ def test_wait_after_a_failure():
     assert delivery.wait_after(1) == timedelta(minutes=1)
     assert delivery.wait_after(3) == timedelta(minutes=4)
     assert delivery.wait_after(50) == timedelta(hours=1)
+
+
+def test_a_stopping_sender_finishes_the_message_in_hand_and_gives_the_others_back(
+    app, mail_settings, smtp_server, clock
+):
+    stop = threading.Event()
+    original = smtp_server.inbox.handle_DATA
+
+    async def accept_then_stop(server, session, envelope):
+        stop.set()  # SIGTERM arrives while the first message is being sent
+        return await original(server, session, envelope)
+
+    smtp_server.inbox.handle_DATA = accept_then_stop
+    with app.app_context():
+        for n in range(3):
+            invite(f"trainee{n}@example.org", "fr")
+        db.session.commit()
+        outcome = delivery.send_due(stop=stop)
+        assert (outcome.sent, outcome.failed) == (1, 0)
+        first, *others = messages()
+        assert first.sent_at is not None
+        # Given back untried: due now, no attempt counted, for the next sender.
+        assert [(m.sent_at, m.attempts, m.next_attempt_at) for m in others] == [(None, 0, NOW)] * 2
+    assert len(smtp_server.inbox.messages) == 1

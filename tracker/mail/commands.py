@@ -31,10 +31,10 @@ def send(loop: bool) -> None:
     click.echo("Stopped.")
 
 
-def one_pass():
+def one_pass(stop: threading.Event | None = None):
     """Send what is due once, stopping the command with status 1 when the settings cannot."""
     try:
-        return send_due()
+        return send_due(stop=stop)
     except MailSettingsError as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -47,9 +47,9 @@ def report(outcome) -> None:
 
 
 def run_until(stop: threading.Event, pause: float) -> None:
-    """Send what is due, then pause, until `stop` is set (between two messages at most)."""
+    """Send what is due, then pause, until `stop` is set: the message in hand is finished."""
     while not stop.is_set():
-        outcome = one_pass()
+        outcome = one_pass(stop)
         if outcome.sent or outcome.failed:
             report(outcome)
         stop.wait(pause)

@@ -9,6 +9,7 @@ again when its lease ends: a message may then leave twice, never not at all.
 
 import smtplib
 import ssl
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -119,8 +120,12 @@ def connect(config) -> smtplib.SMTP:
     return server
 
 
-def send_due(now: datetime | None = None) -> Pass:
-    """Send the messages that are due; a failed one waits longer before its next attempt."""
+def send_due(now: datetime | None = None, stop: threading.Event | None = None) -> Pass:
+    """Send the messages that are due; a failed one waits longer before its next attempt.
+
+    Once `stop` is set (the service is stopping), the message in hand is finished and the
+    others are given back untried.
+    """
     config = current_app.config
     sender = config["MAIL_SENDER"]
     if not sender:
@@ -140,7 +145,10 @@ def send_due(now: datetime | None = None) -> Pass:
         db.session.commit()
         return outcome
     try:
-        for message in messages:
+        for position, message in enumerate(messages):
+            if stop is not None and stop.is_set():
+                release(messages[position:], now)
+                break
             try:
                 server.send_message(email_of(message, sender))
             except (OSError, smtplib.SMTPException) as error:
@@ -149,7 +157,7 @@ def send_due(now: datetime | None = None) -> Pass:
                 if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
                     # The connection is gone: the others wait for the next pass.
                     db.session.commit()
-                    release(messages[messages.index(message) + 1 :], now)
+                    release(messages[position + 1 :], now)
                     break
             else:
                 message.sent_at = timeutil.utc_now()

@@ -52,7 +52,7 @@ def test_messages_are_read_back_from_the_server_in_each_language(
     assert french["To"] == "ada@example.org" and english["To"] == "grace@example.org"
     assert french["From"] == "Tracker <tracker@centre.example>"
     assert french.get_content_type() == "multipart/alternative"
-    assert english["Subject"] == "Your account on the cohort tracker"
+    assert english["Subject"] == "Your account on Tracker"
     assert french["Content-Language"] == "fr" and english["Content-Language"] == "en"
     assert "8 décembre 2026" in text_of(french) and "8 décembre 2026" in html_of(french)
     assert "8 December 2026" in text_of(english) and "8 December 2026" in html_of(english)

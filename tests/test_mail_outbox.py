@@ -11,7 +11,7 @@ from tracker.extensions import db
 from tracker.mail.models import OutgoingMessage
 from tracker.mail.outbox import enqueue
 
-SUBJECT = _l("Your account on the cohort tracker")
+SUBJECT = _l("Your account on Tracker")
 
 
 def invite(email="ada@example.org", language="fr", **overrides):
@@ -54,8 +54,8 @@ def test_each_message_is_written_in_its_recipients_language(app):
         db.session.commit()
         french, english = outbox()
         with force_locale("fr"):
-            assert french.subject == _("Your account on the cohort tracker")
-        assert english.subject == "Your account on the cohort tracker"
+            assert french.subject == _("Your account on Tracker")
+        assert english.subject == "Your account on Tracker"
         # The dates are written in each language: Babel's month names, whatever the catalog.
         assert "8 décembre 2026" in french.text and "8 décembre 2026" in french.html
         assert "8 December 2026" in english.text and "8 December 2026" in english.html

@@ -200,7 +200,7 @@ def test_an_invited_person_chooses_a_password_from_the_mail_and_signs_in(
         assert (message.recipient, message.kind) == ("nouvelle@centre.fr", "invitation")
         assert send_due().sent == 1
     [mail] = smtp_server.inbox.messages
-    assert mail["Subject"] == "Your account on the cohort tracker"
+    assert mail["Subject"] == "Your account on Tracker"
     assert "Hello Nouvelle Prof," in text_of(mail)
     # Valid 7 days: until 8 December (Paris) for an invitation sent on 1 December.
     assert "8 December 2026" in text_of(mail)

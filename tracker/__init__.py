@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.help.views import bp as help_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.justifications.views import bp as justifications_bp
+    from tracker.mail.views import bp as mail_bp
     from tracker.metrics.views import bp as api_bp
     from tracker.organisation.views import bp as organisation_bp
     from tracker.paper.views import bp as paper_bp
@@ -83,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         organisation_bp,
         justifications_bp,
         health_bp,
+        mail_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -6,7 +6,7 @@ from tracker.audit.models import AuditEntry
 from tracker.auth.models import LoginSession, SignInFailure, User, instructor_cohorts
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
-from tracker.mail.models import OutgoingMessage
+from tracker.mail.models import MailSwitch, OutgoingMessage
 from tracker.organisation.models import Organisation
 from tracker.signing.models import (
     Countersignature,
@@ -28,6 +28,7 @@ __all__ = [
     "Expense",
     "Justification",
     "LoginSession",
+    "MailSwitch",
     "Module",
     "Organisation",
     "OutgoingMessage",

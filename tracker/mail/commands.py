@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from tracker.extensions import db
 from tracker.mail.delivery import MailSettingsError, send_due
+from tracker.mail.schedule import schedule
 
 
 @click.group("mail")
@@ -53,3 +54,13 @@ def run_until(stop: threading.Event, pause: float) -> None:
         if outcome.sent or outcome.failed:
             report(outcome)
         stop.wait(pause)
+
+
+@mail.command("schedule")
+@with_appcontext
+def schedule_command() -> None:
+    """Put the scheduled messages due now in the outbox, each once (run it every evening)."""
+    counts = schedule()
+    db.session.commit()
+    for kind, count in counts.items():
+        click.echo(f"{kind}: {count}")

@@ -222,3 +222,61 @@ def test_a_stopping_sender_finishes_the_message_in_hand_and_gives_the_others_bac
         # Given back untried: due now, no attempt counted, for the next sender.
         assert [(m.sent_at, m.attempts, m.next_attempt_at) for m in others] == [(None, 0, NOW)] * 2
     assert len(smtp_server.inbox.messages) == 1
+
+
+class Accounts:
+    """aiosmtpd's authenticator: one account, tracker / secret."""
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        right = isinstance(auth_data, LoginPassword) and (
+            auth_data.login,
+            auth_data.password,
+        ) == (b"tracker", b"secret")
+        return AuthResult(success=right, handled=False)
+
+
+# The implicit TLS server's AUTH without STARTTLS (see below) makes aiosmtpd warn.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_a_secured_server_with_a_sign_in(app, mail_settings, tmp_path, monkeypatch, security):
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    from tests.smtp import SMTPServer, self_signed_certificate
+
+    certificate, key = self_signed_certificate(tmp_path)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(certificate, key)
+    server = SMTPServer()
+    options = {"authenticator": Accounts(), "auth_required": True}
+    if security == "tls":
+        # aiosmtpd only counts STARTTLS as TLS for AUTH: over implicit TLS, it must be told.
+        options.update(ssl_context=server_context, auth_require_tls=False)
+    else:
+        options.update(tls_context=server_context, require_starttls=True)
+    server.controller = Controller(server.inbox, hostname="127.0.0.1", port=server.port, **options)
+    server.controller.start()
+    # The tracker checks the server's certificate: trust the test's own, and no other.
+    real = ssl.create_default_context
+    monkeypatch.setattr(delivery.ssl, "create_default_context", lambda: real(cafile=certificate))
+    app.config.update(
+        MAIL_PORT=server.port, MAIL_SECURITY=security, MAIL_USER="tracker", MAIL_PASSWORD="wrong"
+    )
+    try:
+        with app.app_context():
+            invite()
+            db.session.commit()
+            assert delivery.send_due().failed == 1
+            [message] = messages()
+            assert "535" in message.last_error  # authentication refused
+            app.config["MAIL_PASSWORD"] = "secret"
+            message.next_attempt_at = NOW
+            db.session.commit()
+            assert delivery.send_due(now=NOW).sent == 1
+    finally:
+        server.stop()
+    [received] = server.inbox.messages
+    assert received["To"] == "ada@example.org"

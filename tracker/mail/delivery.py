@@ -113,10 +113,14 @@ def connect(config) -> smtplib.SMTP:
         server = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
     else:
         server = smtplib.SMTP(host, port, timeout=timeout)
+    try:
         if security == "starttls":
             server.starttls(context=context)
-    if config["MAIL_USER"]:
-        server.login(config["MAIL_USER"], config["MAIL_PASSWORD"] or "")
+        if config["MAIL_USER"]:
+            server.login(config["MAIL_USER"], config["MAIL_PASSWORD"] or "")
+    except BaseException:
+        server.close()  # a refused TLS or sign-in leaves no connection open
+        raise
     return server
 
 

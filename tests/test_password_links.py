@@ -327,3 +327,17 @@ def test_a_forged_host_header_does_not_put_its_host_in_the_mailed_link(app, worl
         [message] = outbox()
     assert "evil.example" not in message.text + message.html
     assert f"{app.config['BASE_URL']}/password/reset/" in message.text
+
+
+def test_the_command_line_invites_too(app, world, run_tracker):
+    result = run_tracker(
+        "user", "add", "Nouveau@Centre.fr", "--role", "officer", "--invite", "--language", "en"
+    )
+    assert result.exit_code == 0, result.output
+    assert "invitation to choose a password is in the outbox" in result.output
+    with app.app_context():
+        assert account("nouveau@centre.fr").language == "en"
+        [message] = outbox()
+        assert message.recipient == "nouveau@centre.fr"
+        assert message.subject == "Your account on Tracker"
+        assert f"{app.config['BASE_URL']}/password/invitation/" in message.text

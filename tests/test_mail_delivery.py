@@ -280,3 +280,23 @@ def test_a_secured_server_with_a_sign_in(app, mail_settings, tmp_path, monkeypat
         server.stop()
     [received] = server.inbox.messages
     assert received["To"] == "ada@example.org"
+
+
+def test_a_sent_messages_text_is_forgotten_after_30_days_but_not_its_event(
+    app, mail_settings, smtp_server, clock
+):
+    with app.app_context():
+        invite(event_key="invitation:1")
+        db.session.commit()
+        assert delivery.send_due().sent == 1
+        clock(NOW + timedelta(days=30))
+        delivery.send_due()
+        [message] = messages()
+        assert "Ada" in message.text
+        clock(NOW + timedelta(days=30, minutes=1))
+        delivery.send_due()
+        [message] = messages()
+        assert (message.text, message.html) == ("", "")
+        assert message.recipient == "ada@example.org" and message.sent_at == NOW
+        # Its event is still known: it is not sent again.
+        assert invite(event_key="invitation:1") is None

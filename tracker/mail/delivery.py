@@ -29,6 +29,9 @@ FIRST_WAIT = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
 # The ports each kind of security uses unless MAIL_PORT says otherwise.
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
+# How long a sent message keeps its text: then only what it was (recipient, kind, key, dates)
+# stays, so that its event still never sends it again; names, absences and links go.
+KEEP_SENT_TEXT = timedelta(days=30)
 # The messages one pass claims at most (the loop's next pass takes the rest).
 BATCH = 100
 
@@ -136,6 +139,7 @@ def send_due(now: datetime | None = None, stop: threading.Event | None = None) -
         raise MailSettingsError("MAIL_SENDER is not set: the messages need a sender address")
     outcome = Pass()
     now = now or timeutil.utc_now()
+    forget_old_texts(now)
     messages = claim_due(now)
     if not messages:
         return outcome
@@ -189,3 +193,13 @@ def release(messages: list[OutgoingMessage], now: datetime) -> None:
     for message in messages:
         message.next_attempt_at = now
     db.session.commit()
+
+
+def forget_old_texts(now: datetime) -> None:
+    """Empty the texts of the messages sent more than KEEP_SENT_TEXT ago."""
+    db.session.execute(
+        update(OutgoingMessage)
+        .where(OutgoingMessage.sent_at < now - KEEP_SENT_TEXT, OutgoingMessage.text != "")
+        .values(text="", html="")
+        .execution_options(synchronize_session=False)
+    )

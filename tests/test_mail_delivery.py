@@ -300,3 +300,19 @@ def test_a_sent_messages_text_is_forgotten_after_30_days_but_not_its_event(
         assert message.recipient == "ada@example.org" and message.sent_at == NOW
         # Its event is still known: it is not sent again.
         assert invite(event_key="invitation:1") is None
+
+
+def test_the_status_tells_what_waits_and_why(app, mail_settings, smtp_server, clock, run_tracker):
+    smtp_server.stop()
+    with app.app_context():
+        invite()
+        invite("grace@example.org", "en")
+        db.session.commit()
+    assert "2 waiting, 0 of them failed at least once." in run_tracker("mail", "status").output
+    result = run_tracker("mail", "send")
+    assert "0 sent, 2 failed." in result.output
+    output = run_tracker("mail", "status").output
+    assert "2 waiting, 2 of them failed at least once." in output
+    assert "The oldest waits since 2026-12-01T09:00:00+00:00." in output
+    assert "The oldest failing one, after 1 attempt: cannot reach 127.0.0.1" in output
+    assert "Next attempt at 2026-12-01T09:01:00+00:00." in output

@@ -1,4 +1,4 @@
-"""`tracker mail send [--loop]`: deliver the outbox over SMTP."""
+"""`tracker mail send [--loop]`, `tracker mail schedule` and `tracker mail status`."""
 
 import signal
 import threading
@@ -6,9 +6,11 @@ import threading
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.mail.delivery import MailSettingsError, send_due
+from tracker.mail.models import OutgoingMessage
 from tracker.mail.schedule import schedule
 
 
@@ -64,3 +66,24 @@ def schedule_command() -> None:
     db.session.commit()
     for kind, count in counts.items():
         click.echo(f"{kind}: {count}")
+
+
+@mail.command("status")
+@with_appcontext
+def status() -> None:
+    """Print how many messages wait, how many have failed, and the oldest failing one's error."""
+    waiting = db.session.scalars(
+        select(OutgoingMessage)
+        .where(OutgoingMessage.sent_at.is_(None))
+        .order_by(OutgoingMessage.created_at)
+    ).all()
+    failing = [message for message in waiting if message.attempts]
+    click.echo(f"{len(waiting)} waiting, {len(failing)} of them failed at least once.")
+    if waiting:
+        click.echo(f"The oldest waits since {waiting[0].created_at.isoformat(timespec='seconds')}.")
+    if failing:
+        oldest = failing[0]
+        tries = f"{oldest.attempts} attempt{'s' if oldest.attempts > 1 else ''}"
+        click.echo(f"The oldest failing one, after {tries}: {oldest.last_error}")
+        soonest = min(message.next_attempt_at for message in failing)
+        click.echo(f"Next attempt at {soonest.isoformat(timespec='seconds')}.")

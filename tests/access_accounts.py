@@ -11,6 +11,14 @@ CASES = [
     Case("accounts.create", "POST", "/admin/accounts/new", ADMIN_POST),
     Case("accounts.edit", "GET", "/admin/accounts/{user}", ADMIN_ONLY),
     Case("accounts.edit", "POST", "/admin/accounts/{user}", ADMIN_POST),
+    # Sent empty, a valid request too: the admin sends the account an invitation
+    # (303); before the toggle below disables it.
+    Case(
+        "accounts.invite",
+        "POST",
+        "/admin/accounts/{user}/invitation",
+        answers(403, admin=303, trainee=404),
+    ),
     # Sent empty, the toggle is a valid request: the admin disables the account (302).
     Case(
         "accounts.set_active",

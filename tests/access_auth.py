@@ -11,4 +11,9 @@ CASES = [
     Case("auth.alive", "GET", "/account/alive", answers(204, anonymous=401)),
     Case("auth.change_password", "GET", "/account/password", answers(200)),
     Case("auth.change_password", "POST", "/account/password", answers(422)),
+    # Public, signed in or not: a forgotten password, a link sent by mail (not valid here).
+    Case("auth.forgotten_password", "GET", "/password/forgotten", answers(200, anonymous=200)),
+    Case("auth.forgotten_password", "POST", "/password/forgotten", answers(400, anonymous=400)),
+    Case("auth.choose_password", "GET", "/password/reset/x", answers(400, anonymous=400)),
+    Case("auth.choose_password", "POST", "/password/invitation/x", answers(400, anonymous=400)),
 ]

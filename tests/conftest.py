@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from tests.postgresql import PostgresServer, find_binaries
+from tests.smtp import mail_settings, smtp_server  # noqa: F401  (the mail tests' SMTP server)
 from tracker import create_app
 from tracker import models as every_model  # noqa: F401  (create_all makes every table)
 from tracker.cli import main

@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.help.views import bp as help_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.justifications.views import bp as justifications_bp
+    from tracker.mail.views import bp as mail_bp
     from tracker.metrics.views import bp as api_bp
     from tracker.organisation.views import bp as organisation_bp
     from tracker.paper.views import bp as paper_bp
@@ -85,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         justifications_bp,
         followups_bp,
         health_bp,
+        mail_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -21,6 +21,7 @@ from tracker.backups.commands import backup, restore  # noqa: E402
 from tracker.cohorts.commands import cohort  # noqa: E402
 from tracker.demo.commands import demo  # noqa: E402
 from tracker.imports.commands import import_csv  # noqa: E402
+from tracker.mail.commands import mail  # noqa: E402
 from tracker.metrics.commands import metrics  # noqa: E402
 from tracker.reports.commands import report  # noqa: E402
 from tracker.signing import seal  # noqa: E402
@@ -52,6 +53,7 @@ for command in (
     cohort,
     demo,
     import_csv,
+    mail,
     metrics,
     report,
     restore,

@@ -57,6 +57,22 @@ def url_scheme(name: str, value: str) -> str:
     return value.strip().lower()
 
 
+def base_url(name: str, value: str) -> str:
+    """Read the address people reach the tracker at: http(s)://host[:port][/path]."""
+    address = value.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", address):
+        raise SettingError(f"{name} must be an address such as https://tracker.example.org")
+    return address
+
+
+def mail_security(name: str, value: str) -> str:
+    """Read how the connection to the mail server is secured: none, starttls or tls."""
+    word = value.strip().lower()
+    if word not in ("none", "starttls", "tls"):
+        raise SettingError(f"{name} must be none, starttls or tls, not {value!r}")
+    return word
+
+
 # The settings a deployment may give in the environment as TRACKER_NAME, each with its reader (and
 # TRACKER_DATABASE_URL, TRACKER_SECRET_KEY, TRACKER_INSTANCE_PATH, TRACKER_ENV); the README's
 # table lists them all. An empty variable leaves the setting as it was.
@@ -88,6 +104,16 @@ FROM_ENVIRONMENT: dict[str, Callable[[str, str], object]] = {
     "JUSTIFICATION_MAX_BYTES": whole_number,
     "SIGNATURE_MAX_BYTES": whole_number,
     "LOGO_MAX_BYTES": whole_number,
+    "BASE_URL": base_url,
+    "MAIL_HOST": text,
+    "MAIL_PORT": whole_number,
+    "MAIL_SECURITY": mail_security,
+    "MAIL_USER": text,
+    "MAIL_PASSWORD": text,
+    "MAIL_SENDER": text,
+    "MAIL_TIMEOUT_SECONDS": whole_number,
+    "MAIL_LOOP_SECONDS": whole_number,
+    "INVITATION_DAYS": whole_number,
 }
 
 
@@ -142,6 +168,23 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         ORGANISATION_NAME="Centre régional d'innovation de Montpellier",
         # The organisation's logo, a PNG image or an SVG drawing.
         LOGO_MAX_BYTES=1024 * 1024,
+        # The address people reach the tracker at: the links in mail start with it, never with
+        # the Host header of the request that caused them (anybody can forge that one).
+        BASE_URL="http://127.0.0.1:5000",
+        # The SMTP server that `tracker mail send` delivers the outbox to. MAIL_PORT 0: the
+        # usual port of the security chosen (25, 587 for starttls, 465 for tls).
+        MAIL_HOST="localhost",
+        MAIL_PORT=0,
+        MAIL_SECURITY="none",
+        MAIL_USER=None,
+        MAIL_PASSWORD=None,
+        # The messages' From address; nothing is sent without one.
+        MAIL_SENDER=None,
+        MAIL_TIMEOUT_SECONDS=30,
+        # The pause between two passes of `tracker mail send --loop`.
+        MAIL_LOOP_SECONDS=60,
+        # Days an invitation's link to choose a password stays valid.
+        INVITATION_DAYS=7,
         SESSION_IDLE_MINUTES=60,
         SESSION_ABSOLUTE_HOURS=12,
         # A form's token lasts as long as the session it is bound to, which has its own idle and

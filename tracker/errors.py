@@ -24,6 +24,7 @@ TITLES = {
     404: _l("Page not found"),
     405: _l("Not possible here"),
     409: _l("Changed in the meantime"),
+    410: _l("This link no longer works"),
     413: _l("Too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),

@@ -7,6 +7,7 @@ from tracker.auth.models import LoginSession, SignInFailure, User, instructor_co
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
 from tracker.followups.models import FollowUp, Positioning
+from tracker.mail.models import MailSwitch, OutgoingMessage
 from tracker.organisation.models import Organisation
 from tracker.signing.models import (
     Countersignature,
@@ -29,8 +30,10 @@ __all__ = [
     "FollowUp",
     "Justification",
     "LoginSession",
+    "MailSwitch",
     "Module",
     "Organisation",
+    "OutgoingMessage",
     "PaperSheet",
     "Positioning",
     "Result",

@@ -66,6 +66,7 @@ AUDITED: dict[str, Audited] = {
     "organisation": Audited(("legal_name",)),
     "positionings": Audited(("trainee_id",), ("trainee_id", "trainees")),
     "follow_ups": Audited(("trainee_id", "date"), ("trainee_id", "trainees")),
+    "mail_switches": Audited(("cohort_id", "kind")),
 }
 
 # What the trail writes in place of a secret's value.

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from tracker.access import allow
-from tracker.auth import operations
+from tracker.auth import links, operations
 from tracker.auth.forms import AccountForm, ConfirmForm, ResetPasswordForm
 from tracker.auth.models import User
 from tracker.cohorts.models import Cohort, Trainee
@@ -65,7 +65,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @allow("admin")
 def create():
-    """Create an account with a first password."""
+    """Create an account with a first password, or invite its owner by mail to choose one."""
     form = AccountForm()
     form.is_new = True
     _choices(form, None)
@@ -74,17 +74,26 @@ def create():
             user = operations.add_user(
                 form.email.data,
                 form.role.data,
-                form.password.data,
+                form.password.data or None,
                 name=form.name.data or "",
                 cohorts=_selected_cohorts(form),
                 trainee=db.session.get(Trainee, form.trainee.data) if form.trainee.data else None,
+                language=form.language.data,
             )
         except operations.AccountError as error:
             db.session.rollback()
             _apply_error(form, error)
         else:
+            if form.password.data:
+                message = _("Account %(email)s created.", email=user.email)
+            else:
+                links.send_invitation(user)
+                message = _(
+                    "Account %(email)s created: an invitation to choose a password is on its way.",
+                    email=user.email,
+                )
             db.session.commit()
-            flash(_("Account %(email)s created.", email=user.email), "success")
+            flash(message, "success")
             return redirect(url_for("accounts.index"))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/form.html", form=form, user=None), status
@@ -109,6 +118,7 @@ def edit(user_id: int):
                 role=form.role.data,
                 cohorts=_selected_cohorts(form),
                 trainee=db.session.get(Trainee, form.trainee.data) if form.trainee.data else None,
+                language=form.language.data,
             )
         except operations.AccountError as error:
             db.session.rollback()
@@ -141,6 +151,24 @@ def set_active(user_id: int):
     message = _("Account %(email)s enabled.") if user.active else _("Account %(email)s disabled.")
     flash(message % {"email": user.email}, "success")
     return redirect(url_for("accounts.index"))
+
+
+@bp.route("/<int:user_id>/invitation", methods=["POST"])
+@allow("admin")
+def invite(user_id: int):
+    """Send an account a link to choose its password."""
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not user.active:
+        abort(409, description=_("This account is disabled: enable it before inviting its owner."))
+    links.send_invitation(user)
+    db.session.commit()
+    flash(
+        _("An invitation to choose a password is on its way to %(email)s.", email=user.email),
+        "success",
+    )
+    return redirect(url_for("accounts.edit", user_id=user.id)), 303
 
 
 @bp.route("/<int:user_id>/password", methods=["POST"])

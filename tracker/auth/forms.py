@@ -10,7 +10,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.auth import rules
@@ -36,10 +36,14 @@ class PasswordForm(FlaskForm):
     )
 
 
+# The languages an account's mail is written in, each named in its own language.
+MAIL_LANGUAGES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
+
+
 class AccountForm(FlaskForm):
     """An account as the administrator creates or edits it."""
 
-    is_new = False  # set by the view: a new account needs a first password
+    is_new = False  # set by the view: a new account without a password is invited by mail
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
@@ -55,12 +59,11 @@ class AccountForm(FlaskForm):
         validators=[Optional()],
     )
     trainee = SelectField(_l("Trainee record (trainee accounts)"), coerce=int)
+    language = SelectField(_l("Language of the mail"), choices=MAIL_LANGUAGES, default="fr")
 
     def validate_password(self, field):
-        if not field.data:
-            if self.is_new:
-                raise ValidationError(_l("Give the account a first password."))
-        else:
+        # Empty: a new account is invited to choose its password by mail.
+        if field.data:
             refuse(rules.password_problems(field.data))
 
     def validate_cohorts(self, field):
@@ -87,3 +90,22 @@ class ResetPasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH)]
     )
+
+
+class ForgottenPasswordForm(FlaskForm):
+    """The email of an account whose password is forgotten."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+
+
+class ChoosePasswordForm(FlaskForm):
+    """A password chosen through a link sent by mail."""
+
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
+    confirm_password = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+
+    def validate_new_password(self, field):
+        refuse(rules.password_problems(field.data))

@@ -27,6 +27,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'instructor', 'officer', 'trainee')", name="role_known"),
         CheckConstraint("role = 'trainee' OR trainee_id IS NULL", name="only_trainees_linked"),
+        CheckConstraint("language IN ('fr', 'en')", name="language_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +40,8 @@ class User(UserMixin, db.Model):
         ForeignKey("trainees.id", ondelete="SET NULL"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # The language of the mail the account receives: fr or en.
+    language: Mapped[str] = mapped_column(String(2), default="fr", server_default="fr")
 
     trainee: Mapped[Trainee | None] = relationship()
     cohorts: Mapped[list[Cohort]] = relationship(secondary=instructor_cohorts, order_by=Cohort.slug)

@@ -16,6 +16,7 @@ from tracker.auth.models import LoginSession, SignInFailure, User
 from tracker.auth.passwords import hash_password
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
+from tracker.i18n import LOCALES
 from tracker.rules import Problem
 from tracker.timeutil import utc_now
 
@@ -79,6 +80,12 @@ def check_password_strength(password: str) -> None:
     refuse(rules.password_problems(password))
 
 
+def check_language(language: str) -> None:
+    """Refuse a language the mail is not written in."""
+    if language not in LOCALES:
+        raise AccountError("language", _("“%(language)s” is not one of fr, en", language=language))
+
+
 def check_role(role: str) -> None:
     """Refuse a role that does not exist."""
     refuse(rules.role_problems(role))
@@ -111,16 +118,20 @@ def check_an_administrator_remains(user: User, *, role: str, active: bool) -> No
 def add_user(
     email: str,
     role: str,
-    password: str,
+    password: str | None,
     *,
     name: str = "",
     cohorts: Sequence[Cohort] = (),
     trainee: Trainee | None = None,
+    language: str = "fr",
 ) -> User:
-    """Add an account with a hashed password."""
+    """Add an account with a hashed password; without one, the account waits for its owner to
+    choose it through an invitation (tracker.auth.links)."""
     email = normalise_email(email)
     check_role(role)
-    check_password_strength(password)
+    check_language(language)
+    if password is not None:
+        check_password_strength(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("email", _("an account already uses %(email)s", email=email))
     check_links(role, cohorts, trainee)
@@ -132,9 +143,12 @@ def add_user(
         email=email,
         role=role,
         name=name or (trainee.name if trainee else ""),
-        password_hash=hash_password(password),
+        password_hash=hash_password(
+            password if password is not None else secrets.token_urlsafe(32)
+        ),
         trainee=trainee,
         cohorts=list(cohorts),
+        language=language,
     )
     db.session.add(user)
     db.session.flush()
@@ -283,10 +297,14 @@ def update_account(
     role: str,
     cohorts: Sequence[Cohort] = (),
     trainee: Trainee | None = None,
+    language: str | None = None,
 ) -> None:
-    """Change an account: its email, name and role, the cohorts it teaches or its trainee."""
+    """Change an account: its email, name and role, the cohorts it teaches or its trainee, and
+    the language of its mail."""
     email = normalise_email(email)
     check_role(role)
+    if language is not None:
+        check_language(language)
     other = db.session.scalar(select(User.id).where(User.email == email, User.id != user.id))
     if other is not None:
         raise AccountError("email", _("an account already uses %(email)s", email=email))
@@ -308,6 +326,8 @@ def update_account(
     user.name = name.strip()
     user.cohorts = list(cohorts)
     user.trainee = trainee
+    if language is not None:
+        user.language = language
     db.session.flush()
 
 

@@ -1,11 +1,13 @@
 """Sign-in, sign-out and password change."""
 
+import hashlib
 import math
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -19,10 +21,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 
 from tracker.access import PUBLIC, allow
-from tracker.auth import devices, operations
-from tracker.auth.forms import LoginForm, PasswordForm
+from tracker.auth import devices, links, operations
+from tracker.auth.forms import ChoosePasswordForm, ForgottenPasswordForm, LoginForm, PasswordForm
 from tracker.auth.models import ROLES, User
 from tracker.auth.passwords import verify_password
 from tracker.extensions import db, login_manager
@@ -220,3 +223,72 @@ def change_password():
             return redirect(url_for("auth.home"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status
+
+
+@bp.route("/password/forgotten", methods=["GET", "POST"])
+@allow(PUBLIC)
+def forgotten_password():
+    """Send a link to choose a new password, answering the same whether the address has an
+    account or not."""
+    form = ForgottenPasswordForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("auth/forgotten.html", form=form), status
+    config = current_app.config
+    email = form.email.data.strip().lower()
+    # Counted like sign-ins: per address (walking through emails), and per account whatever
+    # the address (flooding one inbox).
+    keys = [
+        f"reset-account:{hashlib.sha256(email.encode()).hexdigest()}",
+        f"reset-address:{request.remote_addr or 'unknown'}",
+    ]
+    attempt = operations.record_sign_in_attempt(keys)
+    db.session.commit()
+    limits = {
+        "reset-account": config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+        "reset-address": config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
+    }
+    window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
+    if wait := operations.sign_in_wait(keys, attempt, limits, window):
+        operations.forget_sign_in_attempt(attempt)
+        db.session.commit()
+        raise TooManyRequests(
+            description=ngettext(
+                "Too many requests for a new password. Wait %(num)d minute and try again.",
+                "Too many requests for a new password. Wait %(num)d minutes and try again.",
+                math.ceil(wait / 60),
+            ),
+            retry_after=wait,
+        )
+    user = db.session.scalar(select(User).where(User.email == email, User.active.is_(True)))
+    links.send_password_reset(user, stand_in=User(id=0, email=email, name="", password_hash=""))
+    db.session.commit()
+    flash(
+        _(
+            "If an account uses %(email)s, a message with a link to choose a new password is on"
+            " its way to it. The link is valid for an hour.",
+            email=email,
+        ),
+        "info",
+    )
+    return redirect(url_for("auth.forgotten_password")), 303
+
+
+@bp.route("/password/<any(invitation, reset):purpose>/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+def choose_password(purpose: str, token: str):
+    """Choose one's password with a link sent by mail: an invitation or a forgotten password."""
+    try:
+        user = links.account_of(token, purpose)
+    except links.LinkRefused as refusal:
+        abort(refusal.status, description=refusal.message)
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        operations.set_password(user, form.new_password.data)
+        db.session.commit()
+        flash(_("Your password is chosen. Sign in with it."), "success")
+        return redirect(url_for("auth.login")), 303
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "auth/choose_password.html", form=form, user=user, purpose=purpose
+    ), status

@@ -1,7 +1,7 @@
 """positionings on entry and follow-ups
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 
 Each trainee's positioning on entry (`positionings`, one per trainee: date, test or interview,
 result, prerequisites met, comment) and the log of the follow-ups that prevent drop-outs
@@ -15,7 +15,7 @@ from tracker.timeutil import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.justifications.views import bp as justifications_bp
     from tracker.metrics.views import bp as api_bp
     from tracker.organisation.views import bp as organisation_bp
+    from tracker.outcomes.views import bp as outcomes_bp
     from tracker.paper.views import bp as paper_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.signing.countersigning_views import bp as countersigning_bp
@@ -83,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         organisation_bp,
         justifications_bp,
         health_bp,
+        outcomes_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -88,6 +88,7 @@ FROM_ENVIRONMENT: dict[str, Callable[[str, str], object]] = {
     "JUSTIFICATION_MAX_BYTES": whole_number,
     "SIGNATURE_MAX_BYTES": whole_number,
     "LOGO_MAX_BYTES": whole_number,
+    "SURVEY_DAYS": whole_number,
 }
 
 
@@ -142,6 +143,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         ORGANISATION_NAME="Centre régional d'innovation de Montpellier",
         # The organisation's logo, a PNG image or an SVG drawing.
         LOGO_MAX_BYTES=1024 * 1024,
+        # Days a survey link sent to a trainee stays valid (tracker.outcomes.links).
+        SURVEY_DAYS=30,
         SESSION_IDLE_MINUTES=60,
         SESSION_ABSOLUTE_HOURS=12,
         # A form's token lasts as long as the session it is bound to, which has its own idle and

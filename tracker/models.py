@@ -7,6 +7,7 @@ from tracker.auth.models import LoginSession, SignInFailure, User, instructor_co
 from tracker.budget.models import BudgetLine, Expense
 from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_competencies
 from tracker.organisation.models import Organisation
+from tracker.outcomes.models import AnsweredSurvey, Outcome
 from tracker.signing.models import (
     Countersignature,
     DrawnSignature,
@@ -16,6 +17,7 @@ from tracker.signing.models import (
 )
 
 __all__ = [
+    "AnsweredSurvey",
     "Assessment",
     "AttendanceRecord",
     "AuditEntry",
@@ -29,6 +31,7 @@ __all__ = [
     "LoginSession",
     "Module",
     "Organisation",
+    "Outcome",
     "PaperSheet",
     "Result",
     "Session",

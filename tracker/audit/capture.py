@@ -64,6 +64,7 @@ AUDITED: dict[str, Audited] = {
     "justifications": Audited(("trainee_id", "first_day"), ("trainee_id", "trainees")),
     # The logo's file is kept apart under its SHA-256: the row holds the digest, not the bytes.
     "organisation": Audited(("legal_name",)),
+    "outcomes": Audited(("trainee_id", "moment"), ("trainee_id", "trainees")),
 }
 
 # What the trail writes in place of a secret's value.

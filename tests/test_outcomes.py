@@ -173,6 +173,12 @@ def test_the_survey_at_exit_asks_certification_and_situation_and_keeps_them(app,
     )
     assert done.status_code == 200
     assert outcomes(app) == [("Ada", "exit", "temporary", "part", "B1", TODAY, "survey")]
+    # Nobody is signed in: the trail names the trainee who answered.
+    with app.app_context():
+        actors = db.session.scalars(
+            select(AuditEntry.actor).where(AuditEntry.entity == "outcomes")
+        ).all()
+    assert actors == ["Ada Lovelace (survey link)"]
 
 
 def test_the_survey_speaks_english_on_request(app, world):

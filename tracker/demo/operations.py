@@ -35,6 +35,7 @@ from tracker.demo.generate import (
     CohortData,
     generate,
 )
+from tracker.demo.outcomes import write_outcomes
 from tracker.demo.signatures import INSTRUCTOR_BROWSER, DemoSigning, generate_signing
 from tracker.extensions import db
 from tracker.organisation.operations import Logo, save_identity
@@ -273,6 +274,7 @@ def load_demo() -> list[User]:
     db.session.flush()
     signed_by = {user.trainee.ref: user for user in accounts.values() if user.trainee is not None}
     write_signing(cohort, signing, instructor=instructor, admin=admin, trainee_accounts=signed_by)
+    write_outcomes(cohort, admin)
     return [accounts[account.email] for account in DEMO_ACCOUNTS]
 
 

@@ -7,6 +7,7 @@ trainee's id and the moment inside cannot be changed without breaking the signat
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
@@ -20,14 +21,17 @@ DAY_SECONDS = 24 * 60 * 60
 
 
 class _ClockSigner(TimestampSigner):
-    """Date the signatures by the tracker's clock, which the tests can set."""
+    """Date the signatures by the tracker's clock, which the tests can set (or at an instant)."""
+
+    signed_at: datetime | None = None
 
     def get_timestamp(self) -> int:
-        return int(timeutil.utc_now().timestamp())
+        return int((self.signed_at or timeutil.utc_now()).timestamp())
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT, signer=_ClockSigner)
+def _serializer(signed_at: datetime | None = None) -> URLSafeTimedSerializer:
+    signer = type("_DatedSigner", (_ClockSigner,), {"signed_at": signed_at})
+    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT, signer=signer)
 
 
 class LinkExpired(Exception):
@@ -46,11 +50,12 @@ class SurveyOf:
     moment: str
 
 
-def survey_token(trainee: Trainee, moment: str) -> str:
-    """Sign a token naming the trainee and the moment their situation is asked at."""
+def survey_token(trainee: Trainee, moment: str, signed_at: datetime | None = None) -> str:
+    """Sign a token naming the trainee and the moment their situation is asked at (signed now,
+    or at an instant: the demo's links, sent long ago)."""
     if moment not in MOMENTS:
         raise ValueError(f"no such moment: {moment!r}")
-    return _serializer().dumps({"trainee": trainee.id, "moment": moment})
+    return _serializer(signed_at).dumps({"trainee": trainee.id, "moment": moment})
 
 
 def survey_link(trainee: Trainee, moment: str) -> str:

@@ -3,7 +3,7 @@ commits once."""
 
 import hashlib
 from collections.abc import Collection
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -99,9 +99,17 @@ def is_answered(token: str) -> bool:
     return found is not None
 
 
-def mark_answered(token: str, trainee: Trainee, moment: str) -> None:
-    """Keep that a survey link was answered, so that it is refused afterwards."""
+def mark_answered(
+    token: str, trainee: Trainee, moment: str, answered_at: datetime | None = None
+) -> None:
+    """Keep that a survey link was answered (now, or at an instant), so that it is refused
+    afterwards."""
     db.session.add(
-        AnsweredSurvey(token_digest=token_digest(token), trainee_id=trainee.id, moment=moment)
+        AnsweredSurvey(
+            token_digest=token_digest(token),
+            trainee_id=trainee.id,
+            moment=moment,
+            answered_at=answered_at or timeutil.utc_now(),
+        )
     )
     db.session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker import timeutil
 from tracker.access import PUBLIC, allow, cohort_or_404, may, trainee_or_404
+from tracker.audit.capture import acting
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.cohorts.views import form_status, shown
 from tracker.extensions import db
@@ -175,16 +176,18 @@ def survey(token: str):
     if form.validate_on_submit():
         at_exit = moment == EXIT
         try:
-            operations.record_outcome(
-                trainee,
-                moment,
-                situation=form.situation.data,
-                recorded_on=timeutil.today(),
-                source=SURVEY,
-                certification=form.certification.data if at_exit else None,
-                blocks=form.blocks.data if at_exit else (),
-            )
-            operations.mark_answered(token, trainee, moment)
+            # Nobody is signed in: the trail names the trainee who answered.
+            with acting(actor=f"{trainee.name} (survey link)"):
+                operations.record_outcome(
+                    trainee,
+                    moment,
+                    situation=form.situation.data,
+                    recorded_on=timeutil.today(),
+                    source=SURVEY,
+                    certification=form.certification.data if at_exit else None,
+                    blocks=form.blocks.data if at_exit else (),
+                )
+                operations.mark_answered(token, trainee, moment)
             db.session.commit()
         except OutcomeError as error:
             db.session.rollback()

@@ -264,3 +264,21 @@ def test_a_survey_answer_stays_the_trainees_when_staff_save_the_form_unchanged(
             )
         )
     assert deleted == 1
+
+
+def test_the_trail_page_names_outcomes_in_words(app, world, signed_in):
+    answer(
+        signed_in("admin"),
+        RECORD,
+        certification="part",
+        blocks=["B1"],
+        situation_exit="self_employed",
+        recorded_on_exit="16/12/2022",
+    )
+    page = signed_in("admin").get("/audit?entity=outcomes&lang=en")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Alan Turing" in text and "At exit" in text
+    assert "Self-employed, or started a business" in text
+    assert "Obtained in part (some blocks)" in text
+    assert "16/12/2022" in text

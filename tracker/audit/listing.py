@@ -37,6 +37,12 @@ from tracker.cohorts.models import Cohort, Competency, Module, Trainee
 from tracker.cohorts.pages import ATTENDANCE_LABELS, KIND_LABELS, SLOT_LABELS, words
 from tracker.extensions import db
 from tracker.fields import DayField
+from tracker.outcomes.forms import (
+    CERTIFICATION_LABELS,
+    MOMENT_LABELS,
+    SITUATION_LABELS,
+    SOURCE_LABELS,
+)
 
 PER_PAGE = 50
 
@@ -57,6 +63,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
         ("signatures", "countersignatures", "drawn_signatures", "paper_sheets"),
     ),
     "justifications": (_l("Absence justifications"), ("justifications",)),
+    "outcomes": (_l("Outcomes"), ("outcomes",)),
     "curriculum": (
         _l("Modules and competencies"),
         ("modules", "competencies", "module_competencies"),
@@ -85,6 +92,7 @@ RECORD_NAMES = {
     "paper_sheets": _l("Paper sheet"),
     "justifications": _l("Absence justification"),
     "organisation": _l("Organisation's identity"),
+    "outcomes": _l("Outcome"),
 }
 
 JUSTIFICATION_STATE_LABELS = {
@@ -185,13 +193,36 @@ COLUMNS = {
     "decided_by_id": _l("Decided by"),
     "decided_at": _l("Decided on"),
     "decision_reason": _l("Reason for the decision"),
+    "moment": _l("Moment"),
+    "situation": _l("Situation"),
+    "certification": _l("Certification at exit"),
+    "blocks": _l("Blocks obtained"),
+    "recorded_on": _l("Known on"),
+    "source": _l("Told by"),
+}
+# An outcome's coded values, in words.
+OUTCOME_WORDS = {
+    "moment": MOMENT_LABELS,
+    "situation": SITUATION_LABELS,
+    "certification": CERTIFICATION_LABELS,
+    "source": SOURCE_LABELS,
 }
 
 # What an entry's own date and author already say: not repeated among the values.
 NOT_SHOWN = frozenset({"id", "recorded_at", "recorded_by_id", "created_at"})
 
 DATES = frozenset(
-    {"date", "starts_on", "ends_on", "enrolled_on", "left_on", "week", "first_day", "last_day"}
+    {
+        "date",
+        "starts_on",
+        "ends_on",
+        "enrolled_on",
+        "left_on",
+        "week",
+        "first_day",
+        "last_day",
+        "recorded_on",
+    }
 )
 INSTANTS = frozenset(
     {
@@ -631,6 +662,9 @@ def record_of(entity: str, key: dict, names: Names) -> str:
     if entity == "paper_sheets":
         week = date.fromisoformat(key["week"])
         return f"{names.of('cohorts', key['cohort_id'])} — {i18n.day(week)}"
+    if entity == "outcomes":
+        moment = MOMENT_LABELS.get(key["moment"], key["moment"])
+        return f"{names.of('trainees', key['trainee_id'])} — {moment}"
     if entity == "justifications":
         day = date.fromisoformat(key["first_day"])
         return f"{names.of('trainees', key['trainee_id'])} — {i18n.day(day)}"
@@ -681,6 +715,8 @@ def shown(column: str, value: Any, entity: str, names: Names) -> str:
         return words.roles.get(value, value)
     if column == "state":
         return words.justification_states.get(value, value)
+    if entity == "outcomes" and column in OUTCOME_WORDS:
+        return str(OUTCOME_WORDS[column].get(value, value))
     if isinstance(value, bool):
         return words.yes if value else words.no
     return str(value)

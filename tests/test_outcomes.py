@@ -282,3 +282,14 @@ def test_the_trail_page_names_outcomes_in_words(app, world, signed_in):
     assert "Self-employed, or started a business" in text
     assert "Obtained in part (some blocks)" in text
     assert "16/12/2022" in text
+
+
+def test_a_survey_link_is_built_outside_a_request_from_the_server_name(app, world):
+    """The mail is sent by a command: the link is absolute, from SERVER_NAME and the scheme."""
+    app.config.update(SERVER_NAME="tracker.example.org", PREFERRED_URL_SCHEME="https")
+    with app.app_context():
+        url = links.survey_link(trainee_named("Ada"), "3_months")
+    assert url.startswith("https://tracker.example.org/survey/")
+    app.config["SERVER_NAME"] = None
+    path = url.removeprefix("https://tracker.example.org")
+    assert "Ada" in app.test_client().get(path).get_data(as_text=True)

@@ -293,3 +293,9 @@ def test_a_survey_link_is_built_outside_a_request_from_the_server_name(app, worl
     app.config["SERVER_NAME"] = None
     path = url.removeprefix("https://tracker.example.org")
     assert "Ada" in app.test_client().get(path).get_data(as_text=True)
+
+
+def test_a_situation_without_its_day_is_known_today(app, world, signed_in):
+    response = answer(signed_in("admin"), RECORD, situation_3_months="temporary")
+    assert response.status_code == 302
+    assert outcomes(app) == [("Alan", "3_months", "temporary", None, "", TODAY, "staff")]

@@ -6,7 +6,7 @@ from wtforms import RadioField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from tracker.fields import REQUIRED, CheckboxesField, DayField, refuse
+from tracker.fields import CheckboxesField, DayField, refuse
 from tracker.outcomes import rules
 from tracker.outcomes.models import EXIT, MOMENTS
 from tracker.rules import Problem
@@ -97,9 +97,7 @@ class OutcomesForm(FlaskForm):
                     good = False
                 continue
             if recorded_on.data is None:
-                recorded_on.errors = [*recorded_on.errors, str(REQUIRED)]
-                good = False
-                continue
+                recorded_on.data = self.today  # left empty: known today
             problems = rules.outcome_problems(
                 moment=moment,
                 situation=situation.data,

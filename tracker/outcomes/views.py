@@ -68,11 +68,14 @@ def may_record() -> bool:
     return may(current_user, "record_teaching")
 
 
-def _stored_terms(outcome: Outcome | None) -> tuple | None:
-    """Return what the form shows of a stored outcome, to tell whether the form changed it."""
-    if outcome is None:
-        return None
-    return (outcome.situation, outcome.certification, outcome.block_list, outcome.recorded_on)
+def unchanged(outcome: Outcome | None, situation, certification, blocks, recorded_on) -> bool:
+    """Tell whether the form leaves a stored outcome as it is (a trainee's answer stays theirs)."""
+    return outcome is not None and (
+        outcome.situation,
+        outcome.certification,
+        sorted(outcome.block_list),
+        outcome.recorded_on,
+    ) == (situation, certification, sorted(blocks), recorded_on)
 
 
 @bp.route("/cohorts/<slug>/trainees/<ref>/outcomes", methods=["GET", "POST"])
@@ -108,10 +111,9 @@ def record(slug: str, ref: str):
                 if not situation.data:
                     operations.forget_outcome(person, moment)
                     continue
-                wanted = (situation.data, certification, sorted(blocks), recorded_on.data)
-                before = _stored_terms(stored.get(moment))
-                if before is not None and (*before[:2], sorted(before[2]), before[3]) == wanted:
-                    continue  # unchanged: a trainee's answer stays theirs
+                terms = (situation.data, certification, blocks, recorded_on.data)
+                if unchanged(stored.get(moment), *terms):
+                    continue
                 operations.record_outcome(
                     person,
                     moment,

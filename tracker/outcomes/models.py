@@ -76,7 +76,7 @@ class AnsweredSurvey(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The SHA-256 of the link's token: the link itself is not kept.
-    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id", ondelete="CASCADE"))
     moment: Mapped[str] = mapped_column(String(16))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

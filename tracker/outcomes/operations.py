@@ -93,9 +93,7 @@ def token_digest(token: str) -> str:
 def is_answered(token: str) -> bool:
     """Tell whether a survey link was answered already."""
     digest = token_digest(token)
-    found = db.session.scalar(
-        select(AnsweredSurvey.id).where(AnsweredSurvey.token_digest == digest)
-    )
+    found = db.session.scalar(select(AnsweredSurvey.id).where(AnsweredSurvey.digest == digest))
     return found is not None
 
 
@@ -106,7 +104,7 @@ def mark_answered(
     afterwards."""
     db.session.add(
         AnsweredSurvey(
-            token_digest=token_digest(token),
+            digest=token_digest(token),
             trainee_id=trainee.id,
             moment=moment,
             answered_at=answered_at or timeutil.utc_now(),

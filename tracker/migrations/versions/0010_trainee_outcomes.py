@@ -23,13 +23,13 @@ depends_on = None
 def upgrade():
     op.create_table('answered_surveys',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('token_digest', sa.String(length=64), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('trainee_id', sa.Integer(), nullable=False),
     sa.Column('moment', sa.String(length=16), nullable=False),
     sa.Column('answered_at', UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['trainee_id'], ['trainees.id'], name=op.f('fk_answered_surveys_trainee_id_trainees'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answered_surveys')),
-    sa.UniqueConstraint('token_digest', name=op.f('uq_answered_surveys_token_digest'))
+    sa.UniqueConstraint('digest', name=op.f('uq_answered_surveys_digest'))
     )
     op.create_table('outcomes',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -74,7 +74,9 @@ def test_numbers_texts_and_never_from_the_environment(environment):
     environment.setenv("TRACKER_ORGANISATION_NAME", "Centre de Sète")
     environment.setenv("TRACKER_ROLL_CALL_CLOSES_AFTER_DAYS", "never")
     environment.setenv("TRACKER_PREFERRED_URL_SCHEME", "https")
+    environment.setenv("TRACKER_SURVEY_DAYS", "45")
     config = create_app().config
+    assert config["SURVEY_DAYS"] == 45
     assert config["SESSION_IDLE_MINUTES"] == 30
     assert config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"] == 3
     assert config["ORGANISATION_NAME"] == "Centre de Sète"

@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.mail.views import bp as mail_bp
     from tracker.metrics.views import bp as api_bp
     from tracker.organisation.views import bp as organisation_bp
+    from tracker.outcomes.views import bp as outcomes_bp
     from tracker.paper.views import bp as paper_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.signing.countersigning_views import bp as countersigning_bp
@@ -87,6 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         followups_bp,
         health_bp,
         mail_bp,
+        outcomes_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

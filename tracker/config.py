@@ -114,6 +114,7 @@ FROM_ENVIRONMENT: dict[str, Callable[[str, str], object]] = {
     "MAIL_TIMEOUT_SECONDS": whole_number,
     "MAIL_LOOP_SECONDS": whole_number,
     "INVITATION_DAYS": whole_number,
+    "SURVEY_DAYS": whole_number,
 }
 
 
@@ -185,6 +186,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         MAIL_LOOP_SECONDS=60,
         # Days an invitation's link to choose a password stays valid.
         INVITATION_DAYS=7,
+        # Days a survey link sent to a trainee stays valid (tracker.outcomes.links).
+        SURVEY_DAYS=30,
         SESSION_IDLE_MINUTES=60,
         SESSION_ABSOLUTE_HOURS=12,
         # A form's token lasts as long as the session it is bound to, which has its own idle and

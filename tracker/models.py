@@ -9,6 +9,7 @@ from tracker.cohorts.models import Cohort, Competency, Module, Trainee, module_c
 from tracker.followups.models import FollowUp, Positioning
 from tracker.mail.models import MailSwitch, OutgoingMessage
 from tracker.organisation.models import Organisation
+from tracker.outcomes.models import AnsweredSurvey, Outcome
 from tracker.signing.models import (
     Countersignature,
     DrawnSignature,
@@ -18,6 +19,7 @@ from tracker.signing.models import (
 )
 
 __all__ = [
+    "AnsweredSurvey",
     "Assessment",
     "AttendanceRecord",
     "AuditEntry",
@@ -33,6 +35,7 @@ __all__ = [
     "MailSwitch",
     "Module",
     "Organisation",
+    "Outcome",
     "OutgoingMessage",
     "PaperSheet",
     "Positioning",

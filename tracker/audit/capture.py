@@ -67,6 +67,7 @@ AUDITED: dict[str, Audited] = {
     "positionings": Audited(("trainee_id",), ("trainee_id", "trainees")),
     "follow_ups": Audited(("trainee_id", "date"), ("trainee_id", "trainees")),
     "mail_switches": Audited(("cohort_id", "kind")),
+    "outcomes": Audited(("trainee_id", "moment"), ("trainee_id", "trainees")),
 }
 
 # What the trail writes in place of a secret's value.

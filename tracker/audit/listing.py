@@ -38,6 +38,12 @@ from tracker.cohorts.pages import ATTENDANCE_LABELS, KIND_LABELS, SLOT_LABELS, w
 from tracker.extensions import db
 from tracker.fields import DayField
 from tracker.followups.forms import CHANNEL_LABELS, POSITIONING_KIND_LABELS
+from tracker.outcomes.forms import (
+    CERTIFICATION_LABELS,
+    MOMENT_LABELS,
+    SITUATION_LABELS,
+    SOURCE_LABELS,
+)
 
 PER_PAGE = 50
 
@@ -59,6 +65,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     ),
     "justifications": (_l("Absence justifications"), ("justifications",)),
     "follow-ups": (_l("Positionings and follow-ups"), ("positionings", "follow_ups")),
+    "outcomes": (_l("Outcomes"), ("outcomes",)),
     "curriculum": (
         _l("Modules and competencies"),
         ("modules", "competencies", "module_competencies"),
@@ -89,6 +96,7 @@ RECORD_NAMES = {
     "organisation": _l("Organisation's identity"),
     "positionings": _l("Positioning on entry"),
     "follow_ups": _l("Follow-up"),
+    "outcomes": _l("Outcome"),
 }
 
 JUSTIFICATION_STATE_LABELS = {
@@ -194,13 +202,36 @@ COLUMNS = {
     "channel": _l("By"),
     "said": _l("What was said"),
     "next_step": _l("Next step"),
+    "moment": _l("Moment"),
+    "situation": _l("Situation"),
+    "certification": _l("Certification at exit"),
+    "blocks": _l("Blocks obtained"),
+    "recorded_on": _l("Known on"),
+    "source": _l("Told by"),
+}
+# An outcome's coded values, in words.
+OUTCOME_WORDS = {
+    "moment": MOMENT_LABELS,
+    "situation": SITUATION_LABELS,
+    "certification": CERTIFICATION_LABELS,
+    "source": SOURCE_LABELS,
 }
 
 # What an entry's own date and author already say: not repeated among the values.
 NOT_SHOWN = frozenset({"id", "recorded_at", "recorded_by_id", "created_at"})
 
 DATES = frozenset(
-    {"date", "starts_on", "ends_on", "enrolled_on", "left_on", "week", "first_day", "last_day"}
+    {
+        "date",
+        "starts_on",
+        "ends_on",
+        "enrolled_on",
+        "left_on",
+        "week",
+        "first_day",
+        "last_day",
+        "recorded_on",
+    }
 )
 INSTANTS = frozenset(
     {
@@ -647,6 +678,9 @@ def record_of(entity: str, key: dict, names: Names) -> str:
     if entity == "follow_ups":
         day = date.fromisoformat(key["date"])
         return f"{names.of('trainees', key['trainee_id'])} — {i18n.day(day)}"
+    if entity == "outcomes":
+        moment = MOMENT_LABELS.get(key["moment"], key["moment"])
+        return f"{names.of('trainees', key['trainee_id'])} — {moment}"
     if entity == "justifications":
         day = date.fromisoformat(key["first_day"])
         return f"{names.of('trainees', key['trainee_id'])} — {i18n.day(day)}"
@@ -699,6 +733,8 @@ def shown(column: str, value: Any, entity: str, names: Names) -> str:
         return words.roles.get(value, value)
     if column == "state":
         return words.justification_states.get(value, value)
+    if entity == "outcomes" and column in OUTCOME_WORDS:
+        return str(OUTCOME_WORDS[column].get(value, value))
     if isinstance(value, bool):
         return words.yes if value else words.no
     return str(value)

@@ -36,6 +36,7 @@ from tracker.demo.generate import (
     CohortData,
     generate,
 )
+from tracker.demo.outcomes import write_outcomes
 from tracker.demo.signatures import INSTRUCTOR_BROWSER, DemoSigning, generate_signing
 from tracker.extensions import db
 from tracker.organisation.operations import Logo, save_identity
@@ -275,6 +276,7 @@ def load_demo() -> list[User]:
     signed_by = {user.trainee.ref: user for user in accounts.values() if user.trainee is not None}
     write_signing(cohort, signing, instructor=instructor, admin=admin, trainee_accounts=signed_by)
     write_positionings_and_follow_ups(cohort, instructor, admin)
+    write_outcomes(cohort, admin)
     return [accounts[account.email] for account in DEMO_ACCOUNTS]
 
 

@@ -27,6 +27,8 @@ from tracker.metrics.figures import cohort_figures
 from tracker.metrics.overspending import overspending
 from tracker.metrics.series import month_of
 from tracker.metrics.versions import current_data
+from tracker.outcomes.figures import outcome_figures
+from tracker.outcomes.queries import trainee_outcomes
 from tracker.reports.contents import as_of_shown
 from tracker.signing import figures as signing_figures
 from tracker.signing import queries as signing_queries
@@ -82,6 +84,7 @@ def cohort(slug: str):
         as_of=as_of,
         figures=figures,
         warning=overspending(figures.budget),
+        outcomes=outcome_figures(trainee_outcomes([cohort], as_of)),
         withdrawals=pages.withdrawals(cohort, as_of),
         risks=pages.risk_counts(figures),
         risk_labels=words(pages.RISK_LABELS),

@@ -67,6 +67,9 @@ from tracker.metrics.justifications import Pending, pending_summary
 from tracker.metrics.overspending import overspending
 from tracker.metrics.versions import current_data
 from tracker.organisation import queries as organisation_queries
+from tracker.outcomes.figures import outcome_figures
+from tracker.outcomes.models import Outcome
+from tracker.outcomes.queries import trainee_outcomes
 from tracker.signing import strokes as signature_strokes
 from tracker.signing.models import Countersignature, PaperSheet, Signature
 from tracker.signing.rules import PRESENT_WITHOUT_SIGNATURE, SIGNED_BUT_ABSENT, disagreement
@@ -311,8 +314,9 @@ def as_of_shown(cohort: Cohort, as_of: date) -> date:
     """Return the earliest date whose figures are those of D: D itself while the cohort runs.
 
     After its last day the figures change only with the data dated later (an invoice paid after
-    the course, a late withdrawal): every date from the last of those on gives the same figures,
-    so that a report of any of them is made once, and says "as of" that date.
+    the course, a late withdrawal, an outcome recorded): every date from the last of those on
+    gives the same figures, so that a report of any of them is made once, and says "as of" that
+    date.
     """
     if as_of <= cohort.ends_on:
         return as_of
@@ -331,6 +335,10 @@ def as_of_shown(cohort: Cohort, as_of: date) -> date:
         select(func.max(Trainee.left_on)).where(
             Trainee.cohort_id == cohort_id, Trainee.left_on <= as_of
         ),
+        # The outcomes, recorded months after the end.
+        select(func.max(Outcome.recorded_on))
+        .join(Trainee, Trainee.id == Outcome.trainee_id)
+        .where(Trainee.cohort_id == cohort_id, Outcome.recorded_on <= as_of),
     ]
     days = db.session.execute(select(*(query.scalar_subquery() for query in latest))).one()
     return max([cohort.ends_on, *(day for day in days if day is not None)])
@@ -419,6 +427,7 @@ def gather_funding(cohort: Cohort, as_of: date) -> Source:
             "agreement_number": cohort.agreement_number,
             "title_in_agreement": cohort.title_in_agreement,
             "signatory": signatory(),
+            "outcomes": outcome_figures(trainee_outcomes([cohort], as_of)),
         },
     )
 

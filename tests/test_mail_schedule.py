@@ -113,6 +113,7 @@ def test_a_cohort_switched_off_sends_nothing_of_that_kind(app, absences, signed_
             "unclosed_half_day": False,
             "at_risk_alert": False,
             "weekly_summary": True,
+            "survey_invitation": False,
         }
         counts = schedule()
         db.session.commit()
@@ -121,7 +122,79 @@ def test_a_cohort_switched_off_sends_nothing_of_that_kind(app, absences, signed_
             "unclosed_half_day": 0,
             "at_risk_alert": 0,
             "weekly_summary": 2,
+            "survey_invitation": 0,
         }
         set_switches(alpha, dict.fromkeys(counts, True))
         assert schedule()["justification_request"] == 2
         db.session.rollback()
+
+
+def evening_of(day: date) -> datetime:
+    """18:00 in Paris that day (winter or summer time alike: 16:00 or 17:00 UTC)."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=timeutil.COURSE_TIME_ZONE).replace(
+        hour=18
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "moment", "months"),
+    [
+        (date(2022, 12, 19), "exit", 0),
+        (date(2023, 3, 20), "3_months", 3),
+        (date(2023, 6, 16), "6_months", 6),
+    ],
+)
+def test_trainees_are_invited_to_tell_their_situation_at_exit_then_3_and_6_months_after(
+    app, world, monkeypatch, day, moment, months
+):
+    """Alpha ends on 16/12/2022: the exit's invitation goes within the week after, then on
+    16/03/2023 and 16/06/2023. A situation known already is not asked; each goes once; the link
+    leads to the trainee's survey."""
+    from tracker.outcomes.models import Outcome
+
+    monkeypatch.setattr(timeutil, "utc_now", lambda: evening_of(day))
+    with app.app_context():
+        alan = db.session.scalar(select(Trainee).where(Trainee.email == "alan@example.org"))
+        db.session.add(
+            Outcome(
+                trainee_id=alan.id,
+                moment=moment,
+                situation="seeking_work",
+                recorded_on=date(2022, 12, 16),
+                source="staff",
+            )
+        )
+        db.session.commit()
+        assert schedule()["survey_invitation"] == 1
+        assert schedule()["survey_invitation"] == 0
+        db.session.commit()
+        [invitation] = outbox("survey_invitation")
+        assert invitation.recipient == "ada@example.org"
+        assert invitation.event_key.endswith(f":{moment}")
+        assert "Ada" in invitation.text
+        if months:
+            assert f"il y a {months} mois" in invitation.text
+        link = next(word for word in invitation.text.split() if "/survey/" in word)
+    base = app.config["BASE_URL"]
+    assert link.startswith(f"{base}/survey/")
+    page = app.test_client().get(link.removeprefix(base))
+    assert page.status_code == 200 and "Ada" in page.text
+
+
+def test_no_invitation_outside_the_week_after_each_moment(app, world, monkeypatch):
+    """Switched on long after, a cohort does not mail its whole past."""
+    for day in (date(2022, 12, 15), date(2022, 12, 24), date(2023, 3, 1), date(2024, 1, 8)):
+        monkeypatch.setattr(timeutil, "utc_now", lambda day=day: evening_of(day))
+        with app.app_context():
+            assert schedule()["survey_invitation"] == 0, day
+            db.session.rollback()
+
+
+def test_survey_invitations_can_be_switched_off(app, world, monkeypatch):
+    monkeypatch.setattr(timeutil, "utc_now", lambda: evening_of(date(2022, 12, 19)))
+    with app.app_context():
+        alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        set_switches(alpha, {**switches(alpha), "survey_invitation": False})
+        assert schedule()["survey_invitation"] == 0
+        set_switches(alpha, {**switches(alpha), "survey_invitation": True})
+        assert schedule()["survey_invitation"] == 2

@@ -37,8 +37,9 @@ def link_for(app, first_name: str, moment: str = "exit") -> str:
     """Return the path of a survey link for a world's trainee."""
     with app.test_request_context():
         url = links.survey_link(trainee_named(first_name), moment)
-    assert url.startswith("http://localhost/survey/")
-    return url.removeprefix("http://localhost")
+    base = app.config["BASE_URL"]
+    assert url.startswith(f"{base}/survey/")
+    return url.removeprefix(base)
 
 
 def outcomes(app) -> list[tuple]:
@@ -80,7 +81,7 @@ def test_a_tampered_link_naming_another_trainee_is_refused_and_stores_nothing(ap
         f"{payload}.{stamp}.{signature[:-2]}AA",
         f"{payload}.{stamp}",
     ):
-        response = client.get(f"/survey/{tampered}")
+        response = client.get(f"/survey/{tampered}?lang=en")
         assert response.status_code == 404
         assert "not valid" in response.get_data(as_text=True)
         assert "Alan" not in response.get_data(as_text=True)
@@ -107,7 +108,7 @@ def test_an_expired_link_is_refused_and_stores_nothing(app, world, monkeypatch):
     token = csrf_token(client.get(path).get_data(as_text=True))
     later = NOW + timedelta(days=30, seconds=1)
     monkeypatch.setattr(timeutil, "utc_now", lambda: later)
-    response = client.get(path)
+    response = client.get(f"{path}?lang=en")
     assert response.status_code == 410
     assert "expired" in response.get_data(as_text=True)
     sent = client.post(path, data={"csrf_token": token, "situation": "seeking_work"})
@@ -133,7 +134,7 @@ def test_a_link_answered_once_says_so_and_stores_nothing_more(app, world):
     done = client.post(path, data={"csrf_token": token, "situation": "permanent_contract"})
     assert done.status_code == 200
     assert "Ada" in done.get_data(as_text=True)
-    again = client.get(path)
+    again = client.get(f"{path}?lang=en")
     assert again.status_code == 409
     assert "already answered" in again.get_data(as_text=True)
     second = client.post(path, data={"csrf_token": token, "situation": "seeking_work"})
@@ -284,13 +285,17 @@ def test_the_trail_page_names_outcomes_in_words(app, world, signed_in):
     assert "16/12/2022" in text
 
 
-def test_a_survey_link_is_built_outside_a_request_from_the_server_name(app, world):
-    """The mail is sent by a command: the link is absolute, from SERVER_NAME and the scheme."""
-    app.config.update(SERVER_NAME="tracker.example.org", PREFERRED_URL_SCHEME="https")
+def test_a_survey_link_is_built_outside_a_request_from_the_base_url(app, world):
+    """The mail is sent by a command: the link is absolute, from BASE_URL, whatever the Host
+    header of a request under way says."""
+    app.config.update(BASE_URL="https://tracker.example.org")
     with app.app_context():
         url = links.survey_link(trainee_named("Ada"), "3_months")
+    with app.test_request_context("/", headers={"Host": "attacker.example"}):
+        assert links.survey_link(trainee_named("Ada"), "3_months").startswith(
+            "https://tracker.example.org/survey/"
+        )
     assert url.startswith("https://tracker.example.org/survey/")
-    app.config["SERVER_NAME"] = None
     path = url.removeprefix("https://tracker.example.org")
     assert "Ada" in app.test_client().get(path).get_data(as_text=True)
 

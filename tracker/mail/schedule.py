@@ -4,6 +4,7 @@ Each message has the key of the event that causes it (an absence, a half-day, a 
 a week): running the schedule again, however often, never sends one twice.
 """
 
+import calendar
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,8 @@ from tracker.extensions import db
 from tracker.mail.models import MailSwitch
 from tracker.mail.outbox import address_of, enqueue
 from tracker.metrics.loading import cohort_metrics
+from tracker.outcomes.links import survey_link
+from tracker.outcomes.models import EXIT, Outcome
 from tracker.signing.models import Justification
 
 # The kinds of scheduled messages, as the cohort's mail page names them.
@@ -27,7 +30,13 @@ SCHEDULED = {
     "unclosed_half_day": _l("A reminder to the instructors of a half-day left unclosed"),
     "at_risk_alert": _l("An alert to the administrators when a trainee is at risk"),
     "weekly_summary": _l("A weekly summary of the cohort to the Region officers"),
+    "survey_invitation": _l(
+        "An invitation to each trainee to tell their situation: at their exit, then 3 and 6 "
+        "months after"
+    ),
 }
+# The months after a trainee's exit at which their situation is asked (tracker.outcomes).
+SURVEY_MONTHS = {EXIT: 0, "3_months": 3, "6_months": 6}
 # How far back the schedule looks for absences and unclosed half-days: a cohort whose messages
 # are switched on is not sent its whole past.
 LOOK_BACK = timedelta(days=7)
@@ -77,6 +86,16 @@ def schedule(now: datetime | None = None) -> dict[str, int]:
                 counts["at_risk_alert"] += alert_at_risk(cohort, figures)
             if on["weekly_summary"]:
                 counts["weekly_summary"] += summarise_last_week(cohort, day)
+    # Surveys go on for six months after a cohort's end.
+    surveyed = db.session.scalars(
+        select(Cohort).where(
+            Cohort.starts_on <= day,
+            Cohort.ends_on >= months_after(day, -max(SURVEY_MONTHS.values())) - LOOK_BACK,
+        )
+    ).all()
+    for cohort in surveyed:
+        if switches(cohort)["survey_invitation"]:
+            counts["survey_invitation"] += invite_to_surveys(cohort, day)
     db.session.flush()
     return counts
 
@@ -240,4 +259,57 @@ def summarise_last_week(cohort: Cohort, day: date) -> int:
             link=address_of("funding.cohort", slug=cohort.slug),
         )
         sent += message is not None
+    return sent
+
+
+def months_after(day: date, months: int) -> date:
+    """Return the same day `months` later (or earlier), the month's last day when it has none."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def invite_to_surveys(cohort: Cohort, day: date) -> int:
+    """Invite each trainee whose exit, or its third or sixth month after, fell in the last week
+    to tell their situation through their survey link, unless it is known already.
+
+    A trainee exits when they leave, else at the cohort's end.
+    """
+    known = set(
+        db.session.execute(
+            select(Outcome.trainee_id, Outcome.moment)
+            .join(Trainee, Trainee.id == Outcome.trainee_id)
+            .where(Trainee.cohort_id == cohort.id)
+        ).all()
+    )
+    trainees = db.session.execute(
+        select(Trainee, User)
+        .outerjoin(User, and_(User.trainee_id == Trainee.id, User.active.is_(True)))
+        .where(Trainee.cohort_id == cohort.id, Trainee.enrolled_on <= day)
+        .order_by(Trainee.ref)
+    ).all()
+    sent = 0
+    for trainee, account in trainees:
+        exited_on = min(trainee.left_on or cohort.ends_on, cohort.ends_on)
+        recipient = account.email if account is not None else trainee.email
+        if not recipient:
+            continue
+        for moment, months in SURVEY_MONTHS.items():
+            due = months_after(exited_on, months)
+            if not day - LOOK_BACK < due <= day or (trainee.id, moment) in known:
+                continue
+            message = enqueue(
+                recipient=recipient,
+                language=account.language if account is not None else "fr",
+                kind="survey_invitation",
+                subject=_l("What has become of you? A question from your training centre"),
+                template="survey_invitation",
+                cohort=cohort,
+                event_key=f"survey_invitation:{trainee.id}:{moment}",
+                name=trainee.first_name,
+                cohort_name=cohort.name,
+                months=months,
+                link=survey_link(trainee, moment),
+            )
+            sent += message is not None
     return sent

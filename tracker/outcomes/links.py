@@ -9,11 +9,12 @@ trainee's id and the moment inside cannot be changed without breaking the signat
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from tracker import timeutil
 from tracker.cohorts.models import Trainee
+from tracker.mail.outbox import address_of
 from tracker.outcomes.models import MOMENTS
 
 SALT = "tracker-survey"
@@ -59,12 +60,9 @@ def survey_token(trainee: Trainee, moment: str, signed_at: datetime | None = Non
 
 
 def survey_link(trainee: Trainee, moment: str) -> str:
-    """Return the absolute address of the trainee's survey for a moment (exit, 3 or 6 months).
-
-    Outside a request (a command sending the mail), Flask builds it from SERVER_NAME and
-    PREFERRED_URL_SCHEME.
-    """
-    return url_for("outcomes.survey", token=survey_token(trainee, moment), _external=True)
+    """Return the absolute address of the trainee's survey for a moment (exit, 3 or 6 months),
+    starting with BASE_URL as every mailed link does (never with a request's Host header)."""
+    return address_of("outcomes.survey", token=survey_token(trainee, moment))
 
 
 def read_survey_token(token: str) -> SurveyOf:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,6 +35,14 @@ class Session(db.Model):
         CheckConstraint("minutes > 0 AND minutes <= 720", name="minutes_in_half_day"),
         CheckConstraint(
             "starts_at IS NULL OR ends_at IS NULL OR ends_at > starts_at", name="times_in_order"
+        ),
+        # The half-days still open, by date: closing the overdue ones (before each staff home
+        # page) reads these few rather than every half-day of every cohort.
+        Index(
+            "ix_sessions_open",
+            "date",
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
         ),
     )
 

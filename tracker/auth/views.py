@@ -126,9 +126,9 @@ def home():
     from tracker.attendance.closing import close_overdue
     from tracker.cohorts.views import home_page
 
-    # The staff's home page counts the roll calls still to close: close the overdue ones first.
-    # Officers' and trainees' home pages show none (and the search reads every open half-day).
-    if current_user.role in ("admin", "instructor") and close_overdue():
+    # The home page counts the roll calls still to close, and a trainee's what they may still
+    # sign: close the overdue ones first. An officer's shows neither.
+    if current_user.role != "officer" and close_overdue():
         db.session.commit()
     return home_page()
 

@@ -177,17 +177,22 @@ def csrf_token(page: str) -> str:
 def count_queries(app, client, url: str) -> int:
     """Request a page (after a first request that warms caches) and count its SQL statements."""
     assert client.get(url).status_code == 200
+    return len(statements_of(app, client, url))
+
+
+def statements_of(app, client, url: str) -> list[str]:
+    """Request a page and return the SQL statements it ran."""
     with app.app_context():
         engine = db.engine
     statements = []
 
-    def count(conn, cursor, statement, parameters, context, executemany):
+    def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", record)
     try:
         response = client.get(url)
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 200
-    return len(statements)
+    return statements

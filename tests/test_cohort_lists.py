@@ -4,9 +4,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
-from tests.pages_data import table_rows, text
+from tests.pages_data import statements_of, table_rows, text
 from tracker import timeutil
 from tracker.auth.models import User
 from tracker.cohorts.listing import PER_PAGE
@@ -109,19 +108,6 @@ def test_a_bad_filter_is_refused_naming_the_field(
     response = client.get(f"/cohorts?lang=en&{query}")
     assert response.status_code == status
     assert message in response.text
-
-
-def statements_of(app, client, url: str) -> list[str]:
-    with app.app_context():
-        engine = db.engine
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return statements
 
 
 def test_funding_puts_a_page_of_cohorts_side_by_side_and_computes_theirs_only(

@@ -1,9 +1,9 @@
 """A trainee's page, for the trainee themself and the cohort's staff, with the right figures."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from tests.pages_data import AS_OF, build_cohort, count_queries, table_rows, text
+from tests.pages_data import AS_OF, build_cohort, count_queries, statements_of, table_rows, text
 from tracker.attendance.models import AttendanceRecord
 from tracker.audit.capture import acting
 from tracker.auth.models import User
@@ -241,20 +241,6 @@ def test_the_cohorts_figures_beside_a_trainees_are_of_five_trainees_or_more(app,
     # January: T01 present, T02 excused, three absent: 3.5 hours of 17.5 recorded.
     assert attendance_table(page)[0][1:3] == ["100.0\u00a0%", "20.0\u00a0%"]
     assert "1 / 1 15.00 12.00 10.00" in text_of(trainee.get(report_url).data)
-
-
-def statements_of(app, client, url: str) -> list[str]:
-    """Request a page and return its SQL statements."""
-    with app.app_context():
-        engine = db.engine
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return statements
 
 
 def loads_marks(statements: list[str]) -> bool:

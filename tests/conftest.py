@@ -90,8 +90,12 @@ def postgresql_server():
             pytest.fail(f"{reason}, and CI must run the PostgreSQL tests")
         pytest.skip(reason)
     # Not under pytest's temporary folder: that one is private to root, and the server runs as
-    # the postgres account when the tests run as root.
-    server = PostgresServer(binaries, Path(tempfile.mkdtemp(prefix="tracker-pg-")))
+    # the postgres account when the tests run as root. In memory where the machine offers it: each
+    # test's database is a copy of the template, and on a disk shared with other work a copy took
+    # two to ten times longer.
+    memory = Path("/dev/shm")
+    folder = str(memory) if memory.is_dir() and os.access(memory, os.W_OK) else None
+    server = PostgresServer(binaries, Path(tempfile.mkdtemp(prefix="tracker-pg-", dir=folder)))
     server.start()
     yield server
     server.stop()
@@ -129,7 +133,7 @@ def database_url(request, tmp_path):
     server = request.getfixturevalue("postgresql_server")
     name = server.create_database(template=request.getfixturevalue("postgresql_template"))
     yield server.url(name)
-    server.drop_database(name)
+    server.drop_database_later(name)
 
 
 @pytest.fixture(scope="session")

@@ -38,15 +38,47 @@ def fast_password_hashing():
     passwords._hasher = real
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_translations():
-    """Compile the French catalog, as `make` does, so that pytest alone shows French pages."""
+def pytest_configure(config):
+    """Compile the French catalog, as `make` does, so that pytest alone shows French pages.
+
+    Once, before any test: with `-n`, in the process that starts the workers, so that no worker
+    reads the catalog while another one writes it.
+    """
+    if hasattr(config, "workerinput"):
+        return
     folder = Path(__file__).parent.parent / "tracker" / "translations"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "compile", "-d", folder],
         check=True,
         capture_output=True,
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reuse_url_builders():
+    """Build each address pattern's URL builder once per run rather than once per app.
+
+    Werkzeug compiles two small Python functions for every route of every new app: with about ninety
+    routes that is most of `create_app`'s time, and the tests make an app each. Without defaults, a
+    builder depends only on the rule's text and parts (its trace) and reads everything else from the
+    rule it is bound to, so one function serves every app; rules with defaults compile as usual.
+    """
+    from werkzeug.routing.rules import Rule
+
+    real = Rule._compile_builder
+    builders = {}
+
+    def compile_builder(self, append_unknown=True):
+        if self.defaults:
+            return real(self, append_unknown)
+        key = (self.rule, tuple(self._trace), append_unknown)
+        if key not in builders:
+            builders[key] = real(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = compile_builder
+    yield
+    Rule._compile_builder = real
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +91,12 @@ def postgresql_server():
             pytest.fail(f"{reason}, and CI must run the PostgreSQL tests")
         pytest.skip(reason)
     # Not under pytest's temporary folder: that one is private to root, and the server runs as
-    # the postgres account when the tests run as root.
-    server = PostgresServer(binaries, Path(tempfile.mkdtemp(prefix="tracker-pg-")))
+    # the postgres account when the tests run as root. In memory where the machine offers it: each
+    # test's database is a copy of the template, and on a disk shared with other work a copy took
+    # two to ten times longer.
+    memory = Path("/dev/shm")
+    folder = str(memory) if memory.is_dir() and os.access(memory, os.W_OK) else None
+    server = PostgresServer(binaries, Path(tempfile.mkdtemp(prefix="tracker-pg-", dir=folder)))
     server.start()
     yield server
     server.stop()
@@ -77,20 +113,28 @@ def postgresql_template(postgresql_server):
     return name
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file holding the schema, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "tracker.db"
+    engine = create_engine(f"sqlite:///{path}")
+    db.metadata.create_all(engine)
+    engine.dispose()  # the last connection closed folds the write-ahead log into the file
+    return path
+
+
 @pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path):
     """A database with the schema, new for each test: SQLite, then PostgreSQL."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'tracker.db'}"
-        engine = create_engine(url)
-        db.metadata.create_all(engine)
-        engine.dispose()
-        yield url
+        path = tmp_path / "tracker.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
     server = request.getfixturevalue("postgresql_server")
     name = server.create_database(template=request.getfixturevalue("postgresql_template"))
     yield server.url(name)
-    server.drop_database(name)
+    server.drop_database_later(name)
 
 
 @pytest.fixture(scope="session")

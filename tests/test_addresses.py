@@ -22,6 +22,7 @@ ADDRESSES_WITH_IDS = {
     "/admin/accounts/{id}": "GET",
     "/admin/accounts/{id}/active": "POST",
     "/admin/accounts/{id}/password": "POST",
+    "/admin/accounts/{id}/invitation": "POST",
     "/cohorts/alpha/budget/expenses/{id}/edit": "GET",
     "/cohorts/alpha/budget/expenses/{id}/delete": "POST",
     "/cohorts/alpha/sessions/{id}/projector": "GET",

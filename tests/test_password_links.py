@@ -248,7 +248,7 @@ def test_the_administrator_sends_an_invitation_again(app, world, signed_in):
 
 
 def ask(client, email: str):
-    return client.post("/password/forgotten", data={"email": email})
+    return client.post("/password/forgotten?lang=en", data={"email": email})
 
 
 def test_a_forgotten_password_is_answered_the_same_whether_the_address_exists_or_not(

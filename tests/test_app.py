@@ -106,6 +106,21 @@ def test_numbers_are_written_as_babel_writes_them(language, value, places):
         assert grouped(value, places) == format_decimal(value, format=pattern)
 
 
+def test_a_rate_rounded_as_shown_is_shown_as_the_rate_itself():
+    """Every rate the figures give (four decimals, 0 to 100 %), rounded as shown, reads the same
+    in both languages: the cohort's line drawn as shown is the one its table prints."""
+    from tracker.i18n import rate, rate_as_shown
+
+    with FORMATTING_APP.test_request_context("/?lang=fr"):
+        for tenths_of_a_basis_point in range(10001):
+            value = tenths_of_a_basis_point / 10000
+            assert rate(rate_as_shown(value)) == rate(value), value
+            assert rate_as_shown(rate_as_shown(value)) == rate_as_shown(value)
+    assert rate_as_shown(0.8651) == 0.865
+    assert rate_as_shown(0.8655) == 0.866  # half to even, as shown: 86,6 %
+    assert rate_as_shown(None) is None
+
+
 def mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 

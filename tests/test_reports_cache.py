@@ -91,6 +91,75 @@ def test_a_changed_mark_remakes_only_the_reports_that_show_it(app, tmp_path, mon
     assert len(pdfs(cache)) == 5
 
 
+def add_classmates(cohort: Cohort, count: int) -> None:
+    """Add classmates present at the cohort's session: enough trainees with a roll call that the
+    cohort's monthly line is shown beside each trainee's (series.SMALLEST_GROUP)."""
+    session = db.session.scalar(select(Session).where(Session.cohort_id == cohort.id))
+    for number in range(3, 3 + count):
+        classmate = Trainee(
+            cohort=cohort,
+            ref=f"T{number:02d}",
+            first_name="Classmate",
+            last_name=f"Number {number}",
+            email=f"classmate{number}@example.org",
+            enrolled_on=cohort.starts_on,
+        )
+        db.session.add(classmate)
+        db.session.flush()
+        db.session.add(
+            AttendanceRecord(session_id=session.id, trainee_id=classmate.id, status="present")
+        )
+    db.session.commit()
+
+
+def mark_late(trainee: Trainee, minutes: int) -> None:
+    """Record the trainee late by so many minutes at their first session, and commit."""
+    record = db.session.scalar(
+        select(AttendanceRecord).where(AttendanceRecord.trainee_id == trainee.id)
+    )
+    record.status, record.minutes_missed = "late", minutes
+    db.session.commit()
+
+
+def cohort_line(cohort: Cohort, trainee: Trainee) -> list:
+    """The cohort's monthly attendance as a trainee's chart shows it beside theirs."""
+    points = series.trainee_monthly_attendance(load_cohort_data(cohort, AS_OF), trainee.id)
+    return [(point.month, point.cohort_rate) for point in points]
+
+
+def test_a_classmate_s_mark_remakes_a_report_only_when_it_moves_the_cohort_s_line_as_shown(
+    app, tmp_path, monkeypatch
+):
+    app.config["REPORT_CACHE_FOLDER"] = str(tmp_path / "cache" / "reports")
+    made = []
+    real = making.write_pdf
+    monkeypatch.setattr(
+        making, "write_pdf", lambda html, kind: made.append(kind) or real(html, kind)
+    )
+    with app.app_context():
+        build_world()
+        cohort, first, second = alpha_and_trainees()
+        add_classmates(cohort, 9)
+        line = cohort_line(cohort, second)
+        assert line and all(rate is not None for _, rate in line)  # the line is shown
+        before = making.trainee_report(cohort, second, **dates())
+
+        # A minute late: the cohort's rate moves by less than the tenth of a percent shown.
+        made.clear()
+        mark_late(first, 1)
+        assert cohort_line(cohort, second) == line
+        unchanged = making.trainee_report(cohort, second, **dates())
+        assert made == []
+        assert unchanged.path == before.path and unchanged.content == before.content
+
+        # An hour late: the line the second trainee's report shows moves; the report follows.
+        mark_late(first, 60)
+        assert cohort_line(cohort, second) != line
+        moved = making.trainee_report(cohort, second, **dates())
+        assert made == ["trainee"]
+        assert moved.path != before.path and not before.path.exists()
+
+
 def test_a_report_made_from_records_changed_back_is_served_again(app, tmp_path):
     with app.app_context():
         build_world()

@@ -366,11 +366,11 @@ def test_the_cohorts_monthly_rate_is_of_five_trainees_with_a_roll_call_or_more()
     assert series.SMALLEST_GROUP == 5
     t01 = trainee_monthly_attendance(data, 1)
     # January: T01, T02 and the three classmates have a roll call. T01 165 + T02 210 + 3 x 420
-    # attended of 5 x 420 scheduled less T02's 210 not recorded. December and February: T01's
-    # alone.
+    # attended of 5 x 420 scheduled less T02's 210 not recorded: 0.8651, drawn as shown (86.5 %).
+    # December and February: T01's alone.
     assert [(p.month, p.cohort_rate) for p in t01] == [
         (date(2021, 12, 1), None),
-        (date(2022, 1, 1), 0.8651),
+        (date(2022, 1, 1), 0.865),
         (date(2022, 2, 1), None),
     ]
 

@@ -169,6 +169,20 @@ def rate(value: float | None, locale: str | None = None) -> str:
     return percent(value, RATE_PLACES, locale)
 
 
+def rate_as_shown(value: float | None) -> float | None:
+    """Return a rate rounded as `rate` shows it, to a tenth of a percent (0.8651 → 0.865).
+
+    A chart that draws a figure only for comparison (the cohort's line beside a trainee's) draws
+    it as shown, so that a classmate's changed mark moves it, and remakes what shows it, only when
+    it moves what anyone can read. `rate` shows the rounded rate as it shows the rate itself.
+    """
+    if value is None:
+        return None
+    exact = Decimal(repr(float(value * 100)))
+    shown = exact.quantize(Decimal(1).scaleb(-RATE_PLACES), rounding=ROUND_HALF_EVEN)
+    return float(shown) / 100
+
+
 def ratio(value: float | None, locale: str | None = None) -> str:
     """Show a ratio that is not a share, such as the burn ratio: 0,97."""
     return number(value, RATIO_PLACES, locale)

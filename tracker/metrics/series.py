@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from tracker.hours import minutes_to_hours
+from tracker.i18n import rate_as_shown
 from tracker.metrics.figures import (
     CohortData,
     Mark,
@@ -195,7 +196,9 @@ class MonthPoint:
 
     Both rates are of the hours recorded (None when none was); the trainee's minutes scheduled
     and not recorded are given apart. The cohort's rate is None when fewer than SMALLEST_GROUP
-    trainees have a roll call that month.
+    trainees have a roll call that month, and rounded as it is shown (to a tenth of a percent)
+    otherwise: it is there to compare with, and a classmate's mark should redraw the trainee's
+    chart and remake their report only when it changes what they show.
     """
 
     month: date
@@ -436,7 +439,9 @@ def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthP
             month=month,
             trainee_rate=minutes.recorded_rate,
             cohort_rate=(
-                cohort[month].recorded_rate if recorded[month] >= SMALLEST_GROUP else None
+                rate_as_shown(cohort[month].recorded_rate)
+                if recorded[month] >= SMALLEST_GROUP
+                else None
             ),
             threshold=threshold,
             scheduled_minutes=minutes.scheduled,

@@ -58,6 +58,7 @@ from tracker.extensions import db
 from tracker.files import private_folder, write_atomically
 from tracker.metrics.figures import CohortData, cohort_figures
 from tracker.metrics.loading import collector_paused
+from tracker.metrics import series
 from tracker.metrics.memo import worked_out
 from tracker.metrics.versions import current_data
 from tracker.organisation import queries as organisation
@@ -173,9 +174,9 @@ def shown_digest(source: Source) -> str:
 
 
 def trainee_digest(data: CohortData, trainee_id: int) -> str:
-    """Hash what a report about one trainee is made from: their row and roll calls, and the
+    """Hash what a report about one trainee is made from: their row and roll calls, the
     cohort, sessions, modules, assessments and scores (the modules' medians) that every trainee's
-    report shares."""
+    report shares, and the cohort's monthly attendance as its chart shows it."""
     return _digest_of_parts(
         (
             data.as_of,
@@ -186,6 +187,10 @@ def trainee_digest(data: CohortData, trainee_id: int) -> str:
             data.modules,
             data.assessments,
             tuple(map(tuple, data.scores)),
+            tuple(
+                (point.month, point.cohort_rate)
+                for point in series.trainee_monthly_attendance(data, trainee_id)
+            ),
         )
     )
 

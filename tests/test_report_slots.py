@@ -2,12 +2,16 @@
 in the making at once, a request for one more answers 503 at once (and its page tries again by
 itself), so that the workers left serve the pages; a report made already is served anyway."""
 
+import os
+import sys
+import threading
+
 import pytest
 from sqlalchemy import select
 
 from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.reports import limits
+from tracker.reports import limits, making
 
 URL = "/cohorts/alpha/trainees/T01/report.pdf"
 
@@ -84,3 +88,29 @@ def test_a_slot_is_free_again_once_its_report_is_made(app, tmp_path):
     ):
         pass  # a third slot of two: never reached
     assert busy.value.retry_after == limits.BUSY_RETRY_SECONDS
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="a nice value of its own per thread: Linux's"
+)
+def test_a_report_is_laid_out_at_a_lower_priority_than_the_pages(app, signed_in, monkeypatch):
+    """Another worker's page is served first while a report is laid out: the layout runs in a
+    thread whose nice value is MAKING_NICENESS above the request's."""
+    laid_out = []
+    real = making.write_pdf
+
+    def watched(html, kind):
+        thread = threading.get_native_id()
+        laid_out.append((thread, os.getpriority(os.PRIO_PROCESS, thread)))
+        return real(html, kind)
+
+    monkeypatch.setattr(making, "write_pdf", watched)
+    request_thread = threading.get_native_id()
+    request_nice = os.getpriority(os.PRIO_PROCESS, request_thread)
+    answer = signed_in("admin").get(URL + "?as_of=2022-06-30&lang=en")
+    assert answer.status_code == 200 and answer.data.startswith(b"%PDF")
+    [(thread, nice)] = laid_out
+    assert thread != request_thread
+    assert nice == min(request_nice + making.MAKING_NICENESS, 19)
+    # The request's own priority is left as it was.
+    assert os.getpriority(os.PRIO_PROCESS, request_thread) == request_nice

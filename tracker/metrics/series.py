@@ -39,7 +39,7 @@ from tracker.metrics.figures import (
     ratio,
     scale_money,
 )
-from tracker.metrics.memo import per_data
+from tracker.metrics.memo import per_data, worked_out
 from tracker.money import round_money
 
 Key = TypeVar("Key", bound=Hashable)
@@ -425,8 +425,18 @@ def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthP
     """Return a trainee's attendance rate of the hours recorded per month, beside the cohort's.
 
     The months are those in which the trainee was expected at a held session; an unknown trainee
-    or one not enrolled by D has none.
+    or one not enrolled by D has none. Worked out once per data and trainee: the page, the
+    report and the report's cache key all ask for it.
     """
+    points = worked_out(
+        data,
+        ("trainee monthly attendance", trainee_id),
+        lambda: tuple(_trainee_monthly_attendance(data, trainee_id)),
+    )
+    return list(points)
+
+
+def _trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthPoint]:
     trainee = next((t for t in enrolled_trainees(data) if t.id == trainee_id), None)
     if trainee is None:
         return []

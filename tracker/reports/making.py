@@ -31,7 +31,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -176,7 +176,14 @@ def shown_digest(source: Source) -> str:
 def trainee_digest(data: CohortData, trainee_id: int) -> str:
     """Hash what a report about one trainee is made from: their row and roll calls, the
     cohort, sessions, modules, assessments and scores (the modules' medians) that every trainee's
-    report shares, and the cohort's monthly attendance as its chart shows it."""
+    report shares, and the cohort's monthly attendance as its chart shows it. Kept with the data,
+    as the cohort's digest is."""
+    return worked_out(
+        data, ("trainee digest", trainee_id), lambda: _trainee_digest(data, trainee_id)
+    )
+
+
+def _trainee_digest(data: CohortData, trainee_id: int) -> str:
     return _digest_of_parts(
         (
             data.as_of,
@@ -392,6 +399,40 @@ def write_pdf(html: str, kind: str) -> bytes:
         )
 
 
+# Laying a report out takes about half a second of a processor. It is done by a thread of
+# lower priority (its nice value raised by this much, on Linux where each thread has its own):
+# a page asked meanwhile by another user, in another worker process, is served first, and the
+# report takes the processor time the pages leave. (Threads of one process share Python's lock:
+# with several request threads per process, the others would wait behind the report anyway;
+# the production guide recommends one per process.)
+MAKING_NICENESS = 10
+
+_making: tuple[int, ThreadPoolExecutor] | None = None
+_making_lock = threading.Lock()
+
+
+def _lower_the_priority() -> None:
+    if sys.platform.startswith("linux"):
+        thread = threading.get_native_id()
+        os.setpriority(
+            os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + MAKING_NICENESS
+        )
+
+
+def at_low_priority(work: Callable[[], bytes]) -> bytes:
+    """Do a report's layout in this process's making thread, of lower priority, and wait."""
+    global _making
+    with _making_lock:
+        # One thread per process, made in the process that uses it (a forked child makes its own).
+        if _making is None or _making[0] != os.getpid():
+            executor = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="report-making", initializer=_lower_the_priority
+            )
+            _making = (os.getpid(), executor)
+        executor = _making[1]
+    return executor.submit(work).result()
+
+
 # Called before a report that is not in the cache is made; may refuse by raising, and may
 # return a context manager held while the report is made.
 BeforeMaking = Callable[[], AbstractContextManager | None] | None
@@ -428,7 +469,7 @@ def make(
     holding = before_making() if before_making is not None else None
     with holding if holding is not None else nullcontext():
         html = render_html(source, language, made_on)
-        content = write_pdf(html, source.kind)
+        content = at_low_priority(lambda: write_pdf(html, source.kind))
         if finish is not None:
             content = finish(content)
     # Names and scores: readable by the server's account only.

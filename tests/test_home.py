@@ -297,6 +297,30 @@ def test_the_home_page_links_to_every_roll_call_not_taken(app, login_as, world):
         ).status_code in (403, 404)
 
 
+def test_a_roll_call_completed_leaves_the_list_at_once(app, login_as, world):
+    """The half-days missing marks are kept by the version of the cohort's records: the mark
+    that completes a roll call takes it off the list at the next view, in every process."""
+    with app.app_context():
+        instructor = db.session.get(User, world.accounts["instructor"])
+        cohort = running_cohort("mine", instructor)
+        session = add_session(cohort, 1, "AM", {"T1": "present", "T2": "present"})
+        session_id, cohort_id = session.id, cohort.id
+        db.session.commit()
+    client = signed_in(app, login_as, world.accounts["instructor"])
+    assert f"/sessions/{session_id}/roll-call" in client.get("/roll-calls/not-taken?lang=en").text
+    assert "1 held session misses marks" in text(client.get("/roll-calls/not-taken?lang=en").text)
+    with app.app_context():
+        third = db.session.scalar(
+            select(Trainee).where(Trainee.cohort_id == cohort_id, Trainee.ref == "T3")
+        )
+        db.session.add(
+            AttendanceRecord(session_id=session_id, trainee_id=third.id, status="absent")
+        )
+        db.session.commit()
+    every = client.get("/roll-calls/not-taken?lang=en").text
+    assert f"/sessions/{session_id}/roll-call" not in every
+
+
 # ---------------------------------------------------------------------------------------------
 # The sessions' counts, as the rule counts them one by one
 

@@ -2,6 +2,7 @@
 calls, in one place: a fixed number of set-based queries each, whatever the number of trainees.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -13,6 +14,8 @@ from tracker.attendance.models import AttendanceRecord, Session
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.cohorts.queries import expected_at
 from tracker.extensions import db
+from tracker.metrics.figures import CohortData
+from tracker.metrics.versions import current_data, kept_figures
 
 
 def expected_at_session(trainee=Trainee, session=Session):
@@ -94,25 +97,69 @@ def roll_calls_not_taken(
 
     Today's half-days count once they have begun, at their own time or their cohort's for
     their slot (attendance.times): at 00:18, the afternoon's roll call is not missing yet.
+
+    Which half-days miss a mark is worked out from each cohort's data as of today, kept by the
+    version of its records (`tracker.metrics.versions`): the instructors' home page, asked again
+    and again, reads the timetable of those half-days only, not every session's marks.
     """
     if not cohort_ids:
         return [], 0
     local = now.astimezone(timeutil.COURSE_TIME_ZONE)
+    today = local.date()
+    cohorts = db.session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids))).all()
+    counts: dict[int, tuple[int, int]] = {}
+    for missing in kept_figures.get_many(
+        "marks missing",
+        cohorts,
+        today,
+        lambda changed: {cohort.id: marks_missing(current_data(cohort, today)) for cohort in changed},
+    ).values():
+        counts.update(missing)
+    if not counts:
+        return [], 0
     starts_at = func.coalesce(
         Session.starts_at,
         case((Session.slot == "AM", Cohort.morning_starts_at), else_=Cohort.afternoon_starts_at),
     )
     begun = or_(
-        Session.date < local.date(),
-        and_(Session.date == local.date(), starts_at <= local.time().replace(tzinfo=None)),
+        Session.date < today,
+        and_(Session.date == today, starts_at <= local.time().replace(tzinfo=None)),
     )
-    query, recorded, expected = _session_lines(cohort_ids)
-    query = query.add_columns(func.count().over().label("total")).where(begun, recorded < expected)
     rows = db.session.execute(
-        query.order_by(Session.date.desc(), Session.slot.desc(), Cohort.slug).limit(limit)
+        select(
+            Session.id,
+            Session.date,
+            Session.slot,
+            Module.code,
+            Module.title,
+            Cohort.slug,
+            Cohort.name,
+        )
+        .join(Module, Module.id == Session.module_id)
+        .join(Cohort, Cohort.id == Session.cohort_id)
+        .where(Session.id.in_(counts), begun)
+        .order_by(Session.date.desc(), Session.slot.desc(), Cohort.slug)
     ).all()
-    total = rows[0].total if rows else 0
-    return [SessionLine(*row[:-1]) for row in rows], total
+    lines = [SessionLine(*row, *counts[row.id]) for row in rows]
+    return (lines if limit is None else lines[:limit]), len(lines)
+
+
+def marks_missing(data: CohortData) -> dict[int, tuple[int, int]]:
+    """Return, for each session held by the data's date whose roll call misses a trainee
+    expected that day, the marks of those expected and how many were expected."""
+    trainees = {trainee.id: trainee for trainee in data.trainees}
+    days = {session.id: session.date for session in data.sessions}
+    recorded: Counter[int] = Counter()
+    for session_id, trainee_id, *_ in data.marks:
+        trainee = trainees.get(trainee_id)
+        if trainee is not None and trainee.is_expected(days[session_id]):
+            recorded[session_id] += 1
+    missing = {}
+    for session in data.sessions:
+        expected = sum(trainee.is_expected(session.date) for trainee in data.trainees)
+        if recorded[session.id] < expected:
+            missing[session.id] = (recorded[session.id], expected)
+    return missing
 
 
 @dataclass(frozen=True)

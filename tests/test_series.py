@@ -1,7 +1,7 @@
 """The series behind the charts and the monthly statement, checked against values worked by hand."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -240,6 +240,28 @@ def statement_cohort(as_of: date = date(2022, 2, 1)) -> CohortData:
         sessions=sessions,
         marks=marks,
     )
+
+
+def test_an_ended_month_s_statement_is_the_same_from_any_later_date():
+    """The statement page takes an ended month's rows from the cohort's data as of D, kept for
+    every page: they are those of the data as of the month's end, a trainee enrolled later and
+    the later sessions' marks included."""
+    later = make_trainee(id=3, ref="T03", enrolled_on=date(2022, 2, 1))
+
+    def data(as_of: date) -> CohortData:
+        cohort = statement_cohort(as_of)
+        return replace(
+            cohort, trainees=cohort.trainees + (later,), marks=cohort.marks + ((4, 3, "late", 30),)
+        )
+
+    for month, end in (
+        (date(2021, 12, 1), date(2021, 12, 31)),
+        (date(2022, 1, 1), date(2022, 1, 31)),
+    ):
+        at_its_end = [row for row in monthly_statement(data(end)) if row.month == month]
+        assert at_its_end
+        for later_day in (end + timedelta(days=1), date(2022, 2, 1), date(2022, 6, 30)):
+            assert [r for r in monthly_statement(data(later_day)) if r.month == month] == at_its_end
 
 
 def test_monthly_statement_splits_each_trainees_hours_by_calendar_month():

@@ -257,9 +257,15 @@ def default_month(cohort: Cohort, as_of: date) -> date:
 
 
 def month_statement(cohort: Cohort, month: date, as_of: date) -> Statement:
-    """Return the statement of a month, counting the sessions held by the month's end or D."""
+    """Return the statement of a month, counting the sessions held by the month's end or D.
+
+    Its rows are taken from the cohort's data as of D, whose statement is worked out once for
+    every month: a month ended before D holds the same sessions, expected trainees and marks in
+    the data as of D as in the data as of its end (the trainees enrolled later are expected at
+    none of its sessions).
+    """
     counted_to = min(month_end(month), as_of)
-    data = current_data(cohort, counted_to)
+    data = current_data(cohort, as_of)
     rows = [row for row in series.monthly_statement(data) if row.month == month]
     totals = AttendanceMinutes(
         scheduled=sum(row.scheduled_minutes for row in rows),

@@ -374,8 +374,14 @@ def monthly_statement(data: CohortData) -> list[StatementRow]:
     """Return each enrolled trainee's hours per calendar month, by ref then month.
 
     Only the months in which the trainee was expected at a held session have a row; over a
-    trainee's rows, the minutes add up to their attendance in `cohort_figures`.
+    trainee's rows, the minutes add up to their attendance in `cohort_figures`. Worked out once
+    per data object, for every month.
     """
+    return list(_monthly_statement(data))
+
+
+@per_data
+def _monthly_statement(data: CohortData) -> tuple[StatementRow, ...]:
     trainees = enrolled_trainees(data)
     by_cell = tally_attendance(
         data, lambda trainee, session: (trainee.id, month_of(session.date)), trainees
@@ -398,7 +404,7 @@ def monthly_statement(data: CohortData) -> list[StatementRow]:
                     unrecorded_minutes=minutes.unrecorded,
                 )
             )
-    return rows
+    return tuple(rows)
 
 
 @per_data

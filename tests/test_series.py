@@ -251,7 +251,7 @@ def test_an_ended_month_s_statement_is_the_same_from_any_later_date():
     def data(as_of: date) -> CohortData:
         cohort = statement_cohort(as_of)
         return replace(
-            cohort, trainees=cohort.trainees + (later,), marks=cohort.marks + ((4, 3, "late", 30),)
+            cohort, trainees=(*cohort.trainees, later), marks=(*cohort.marks, (4, 3, "late", 30))
         )
 
     for month, end in (

@@ -108,12 +108,11 @@ def roll_calls_not_taken(
     today = local.date()
     cohorts = db.session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids))).all()
     counts: dict[int, tuple[int, int]] = {}
-    for missing in kept_figures.get_many(
-        "marks missing",
-        cohorts,
-        today,
-        lambda changed: {cohort.id: marks_missing(current_data(cohort, today)) for cohort in changed},
-    ).values():
+
+    def work_out(changed: Sequence[Cohort]) -> dict[int, dict[int, tuple[int, int]]]:
+        return {cohort.id: marks_missing(current_data(cohort, today)) for cohort in changed}
+
+    for missing in kept_figures.get_many("marks missing", cohorts, today, work_out).values():
         counts.update(missing)
     if not counts:
         return [], 0

@@ -56,9 +56,9 @@ from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, Trainee
 from tracker.extensions import db
 from tracker.files import private_folder, write_atomically
+from tracker.metrics import series
 from tracker.metrics.figures import CohortData, cohort_figures
 from tracker.metrics.loading import collector_paused
-from tracker.metrics import series
 from tracker.metrics.memo import worked_out
 from tracker.metrics.versions import current_data
 from tracker.organisation import queries as organisation

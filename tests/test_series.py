@@ -605,3 +605,15 @@ def test_statement_of_the_demo_loaded_from_the_database_sums_to_the_figures(app_
         - figures.excused_minutes
         - figures.unrecorded_minutes
     )
+
+
+def test_the_cohort_s_tallies_by_session_add_up_every_trainee_s_sessions():
+    """The monthly and weekly tallies add up each session's minutes, worked out once: the same
+    minutes, in the same order, as adding up every trainee's every session."""
+    for as_of in (date(2022, 3, 15), date(2023, 1, 15)):
+        data = demo_cohort_data(as_of)
+        for key in (lambda s: series.month_of(s.date), lambda s: series.week_start(s.date)):
+            by_session = series.tally_sessions(data, key)
+            one_by_one = series.tally_attendance(data, lambda _, session, key=key: key(session))
+            assert by_session
+            assert list(by_session.items()) == list(one_by_one.items())

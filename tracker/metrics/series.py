@@ -249,6 +249,13 @@ class _Tally:
             # absent: the whole session; late, left early: the minutes missed, up to the session.
             self.unjustified += minutes - attended
 
+    def add_up(self, other: AttendanceMinutes) -> None:
+        self.scheduled += other.scheduled
+        self.attended += other.attended
+        self.excused += other.excused
+        self.unjustified += other.unjustified
+        self.unrecorded += other.unrecorded
+
     def minutes(self) -> AttendanceMinutes:
         return AttendanceMinutes(
             self.scheduled, self.attended, self.excused, self.unjustified, self.unrecorded
@@ -291,6 +298,39 @@ def tally_attendance(
     return {group: tally.minutes() for group, tally in tallies.items()}
 
 
+@per_data
+def minutes_by_session(data: CohortData) -> tuple[tuple[SessionInfo, AttendanceMinutes], ...]:
+    """Return each held session at which some enrolled trainee was expected, in order, with
+    their minutes added up (once per data object): the cohort's tallies by month or by week
+    add up these, not every trainee's every session again."""
+    marks = marks_by_session_and_trainee(data)
+    trainees = enrolled_trainees(data)
+    sessions = []
+    for session in held_sessions(data.sessions, data.as_of):
+        expected = [trainee for trainee in trainees if trainee.is_expected(session.date)]
+        if expected:
+            tally = _Tally()
+            for trainee in expected:
+                tally.add(session.minutes, marks.get((session.id, trainee.id)))
+            sessions.append((session, tally.minutes()))
+    return tuple(sessions)
+
+
+def tally_sessions(
+    data: CohortData, key: Callable[[SessionInfo], Key]
+) -> dict[Key, AttendanceMinutes]:
+    """Add up the enrolled trainees' minutes of the held sessions, grouped by a key of the
+    session: as `tally_attendance` with a key that does not depend on the trainee."""
+    tallies: dict[Key, _Tally] = {}
+    for session, minutes in minutes_by_session(data):
+        group = key(session)
+        tally = tallies.get(group)
+        if tally is None:
+            tally = tallies[group] = _Tally()
+        tally.add_up(minutes)
+    return {group: tally.minutes() for group, tally in tallies.items()}
+
+
 def iso_week(day: date) -> str:
     """Name the ISO week of a day, e.g. 2022-W05."""
     year, week, _ = day.isocalendar()
@@ -326,7 +366,7 @@ def weekly_attendance(data: CohortData) -> list[WeekPoint]:
 
     A week whose sessions no trainee was expected at is kept, with 0 minutes and no rate.
     """
-    by_week = tally_attendance(data, lambda trainee, session: week_start(session.date))
+    by_week = tally_sessions(data, lambda session: week_start(session.date))
     threshold = data.cohort.attendance_threshold
     points = []
     for monday in _held_weeks(data):
@@ -410,7 +450,7 @@ def _monthly_statement(data: CohortData) -> tuple[StatementRow, ...]:
 @per_data
 def cohort_monthly_attendance(data: CohortData) -> dict[date, AttendanceMinutes]:
     """Add up the enrolled trainees' minutes per month (once per data object)."""
-    return tally_attendance(data, lambda _, session: month_of(session.date))
+    return tally_sessions(data, lambda session: month_of(session.date))
 
 
 @per_data

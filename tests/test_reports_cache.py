@@ -3,6 +3,7 @@ supersedes leave the caches at once."""
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from tests.world import build_world
@@ -50,14 +51,20 @@ def pdfs(cache) -> set:
     return {path.relative_to(cache) for path in cache.rglob("*.pdf")}
 
 
-def test_a_changed_mark_remakes_only_the_reports_that_show_it(app, tmp_path, monkeypatch):
-    cache = tmp_path / "cache" / "reports"
-    app.config["REPORT_CACHE_FOLDER"] = str(cache)
-    made = []
+@pytest.fixture
+def made(monkeypatch) -> list:
+    """The kinds of the reports made (not served from the cache), in order."""
+    kinds = []
     real = making.write_pdf
     monkeypatch.setattr(
-        making, "write_pdf", lambda html, kind: made.append(kind) or real(html, kind)
+        making, "write_pdf", lambda html, kind: kinds.append(kind) or real(html, kind)
     )
+    return kinds
+
+
+def test_a_changed_mark_remakes_only_the_reports_that_show_it(app, tmp_path, made):
+    cache = tmp_path / "cache" / "reports"
+    app.config["REPORT_CACHE_FOLDER"] = str(cache)
     with app.app_context():
         build_world()
         cohort, first, second = alpha_and_trainees()
@@ -128,14 +135,9 @@ def cohort_line(cohort: Cohort, trainee: Trainee) -> list:
 
 
 def test_a_classmate_s_mark_remakes_a_report_only_when_it_moves_the_cohort_s_line_as_shown(
-    app, tmp_path, monkeypatch
+    app, tmp_path, made
 ):
     app.config["REPORT_CACHE_FOLDER"] = str(tmp_path / "cache" / "reports")
-    made = []
-    real = making.write_pdf
-    monkeypatch.setattr(
-        making, "write_pdf", lambda html, kind: made.append(kind) or real(html, kind)
-    )
     with app.app_context():
         build_world()
         cohort, first, second = alpha_and_trainees()

@@ -58,6 +58,16 @@ def _session_lines(cohort_ids: Sequence[int]):
         .scalar_subquery()
     )
     query = (
+        _timetable_lines()
+        .add_columns(recorded.label("recorded"), expected.label("expected"))
+        .where(Session.cohort_id.in_(cohort_ids))
+    )
+    return query, recorded, expected
+
+
+def _timetable_lines():
+    """Select sessions with their module and cohort, as a SessionLine begins."""
+    return (
         select(
             Session.id,
             Session.date,
@@ -66,14 +76,10 @@ def _session_lines(cohort_ids: Sequence[int]):
             Module.title,
             Cohort.slug,
             Cohort.name,
-            recorded.label("recorded"),
-            expected.label("expected"),
         )
         .join(Module, Module.id == Session.module_id)
         .join(Cohort, Cohort.id == Session.cohort_id)
-        .where(Session.cohort_id.in_(cohort_ids))
     )
-    return query, recorded, expected
 
 
 def week_sessions(cohort_ids: Sequence[int], today: date) -> list[SessionLine]:
@@ -125,17 +131,7 @@ def roll_calls_not_taken(
         and_(Session.date == today, starts_at <= local.time().replace(tzinfo=None)),
     )
     rows = db.session.execute(
-        select(
-            Session.id,
-            Session.date,
-            Session.slot,
-            Module.code,
-            Module.title,
-            Cohort.slug,
-            Cohort.name,
-        )
-        .join(Module, Module.id == Session.module_id)
-        .join(Cohort, Cohort.id == Session.cohort_id)
+        _timetable_lines()
         .where(Session.id.in_(counts), begun)
         .order_by(Session.date.desc(), Session.slot.desc(), Cohort.slug)
     ).all()

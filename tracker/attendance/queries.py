@@ -146,8 +146,8 @@ def marks_missing(data: CohortData) -> dict[int, tuple[int, int]]:
     days = {session.id: session.date for session in data.sessions}
     recorded: Counter[int] = Counter()
     for session_id, trainee_id, *_ in data.marks:
-        trainee = trainees.get(trainee_id)
-        if trainee is not None and trainee.is_expected(days[session_id]):
+        trainee, day = trainees.get(trainee_id), days.get(session_id)
+        if trainee is not None and day is not None and trainee.is_expected(day):
             recorded[session_id] += 1
     missing = {}
     for session in data.sessions:

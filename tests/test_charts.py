@@ -281,6 +281,21 @@ def test_weekly_chart_alt_and_table():
     assert english.table.rows[3] == ("week of 17 January 2022", "3.50", "0.00", "3.50", "—")
 
 
+def test_weekly_chart_draws_a_grey_bar_for_each_week_with_hours_not_recorded():
+    points = series.weekly_attendance(attendance_cohort())
+    assert [p.unrecorded_minutes > 0 for p in points] == [False, False, False, True]
+    svg = parse(charts.weekly_attendance_chart(points, "en").svg)
+    grey = [e for e in svg.iter() if "fill: #d4d4d4" in e.get("style", "")]
+    assert len(grey) == 2  # the one week's bar and the legend's patch
+    legend = [e.text for e in svg.iter() if e.tag.endswith("text")]
+    # The bars are listed after the lines, as they always were.
+    cohort, threshold, unrecorded = (
+        legend.index(text)
+        for text in ("Cohort", f"Threshold (80.0{NBSP}%)", "Not recorded (share of the hours)")
+    )
+    assert cohort < threshold < unrecorded
+
+
 def test_weekly_chart_alt_names_the_lowest_week_of_the_demo(demo_series):
     points = demo_series["weekly"]
     lowest = min((p for p in points if p.recorded_rate is not None), key=lambda p: p.recorded_rate)

@@ -200,6 +200,34 @@ def _date_axis(axes: Axes, first: date, last: date, words: Words) -> None:
     axes.set_xlim(first.toordinal() - 3, last.toordinal() + 3)
 
 
+def _bars(
+    axes: Axes,
+    xs: Sequence[float],
+    heights: Sequence[float],
+    *,
+    width: float,
+    colour: str,
+    label: str,
+) -> None:
+    """Draw bars from 0 as one collection: `Axes.bar` makes a patch per bar and updates the
+    axes' limits for each (a millisecond a bar); the caller sets the limits."""
+    from matplotlib.collections import PolyCollection
+
+    half = width / 2
+    bars = PolyCollection(
+        [
+            [(x - half, 0.0), (x - half, h), (x + half, h), (x + half, 0.0)]
+            for x, h in zip(xs, heights, strict=True)
+            if h
+        ],
+        facecolors=colour,
+        edgecolors="none",
+        linewidths=0,
+        label=label,
+    )
+    axes.add_collection(bars, autolim=False)
+
+
 def _nan(value: float | None) -> float:
     return math.nan if value is None else value
 
@@ -288,14 +316,6 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
         if not rated and not unrecorded:
             _no_data(axes, words)
         else:
-            if unrecorded:
-                axes.bar(
-                    [p.starts_on.toordinal() + 2 for p in points],
-                    [ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points],
-                    width=5,
-                    color=UNRECORDED,
-                    label=_("Not recorded (share of the hours)"),
-                )
             xs: list[float] = []
             ys: list[float] = []
             for point in points:
@@ -320,6 +340,16 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
                 linewidth=1.2,
                 label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
             )
+            # Listed after the lines in the legend, drawn under them (the lines' zorder).
+            if unrecorded:
+                _bars(
+                    axes,
+                    [p.starts_on.toordinal() + 2 for p in points],
+                    [ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points],
+                    width=5,
+                    colour=UNRECORDED,
+                    label=_("Not recorded (share of the hours)"),
+                )
             _date_axis(axes, points[0].starts_on, points[-1].starts_on + timedelta(days=6), words)
             _rate_limits(axes, [p.recorded_rate for p in rated], threshold, bars=bool(unrecorded))
             _percent_axis(axes.yaxis, words)
@@ -770,14 +800,6 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
             _no_data(axes, words)
         else:
             positions = list(range(len(points)))
-            if unrecorded:
-                axes.bar(
-                    positions,
-                    [ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points],
-                    width=0.6,
-                    color=UNRECORDED,
-                    label=_("Not recorded (share of the hours)"),
-                )
             axes.plot(
                 positions,
                 [_nan(p.trainee_rate) for p in points],
@@ -805,6 +827,16 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
                 linewidth=1.2,
                 label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
             )
+            # Listed after the lines in the legend, drawn under them (the lines' zorder).
+            if unrecorded:
+                _bars(
+                    axes,
+                    positions,
+                    [ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points],
+                    width=0.6,
+                    colour=UNRECORDED,
+                    label=_("Not recorded (share of the hours)"),
+                )
             step = _thinned(len(points), 12)
             axes.set_xticks(
                 positions[::step], [words.month(p.month, short=True) for p in points[::step]]

@@ -12,7 +12,7 @@ the same as the pages, the PDFs and the exports.
 
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -89,9 +89,16 @@ class Words:
 
     def week(self, monday: date) -> str:
         """Name a week by its Monday: semaine du 1er novembre 2021, week of 1 November 2021."""
-        pattern = "'1er' MMMM y" if self.language == "fr" and monday.day == 1 else "d MMMM y"
-        return self.gettext("week of %(day)s", day=format_date(monday, pattern, locale=self.locale))
+        return _week_name(self.language, monday)
 
     def month(self, value: date, short: bool = False) -> str:
         """Name a month and its year: septembre 2021, or sept. 2021 when short."""
         return format_date(value, "MMM yyyy" if short else "MMMM yyyy", locale=self.locale)
+
+
+@lru_cache(maxsize=4096)
+def _week_name(language: str, monday: date) -> str:
+    """Name a week once per language: a heat map names each of its cells' weeks."""
+    words = Words(language)
+    pattern = "'1er' MMMM y" if language == "fr" and monday.day == 1 else "d MMMM y"
+    return words.gettext("week of %(day)s", day=format_date(monday, pattern, locale=words.locale))

@@ -9,6 +9,7 @@ whole course load in a few milliseconds.
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -77,6 +78,25 @@ def plain_rows(result: CursorResult) -> list[tuple]:
         return result.cursor.fetchall()
     finally:
         result.close()
+
+
+# The tables the data is read from: a change to any other leaves a cohort's data as it was
+# (`tracker.metrics.versions` reads the trail so). A query added below names its tables here.
+LOADED_TABLES = frozenset(
+    {
+        Cohort.__tablename__,
+        Trainee.__tablename__,
+        Session.__tablename__,
+        AttendanceRecord.__tablename__,
+        Module.__tablename__,
+        Assessment.__tablename__,
+        assessment_competencies.name,
+        Competency.__tablename__,
+        Result.__tablename__,
+        BudgetLine.__tablename__,
+        Expense.__tablename__,
+    }
+)
 
 
 def load_cohort_data(cohort: Cohort, as_of: date) -> CohortData:
@@ -184,6 +204,23 @@ def _load_cohort_data(cohort: Cohort, as_of: date) -> CohortData:
         budget_lines=tuple(BudgetLineInfo(*row) for row in lines),
         expenses=tuple(ExpenseInfo(*row) for row in expenses),
     )
+
+
+def with_marks_reloaded(data: CohortData, cohort_id: int, session_ids: set[int]) -> CohortData:
+    """Return the data with the marks of some sessions read again, the rest as it was.
+
+    The same data when none of those sessions is held by its date; otherwise new data, with
+    nothing worked out from the old one."""
+    held = {session.id for session in data.sessions} & session_ids
+    if not held:
+        return data
+    execute = db.session.connection().execute
+    with collector_paused():
+        marks = plain_rows(
+            execute(marks_held(cohort_id, data.as_of).where(AttendanceRecord.session_id.in_(held)))
+        )
+        kept = [mark for mark in data.marks if mark[0] not in held]
+    return replace(data, marks=(*kept, *marks))
 
 
 def cohort_metrics(cohort: Cohort, as_of: date) -> dict[str, Any]:

@@ -29,15 +29,19 @@ from tracker.audit.models import AuditEntry
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
 from tracker.metrics.figures import CohortData
-from tracker.metrics.loading import load_cohort_data
+from tracker.metrics.loading import LOADED_TABLES, load_cohort_data, with_marks_reloaded
 
 # Enough for a few dates of a few hundred cohorts, summaries and figures.
 KEPT = 2048
 
 
-def data_versions(cohort_ids: Sequence[int]) -> dict[int, str | None]:
-    """Return the version of each cohort's records: the hash of its newest trail entry (its
-    number alone could come back after `tracker demo --reset` empties the trail)."""
+# A version: the number and the hash of the cohort's newest trail entry (its number alone could
+# come back after `tracker demo --reset` empties the trail); None before any entry.
+Version = tuple[int, str] | None
+
+
+def data_versions(cohort_ids: Sequence[int]) -> dict[int, Version]:
+    """Return the version of each cohort's records."""
     if not cohort_ids:
         return {}
     newest = (
@@ -47,11 +51,52 @@ def data_versions(cohort_ids: Sequence[int]) -> dict[int, str | None]:
         .scalar_subquery()
     )
     rows = db.session.execute(
-        select(Cohort.id, AuditEntry.hash)
+        select(Cohort.id, AuditEntry.id, AuditEntry.hash)
         .outerjoin(AuditEntry, AuditEntry.id == newest)
         .where(Cohort.id.in_(cohort_ids))
     )
-    return dict(rows.all())
+    return {
+        cohort_id: (number, hash_) if number is not None else None
+        for cohort_id, number, hash_ in rows
+    }
+
+
+# Beyond this many changes since the data kept, the whole cohort is loaded again (an import).
+CHANGES_APPLIED = 500
+
+
+def sessions_whose_marks_changed(cohort_id: int, since: Version, until: Version) -> set[int] | None:
+    """Return the sessions whose roll-call marks changed between two versions of a cohort's
+    records, when nothing else that its data holds changed; None otherwise.
+
+    The trail says what changed: an entry per row, under the cohort's id, a mark's naming its
+    session. Changes to what the data does not hold (signatures, follow-ups, mail switches…)
+    are left aside.
+    """
+    if since is None or until is None or until[0] <= since[0]:
+        return None
+    # The entry is still the one the data was kept under: a trail emptied by `tracker demo
+    # --reset` numbers its entries afresh.
+    if db.session.scalar(select(AuditEntry.hash).where(AuditEntry.id == since[0])) != since[1]:
+        return None
+    changes = db.session.execute(
+        select(AuditEntry.entity, AuditEntry.parent_id)
+        .where(
+            AuditEntry.cohort_id == cohort_id,
+            AuditEntry.id > since[0],
+            AuditEntry.id <= until[0],
+        )
+        .limit(CHANGES_APPLIED + 1)
+    ).all()
+    if len(changes) > CHANGES_APPLIED:
+        return None
+    sessions = set()
+    for entity, parent_id in changes:
+        if entity == "attendance_records":
+            sessions.add(parent_id)
+        elif entity in LOADED_TABLES:
+            return None
+    return sessions
 
 
 class FiguresByVersion:
@@ -60,11 +105,14 @@ class FiguresByVersion:
     def __init__(self, kept: int = KEPT) -> None:
         self.kept = kept
         self.entries: OrderedDict[Hashable, Any] = OrderedDict()
+        # The version last kept for each (database, kind, cohort, date), to update from.
+        self.latest: dict[Hashable, Version] = {}
         self.lock = threading.Lock()
 
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
+            self.latest.clear()
 
     def get_many(
         self,
@@ -72,9 +120,13 @@ class FiguresByVersion:
         cohorts: Sequence[Cohort],
         as_of: date,
         compute: Callable[[Sequence[Cohort]], dict[int, Any]],
+        update: Callable[[Cohort, Any, Version, Version], Any] | None = None,
     ) -> dict[int, Any]:
         """Return `compute`'s result for each cohort by id, computing only those whose records
-        changed since they were kept (`compute` takes the cohorts missing, returns by id)."""
+        changed since they were kept (`compute` takes the cohorts missing, returns by id).
+
+        `update(cohort, kept, since, until)` may bring a result kept for an older version up to
+        date more cheaply than computing it, or return None."""
         if replay.rebuilt_at() is not None:
             return compute(cohorts)
         versions = data_versions([cohort.id for cohort in cohorts])
@@ -82,22 +134,43 @@ class FiguresByVersion:
         database = db.engine.url.render_as_string(hide_password=True)
         found: dict[int, Any] = {}
         missing = []
+        older: dict[int, tuple[Any, Version]] = {}
         with self.lock:
             for cohort in cohorts:
-                key = (database, kind, cohort.id, as_of, versions.get(cohort.id))
+                place = (database, kind, cohort.id, as_of)
+                key = (*place, versions.get(cohort.id))
                 if key in self.entries:
                     self.entries.move_to_end(key)
                     found[cohort.id] = self.entries[key]
-                else:
-                    missing.append(cohort)
-        if missing:
-            computed = compute(missing)
+                    continue
+                missing.append(cohort)
+                latest = self.latest.get(place)
+                if update is not None and (*place, latest) in self.entries:
+                    older[cohort.id] = (self.entries[(*place, latest)], latest)
+        computed: dict[int, Any] = {}
+        for cohort in missing:
+            if cohort.id in older:
+                kept, since = older[cohort.id]
+                updated = update(cohort, kept, since, versions.get(cohort.id))
+                if updated is not None:
+                    computed[cohort.id] = updated
+        if rest := [cohort for cohort in missing if cohort.id not in computed]:
+            computed.update(compute(rest))
+        if computed:
             with self.lock:
                 for cohort in missing:
-                    key = (database, kind, cohort.id, as_of, versions.get(cohort.id))
-                    self.entries[key] = computed[cohort.id]
+                    place = (database, kind, cohort.id, as_of)
+                    version = versions.get(cohort.id)
+                    # What was kept for an older version is superseded: nobody asks for it again.
+                    previous = self.latest.get(place)
+                    if previous != version:
+                        self.entries.pop((*place, previous), None)
+                    self.entries[(*place, version)] = computed[cohort.id]
+                    self.latest[place] = version
                 while len(self.entries) > self.kept:
-                    self.entries.popitem(last=False)
+                    key, _value = self.entries.popitem(last=False)
+                    if self.latest.get(key[:-1]) == key[-1]:
+                        del self.latest[key[:-1]]
             found.update(computed)
         return found
 
@@ -119,5 +192,18 @@ def current_data(cohort: Cohort, as_of: date) -> CohortData:
     instant, the data is loaded afresh each time.
     """
     return kept_data.get_many(
-        "data", [cohort], as_of, lambda missing: {cohort.id: load_cohort_data(cohort, as_of)}
+        "data",
+        [cohort],
+        as_of,
+        lambda missing: {cohort.id: load_cohort_data(cohort, as_of)},
+        update=_data_updated,
     )[cohort.id]
+
+
+def _data_updated(cohort: Cohort, kept: CohortData, since: Version, until: Version):
+    """Bring data kept for an older version up to date when only roll-call marks changed since
+    (a roll call saved): the marks of those sessions are read again, not the whole cohort's."""
+    sessions = sessions_whose_marks_changed(cohort.id, since, until)
+    if sessions is None:
+        return None
+    return with_marks_reloaded(kept, cohort.id, sessions)

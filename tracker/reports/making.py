@@ -128,8 +128,10 @@ def data_digest(data: CohortData | None) -> str:
     """Hash the inputs of a cohort's figures: their rows as the database returned them.
 
     The rows are plain values (ints, strings, dates, Decimals, floats) whose repr is exact.
-    They are not sorted first, to keep a cached report quick to serve: equal digests still mean
-    equal data, and rows returned in another order only cost a report made again, identical.
+    The marks are sorted first (by session and trainee, their key): loaded whole or brought up
+    to date after a roll call (`tracker.metrics.versions`), equal marks give one digest whatever
+    their order, so that every worker process finds the same report. The other rows are
+    hashed in the order read: rows returned in another order only cost a report made again.
     """
     if data is None:
         return "-"
@@ -144,7 +146,7 @@ def _data_digest(data: CohortData) -> str:
             data.cohort,
             data.trainees,
             data.sessions,
-            tuple(map(tuple, data.marks)),
+            tuple(sorted(map(tuple, data.marks))),
             data.modules,
             data.assessments,
             tuple(map(tuple, data.scores)),
@@ -190,7 +192,7 @@ def _trainee_digest(data: CohortData, trainee_id: int) -> str:
             data.cohort,
             tuple(trainee for trainee in data.trainees if trainee.id == trainee_id),
             data.sessions,
-            tuple(tuple(mark) for mark in data.marks if mark[1] == trainee_id),
+            tuple(sorted(tuple(mark) for mark in data.marks if mark[1] == trainee_id)),
             data.modules,
             data.assessments,
             tuple(map(tuple, data.scores)),

@@ -299,15 +299,26 @@ def tally_attendance(
 
 
 @per_data
+def expected_by_day(data: CohortData) -> dict[date, list[TraineeInfo]]:
+    """Return the enrolled trainees expected on each day of a held session, in order of ref
+    (once per data object: a day holds two half-days, and several tallies ask)."""
+    trainees = enrolled_trainees(data)
+    return {
+        day: [trainee for trainee in trainees if trainee.is_expected(day)]
+        for day in sorted({session.date for session in data.sessions if session.date <= data.as_of})
+    }
+
+
+@per_data
 def minutes_by_session(data: CohortData) -> tuple[tuple[SessionInfo, AttendanceMinutes], ...]:
     """Return each held session at which some enrolled trainee was expected, in order, with
     their minutes added up (once per data object): the cohort's tallies by month or by week
     add up these, not every trainee's every session again."""
     marks = marks_by_session_and_trainee(data)
-    trainees = enrolled_trainees(data)
+    expected_on = expected_by_day(data)
     sessions = []
     for session in held_sessions(data.sessions, data.as_of):
-        expected = [trainee for trainee in trainees if trainee.is_expected(session.date)]
+        expected = expected_on[session.date]
         if expected:
             tally = _Tally()
             for trainee in expected:
@@ -457,13 +468,11 @@ def cohort_monthly_attendance(data: CohortData) -> dict[date, AttendanceMinutes]
 def trainees_recorded_by_month(data: CohortData) -> dict[date, int]:
     """Count the enrolled trainees with a roll call in each month (once per data object)."""
     marks = marks_by_session_and_trainee(data)
-    trainees = enrolled_trainees(data)
+    expected_on = expected_by_day(data)
     recorded: dict[date, set[int]] = {}
     for session in held_sessions(data.sessions, data.as_of):
         month = recorded.setdefault(month_of(session.date), set())
-        month.update(
-            t.id for t in trainees if (session.id, t.id) in marks and t.is_expected(session.date)
-        )
+        month.update(t.id for t in expected_on[session.date] if (session.id, t.id) in marks)
     return {month: len(ids) for month, ids in recorded.items()}
 
 

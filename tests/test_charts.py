@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -482,11 +483,39 @@ def test_cache_draws_once_per_input_and_language(tmp_path):
     charts.cached_chart("burn_up", "en", burn_up, draw, folder)
     assert draw.calls == 3
 
-    files = sorted(path.name for path in folder.iterdir())
+    files = sorted(path.name for path in folder.iterdir() if path.is_file())
     assert len(files) == 6  # an .svg and a .json per chart, no temporary file left
     assert all(name.endswith((".svg", ".json")) for name in files)
     key = charts.chart_key("burn_up", "fr", burn_up)
     assert (folder / f"{key}.svg").read_text("utf-8") == drawn.svg
+
+
+def test_a_chart_asked_for_at_once_by_several_processes_is_drawn_once(tmp_path):
+    """After a roll call is saved, every officer's dashboard asks for the new charts at once:
+    one draws each, the others wait and read it. (Separate open files: the lock holds between
+    threads as between processes.)"""
+    folder = tmp_path / "charts"
+    burn_up = series.budget_burn_up(budget_cohort())
+    starting = threading.Barrier(4)
+
+    def slow(payload, language):
+        time.sleep(0.3)  # the others ask meanwhile
+        return charts.budget_burn_up_chart(payload, language)
+
+    draw = CountingDraw(slow)
+    drawn = []
+
+    def ask():
+        starting.wait()
+        drawn.append(charts.cached_chart("burn_up", "fr", burn_up, draw, folder))
+
+    askers = [threading.Thread(target=ask) for _ in range(4)]
+    for asker in askers:
+        asker.start()
+    for asker in askers:
+        asker.join()
+    assert draw.calls == 1
+    assert len(drawn) == 4 and all(chart == drawn[0] for chart in drawn)
 
 
 def test_cache_keys_on_kind_language_and_every_figure():

@@ -7,6 +7,9 @@ them changes. Each entry is two files, written
 atomically (a temporary file, then `os.replace`): `<key>.svg`, then `<key>.json` (title, text
 alternative, table and the SVG's digest), whose presence marks a complete entry.
 
+Processes asking at once for a chart not drawn yet draw it once: each waits for a lock on its
+key (`locks/`), then reads the entry the first one wrote.
+
 A chart drawn for a place (`of`: the cohort, the date of its figures, the trainee) supersedes the
 one drawn there before from older records: `slots/<digest of the place>` names the entry in use,
 and the one it replaces is removed as soon as the new one is written, so that a roll call edited
@@ -24,7 +27,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +36,12 @@ from typing import Any
 
 from tracker import version
 from tracker.charts.drawing import Chart, Table, matplotlib_version
-from tracker.files import private_folder, write_atomically
+from tracker.files import PRIVATE_FILE, private_folder, write_atomically
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 KEPT_DAYS = 30
 ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.(svg|json)")
@@ -88,11 +97,23 @@ def cached_chart(
     chart = _read(svg_path, entry_path)
     if chart is not None:
         return chart
-    chart = draw(payload, language)
+    with _drawing(folder, key):
+        # Drawn meanwhile by the process or thread that held the lock, or to be drawn now.
+        chart = _read(svg_path, entry_path)
+        if chart is None:
+            chart = draw(payload, language)
+            _keep(chart, folder, key)
+            if of:
+                _supersede(folder, kind, language, of, key)
+    return chart
+
+
+def _keep(chart: Chart, folder: Path, key: str) -> None:
+    """Write a chart's entry: its SVG, then the file whose presence marks it complete."""
     # Charts show names and figures: readable by the server's account only.
     private_folder(folder)
     forget_old_charts(folder)
-    _write_atomically(svg_path, chart.svg)
+    _write_atomically(folder / f"{key}.svg", chart.svg)
     entry = {
         "title": chart.title,
         "alt": chart.alt,
@@ -100,10 +121,26 @@ def cached_chart(
         "rows": [list(row) for row in chart.table.rows],
         "svg_sha256": _digest(chart.svg),
     }
-    _write_atomically(entry_path, json.dumps(entry, ensure_ascii=False))
-    if of:
-        _supersede(folder, kind, language, of, key)
-    return chart
+    _write_atomically(folder / f"{key}.json", json.dumps(entry, ensure_ascii=False))
+
+
+@contextmanager
+def _drawing(folder: Path, key: str) -> Iterator[None]:
+    """Hold the lock of a chart's key while it is drawn, so that the processes asking for it
+    at once (every officer's dashboard after a roll call is saved) draw it once: the others
+    wait, then read it. A chart is drawn in a few tenths of a second; the system releases a
+    lock whose process dies. One lock file per first two digits of the key (256 at most): two
+    charts whose keys share them wait for each other, which is rare and short."""
+    if fcntl is None:  # Windows: one process serves the development server
+        yield
+        return
+    locks = private_folder(private_folder(folder) / "locks")
+    descriptor = os.open(locks / key[:2], os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
 
 
 def _supersede(folder: Path, kind: str, language: str, of: tuple, key: str) -> None:

@@ -221,3 +221,29 @@ def test_the_tables_the_data_is_read_from_are_named_for_the_trail(app, kept):
     }
     assert named == loading.LOADED_TABLES - {"cohorts"}  # the cohort's row is the caller's
     assert assessment_competencies.name in named
+
+
+def test_a_roll_call_saved_on_its_page_reads_that_half_day_again_only(
+    app, world, signed_in, without_csrf, monkeypatch
+):
+    """What the page's save writes (the marks, the roll call's version) is what the trail lets
+    the data be brought up to date from."""
+    from tests.test_roll_call import roll_call_data, trainee_ids
+
+    versions.kept_data.clear()
+    with app.app_context():
+        alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        versions.current_data(alpha, today())
+    loads = loads_counted(monkeypatch)
+    saved = signed_in("instructor").post(
+        f"/cohorts/alpha/sessions/{world.session}/roll-call",
+        data=roll_call_data(trainee_ids(app), {"T01": ("absent", "", "")}, 0),
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        alpha = db.session.scalar(select(Cohort).where(Cohort.slug == "alpha"))
+        updated = versions.current_data(alpha, today())
+        assert loads == []
+        assert (world.session, trainee(alpha.id, "T01").id, "absent", 0) in updated.marks
+        the_same(updated, loading.load_cohort_data(alpha, today()))
+    versions.kept_data.clear()

@@ -2,7 +2,6 @@
 calls, in one place: a fixed number of set-based queries each, whatever the number of trainees.
 """
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,6 +13,7 @@ from tracker.attendance.models import AttendanceRecord, Session
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.cohorts.queries import expected_at
 from tracker.extensions import db
+from tracker.metrics import series
 from tracker.metrics.figures import CohortData
 from tracker.metrics.versions import current_data, kept_figures
 
@@ -142,18 +142,14 @@ def roll_calls_not_taken(
 def marks_missing(data: CohortData) -> dict[int, tuple[int, int]]:
     """Return, for each session held by the data's date whose roll call misses a trainee
     expected that day, the marks of those expected and how many were expected."""
-    trainees = {trainee.id: trainee for trainee in data.trainees}
-    days = {session.id: session.date for session in data.sessions}
-    recorded: Counter[int] = Counter()
-    for session_id, trainee_id, *_ in data.marks:
-        trainee, day = trainees.get(trainee_id), days.get(session_id)
-        if trainee is not None and day is not None and trainee.is_expected(day):
-            recorded[session_id] += 1
+    marks = series.marks_by_session_and_trainee(data)
+    expected_on = series.expected_by_day(data)
     missing = {}
     for session in data.sessions:
-        expected = sum(trainee.is_expected(session.date) for trainee in data.trainees)
-        if recorded[session.id] < expected:
-            missing[session.id] = (recorded[session.id], expected)
+        expected = expected_on.get(session.date, ())
+        recorded = sum((session.id, trainee.id) in marks for trainee in expected)
+        if recorded < len(expected):
+            missing[session.id] = (recorded, len(expected))
     return missing
 
 

@@ -85,16 +85,16 @@ def get(user: HttpUser, url: str, name: str) -> None:
 
 
 def get_report(user: HttpUser, url: str, name: str) -> None:
-    """Download a report as a browser would: while every making slot of the server is taken
-    (503), wait as long as the page says, then ask again."""
+    """Download a report as a browser would: while it is being made (202) or every making slot
+    of the server is taken (503), wait as long as the page says, then ask again."""
     for _attempt in range(30):
         with user.client.get(url, name=name, catch_response=True) as answer:
             if answer.status_code == 200:
                 return
-            if answer.status_code != 503:
+            if answer.status_code not in (202, 503):
                 answer.failure(f"{answer.status_code}")
                 return
-            answer.success()  # busy for a moment: not an error
+            answer.success()  # being made, or busy for a moment: not an error
             wait = int(answer.headers.get("Retry-After", "2"))
         gevent.sleep(wait)
 

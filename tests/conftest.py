@@ -162,6 +162,9 @@ def app(database_url, tmp_path, seal_certificate):
             # Walking every route as an admin makes ten reports in seconds; the limit's own
             # tests set it (tests/test_reports.py).
             "REPORT_MAKINGS_PER_MINUTE": 1000,
+            # A report asked for on the web is made in the request, so that the tests read it
+            # at once; making it in a process of its own has its tests (test_reports_background.py).
+            "REPORT_MAKING_IN_BACKGROUND": False,
             # The tests' half-days are years past: automatic closing would close every roll call
             # they save. Its own tests set a delay (tests/test_closing.py).
             "ROLL_CALL_CLOSES_AFTER_DAYS": None,

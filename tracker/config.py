@@ -99,6 +99,7 @@ FROM_ENVIRONMENT: dict[str, Callable[[str, str], object]] = {
     "SIGN_IN_MAX_FAILURES_PER_ADDRESS": whole_number,
     "REPORT_MAKINGS_PER_MINUTE": whole_number,
     "REPORT_MAKING_SLOTS": whole_number,
+    "REPORT_MAKING_IN_BACKGROUND": true_or_false,
     "IMPORT_MAX_BYTES": whole_number,
     "PAPER_SHEET_MAX_BYTES": whole_number,
     "JUSTIFICATION_MAX_BYTES": whole_number,
@@ -142,6 +143,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # Reports made at once by the whole server (its worker processes together): one per
         # processor, so that the other workers keep serving the pages.
         REPORT_MAKING_SLOTS=os.cpu_count() or 2,
+        # A report not in the cache is laid out in a process of its own, of lower priority, and
+        # its page asks again by itself (tracker/reports/background.py); False: in the request.
+        REPORT_MAKING_IN_BACKGROUND=True,
         IMPORT_MAX_BYTES=10 * 1024 * 1024,
         # Days after its half-day when a roll call not closed by its instructor is closed by the
         # tracker; None: never (only the instructor closes).

@@ -52,11 +52,8 @@ def making_slot(folder: str | os.PathLike[str], slots: int):
 @contextmanager
 def _slot(folder, slots: int) -> Iterator[None]:
     for number in range(max(1, slots)):
-        descriptor = os.open(folder / f"making-{number}.lock", os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(descriptor)
+        descriptor = try_lock(folder / f"making-{number}.lock")
+        if descriptor is None:
             continue
         try:
             yield
@@ -64,6 +61,21 @@ def _slot(folder, slots: int) -> Iterator[None]:
             os.close(descriptor)  # releases the lock
         return
     raise ServerBusy()
+
+
+def try_lock(path: os.PathLike[str]) -> int | None:
+    """Lock a file (created if need be) without waiting: return its open descriptor, which
+    holds the lock until it is closed (in every process that inherited it), or None when another
+    holds it. Where files cannot be locked (Windows), every lock is granted."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    if fcntl is None:
+        return descriptor
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return None
+    return descriptor
 
 
 class TooManyMakings(Exception):

@@ -32,7 +32,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -62,7 +62,7 @@ from tracker.metrics.loading import collector_paused
 from tracker.metrics.memo import worked_out
 from tracker.metrics.versions import current_data
 from tracker.organisation import queries as organisation
-from tracker.reports import tagging
+from tracker.reports import background, limits, tagging
 from tracker.reports.contents import (
     CONTEXTS,
     AmendmentsSince,
@@ -401,13 +401,15 @@ def write_pdf(html: str, kind: str) -> bytes:
         )
 
 
-# Laying a report out takes about half a second of a processor. It is done by a thread of
-# lower priority (its nice value raised by this much, on Linux where each thread has its own):
-# a page asked meanwhile by another user, in another worker process, is served first, and the
-# report takes the processor time the pages leave. (Threads of one process share Python's lock:
-# with several request threads per process, the others would wait behind the report anyway;
-# the production guide recommends one per process.)
-MAKING_NICENESS = 10
+# Laying a report out takes about half a second of a processor. A report made in the request
+# (the command line, the signed sheets, or REPORT_MAKING_IN_BACKGROUND off) is laid out by a
+# thread of lower priority (its nice value raised by this much, on Linux where each thread has
+# its own): a page asked meanwhile by another user, in another worker process, is served first,
+# and the report takes the processor time the pages leave. (Threads of one process share
+# Python's lock: with several request threads per process, the others would wait behind the
+# report anyway; the production guide recommends one per process.) On the web, reports are laid
+# out by a process of their own, at the same lower priority (`background`).
+MAKING_NICENESS = background.MAKING_NICENESS
 
 _making: tuple[int, ThreadPoolExecutor] | None = None
 _making_lock = threading.Lock()
@@ -446,6 +448,7 @@ def make(
     made_on: date,
     before_making: BeforeMaking = None,
     finish: Callable[[bytes], bytes] | None = None,
+    in_background: bool = False,
 ) -> Made:
     """Return the report made from a source, from the cache when it is there.
 
@@ -453,6 +456,8 @@ def make(
     the server's making slots and counts the making against its account's share, and may
     refuse); never for a report served from the cache.
     `finish` turns the PDF made into the one kept (the signed sheet's seal).
+    `in_background`: a report not in the cache is laid out in a process of its own (see
+    `background`) and BeingMade is raised at once; the next request finds it in the cache.
     """
     if language not in i18n.LOCALES:
         raise ReportError(f"Unknown language {language!r}: choose one of fr, en.")
@@ -467,6 +472,12 @@ def make(
         return Made(path=path, filename=filename, content=path.read_bytes())
     except FileNotFoundError:
         pass  # not made yet, or superseded meanwhile: made now
+    if in_background and finish is None and background.available():
+        _make_in_background(source, language, made_on, path, before_making)
+        try:  # made meanwhile by another process
+            return Made(path=path, filename=filename, content=path.read_bytes())
+        except FileNotFoundError:
+            raise BeingMade() from None  # and superseded since: the next request finds it
     # What the caller holds while the report is made (a web request: a slot of the server's).
     holding = before_making() if before_making is not None else None
     with holding if holding is not None else nullcontext():
@@ -474,12 +485,70 @@ def make(
         content = at_low_priority(lambda: write_pdf(html, source.kind))
         if finish is not None:
             content = finish(content)
+    keep(path, content, made_on)
+    return Made(path=path, filename=filename, content=content)
+
+
+def keep(path: Path, content: bytes, made_on: date) -> None:
+    """Write a report made into the cache, and remove what it supersedes."""
+    cache = path.parent.parent.parent
     # Names and scores: readable by the server's account only.
     private_folder(cache)
     write_atomically(private_folder(path.parent) / path.name, content)
     forget_superseded(path)
     forget_days_before(cache, made_on - timedelta(days=1))
-    return Made(path=path, filename=filename, content=content)
+
+
+class BeingMade(Exception):
+    """The report asked for is being laid out in a process of its own: ask again in a moment."""
+
+    def __init__(self) -> None:
+        super().__init__(f"the report is being made; ask again in {BEING_MADE_RETRY_SECONDS} s")
+        self.retry_after = BEING_MADE_RETRY_SECONDS
+
+
+class MakingFailed(Exception):
+    """The making process of a report failed (it logged why); asking again makes it again."""
+
+
+# What a request for a report being made is told to wait: about a report's layout.
+BEING_MADE_RETRY_SECONDS = 2
+MAKING_LOCK = "making.lock"
+FAILED_SUFFIX = ".failed"
+
+
+def _make_in_background(
+    source: Source, language: str, made_on: date, path: Path, before_making: BeforeMaking
+) -> None:
+    """Start laying a report out in a process of its own and raise BeingMade, or raise it at
+    once when another process is making it; MakingFailed when its last making failed. Return
+    when the report was made meanwhile."""
+    failed = path.with_suffix(FAILED_SUFFIX)
+    with ExitStack() as held:
+        lock = limits.try_lock(private_folder(path.parent) / MAKING_LOCK)
+        if lock is None:
+            raise BeingMade()  # another process is making it
+        held.callback(os.close, lock)
+        if failed.exists():
+            failed.unlink(missing_ok=True)
+            raise MakingFailed(f"the making of {path.name} failed")
+        if path.exists():
+            return  # made meanwhile, by the process that held the lock: read by the caller
+        holding = before_making() if before_making is not None else None
+        if holding is not None:
+            held.enter_context(holding)
+        html = render_html(source, language, made_on)
+
+        def lay_out() -> None:
+            try:
+                keep(path, write_pdf(html, source.kind), made_on)
+            except BaseException:
+                failed.touch()
+                raise
+
+        # The making process inherits the locks held here, and keeps them until it ends.
+        background.start(lay_out)
+    raise BeingMade()
 
 
 def forget_superseded(path: Path) -> None:
@@ -559,13 +628,14 @@ def trainee_report(
     language: str,
     made_on: date,
     before_making: BeforeMaking = None,
+    in_background: bool = False,
     recorded_at: datetime | None = None,
 ) -> Made:
     """Make a trainee's progress report (as recorded at an instant, when given)."""
     source = _gathered(
         recorded_at, lambda: gather_trainee(cohort, trainee, as_of_shown(cohort, as_of))
     )
-    return make(source, language, made_on, before_making)
+    return make(source, language, made_on, before_making, in_background=in_background)
 
 
 def cohort_report(
@@ -575,11 +645,12 @@ def cohort_report(
     language: str,
     made_on: date,
     before_making: BeforeMaking = None,
+    in_background: bool = False,
     recorded_at: datetime | None = None,
 ) -> Made:
     """Make the cohort progress report, for instructors and administrators."""
     source = _gathered(recorded_at, lambda: gather_cohort(cohort, as_of_shown(cohort, as_of)))
-    return make(source, language, made_on, before_making)
+    return make(source, language, made_on, before_making, in_background=in_background)
 
 
 def funding_report(
@@ -589,6 +660,7 @@ def funding_report(
     language: str,
     made_on: date,
     before_making: BeforeMaking = None,
+    in_background: bool = False,
     recorded_at: datetime | None = None,
     since: datetime | None = None,
 ) -> Made:
@@ -597,7 +669,7 @@ def funding_report(
     source = _gathered(recorded_at, lambda: gather_funding(cohort, as_of_shown(cohort, as_of)))
     if since is not None:
         source = with_amendments_since(source, cohort, since)
-    return make(source, language, made_on, before_making)
+    return make(source, language, made_on, before_making, in_background=in_background)
 
 
 def attendance_sheet(
@@ -609,11 +681,12 @@ def attendance_sheet(
     language: str,
     made_on: date,
     before_making: BeforeMaking = None,
+    in_background: bool = False,
     recorded_at: datetime | None = None,
 ) -> Made:
     """Make the attendance sheet of an ISO week, blank for signing or filled with the roll calls."""
     source = _gathered(recorded_at, lambda: gather_sheet(cohort, week, as_of, blank=blank))
-    return make(source, language, made_on, before_making)
+    return make(source, language, made_on, before_making, in_background=in_background)
 
 
 def signed_sheet(
@@ -655,13 +728,14 @@ def certificate(
     language: str,
     made_on: date,
     before_making: BeforeMaking = None,
+    in_background: bool = False,
     recorded_at: datetime | None = None,
 ) -> Made:
     """Make a trainee's certificate of completion."""
     source = _gathered(
         recorded_at, lambda: gather_certificate(cohort, trainee, as_of_shown(cohort, as_of))
     )
-    return make(source, language, made_on, before_making)
+    return make(source, language, made_on, before_making, in_background=in_background)
 
 
 def attestation(
@@ -672,13 +746,14 @@ def attestation(
     language: str,
     made_on: date,
     before_making: BeforeMaking = None,
+    in_background: bool = False,
     recorded_at: datetime | None = None,
 ) -> Made:
     """Make a trainee's end-of-training attestation (labour code, article L6353-1)."""
     source = _gathered(
         recorded_at, lambda: gather_attestation(cohort, trainee, as_of_shown(cohort, as_of))
     )
-    return make(source, language, made_on, before_making)
+    return make(source, language, made_on, before_making, in_background=in_background)
 
 
 # The reports of one trainee, by kind.

@@ -26,7 +26,7 @@ import io
 import json
 from contextlib import ExitStack
 
-from flask import Blueprint, abort, current_app, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -36,6 +36,7 @@ from tracker import timeutil
 from tracker.access import allow, cohort_or_404, trainee_or_404
 from tracker.attendance import closing
 from tracker.audit import replay
+from tracker.auth.views import page_the_form_was_on
 from tracker.extensions import db
 from tracker.fields import figures_date
 from tracker.i18n import current_language
@@ -120,11 +121,26 @@ def count_making():
 
 
 def download(make, *args, **kwargs):
-    """Send a made report as an attachment; 404 when it cannot be made (not enrolled yet)."""
+    """Send a made report as an attachment; 404 when it cannot be made (not enrolled yet).
+
+    A report not made yet is laid out in a process of its own (REPORT_MAKING_IN_BACKGROUND):
+    the answer says so at once (202) and the page asks again by itself until the report is
+    there, while this worker serves other pages.
+    """
     try:
-        made = make(*args, before_making=count_making, **kwargs)
+        made = make(
+            *args,
+            before_making=count_making,
+            in_background=current_app.config["REPORT_MAKING_IN_BACKGROUND"],
+            **kwargs,
+        )
     except ReportError:
         abort(404)
+    except making.BeingMade as being_made:
+        return being_made_page(being_made.retry_after)
+    except making.MakingFailed as failed:
+        current_app.logger.error("Report %s not made: %s", request.path, failed)
+        abort(500)
     # The bytes rather than an open file: the response holds no file handle for its lifetime.
     response = send_file(
         io.BytesIO(made.content),
@@ -133,6 +149,17 @@ def download(make, *args, **kwargs):
         download_name=made.filename,
     )
     return response  # no-store, as every response with personal data: tracker/headers.py
+
+
+def being_made_page(retry_after: int):
+    """Say that the report is being made; the page asks for it again after `retry_after` s."""
+    back = page_the_form_was_on()
+    page = render_template(
+        "reports/being_made.html",
+        refresh=retry_after,
+        back=back if back != request.full_path.rstrip("?") else None,
+    )
+    return page, 202, {"Retry-After": str(retry_after)}
 
 
 @bp.route("/cohorts/<slug>/trainees/<ref>/report.pdf")

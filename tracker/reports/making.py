@@ -188,19 +188,33 @@ def trainee_digest(data: CohortData, trainee_id: int) -> str:
 def _trainee_digest(data: CohortData, trainee_id: int) -> str:
     return _digest_of_parts(
         (
-            data.as_of,
-            data.cohort,
+            shared_digest(data),
             tuple(trainee for trainee in data.trainees if trainee.id == trainee_id),
-            data.sessions,
             tuple(sorted(tuple(mark) for mark in data.marks if mark[1] == trainee_id)),
-            data.modules,
-            data.assessments,
-            tuple(map(tuple, data.scores)),
             tuple(
                 (point.month, point.cohort_rate)
                 for point in series.trainee_monthly_attendance(data, trainee_id)
             ),
         )
+    )
+
+
+def shared_digest(data: CohortData) -> str:
+    """Hash what every trainee's report shares: the cohort, its sessions, modules, assessments
+    and scores (the modules' medians); once per data, not once per trainee."""
+    return worked_out(
+        data,
+        "shared digest",
+        lambda: _digest_of_parts(
+            (
+                data.as_of,
+                data.cohort,
+                data.sessions,
+                data.modules,
+                data.assessments,
+                tuple(map(tuple, data.scores)),
+            )
+        ),
     )
 
 

@@ -547,3 +547,80 @@ def test_cache_draws_again_over_a_damaged_entry(tmp_path):
     assert draw.calls == 3
     assert charts.cached_chart("weekly", "en", points, draw, tmp_path) == drawn
     assert draw.calls == 3
+
+
+# --- Drawing kept apart from the text ---------------------------------------------------------
+
+
+def drawings_counted(monkeypatch, chart) -> list:
+    """Count the drawings made of a chart whose drawing is kept apart from its text."""
+    split = drawing.SPLITS[chart]
+    made = []
+
+    def counted(payload, language):
+        made.append(payload)
+        return split.drawing(payload, language)
+
+    monkeypatch.setitem(drawing.SPLITS, chart, replace(split, drawing=counted))
+    return made
+
+
+def test_a_change_too_small_to_see_keeps_the_weekly_drawing_but_not_its_text(
+    demo_series, monkeypatch, tmp_path
+):
+    made = drawings_counted(monkeypatch, charts.weekly_attendance_chart)
+    points = demo_series["weekly"]
+    week = next(i for i, p in enumerate(points) if p.recorded_rate and p.recorded_rate < 0.99)
+    # A quarter of an hour more attended: the rate moves by far less than a thousandth.
+    nudged = list(points)
+    nudged[week] = replace(
+        points[week],
+        attended_minutes=points[week].attended_minutes + 15,
+        recorded_rate=points[week].recorded_rate + 0.0002,
+    )
+    before = charts.cached_chart("weekly", "en", points, charts.weekly_attendance_chart, tmp_path)
+    after = charts.cached_chart("weekly", "en", nudged, charts.weekly_attendance_chart, tmp_path)
+    assert len(made) == 1
+    assert after.table != before.table  # the table says the exact hours
+    assert after.table == charts.weekly_attendance_chart(nudged, "en").table
+    # The drawing is the same, named and described by the exact text.
+    root = parse(after.svg)
+    assert root[1].text == after.alt
+    assert after.svg == charts.weekly_attendance_chart(nudged, "en").svg
+
+    # A change that shows (a point a whole percent lower) is drawn.
+    dropped = list(points)
+    dropped[week] = replace(points[week], recorded_rate=points[week].recorded_rate - 0.01)
+    charts.cached_chart("weekly", "en", dropped, charts.weekly_attendance_chart, tmp_path)
+    assert len(made) == 2
+
+
+def test_the_heatmap_draws_each_cell_at_the_middle_of_its_level_of_colour(
+    demo_series, monkeypatch, tmp_path
+):
+    made = drawings_counted(monkeypatch, charts.attendance_heatmap_chart)
+    heatmap = demo_series["heatmap"]
+    drawn = drawing.ATTENDANCE_HEATMAP.as_drawn(heatmap)
+    levels = drawing.HEATMAP_COLOUR_LEVELS
+    for exact, shown in zip(heatmap.rates, drawn.rates, strict=True):
+        for rate, colour in zip(exact, shown, strict=True):
+            assert (rate is None) == (colour is None)
+            if rate is not None:
+                assert abs(colour - rate) <= 0.5 / levels + 1e-12
+                assert (colour * levels) % 1 == 0.5
+    # The same levels: the same drawing, whatever the exact rates; the text follows them.
+    row, column = next(
+        (r, c)
+        for r, rates in enumerate(heatmap.rates)
+        for c, rate in enumerate(rates)
+        if rate is not None and (rate * levels) % 1 < 0.5
+    )
+    rates = [list(rates) for rates in heatmap.rates]
+    rates[row][column] += 0.1 / levels  # within the same level
+    nudged = replace(heatmap, rates=tuple(tuple(r) for r in rates))
+    first = charts.cached_chart("heat", "fr", heatmap, charts.attendance_heatmap_chart, tmp_path)
+    second = charts.cached_chart("heat", "fr", nudged, charts.attendance_heatmap_chart, tmp_path)
+    assert len(made) == 1
+    assert parse(second.svg)[1].text == second.alt
+    assert first.table.rows == charts.attendance_heatmap_chart(heatmap, "fr").table.rows
+    assert second.svg == charts.attendance_heatmap_chart(nudged, "fr").svg

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import version
-from tracker.charts.drawing import Chart, Table, matplotlib_version
+from tracker.charts.drawing import SPLITS, Chart, Table, described, matplotlib_version
 from tracker.files import PRIVATE_FILE, private_folder, write_atomically
 
 try:
@@ -90,7 +90,25 @@ def cached_chart(
     """Return the chart drawn by `draw(payload, language)`, from the cache folder when there.
 
     `of` names what the chart is of (cohort, date, trainee): the entry it supersedes there is
-    removed once this one is written."""
+    removed once this one is written.
+
+    A chart whose drawing is kept apart from its text (`drawing.SPLITS`) has its text worked
+    out from the series at each call, and its drawing taken from the cache by the series as
+    drawn: a mark changed too little to show leaves the drawing as it was."""
+    split = SPLITS.get(draw)
+    if split is not None:
+        title, alt, table = split.text(payload, language)
+        drawing = cached_chart(
+            f"{kind} drawing",
+            language,
+            split.as_drawn(payload),
+            lambda drawn, language: Chart(
+                svg=split.drawing(drawn, language), title="", alt="", table=Table((), ())
+            ),
+            folder,
+            of,
+        )
+        return Chart(svg=described(drawing.svg, title, alt), title=title, alt=alt, table=table)
     key = chart_key(kind, language, payload)
     folder = Path(folder)
     svg_path, entry_path = folder / f"{key}.svg", folder / f"{key}.json"

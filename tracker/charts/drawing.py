@@ -16,13 +16,13 @@ import io
 import math
 import textwrap
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from tracker.charts.labels import MISSING, Words
@@ -149,13 +149,43 @@ def _figure(
 
 def _render(figure: Figure, title: str, alt: str) -> str:
     """Write the figure as SVG, named by its title and described by its alternative."""
+    return described(_drawn(figure), title, alt)
+
+
+def _drawn(figure: Figure) -> str:
+    """Write the figure as SVG, without title or description."""
     buffer = io.StringIO()
     # No date in the metadata: the same data must give the same bytes.
     figure.savefig(buffer, format="svg", metadata={"Date": None})
-    svg = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def described(svg: str, title: str, alt: str) -> str:
+    """Name an SVG drawing by its title and describe it by its text alternative."""
     opening = svg.index(">", svg.index("<svg")) + 1
-    described = f"<title>{escape(title)}</title><desc>{escape(alt)}</desc>"
-    return svg[:opening] + described + svg[opening:]
+    naming = f"<title>{escape(title)}</title><desc>{escape(alt)}</desc>"
+    return svg[:opening] + naming + svg[opening:]
+
+
+@dataclass(frozen=True)
+class Split:
+    """A chart whose drawing is kept apart from its text, so that a change too small to see
+    leaves the drawing as it was (`cached_chart` keeps the drawing by what it shows).
+
+    `text` gives the title, the text alternative and the table from the exact series; `drawing`
+    draws the SVG (without title or description) from the series as the chart shows it,
+    `as_drawn`: rates rounded below what a pixel or a colour can show, what the drawing does
+    not read left out. The table and the alternative stay exact."""
+
+    text: Callable[[Any, str], tuple[str, str, Table]]
+    drawing: Callable[[Any, str], str]
+    as_drawn: Callable[[Any], Any]
+
+    def chart(self, payload: Any, language: str) -> Chart:
+        """Return the whole chart: its text from the series, its drawing as shown."""
+        title, alt, table = self.text(payload, language)
+        svg = described(self.drawing(self.as_drawn(payload), language), title, alt)
+        return Chart(svg=svg, title=title, alt=alt, table=table)
 
 
 def _no_data(axes: Axes, words: Words) -> None:
@@ -261,6 +291,10 @@ def _rate_limits(
 def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart:
     """Draw the cohort's weekly attendance of the hours recorded against the threshold, and the
     share of the hours whose roll call is not taken yet, apart, in grey."""
+    return WEEKLY_ATTENDANCE.chart(points, language)
+
+
+def _weekly_attendance_text(points: Sequence[WeekPoint], language: str) -> tuple[str, str, Table]:
     words = Words(language)
     _ = words.gettext
     title = _("Cohort attendance per week")
@@ -310,12 +344,45 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
         )
     else:
         alt = _("No data yet.")
+    return title, alt, table
 
+
+# A thousandth of attendance: a quarter of a pixel at most on the chart's rate axis.
+WEEKLY_RATE_DIGITS = 3
+
+
+def _weekly_attendance_as_drawn(points: Sequence[WeekPoint]) -> tuple[WeekPoint, ...]:
+    """The weeks as the chart shows them: the rates of the hours recorded to a thousandth, the
+    hours scheduled and not recorded (the grey bars) as they are; the attended and excused
+    hours and the rate of the hours scheduled, which it does not draw, left out."""
+    return tuple(
+        replace(
+            point,
+            attended_minutes=0,
+            excused_minutes=0,
+            rate=None,
+            recorded_rate=(
+                None
+                if point.recorded_rate is None
+                else round(point.recorded_rate, WEEKLY_RATE_DIGITS)
+            ),
+        )
+        for point in points
+    )
+
+
+def _weekly_attendance_drawing(points: Sequence[WeekPoint], language: str) -> str:
+    words = Words(language)
+    _ = words.gettext
+    title = _("Cohort attendance per week")
+    rated = [p for p in points if p.recorded_rate is not None]
+    unrecorded = sum(p.unrecorded_minutes for p in points)
     with _style():
         figure, axes = _figure(title)
         if not rated and not unrecorded:
             _no_data(axes, words)
         else:
+            threshold = points[0].threshold
             xs: list[float] = []
             ys: list[float] = []
             for point in points:
@@ -357,8 +424,14 @@ def weekly_attendance_chart(points: Sequence[WeekPoint], language: str) -> Chart
             axes.grid(axis="y")
             axes.set_axisbelow(True)
             axes.legend(loc="lower left")
-        svg = _render(figure, title, alt)
-    return Chart(svg=svg, title=title, alt=alt, table=table)
+        return _drawn(figure)
+
+
+WEEKLY_ATTENDANCE = Split(
+    text=_weekly_attendance_text,
+    drawing=_weekly_attendance_drawing,
+    as_drawn=_weekly_attendance_as_drawn,
+)
 
 
 def _unrecorded_sentence(minutes: int, words: Words) -> str:
@@ -375,6 +448,10 @@ def _unrecorded_sentence(minutes: int, words: Words) -> str:
 def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
     """Draw each trainee's weekly attendance of the hours recorded as a heat map: grey where no
     roll call was taken, blank where the trainee was not expected."""
+    return ATTENDANCE_HEATMAP.chart(heatmap, language)
+
+
+def _attendance_heatmap_text(heatmap: Heatmap, language: str) -> tuple[str, str, Table]:
     words = Words(language)
     _ = words.gettext
     title = _("Attendance per trainee and week")
@@ -425,10 +502,6 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
     ]
     lowest, where = _lowest(cells)
     unrecorded = sum(minutes or 0 for row in heatmap.unrecorded for minutes in row)
-    grey = [
-        [minutes is not None and rate is None for rate, minutes in zip(rates, row, strict=True)]
-        for rates, row in zip(heatmap.rates, heatmap.unrecorded, strict=True)
-    ]
     if heatmap.weeks:
         first = words.day(heatmap.week_starts[0])
         last = words.day(heatmap.week_starts[-1] + timedelta(days=6))
@@ -460,7 +533,45 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
         )
     else:
         alt = _("No data yet.")
+    return title, alt, table
 
+
+# The colours of the heat map's cells: a cell is drawn at the middle of its sixty-fourth of the
+# scale (0.8 % of attendance at most from its rate, a step of colour hardly told apart).
+HEATMAP_COLOUR_LEVELS = 64
+
+
+def _attendance_heatmap_as_drawn(heatmap: Heatmap) -> Heatmap:
+    """The heat map as drawn: each rate at the middle of its level of colour; of the minutes
+    not recorded, only whether there are any (the grey cells)."""
+    levels = HEATMAP_COLOUR_LEVELS
+
+    def level(rate: float | None) -> float | None:
+        if rate is None:
+            return None
+        return (min(max(math.floor(rate * levels), 0), levels - 1) + 0.5) / levels
+
+    return replace(
+        heatmap,
+        rates=tuple(tuple(level(rate) for rate in row) for row in heatmap.rates),
+        unrecorded=tuple(
+            tuple(None if minutes is None else int(minutes > 0) for minutes in row)
+            for row in heatmap.unrecorded
+        ),
+    )
+
+
+def _attendance_heatmap_drawing(heatmap: Heatmap, language: str) -> str:
+    words = Words(language)
+    _ = words.gettext
+    title = _("Attendance per trainee and week")
+    threshold = heatmap.threshold
+    rated = any(rate is not None for rates in heatmap.rates for rate in rates)
+    unrecorded = any(minutes for row in heatmap.unrecorded for minutes in row)
+    grey = [
+        [minutes is not None and rate is None for rate, minutes in zip(rates, row, strict=True)]
+        for rates, row in zip(heatmap.rates, heatmap.unrecorded, strict=True)
+    ]
     height = min(12.0, max(HEIGHT, 1.2 + 0.17 * len(heatmap.refs)))
     import matplotlib
     import numpy
@@ -469,7 +580,7 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
 
     with _style():
         figure, axes = _figure(title, height, left=0.75, right=1.25, bottom=0.6)
-        if lowest is None and not unrecorded:
+        if not rated and not unrecorded:
             _no_data(axes, words)
         else:
             values = numpy.ma.masked_invalid(
@@ -517,8 +628,20 @@ def attendance_heatmap_chart(heatmap: Heatmap, language: str) -> Chart:
             _percent_axis(colour_bar.ax.yaxis, words)
             colour_bar.ax.axhline(threshold, color=VERMILION, linewidth=2)
             colour_bar.outline.set_visible(False)
-        svg = _render(figure, title, alt)
-    return Chart(svg=svg, title=title, alt=alt, table=table)
+        return _drawn(figure)
+
+
+ATTENDANCE_HEATMAP = Split(
+    text=_attendance_heatmap_text,
+    drawing=_attendance_heatmap_drawing,
+    as_drawn=_attendance_heatmap_as_drawn,
+)
+
+# The charts drawn again after most roll calls saved, whose drawing is kept apart from their text.
+SPLITS: dict[Callable[[Any, str], Chart], Split] = {
+    weekly_attendance_chart: WEEKLY_ATTENDANCE,
+    attendance_heatmap_chart: ATTENDANCE_HEATMAP,
+}
 
 
 def _week_columns(week_starts: Sequence[date], spacing: float) -> list[tuple[int, date]]:

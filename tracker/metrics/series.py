@@ -476,6 +476,18 @@ def trainees_recorded_by_month(data: CohortData) -> dict[date, int]:
     return {month: len(ids) for month, ids in recorded.items()}
 
 
+@per_data
+def cohort_monthly_line(data: CohortData) -> dict[date, float | None]:
+    """Return the cohort's attendance rate of the hours recorded per month as a trainee's chart
+    shows it beside their own: rounded as shown, None in a month with a roll call for fewer than
+    SMALLEST_GROUP trainees (once per data object)."""
+    recorded = trainees_recorded_by_month(data)
+    return {
+        month: (rate_as_shown(minutes.recorded_rate) if recorded[month] >= SMALLEST_GROUP else None)
+        for month, minutes in cohort_monthly_attendance(data).items()
+    }
+
+
 def trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[MonthPoint]:
     """Return a trainee's attendance rate of the hours recorded per month, beside the cohort's.
 
@@ -496,18 +508,13 @@ def _trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[Month
     if trainee is None:
         return []
     own = tally_attendance(data, lambda _, session: month_of(session.date), [trainee])
-    cohort = cohort_monthly_attendance(data)
-    recorded = trainees_recorded_by_month(data)
+    cohort = cohort_monthly_line(data)
     threshold = data.cohort.attendance_threshold
     return [
         MonthPoint(
             month=month,
             trainee_rate=minutes.recorded_rate,
-            cohort_rate=(
-                rate_as_shown(cohort[month].recorded_rate)
-                if recorded[month] >= SMALLEST_GROUP
-                else None
-            ),
+            cohort_rate=cohort[month],
             threshold=threshold,
             scheduled_minutes=minutes.scheduled,
             unrecorded_minutes=minutes.unrecorded,

@@ -178,8 +178,9 @@ def shown_digest(source: Source) -> str:
 def trainee_digest(data: CohortData, trainee_id: int) -> str:
     """Hash what a report about one trainee is made from: their row and roll calls, the
     cohort, sessions, modules, assessments and scores (the modules' medians) that every trainee's
-    report shares, and the cohort's monthly attendance as its chart shows it. Kept with the data,
-    as the cohort's digest is."""
+    report shares, and the cohort's monthly attendance as its chart shows it (every month's: a
+    month the trainee was not expected in remakes their report for nothing, which is rare, and
+    the line is worked out once for all). Kept with the data, as the cohort's digest is."""
     return worked_out(
         data, ("trainee digest", trainee_id), lambda: _trainee_digest(data, trainee_id)
     )
@@ -190,18 +191,27 @@ def _trainee_digest(data: CohortData, trainee_id: int) -> str:
         (
             shared_digest(data),
             tuple(trainee for trainee in data.trainees if trainee.id == trainee_id),
-            tuple(sorted(tuple(mark) for mark in data.marks if mark[1] == trainee_id)),
-            tuple(
-                (point.month, point.cohort_rate)
-                for point in series.trainee_monthly_attendance(data, trainee_id)
-            ),
+            marks_by_trainee(data).get(trainee_id, ()),
         )
     )
 
 
+def marks_by_trainee(data: CohortData) -> dict[int, tuple[tuple, ...]]:
+    """Each trainee's marks, sorted (by session), as plain tuples; once per data."""
+
+    def index() -> dict[int, tuple[tuple, ...]]:
+        marks: dict[int, list[tuple]] = {}
+        for mark in data.marks:
+            marks.setdefault(mark[1], []).append(tuple(mark))
+        return {trainee_id: tuple(sorted(own)) for trainee_id, own in marks.items()}
+
+    return worked_out(data, "marks by trainee", index)
+
+
 def shared_digest(data: CohortData) -> str:
-    """Hash what every trainee's report shares: the cohort, its sessions, modules, assessments
-    and scores (the modules' medians); once per data, not once per trainee."""
+    """Hash what every trainee's report shares: the cohort, its sessions, modules, assessments,
+    scores (the modules' medians) and monthly attendance as the trainees' charts show it; once
+    per data, not once per trainee."""
     return worked_out(
         data,
         "shared digest",
@@ -213,6 +223,7 @@ def shared_digest(data: CohortData) -> str:
                 data.modules,
                 data.assessments,
                 tuple(map(tuple, data.scores)),
+                tuple(sorted(series.cohort_monthly_line(data).items())),
             )
         ),
     )

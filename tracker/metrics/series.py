@@ -298,6 +298,28 @@ def tally_attendance(
     return {group: tally.minutes() for group, tally in tallies.items()}
 
 
+def tally_by_trainee(
+    data: CohortData, period: Callable[[date], Key]
+) -> dict[tuple[int, Key], AttendanceMinutes]:
+    """Add up each enrolled trainee's minutes of expected held sessions by period of the
+    session's date (a week, a month): `tally_attendance` with the key (trainee id, period), the
+    period worked out once per session and the trainees expected taken from `expected_by_day`,
+    for the tallies of every trainee at once (the heat map, the monthly statement)."""
+    marks = marks_by_session_and_trainee(data)
+    expected_on = expected_by_day(data)
+    tallies: dict[tuple[int, Key], _Tally] = {}
+    for session in held_sessions(data.sessions, data.as_of):
+        when = period(session.date)
+        minutes = session.minutes
+        for trainee in expected_on[session.date]:
+            group = (trainee.id, when)
+            tally = tallies.get(group)
+            if tally is None:
+                tally = tallies[group] = _Tally()
+            tally.add(minutes, marks.get((session.id, trainee.id)))
+    return {group: tally.minutes() for group, tally in tallies.items()}
+
+
 @per_data
 def expected_by_day(data: CohortData) -> dict[date, list[TraineeInfo]]:
     """Return the enrolled trainees expected on each day of a held session, in order of ref
@@ -403,9 +425,7 @@ def attendance_heatmap(data: CohortData) -> Heatmap:
     recorded, in each ISO week of held sessions."""
     trainees = enrolled_trainees(data)
     weeks = _held_weeks(data)
-    by_cell = tally_attendance(
-        data, lambda trainee, session: (trainee.id, week_start(session.date)), trainees
-    )
+    by_cell = tally_by_trainee(data, week_start)
     cells = [[by_cell.get((trainee.id, monday)) for monday in weeks] for trainee in trainees]
     return Heatmap(
         weeks=tuple(iso_week(monday) for monday in weeks),
@@ -434,9 +454,7 @@ def monthly_statement(data: CohortData) -> list[StatementRow]:
 @per_data
 def _monthly_statement(data: CohortData) -> tuple[StatementRow, ...]:
     trainees = enrolled_trainees(data)
-    by_cell = tally_attendance(
-        data, lambda trainee, session: (trainee.id, month_of(session.date)), trainees
-    )
+    by_cell = tally_by_trainee(data, month_of)
     rows = []
     for trainee in trainees:
         months = sorted(month for trainee_id, month in by_cell if trainee_id == trainee.id)

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -178,23 +179,43 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def warm_up(port: int, plan: dict) -> None:
-    """Ask each page once before measuring, as a server in use has them: the figures computed
-    and the charts drawn (on a busy machine the first charts outlast a worker's timeout)."""
-    officer = f"{plan['cookie_name']}={plan['cookies'][plan['officer_accounts'][0]]}"
-    instructor = f"{plan['cookie_name']}={plan['cookies'][plan['instructor_accounts'][0]]}"
+def warm_up(port: int, plan: dict, workers: int) -> None:
+    """Ask each page a few times at once before measuring, as a server in use has them: every
+    worker process with its modules imported (matplotlib, WeasyPrint), the figures computed and
+    the charts drawn (on a busy machine the first charts outlast a worker's timeout)."""
+
+    def cookie(email: str) -> str:
+        return f"{plan['cookie_name']}={plan['cookies'][email]}"
+
+    officer = cookie(plan["officer_accounts"][0])
+    instructor = cookie(plan["instructor_accounts"][0])
     pages = [
         (officer, "/cohorts/ibm-ai-1/funding"),
         (officer, "/api/cohorts/ibm-ai-1/metrics"),
+        (officer, f"/cohorts/ibm-ai-1/funding/statement?month={plan['months'][0]}"),
         (instructor, "/cohorts/ibm-ai-1"),
         (instructor, "/"),
+        (instructor, f"/cohorts/ibm-ai-1/sessions/{plan['sessions'][0]}/roll-call"),
+        (instructor, f"/cohorts/ibm-ai-1/assessments/{plan['assessments'][0]}/results"),
     ]
-    for cookie, path in pages:
+    pages += [
+        (cookie(email), f"/cohorts/ibm-ai-1/trainees/{plan['trainee_refs'][email]}")
+        for email in plan["trainee_accounts"]
+    ]
+
+    def ask(page: tuple[str, str]) -> None:
+        cookie_header, path = page
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie}
+            f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie_header}
         )
         with urllib.request.urlopen(request, timeout=300) as answer:
             answer.read()
+
+    # Once alone (the figures and charts made once), then each page from every worker at once.
+    for page in pages:
+        ask(page)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(ask, [page for page in pages for _ in range(workers)]))
 
 
 def drive(port: int, plan: dict, seconds: int, classes: list[str], folder: Path) -> list[dict]:
@@ -277,7 +298,7 @@ def main() -> None:
         port = free_port()
         server = serve(url, Path(folder) / "instance", port, options.workers, options.threads)
         try:
-            warm_up(port, plan)
+            warm_up(port, plan, options.workers)
             print(
                 f"gunicorn: {options.workers} workers × {options.threads} threads; "
                 f"users: {', '.join(classes)}; {options.seconds} s"

@@ -17,7 +17,12 @@ from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.extensions import db
 from tracker.metrics import loading, versions
 from tracker.metrics.figures import cohort_figures
-from tracker.metrics.series import attendance_heatmap, weekly_attendance
+from tracker.metrics.series import (
+    attendance_heatmap,
+    expected_by_day,
+    minutes_by_session,
+    weekly_attendance,
+)
 from tracker.reports.making import data_digest, trainee_digest
 from tracker.timeutil import today
 
@@ -245,3 +250,37 @@ def test_a_roll_call_saved_on_its_page_reads_that_half_day_again_only(
         assert (world.session, trainee(alpha.id, "T01").id, "absent", 0) in updated.marks
         the_same(updated, loading.load_cohort_data(alpha, today()))
     versions.kept_data.clear()
+
+
+def test_what_a_roll_call_leaves_unchanged_is_carried_over_and_the_same_as_afresh(app, kept):
+    """The figures of the trainees whose marks did not change, and the minutes of the other
+    half-days, are taken from what was worked out before; the rest is worked out again, and all
+    of it equals what a fresh load gives."""
+    with app.app_context():
+        cohort = db.session.get(Cohort, kept["cohort_id"])
+        before = versions.current_data(cohort, today())
+        figures_before = {t.ref: t for t in cohort_figures(before).trainees}
+        minutes_before = {session.id: tally for session, tally in minutes_by_session(before)}
+        mark = db.session.scalar(
+            select(AttendanceRecord).where(
+                AttendanceRecord.session_id == kept["first"],
+                AttendanceRecord.trainee_id == trainee(kept["cohort_id"], "T2").id,
+            )
+        )
+        mark.status = "present"
+        db.session.commit()
+        db.session.refresh(cohort)
+        updated = versions.current_data(cohort, today())
+        assert updated is not before
+        figures = {t.ref: t for t in cohort_figures(updated).trainees}
+        # T2's mark changed: worked out again; the others' taken as they were.
+        assert figures["T2"].attendance != figures_before["T2"].attendance
+        assert figures["T1"] is figures_before["T1"] and figures["T3"] is figures_before["T3"]
+        minutes = {session.id: tally for session, tally in minutes_by_session(updated)}
+        assert minutes[kept["first"]] != minutes_before[kept["first"]]
+        assert minutes[kept["second"]] is minutes_before[kept["second"]]
+        fresh = loading.load_cohort_data(cohort, today())
+        the_same(updated, fresh)
+        assert minutes_by_session(updated) == minutes_by_session(fresh)
+        assert expected_by_day(updated) is expected_by_day(before)
+        assert expected_by_day(updated) == expected_by_day(fresh)

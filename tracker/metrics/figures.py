@@ -612,9 +612,17 @@ def budget_figures(
     )
 
 
+# Data brought up to date from older data after a roll call (`series.carry_over`) holds here the
+# figures of the trainees whose marks did not change, worked out from the older data.
+CARRIED_TRAINEES = "trainee figures carried over"
+
+
 @per_data
 def cohort_figures(data: CohortData) -> CohortFigures:
-    """Compute every figure of the cohort as of `data.as_of` (once per data object)."""
+    """Compute every figure of the cohort as of `data.as_of` (once per data object); a
+    trainee's figures carried over from older data whose only difference is other trainees'
+    marks are taken as they are (they depend on nothing else that changed)."""
+    carried: dict[int, TraineeFigures] = data.worked_out.get(CARRIED_TRAINEES, {})
     as_of = data.as_of
     sessions = held_sessions(data.sessions, as_of)
     marks_by_trainee: dict[int, dict[int, Mark]] = {}
@@ -626,7 +634,9 @@ def cohort_figures(data: CohortData) -> CohortFigures:
 
     enrolled = sorted((t for t in data.trainees if t.enrolled_on <= as_of), key=lambda t: t.ref)
     trainees = tuple(
-        trainee_figures(
+        carried[trainee.id]
+        if trainee.id in carried
+        else trainee_figures(
             trainee,
             data,
             sessions,

@@ -25,6 +25,7 @@ from typing import TypeVar
 from tracker.hours import minutes_to_hours
 from tracker.i18n import rate_as_shown
 from tracker.metrics.figures import (
+    CARRIED_TRAINEES,
     CohortData,
     Mark,
     ModuleGrade,
@@ -32,6 +33,7 @@ from tracker.metrics.figures import (
     SessionInfo,
     TraineeInfo,
     attended_minutes,
+    cohort_figures,
     course_days,
     elapsed_days,
     held_sessions,
@@ -335,18 +337,52 @@ def expected_by_day(data: CohortData) -> dict[date, list[TraineeInfo]]:
 def minutes_by_session(data: CohortData) -> tuple[tuple[SessionInfo, AttendanceMinutes], ...]:
     """Return each held session at which some enrolled trainee was expected, in order, with
     their minutes added up (once per data object): the cohort's tallies by month or by week
-    add up these, not every trainee's every session again."""
+    add up these, not every trainee's every session again. The minutes of the sessions whose
+    marks did not change are taken from older data when carried over (`carry_over`)."""
+    carried: dict[int, AttendanceMinutes] = data.worked_out.get(CARRIED_SESSIONS, {})
     marks = marks_by_session_and_trainee(data)
     expected_on = expected_by_day(data)
     sessions = []
     for session in held_sessions(data.sessions, data.as_of):
         expected = expected_on[session.date]
-        if expected:
+        if session.id in carried:
+            sessions.append((session, carried[session.id]))
+        elif expected:
             tally = _Tally()
             for trainee in expected:
                 tally.add(session.minutes, marks.get((session.id, trainee.id)))
             sessions.append((session, tally.minutes()))
     return tuple(sessions)
+
+
+# Data brought up to date from older data holds here the minutes of the sessions whose marks did
+# not change, by session id, added up from the older data.
+CARRIED_SESSIONS = "session minutes carried over"
+
+
+def carry_over(old: CohortData, new: CohortData, sessions: set[int]) -> None:
+    """Let data brought up to date after a roll call take what was worked out from the older
+    data and does not depend on what changed: the figures of the trainees whose marks are the
+    same, the minutes of the other sessions, and who is expected on each day. `new` must differ
+    from `old` by the marks of `sessions` only (`loading.with_marks_reloaded`). Only those plain
+    results are kept, never the older data: it leaves memory as soon as it is superseded."""
+    before = {tuple(mark) for mark in old.marks if mark[0] in sessions}
+    after = {tuple(mark) for mark in new.marks if mark[0] in sessions}
+    changed = {mark[1] for mark in before ^ after}
+    figures = old.worked_out.get(cohort_figures.__wrapped__)
+    if figures is not None:
+        new.worked_out[CARRIED_TRAINEES] = {
+            trainee.id: trainee for trainee in figures.trainees if trainee.id not in changed
+        }
+    # Who is expected which day depends on the trainees and the sessions, not on the marks.
+    expected = old.worked_out.get(expected_by_day.__wrapped__)
+    if expected is not None:
+        new.worked_out[expected_by_day.__wrapped__] = expected
+    minutes = old.worked_out.get(minutes_by_session.__wrapped__)
+    if minutes is not None:
+        new.worked_out[CARRIED_SESSIONS] = {
+            session.id: tally for session, tally in minutes if session.id not in sessions
+        }
 
 
 def tally_sessions(

@@ -28,6 +28,7 @@ from tracker.audit import replay
 from tracker.audit.models import AuditEntry
 from tracker.cohorts.models import Cohort
 from tracker.extensions import db
+from tracker.metrics import series
 from tracker.metrics.figures import CohortData
 from tracker.metrics.loading import LOADED_TABLES, load_cohort_data, with_marks_reloaded
 
@@ -206,4 +207,7 @@ def _data_updated(cohort: Cohort, kept: CohortData, since: Version, until: Versi
     sessions = sessions_whose_marks_changed(cohort.id, since, until)
     if sessions is None:
         return None
-    return with_marks_reloaded(kept, cohort.id, sessions)
+    data = with_marks_reloaded(kept, cohort.id, sessions)
+    if data is not kept:
+        series.carry_over(kept, data, sessions)
+    return data

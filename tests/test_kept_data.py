@@ -20,6 +20,7 @@ from tracker.metrics.figures import cohort_figures
 from tracker.metrics.series import (
     attendance_heatmap,
     expected_by_day,
+    marks_by_session_and_trainee,
     minutes_by_session,
     weekly_attendance,
 )
@@ -82,6 +83,8 @@ def test_a_roll_call_saved_reads_that_half_day_s_marks_again_not_the_cohort(app,
     with app.app_context():
         cohort = db.session.get(Cohort, kept["cohort_id"])
         before = versions.current_data(cohort, today())
+        # Worked out before, carried over after where the marks leave them unchanged.
+        cohort_figures(before), minutes_by_session(before), marks_by_session_and_trainee(before)
         loads = loads_counted(monkeypatch)
         # A mark changed, one added and one removed, in two half-days.
         mark = db.session.scalar(
@@ -122,7 +125,12 @@ def test_a_roll_call_saved_reads_that_half_day_s_marks_again_not_the_cohort(app,
         # The versions, the entry kept, the trail since, the two half-days' marks: no whole load.
         assert len(statements) == 4
         assert not any("FROM trainees" in statement for statement in statements)
-        the_same(updated, loading.load_cohort_data(cohort, today()))
+        fresh = loading.load_cohort_data(cohort, today())
+        the_same(updated, fresh)
+        assert minutes_by_session(updated) == minutes_by_session(fresh)
+        assert set(marks_by_session_and_trainee(updated)) == set(
+            marks_by_session_and_trainee(fresh)
+        )
         # And kept: asked again, the same object.
         assert versions.current_data(cohort, today()) is updated
 
@@ -261,6 +269,7 @@ def test_what_a_roll_call_leaves_unchanged_is_carried_over_and_the_same_as_afres
         before = versions.current_data(cohort, today())
         figures_before = {t.ref: t for t in cohort_figures(before).trainees}
         minutes_before = {session.id: tally for session, tally in minutes_by_session(before)}
+        marks_by_session_and_trainee(before)  # the index, patched rather than made again
         mark = db.session.scalar(
             select(AttendanceRecord).where(
                 AttendanceRecord.session_id == kept["first"],
@@ -284,3 +293,6 @@ def test_what_a_roll_call_leaves_unchanged_is_carried_over_and_the_same_as_afres
         assert minutes_by_session(updated) == minutes_by_session(fresh)
         assert expected_by_day(updated) is expected_by_day(before)
         assert expected_by_day(updated) == expected_by_day(fresh)
+        assert {
+            key: tuple(mark) for key, mark in marks_by_session_and_trainee(updated).items()
+        } == {key: tuple(mark) for key, mark in marks_by_session_and_trainee(fresh).items()}

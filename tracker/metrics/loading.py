@@ -206,21 +206,26 @@ def _load_cohort_data(cohort: Cohort, as_of: date) -> CohortData:
     )
 
 
-def with_marks_reloaded(data: CohortData, cohort_id: int, session_ids: set[int]) -> CohortData:
-    """Return the data with the marks of some sessions read again, the rest as it was.
+def with_marks_reloaded(
+    data: CohortData, cohort_id: int, session_ids: set[int]
+) -> tuple[CohortData, list, list]:
+    """Return the data with the marks of some sessions read again, the rest as it was, with the
+    marks of those sessions it held and those read.
 
-    The same data when none of those sessions is held by its date; otherwise new data, with
-    nothing worked out from the old one."""
+    The same data (and no marks) when none of those sessions is held by its date; otherwise new
+    data, with nothing worked out from the old one."""
     held = {session.id for session in data.sessions} & session_ids
     if not held:
-        return data
+        return data, [], []
     execute = db.session.connection().execute
     with collector_paused():
         marks = plain_rows(
             execute(marks_held(cohort_id, data.as_of).where(AttendanceRecord.session_id.in_(held)))
         )
-        kept = [mark for mark in data.marks if mark[0] not in held]
-    return replace(data, marks=(*kept, *marks))
+        kept, dropped = [], []
+        for mark in data.marks:
+            (dropped if mark[0] in held else kept).append(mark)
+    return replace(data, marks=(*kept, *marks)), dropped, marks
 
 
 def cohort_metrics(cohort: Cohort, as_of: date) -> dict[str, Any]:

@@ -360,20 +360,27 @@ def minutes_by_session(data: CohortData) -> tuple[tuple[SessionInfo, AttendanceM
 CARRIED_SESSIONS = "session minutes carried over"
 
 
-def carry_over(old: CohortData, new: CohortData, sessions: set[int]) -> None:
+def carry_over(old: CohortData, new: CohortData, dropped: list[Mark], read: list[Mark]) -> None:
     """Let data brought up to date after a roll call take what was worked out from the older
     data and does not depend on what changed: the figures of the trainees whose marks are the
-    same, the minutes of the other sessions, and who is expected on each day. `new` must differ
-    from `old` by the marks of `sessions` only (`loading.with_marks_reloaded`). Only those plain
-    results are kept, never the older data: it leaves memory as soon as it is superseded."""
-    before = {tuple(mark) for mark in old.marks if mark[0] in sessions}
-    after = {tuple(mark) for mark in new.marks if mark[0] in sessions}
-    changed = {mark[1] for mark in before ^ after}
+    same, the minutes of the other sessions, who is expected on each day and the index of the
+    marks. `new` must differ from `old` by the marks of some sessions only, `dropped` (old's)
+    and `read` (new's) (`loading.with_marks_reloaded`). Only those plain results are kept, never
+    the older data: it leaves memory as soon as it is superseded."""
+    sessions = {mark[0] for mark in dropped} | {mark[0] for mark in read}
+    changed = {mark[1] for mark in set(map(tuple, dropped)) ^ set(map(tuple, read))}
     figures = old.worked_out.get(cohort_figures.__wrapped__)
     if figures is not None:
         new.worked_out[CARRIED_TRAINEES] = {
             trainee.id: trainee for trainee in figures.trainees if trainee.id not in changed
         }
+    index = old.worked_out.get(marks_by_session_and_trainee.__wrapped__)
+    if index is not None:
+        patched = dict(index)
+        for mark in dropped:
+            del patched[mark[0], mark[1]]
+        patched.update(((mark[0], mark[1]), mark) for mark in read)
+        new.worked_out[marks_by_session_and_trainee.__wrapped__] = patched
     # Who is expected which day depends on the trainees and the sessions, not on the marks.
     expected = old.worked_out.get(expected_by_day.__wrapped__)
     if expected is not None:

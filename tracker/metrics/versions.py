@@ -207,7 +207,7 @@ def _data_updated(cohort: Cohort, kept: CohortData, since: Version, until: Versi
     sessions = sessions_whose_marks_changed(cohort.id, since, until)
     if sessions is None:
         return None
-    data = with_marks_reloaded(kept, cohort.id, sessions)
+    data, dropped, read = with_marks_reloaded(kept, cohort.id, sessions)
     if data is not kept:
-        series.carry_over(kept, data, sessions)
+        series.carry_over(kept, data, dropped, read)
     return data

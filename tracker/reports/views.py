@@ -19,7 +19,8 @@ named by the server and sent as an attachment.
 
 A report served from the cache costs nothing; one to make costs half a second of a processor:
 each account may have REPORT_MAKINGS_PER_MINUTE made in any minute, and is then answered 429
-with the seconds to wait (`limits`).
+with the seconds to wait (`limits`). It is laid out by a process of its own (`background`): the
+request is answered at once that it is being made (202), and the page asks again by itself.
 """
 
 import io

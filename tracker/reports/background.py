@@ -14,6 +14,11 @@ lock) and holds them until it ends: the system releases them then, whatever the 
 the sockets it inherited (the listening socket, the client's connection, the database's), which
 are the worker's; it never touches the database. Where processes cannot be forked (Windows),
 `available()` is false and reports are made in the request as before.
+
+A fork copies the thread that asks only: with request threads (`--threads`), another thread
+holding a library's lock at that moment (fontconfig's, say) would leave the making process
+waiting for it until MAKING_TIMEOUT_SECONDS, and the report made at the next request after
+that. The production guide's sync workers have one thread each.
 """
 
 import logging

@@ -327,6 +327,26 @@ def test_heatmap_alt_and_table():
     assert "Not recorded" in text_of(parse(chart.svg))
 
 
+def test_the_heatmap_writes_each_ref_beside_its_row_and_the_axis_title_left_of_the_widest():
+    heatmap = replace(
+        series.attendance_heatmap(attendance_cohort()), refs=("T01", "Trainee with a long ref")
+    )
+    svg = parse(charts.attendance_heatmap_chart(heatmap, "fr").svg)
+    texts = {
+        element.text: element
+        for element in svg.iter("{http://www.w3.org/2000/svg}text")
+        if element.text in {"T01", "Trainee with a long ref", "Stagiaire"}
+    }
+    assert set(texts) == {"T01", "Trainee with a long ref", "Stagiaire"}
+    first, second = texts["T01"], texts["Trainee with a long ref"]
+    # Right-aligned 3.5 points left of the axes (0.75 inch, 54 points, from the figure's left).
+    assert "text-anchor: end" in first.get("style")
+    assert float(first.get("x")) == float(second.get("x")) == 54 - 3.5
+    assert float(first.get("y")) < float(second.get("y"))
+    # The axis's title, turned a quarter, clear of the longer ref (about 80 points at 7 points).
+    assert float(texts["Stagiaire"].get("x")) < 54 - 3.5 - 75
+
+
 def test_burn_up_alt_and_table_show_money_the_local_way():
     burn_up = series.budget_burn_up(budget_cohort())
     french = charts.budget_burn_up_chart(burn_up, "fr")

@@ -208,6 +208,15 @@ def test_the_hints_write_their_numbers_in_the_pages_language(world, signed_in, u
     assert hint in signed_in("admin").get(url).get_data(as_text=True)
 
 
+def test_a_hint_s_number_follows_each_page_s_language_not_the_first_page_s(world, signed_in):
+    """A server process compiles a template once and draws it in both languages: a number written
+    in the template (`3.5|number(1)`) must not be written once for all when it is compiled."""
+    client = signed_in("admin")
+    for language, hint in (("fr", "En général 3,5."), ("en", "Usually 3.5."), ("fr", "3,5.")):
+        page = client.get(f"/cohorts/alpha/sessions/new?lang={language}").get_data(as_text=True)
+        assert hint in page, language
+
+
 def test_an_admin_edits_a_session(app, world, signed_in):
     m2 = add_module(app)
     client = signed_in("admin")

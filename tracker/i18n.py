@@ -1,15 +1,18 @@
 """The interface's languages (French by default, English on request) and how figures are shown."""
 
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 ROLE_NAMES = {
     "admin": _l("Administrator"),
@@ -215,10 +218,26 @@ def init_app(app: Flask) -> None:
         month_label,
         of,
     ):
-        app.jinja_env.filters[function.__name__] = function
+        app.jinja_env.filters[function.__name__] = _when_drawn(function)
     app.jinja_env.globals.update(
         html_lang=html_lang, current_language=current_language, role_names=ROLE_NAMES
     )
+
+
+def _when_drawn(function: Callable[..., str]) -> Callable[..., str]:
+    """Return the filter called each time a page is drawn, in that page's language.
+
+    Jinja works out a filter of constants once, when it compiles the template: `3.5|number(1)`
+    would be written in the language of whichever page a server process drew first, and every
+    later page would show it so. A filter given the context is never worked out in advance.
+    """
+
+    @pass_context
+    @wraps(function)
+    def when_drawn(_context: Context, *args, **kwargs) -> str:
+        return function(*args, **kwargs)
+
+    return when_drawn
 
 
 def html_lang() -> str:

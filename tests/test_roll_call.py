@@ -188,6 +188,45 @@ def test_saving_again_updates_the_changed_marks_only(app, world, signed_in):
     assert version(app, world.session) == 2
 
 
+def test_a_save_that_changes_no_mark_writes_nothing(app, world, signed_in):
+    """Saved as it shows: no mark, no version, no trail entry, so that the figures, charts and
+    reports worked out from the cohort's records stay as they are; from a stale page, refused."""
+    from tracker.audit.models import AuditEntry
+    from tracker.metrics.versions import data_versions
+
+    ids = trainee_ids(app)
+    before = stored_marks(app, world.session)
+    as_shown = {"T02": ("excused", "", "Rendez-vous France Travail")}  # T01 present
+
+    def trail_and_version():
+        with app.app_context():
+            cohort_id = db.session.get(Session, world.session).cohort_id
+            entries = db.session.scalar(select(db.func.count(AuditEntry.id)))
+            return entries, data_versions([cohort_id])[cohort_id]
+
+    written = trail_and_version()
+    client = signed_in("instructor")
+    url = f"/cohorts/alpha/sessions/{world.session}/roll-call?lang=en"
+    saved = client.post(url, data=roll_call_data(ids, as_shown, 0))
+    assert saved.status_code == 302
+    assert "The roll call of" in client.get(url).text  # told it is saved, as any save
+    assert stored_marks(app, world.session) == before
+    assert version(app, world.session) == 0
+    assert trail_and_version() == written
+
+    # Someone else changes a mark and sets it back: the same page, although it matches what is
+    # recorded, is refused as stale, as any page drawn before another save.
+    admin = signed_in("admin")
+    late = roll_call_data(ids, {"T01": ("late", 5, ""), **as_shown}, 0)
+    assert admin.post(url, data=late).status_code == 302
+    assert admin.post(url, data=roll_call_data(ids, as_shown, 1)).status_code == 302
+    assert version(app, world.session) == 2
+    stale = client.post(url, data=roll_call_data(ids, as_shown, 0))
+    assert stale.status_code == 409
+    assert "Someone else saved this roll call" in stale.text
+    assert version(app, world.session) == 2
+
+
 @pytest.mark.parametrize(
     ("marks", "message"),
     [
@@ -441,11 +480,13 @@ def test_a_half_day_not_started_records_only_absences_announced(app, world, sign
     assert "This half-day starts on 11/01/2022 13:30." in page
     assert "No absence announced yet." in page
 
-    # Everyone left present: nothing is recorded, and nothing is refused.
+    # Everyone left present: nothing is recorded, and nothing is refused; the roll call's version
+    # stays, since nothing changed.
     assert client.post(url, data=roll_call_data(ids, {}, 0)).status_code == 302
     assert stored_marks(app, session_id) == {}
+    assert version(app, session_id) == 0
 
-    refused = client.post(url, data=roll_call_data(ids, {"T01": ("absent", "", "Said so")}, 1))
+    refused = client.post(url, data=roll_call_data(ids, {"T01": ("absent", "", "Said so")}, 0))
     assert refused.status_code == 422
     assert (
         f'<span class="error" id="t{ids["T01"]}-status-error">This half-day has not started'
@@ -454,7 +495,7 @@ def test_a_half_day_not_started_records_only_absences_announced(app, world, sign
     assert stored_marks(app, session_id) == {}
 
     announced = client.post(
-        url, data=roll_call_data(ids, {"T02": ("excused", "", "Job interview")}, 1)
+        url, data=roll_call_data(ids, {"T02": ("excused", "", "Job interview")}, 0)
     )
     assert announced.status_code == 302
     instructor = world.accounts["instructor"]
@@ -465,7 +506,7 @@ def test_a_half_day_not_started_records_only_absences_announced(app, world, sign
     assert checked_status(page, ids["T02"]) == "excused"
 
     # Set back to present before the start: the announced absence is withdrawn.
-    assert client.post(url, data=roll_call_data(ids, {}, 2)).status_code == 302
+    assert client.post(url, data=roll_call_data(ids, {}, 1)).status_code == 302
     assert stored_marks(app, session_id) == {}
 
 

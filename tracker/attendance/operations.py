@@ -222,7 +222,9 @@ def record_roll_call(
     """Record the roll call of one session (trainee id -> mark); return how many marks changed.
 
     Refuses with StalePage, writing nothing, when the roll call was saved since `seen_version`.
-    Marks that do not change keep who recorded them and when. Before the half-day starts (at
+    Marks that do not change keep who recorded them and when; a save that changes no mark writes
+    nothing, not even the roll call's version, so that pages, figures and reports drawn from the
+    roll call stay as they are (as an import that changes nothing). Before the half-day starts (at
     `now`, by default the present instant) only excused absences can be recorded, and None stands
     for a trainee with no mark: an absence announced for them is withdrawn.
     """
@@ -242,9 +244,6 @@ def record_roll_call(
                 "open the roll call again."
             )
         )
-    version = claim_version(Session, session.id, Session.roll_call_version, seen_version)
-    set_committed_value(session, "roll_call_version", version)
-
     stored = {
         trainee_id: (id_, Mark(status, minutes_missed, note))
         for id_, trainee_id, status, minutes_missed, note in db.session.execute(
@@ -276,6 +275,17 @@ def record_roll_call(
             new.append({"session_id": session.id, "trainee_id": trainee_id, **values})
         elif stored[trainee_id][1] != mark:
             changed.append({"id": stored[trainee_id][0], **values})
+    if not (new or changed or withdrawn):
+        current = db.session.scalar(
+            select(Session.roll_call_version).where(Session.id == session.id)
+        )
+        if current != seen_version:
+            raise StalePage()
+        return 0
+    # Claimed after the marks were read: a save that came in between has raised the version, and
+    # the claim refuses this one.
+    version = claim_version(Session, session.id, Session.roll_call_version, seen_version)
+    set_committed_value(session, "roll_call_version", version)
     if new:
         db.session.execute(insert(AttendanceRecord), new)
     if changed:

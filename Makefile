@@ -36,7 +36,7 @@ run: $(VENV)/.installed-run translations
 
 test: $(VENV)/.installed-test translations
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -2,8 +2,9 @@
 
 Ten instructors, five officers and ten trainees of the demo cohort, each signed in to an account
 of their own (benchmarks/load.py makes them and opens their sessions), clicking with 0.5–1.5 s
-between clicks; an anonymous visitor reads the sign-in page, the floor every page is measured
-against. Optional: an editor saving a roll call once a second (every save changes a mark), and an
+between clicks (an instructor saves the roll call they read as it is, changing nothing); an
+anonymous visitor reads the sign-in page, the floor every page is measured against. Optional: an
+editor saving a roll call once a second (every save changes a mark), and an
 officer asking for ten reports nobody made yet, all at once, every few seconds. benchmarks/load.py
 names the classes of each run.
 
@@ -99,8 +100,9 @@ def get_report(user: HttpUser, url: str, name: str) -> None:
         gevent.sleep(wait)
 
 
-def save_roll_call(user: HttpUser, session_id: int, name: str) -> None:
-    """Read a roll call and save it with one mark changed (present ↔ 15 minutes late)."""
+def save_roll_call(user: HttpUser, session_id: int, name: str, change: bool) -> None:
+    """Read a roll call and save it: as read, or with one mark changed (present ↔ 15 minutes
+    late)."""
     url = f"{COHORT}/sessions/{session_id}/roll-call"
     page = user.client.get(url, name="instructor: roll call")
     fields = fields_of(page.text, "roll-call")
@@ -111,13 +113,14 @@ def save_roll_call(user: HttpUser, session_id: int, name: str) -> None:
     )
     if not statuses:
         return
-    line = random.choice(statuses)
-    prefix = line.removesuffix("-status")
-    if fields[line] == "present":
-        fields[line], fields[f"{prefix}-minutes_missed"] = "late", "15"
-    else:
-        fields[line], fields[f"{prefix}-minutes_missed"] = "present", ""
-    fields["reason"] = "Load benchmark: a mark corrected"
+    if change:
+        line = random.choice(statuses)
+        prefix = line.removesuffix("-status")
+        if fields[line] == "present":
+            fields[line], fields[f"{prefix}-minutes_missed"] = "late", "15"
+        else:
+            fields[line], fields[f"{prefix}-minutes_missed"] = "present", ""
+    fields["reason"] = "Load benchmark: " + ("a mark corrected" if change else "saved again")
     with user.client.post(
         url, data=fields, name=name, allow_redirects=False, catch_response=True
     ) as answer:
@@ -153,7 +156,10 @@ class Instructor(SignedIn):
 
     @task(1)
     def save(self):
-        save_roll_call(self, self.session_id, "instructor: roll call saved")
+        # Saved as read: the roll call's whole save path, without a mark changed. Marks are
+        # changed by the editor (--edits-per-second), whose rate sets how often the figures,
+        # charts and reports are worked out again.
+        save_roll_call(self, self.session_id, "instructor: roll call saved", change=False)
 
     @task(2)
     def results(self):
@@ -233,7 +239,9 @@ class Editor(SignedIn):
 
     @task
     def edit(self):
-        save_roll_call(self, random.choice(PLAN["sessions"]), "editor: roll call saved")
+        save_roll_call(
+            self, random.choice(PLAN["sessions"]), "editor: roll call saved", change=True
+        )
 
 
 class ReportBurst(SignedIn):

@@ -69,6 +69,31 @@ def test_pages_are_in_french_by_default_and_in_english_on_request(client):
     assert "Se connecter" in client.get("/login?lang=fr").text
 
 
+def test_each_text_follows_the_language_being_drawn_though_its_catalog_is_kept(app):
+    """The catalog is looked up once per language, not per text: a report in another language
+    inside a request (force_locale), and requests in turn in each language, still get theirs."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext, lazy_gettext
+
+    label = lazy_gettext("Sign in")
+    template = "{{ _('Sign in') }}|{{ ngettext('%(num)d line', '%(num)d lines', 2) }}"
+    for _round in range(2):
+        with app.test_request_context("/?lang=fr"):
+            assert gettext("Sign in") == str(label) == "Se connecter"
+            french = render_template_string(template)
+            with force_locale("en_GB"):
+                assert gettext("Sign in") == str(label) == "Sign in"
+                assert render_template_string(template) == "Sign in|2 lines"
+            assert gettext("Sign in") == "Se connecter"
+            assert render_template_string(template) == french
+            assert french.startswith("Se connecter|")
+        with app.test_request_context("/?lang=en"):
+            assert str(label) == "Sign in"
+            assert render_template_string(template) == "Sign in|2 lines"
+            with force_locale("fr"):
+                assert render_template_string(template) == french
+
+
 def test_figures_are_formatted_for_the_language(app):
     from datetime import date
     from decimal import Decimal

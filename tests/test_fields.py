@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
@@ -76,3 +77,33 @@ def test_its_messages_and_values_are_in_the_pages_language(app):
     with app.test_request_context("/?lang=en"):
         shown = Numbers(hours=Decimal("3.5"), amount=Decimal("273000"))
         assert (shown.hours._value(), shown.amount._value()) == ("3.5", "273000.00")
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {},
+        {"class_": "minutes", "size": 4, "inputmode": "numeric"},
+        {"aria_describedby": "t1-note-error", "aria_invalid": "true", "data_line_id": 7},
+        {"required": True, "readonly": False, "placeholder": 'say "why" <here> & there'},
+        {"value": Markup('a "quoted" <b>markup</b>'), "title": "l'apostrophe"},
+    ],
+)
+@pytest.mark.parametrize("typed", [None, 'He said "no" & <left>', "12"])
+def test_a_grid_input_is_written_as_wtforms_writes_it(attributes, typed):
+    from wtforms import IntegerField, StringField
+    from wtforms.validators import Length
+    from wtforms.widgets import NumberInput, TextInput
+
+    from tracker.fields import GridNumberInput, GridTextInput
+
+    class Line(Form):
+        note = StringField(validators=[Length(max=500)], widget=GridTextInput())
+        minutes = IntegerField(render_kw={"inputmode": "numeric"}, widget=GridNumberInput())
+
+    given = MultiDict({"note": typed, "minutes": typed} if typed is not None else {})
+    line = Line(given)
+    for field, theirs in ((line.note, TextInput()), (line.minutes, NumberInput())):
+        ours = field(**attributes)
+        assert isinstance(ours, Markup)
+        assert ours == theirs(field, **{**(field.render_kw or {}), **attributes})

@@ -29,7 +29,14 @@ from tracker.attendance.forms import (
 from tracker.codes import Code, code_hint
 from tracker.cohorts.models import Cohort, Competency, Trainee
 from tracker.extensions import db
-from tracker.fields import REQUIRED, CheckboxesField, NumberField, refuse, stripped
+from tracker.fields import (
+    REQUIRED,
+    CheckboxesField,
+    GridTextInput,
+    NumberField,
+    refuse,
+    stripped,
+)
 from tracker.rules import Problem
 from tracker.urls import LARGEST_ID
 
@@ -113,8 +120,8 @@ class AssessmentForm(FlaskForm):
 class ScoreForm(Form):
     """One trainee's line of a results grid."""
 
-    score = NumberField(_l("Score"))
-    comment = StringField(_l("Comment"), validators=[Length(max=1000)])
+    score = NumberField(_l("Score"), widget=GridTextInput())
+    comment = StringField(_l("Comment"), validators=[Length(max=1000)], widget=GridTextInput())
 
 
 class ResultsForm(FlaskForm):

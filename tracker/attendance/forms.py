@@ -38,7 +38,14 @@ from tracker.attendance.models import SESSION_KINDS, SLOTS, STATUSES, Session
 from tracker.cohorts.models import Cohort, Module, Trainee
 from tracker.cohorts.rules import outside_cohort_problems
 from tracker.extensions import db
-from tracker.fields import DayField, NumberField, TimeOfDayField, refuse
+from tracker.fields import (
+    DayField,
+    GridNumberInput,
+    GridTextInput,
+    NumberField,
+    TimeOfDayField,
+    refuse,
+)
 from tracker.hours import hours_to_minutes
 from tracker.urls import LARGEST_ID
 
@@ -233,8 +240,9 @@ class MarkForm(Form):
         _l("Minutes missed"),
         validators=[Optional()],
         render_kw={"inputmode": "numeric"},
+        widget=GridNumberInput(),
     )
-    note = StringField(_l("Note"), validators=[Length(max=500)])
+    note = StringField(_l("Note"), validators=[Length(max=500)], widget=GridTextInput())
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -71,6 +71,31 @@ def test_a_report_not_made_yet_answers_at_once_then_downloads(in_background, sig
     assert client.get(URL + "&lang=en").data == made.data
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/cohorts/alpha/trainees/T01/report.pdf?as_of=2022-06-30&lang=fr",
+        "/cohorts/alpha/trainees/T01/certificate.pdf?as_of=2022-06-30&lang=en",
+        "/cohorts/alpha/trainees/T01/attestation.pdf?as_of=2022-12-16&lang=fr",
+        "/cohorts/alpha/report.pdf?as_of=2022-06-30&lang=en",
+        "/cohorts/alpha/funding-report.pdf?as_of=2022-06-30&lang=fr",
+        "/cohorts/alpha/attendance-sheets/2022-W02.pdf?lang=en",
+    ],
+)
+def test_every_kind_is_rendered_and_laid_out_without_the_database(in_background, signed_in, url):
+    """The making process renders the HTML and draws the charts with no connection of its own
+    (it closed the worker's): what it shows was gathered in the request, and the PDF is the one
+    the request would have made."""
+    client = signed_in("admin")
+    assert client.get(url).status_code == 202
+    made = wait_for_the_report(client, url)
+    assert made.status_code == 200, made.get_data(as_text=True)[:300]
+    for pdf in list(Path(in_background.config["REPORT_CACHE_FOLDER"]).rglob("*.pdf")):
+        pdf.unlink()
+    in_background.config["REPORT_MAKING_IN_BACKGROUND"] = False
+    assert client.get(url).data == made.data
+
+
 def test_the_page_of_a_report_being_made_speaks_french(in_background, signed_in):
     client = signed_in("trainee")
     page = client.get(URL + "&lang=fr").get_data(as_text=True)

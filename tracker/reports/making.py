@@ -335,8 +335,15 @@ def signed_hours(minutes: int) -> str:
     return ("+" if minutes > 0 else "−" if minutes < 0 else "") + shown
 
 
-def render_html(source: Source, language: str, made_on: date) -> str:
-    """Render a report's template to HTML in a language (inside an application context)."""
+def render_html(
+    source: Source, language: str, made_on: date, organisation: str | None = None
+) -> str:
+    """Render a report's template to HTML in a language (inside an application context).
+
+    `organisation`: the issuer's legal name, read from the database when not given. Nothing
+    else here reads the database: what a report shows is in its source (gathered before), so
+    that a making process without a connection can render it (`_make_in_background`).
+    """
     with force_locale(i18n.LOCALES[language]):
         context = CONTEXTS[source.kind](source, language)
         html = render_template(
@@ -351,7 +358,7 @@ def render_html(source: Source, language: str, made_on: date) -> str:
             made_on=made_on,
             language=language,
             html_lang=i18n.LOCALES[language].replace("_", "-"),
-            organisation=organisation_name(),
+            organisation=organisation if organisation is not None else organisation_name(),
             minutes_as_hours=minutes_as_hours,
             css_string=css_string,
             page_counter=page_counter(),
@@ -562,10 +569,13 @@ def _make_in_background(
         holding = before_making() if before_making is not None else None
         if holding is not None:
             held.enter_context(holding)
-        html = render_html(source, language, made_on)
+        organisation = organisation_name()  # the one thing rendering reads from the database
 
         def lay_out() -> None:
+            # The HTML too, its charts drawn (most of a report's time before the layout): the
+            # worker only gathered the source and worked its key out.
             try:
+                html = render_html(source, language, made_on, organisation)
                 keep(path, write_pdf(html, source.kind), made_on)
             except BaseException:
                 failed.touch()

@@ -5,9 +5,10 @@ Laying a report out takes a processor for a second or more. In the web worker, e
 of lower priority, the request waits for it, and a sync worker waiting serves nobody else: with
 the making slots taken, half the workers could be waiting on reports while the pages queue. The
 worker forks instead: a process of lower priority (its nice value raised by MAKING_NICENESS),
-detached from the worker (forked twice, so that nothing has to wait for it to end), lays the
-report out and writes it into the cache, then ends. The worker answers "being made" and the page
-asks again by itself.
+detached from the worker (forked twice, so that nothing has to wait for it to end), renders the
+report's HTML (its charts drawn), lays it out and writes it into the cache, then ends: the
+worker only read what the report shows and worked its key out. The worker answers "being made"
+and the page asks again by itself.
 
 The making process inherits the locks the worker took (its making slot, the document's making
 lock) and holds them until it ends: the system releases them then, whatever the end. It closes

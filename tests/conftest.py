@@ -87,8 +87,9 @@ def compile_templates_once():
 
     Jinja parses and compiles a template the first time an environment renders it, and every test
     has an app, so a page's dozen templates took 40 ms each to compile again in each test. Jinja's
-    bytecode cache, kept here in memory, hands every app the code compiled first; it is keyed on the
-    template's name and checked against its source, as in production.
+    bytecode cache, kept here in memory, hands every app the code compiled first (keyed on the
+    template's name, checked against its source): as a server process reuses a template it
+    compiled once for every later request, whatever its language.
     """
     from flask import Flask
     from jinja2 import BytecodeCache

@@ -43,7 +43,9 @@ def html_attributes(**attributes) -> Markup:
         if value is True:
             written.append(str(escape(key)))
         elif value is not False:
-            written.append(f'{escape(key)}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+            # A Markup value is not escaped again: its quotes still must not end the attribute.
+            quoted = str(escape(value)).replace('"', "&quot;")
+            written.append(f'{escape(key)}="{quoted}"')
     return Markup(" ".join(written))
 
 

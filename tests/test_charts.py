@@ -615,6 +615,83 @@ def test_a_change_too_small_to_see_keeps_the_weekly_drawing_but_not_its_text(
     assert len(made) == 2
 
 
+def heatmap_cells(svg: str) -> tuple[ET.Element, list[list[tuple[int, ...]]]]:
+    """Return the heat map's image of cells and its pixels, a row per trainee."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    root = parse(svg)
+    (image,) = [
+        element
+        for element in root.iter("{http://www.w3.org/2000/svg}image")
+        if element.get("id") == "attendance-heatmap-cells"
+    ]
+    data = image.get("{http://www.w3.org/1999/xlink}href").removeprefix("data:image/png;base64,")
+    pixels = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGBA")
+    width, height = pixels.size
+    return image, [[pixels.getpixel((x, y)) for x in range(width)] for y in range(height)]
+
+
+def test_the_heatmap_s_cells_are_a_pixel_each_in_the_rate_s_colour_grey_or_white():
+    import matplotlib
+
+    heatmap = series.attendance_heatmap(attendance_cohort())
+    image, pixels = heatmap_cells(charts.attendance_heatmap_chart(heatmap, "en").svg)
+    # Scaled up without smoothing, by browsers and by WeasyPrint.
+    assert image.get("style").endswith("image-rendering:pixelated")
+    cividis = matplotlib.colormaps["cividis"]
+    # Each rate at the middle of its level of colour (the drawing's key, tested below).
+    shown = drawing.ATTENDANCE_HEATMAP.as_drawn(heatmap).rates
+    expected = [
+        [
+            tuple(int(part) for part in cividis(rate, bytes=True))
+            if rate is not None
+            else (0xD4, 0xD4, 0xD4, 255)  # hours not recorded: grey
+            if minutes is not None
+            else (255, 255, 255, 255)  # nobody expected: white
+            for rate, minutes in zip(rates, unrecorded, strict=True)
+        ]
+        for rates, unrecorded in zip(shown, heatmap.unrecorded, strict=True)
+    ]
+    assert pixels == expected
+    # Each kind of cell is there: a rate, a week not recorded, a week nobody was expected.
+    flat = [pixel for row in expected for pixel in row]
+    assert (0xD4, 0xD4, 0xD4, 255) in flat and (255, 255, 255, 255) in flat
+    assert tuple(cividis(0.5 / drawing.HEATMAP_COLOUR_LEVELS, bytes=True)) in flat  # 0 %
+
+
+def test_the_heatmap_s_frame_is_drawn_once_per_shape_and_language_only_its_cells_after():
+    drawing._heatmap_frame.cache_clear()
+    heatmap = series.attendance_heatmap(attendance_cohort())
+    rates = [list(row) for row in heatmap.rates]
+    row, column = next(
+        (r, c) for r, row in enumerate(rates) for c, rate in enumerate(row) if rate is not None
+    )
+    rates[row][column] = 1.0 - rates[row][column]
+    changed = replace(heatmap, rates=tuple(tuple(row) for row in rates))
+    # The drawing alone: the title and description follow the exact rates.
+    first = drawing.ATTENDANCE_HEATMAP.drawing(heatmap, "fr")
+    second = drawing.ATTENDANCE_HEATMAP.drawing(changed, "fr")
+    assert drawing._heatmap_frame.cache_info().misses == 1
+    # Everything but the cells' pixels is the same.
+    _image, before = heatmap_cells(first)
+    _image, after = heatmap_cells(second)
+    changed_pixels = [
+        (y, x)
+        for y in range(len(before))
+        for x in range(len(before[y]))
+        if before[y][x] != after[y][x]
+    ]
+    assert changed_pixels == [(row, column)]
+    head, tail = first.split("base64,", 1)[0], first.rsplit('style="image-rendering', 1)[1]
+    assert second.startswith(head) and second.endswith(tail)
+    # Another language is another frame.
+    drawing.ATTENDANCE_HEATMAP.drawing(heatmap, "en")
+    assert drawing._heatmap_frame.cache_info().misses == 2
+
+
 def test_the_heatmap_draws_each_cell_at_the_middle_of_its_level_of_colour(
     demo_series, monkeypatch, tmp_path
 ):

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
@@ -563,71 +563,125 @@ def _attendance_heatmap_as_drawn(heatmap: Heatmap) -> Heatmap:
 
 
 def _attendance_heatmap_drawing(heatmap: Heatmap, language: str) -> str:
-    words = Words(language)
-    _ = words.gettext
-    title = _("Attendance per trainee and week")
-    threshold = heatmap.threshold
+    """Draw the heat map: its frame (title, refs, months, colour bar, legend), drawn by
+    matplotlib once per shape and language and kept, with the cells written in as an image of
+    one pixel per cell, which the SVG scales up without smoothing (`image-rendering`, which
+    WeasyPrint reads too). A changed mark redraws an image of a few hundred pixels, not the
+    two hundred milliseconds of texts and ticks around it."""
     rated = any(rate is not None for rates in heatmap.rates for rate in rates)
     unrecorded = any(minutes for row in heatmap.unrecorded for minutes in row)
-    grey = [
-        [minutes is not None and rate is None for rate, minutes in zip(rates, row, strict=True)]
-        for rates, row in zip(heatmap.rates, heatmap.unrecorded, strict=True)
-    ]
-    height = min(12.0, max(HEIGHT, 1.2 + 0.17 * len(heatmap.refs)))
+    if not rated and not unrecorded:
+        words = Words(language)
+        with _style():
+            figure, axes = _heatmap_figure(words, len(heatmap.refs))
+            _no_data(axes, words)
+            return _drawn(figure)
+    frame = _heatmap_frame(
+        heatmap.refs, heatmap.week_starts, heatmap.threshold, unrecorded, language
+    )
+    return frame.replace(_CELLS_PLACEHOLDER, _png(_heatmap_cells(heatmap)), 1)
+
+
+def _heatmap_figure(words: Words, trainees: int) -> tuple[Figure, Axes]:
+    """Make the heat map's figure, its height growing with the number of trainees."""
+    height = min(12.0, max(HEIGHT, 1.2 + 0.17 * trainees))
+    title = words.gettext("Attendance per trainee and week")
+    return _figure(title, height, left=0.75, right=1.25, bottom=0.6)
+
+
+# The heat map's cells: the image's id in the frame, and what stands for its pixels there.
+_CELLS_ID = "attendance-heatmap-cells"
+_CELLS_PLACEHOLDER = "@@cells@@"
+_PNG_DATA = "data:image/png;base64,\n"
+
+
+def _heatmap_cells(heatmap: Heatmap) -> Any:
+    """Return the heat map's cells as an image, a row of pixels per trainee (RGBA bytes): the
+    rate's colour on the cividis scale, grey where the hours are not recorded, white where no
+    roll call was expected."""
     import matplotlib
     import numpy
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import to_rgba_array
+
+    rates = numpy.array([[_nan(rate) for rate in rates] for rates in heatmap.rates], dtype=float)
+    pixels = matplotlib.colormaps["cividis"](numpy.nan_to_num(rates), bytes=True)
+    blank = numpy.isnan(rates)
+    grey = numpy.array(
+        [[minutes is not None for minutes in row] for row in heatmap.unrecorded], dtype=bool
+    )
+    pixels[blank] = (to_rgba_array("white") * 255).round()
+    pixels[blank & grey] = (to_rgba_array(UNRECORDED) * 255).round()
+    return pixels
+
+
+def _png(pixels: Any) -> str:
+    """Write an image of RGBA bytes as PNG, in base64 (as matplotlib writes one in an SVG)."""
+    import base64
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@lru_cache(maxsize=16)
+def _heatmap_frame(
+    refs: tuple[str, ...],
+    week_starts: tuple[date, ...],
+    threshold: float,
+    unrecorded: bool,
+    language: str,
+) -> str:
+    """Draw the heat map around an image of its cells, whose pixels are left to be written in
+    (`_CELLS_PLACEHOLDER`): what does not depend on the rates, drawn once per shape."""
+    words = Words(language)
+    _ = words.gettext
+    import matplotlib
+    import numpy
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
     from matplotlib.patches import Patch
 
     with _style():
-        figure, axes = _figure(title, height, left=0.75, right=1.25, bottom=0.6)
-        if not rated and not unrecorded:
-            _no_data(axes, words)
-        else:
-            values = numpy.ma.masked_invalid(
-                numpy.array([[_nan(rate) for rate in rates] for rates in heatmap.rates])
+        figure, axes = _heatmap_figure(words, len(refs))
+        height = figure.get_figheight()
+        # Any pixels of the right shape: they are written over.
+        cells = axes.imshow(
+            numpy.zeros((len(refs), len(week_starts), 4), dtype=numpy.uint8),
+            aspect="auto",
+            interpolation="none",
+        )
+        # A fixed id: matplotlib would name the image after its pixels.
+        cells.set_gid(_CELLS_ID)
+        if unrecorded:
+            figure.legend(
+                handles=[Patch(facecolor=UNRECORDED, label=_("Not recorded"))],
+                loc="upper right",
+                bbox_to_anchor=(1 - 0.1 / WIDTH, 1 - 0.05 / height),
             )
-            colours = matplotlib.colormaps["cividis"].with_extremes(bad="white")
-            image = axes.imshow(
-                values,
-                cmap=colours,
-                vmin=0.0,
-                vmax=1.0,
-                aspect="auto",
-                interpolation="nearest",
-            )
-            if unrecorded:
-                # The weeks whose roll calls are not taken, in grey over the blank cells.
-                axes.imshow(
-                    numpy.ma.masked_equal(numpy.array(grey, dtype=float), 0.0),
-                    cmap=ListedColormap([UNRECORDED]),
-                    vmin=0.0,
-                    vmax=1.0,
-                    aspect="auto",
-                    interpolation="nearest",
-                )
-                figure.legend(
-                    handles=[Patch(facecolor=UNRECORDED, label=_("Not recorded"))],
-                    loc="upper right",
-                    bbox_to_anchor=(1 - 0.1 / WIDTH, 1 - 0.05 / height),
-                )
-            _row_labels(axes, heatmap.refs, _("Trainee"))
-            starts = _week_columns(heatmap.week_starts, len(heatmap.weeks) / 9)
-            axes.set_xticks(
-                [column for column, _position in starts],
-                [words.month(month, short=True) for _position, month in starts],
-            )
-            axes.set_xlabel(_("Week"))
-            for spine in axes.spines.values():
-                spine.set_visible(False)
-            box = axes.get_position()
-            colour_axes = figure.add_axes((box.x1 + 0.15 / WIDTH, box.y0, 0.15 / WIDTH, box.height))
-            colour_bar = figure.colorbar(image, cax=colour_axes)
-            colour_bar.set_label(_("Attendance of the hours recorded"))
-            _percent_axis(colour_bar.ax.yaxis, words)
-            colour_bar.ax.axhline(threshold, color=VERMILION, linewidth=2)
-            colour_bar.outline.set_visible(False)
-        return _drawn(figure)
+        _row_labels(axes, refs, _("Trainee"))
+        starts = _week_columns(week_starts, len(week_starts) / 9)
+        axes.set_xticks(
+            [column for column, _position in starts],
+            [words.month(month, short=True) for _position, month in starts],
+        )
+        axes.set_xlabel(_("Week"))
+        for spine in axes.spines.values():
+            spine.set_visible(False)
+        box = axes.get_position()
+        colour_axes = figure.add_axes((box.x1 + 0.15 / WIDTH, box.y0, 0.15 / WIDTH, box.height))
+        scale = ScalarMappable(Normalize(0.0, 1.0), matplotlib.colormaps["cividis"])
+        colour_bar = figure.colorbar(scale, cax=colour_axes)
+        colour_bar.set_label(_("Attendance of the hours recorded"))
+        _percent_axis(colour_bar.ax.yaxis, words)
+        colour_bar.ax.axhline(threshold, color=VERMILION, linewidth=2)
+        colour_bar.outline.set_visible(False)
+        svg = _drawn(figure)
+    image = svg.index(f'id="{_CELLS_ID}"')
+    opening = svg.rindex("<image", 0, image)
+    data = svg.index(_PNG_DATA, opening) + len(_PNG_DATA)
+    return svg[:data] + _CELLS_PLACEHOLDER + svg[svg.index('"', data) :]
 
 
 ATTENDANCE_HEATMAP = Split(

@@ -22,6 +22,9 @@ from tracker.metrics.series import (
     expected_by_day,
     marks_by_session_and_trainee,
     minutes_by_session,
+    month_of,
+    tally_by_trainee,
+    week_start,
     weekly_attendance,
 )
 from tracker.reports.making import data_digest, trainee_digest
@@ -270,6 +273,8 @@ def test_what_a_roll_call_leaves_unchanged_is_carried_over_and_the_same_as_afres
         figures_before = {t.ref: t for t in cohort_figures(before).trainees}
         minutes_before = {session.id: tally for session, tally in minutes_by_session(before)}
         marks_by_session_and_trainee(before)  # the index, patched rather than made again
+        weeks_before = tally_by_trainee(before, week_start)
+        months_before = tally_by_trainee(before, month_of)
         mark = db.session.scalar(
             select(AttendanceRecord).where(
                 AttendanceRecord.session_id == kept["first"],
@@ -291,6 +296,17 @@ def test_what_a_roll_call_leaves_unchanged_is_carried_over_and_the_same_as_afres
         fresh = loading.load_cohort_data(cohort, today())
         the_same(updated, fresh)
         assert minutes_by_session(updated) == minutes_by_session(fresh)
+        # The trainees' tallies of the weeks and months without the changed half-day: carried.
+        changed_day = next(s.date for s in updated.sessions if s.id == kept["first"])
+        for period, tallies_before in ((week_start, weeks_before), (month_of, months_before)):
+            tallies = tally_by_trainee(updated, period)
+            assert tallies == tally_by_trainee(fresh, period)
+            carried = [group for group in tallies if group[1] != period(changed_day)]
+            # Half-days 9 and 2 days ago: always two weeks; one month or two, by the date.
+            assert carried or period is month_of
+            assert all(tallies[group] is tallies_before[group] for group in carried)
+            t2 = trainee(kept["cohort_id"], "T2").id
+            assert tallies[t2, period(changed_day)] != tallies_before[t2, period(changed_day)]
         assert expected_by_day(updated) is expected_by_day(before)
         assert expected_by_day(updated) == expected_by_day(fresh)
         assert {

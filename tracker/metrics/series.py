@@ -306,12 +306,30 @@ def tally_by_trainee(
     """Add up each enrolled trainee's minutes of expected held sessions by period of the
     session's date (a week, a month): `tally_attendance` with the key (trainee id, period), the
     period worked out once per session and the trainees expected taken from `expected_by_day`,
-    for the tallies of every trainee at once (the heat map, the monthly statement)."""
+    for the tallies of every trainee at once (the heat map, the monthly statement).
+
+    Once per data object and period. Data brought up to date after a roll call takes the
+    tallies of the periods without a changed half-day from the older data (`carry_over`)."""
+    return worked_out(data, (TALLIES_BY_TRAINEE, period), lambda: _tally_by_trainee(data, period))
+
+
+# The tallies of `tally_by_trainee` are kept under this name and the period; data brought up to
+# date holds here, by period, those carried over and the periods to add up again.
+TALLIES_BY_TRAINEE = "tallies by trainee and period"
+CARRIED_TALLIES = "tallies by trainee carried over"
+
+
+def _tally_by_trainee(
+    data: CohortData, period: Callable[[date], Key]
+) -> dict[tuple[int, Key], AttendanceMinutes]:
+    carried, again = data.worked_out.get((CARRIED_TALLIES, period), ({}, None))
     marks = marks_by_session_and_trainee(data)
     expected_on = expected_by_day(data)
     tallies: dict[tuple[int, Key], _Tally] = {}
     for session in held_sessions(data.sessions, data.as_of):
         when = period(session.date)
+        if again is not None and when not in again:
+            continue  # carried over
         minutes = session.minutes
         for trainee in expected_on[session.date]:
             group = (trainee.id, when)
@@ -319,7 +337,7 @@ def tally_by_trainee(
             if tally is None:
                 tally = tallies[group] = _Tally()
             tally.add(minutes, marks.get((session.id, trainee.id)))
-    return {group: tally.minutes() for group, tally in tallies.items()}
+    return {**carried, **{group: tally.minutes() for group, tally in tallies.items()}}
 
 
 @per_data
@@ -363,10 +381,11 @@ CARRIED_SESSIONS = "session minutes carried over"
 def carry_over(old: CohortData, new: CohortData, dropped: list[Mark], read: list[Mark]) -> None:
     """Let data brought up to date after a roll call take what was worked out from the older
     data and does not depend on what changed: the figures of the trainees whose marks are the
-    same, the minutes of the other sessions, who is expected on each day and the index of the
-    marks. `new` must differ from `old` by the marks of some sessions only, `dropped` (old's)
-    and `read` (new's) (`loading.with_marks_reloaded`). Only those plain results are kept, never
-    the older data: it leaves memory as soon as it is superseded."""
+    same, the minutes of the other sessions, the trainees' tallies of the other weeks and months,
+    who is expected on each day and the index of the marks. `new` must differ from `old` by the
+    marks of some sessions only, `dropped` (old's) and `read` (new's)
+    (`loading.with_marks_reloaded`). Only those plain results are kept, never the older data: it
+    leaves memory as soon as it is superseded."""
     sessions = {mark[0] for mark in dropped} | {mark[0] for mark in read}
     changed = {mark[1] for mark in set(map(tuple, dropped)) ^ set(map(tuple, read))}
     figures = old.worked_out.get(cohort_figures.__wrapped__)
@@ -390,6 +409,15 @@ def carry_over(old: CohortData, new: CohortData, dropped: list[Mark], read: list
         new.worked_out[CARRIED_SESSIONS] = {
             session.id: tally for session, tally in minutes if session.id not in sessions
         }
+    days = {session.date for session in new.sessions if session.id in sessions}
+    for key, tallies in list(old.worked_out.items()):
+        if isinstance(key, tuple) and key[0] == TALLIES_BY_TRAINEE:
+            period = key[1]
+            again = {period(day) for day in days}
+            new.worked_out[CARRIED_TALLIES, period] = (
+                {group: tally for group, tally in tallies.items() if group[1] not in again},
+                again,
+            )
 
 
 def tally_sessions(
@@ -527,14 +555,12 @@ def cohort_monthly_attendance(data: CohortData) -> dict[date, AttendanceMinutes]
 
 @per_data
 def trainees_recorded_by_month(data: CohortData) -> dict[date, int]:
-    """Count the enrolled trainees with a roll call in each month (once per data object)."""
-    marks = marks_by_session_and_trainee(data)
-    expected_on = expected_by_day(data)
-    recorded: dict[date, set[int]] = {}
-    for session in held_sessions(data.sessions, data.as_of):
-        month = recorded.setdefault(month_of(session.date), set())
-        month.update(t.id for t in expected_on[session.date] if (session.id, t.id) in marks)
-    return {month: len(ids) for month, ids in recorded.items()}
+    """Count the enrolled trainees with a roll call in each month in which some trainee was
+    expected (once per data object): those with minutes recorded (every half-day lasts some)."""
+    recorded: dict[date, int] = {}
+    for (_trainee_id, month), minutes in tally_by_trainee(data, month_of).items():
+        recorded[month] = recorded.get(month, 0) + (minutes.unrecorded < minutes.scheduled)
+    return recorded
 
 
 @per_data
@@ -568,7 +594,11 @@ def _trainee_monthly_attendance(data: CohortData, trainee_id: int) -> list[Month
     trainee = next((t for t in enrolled_trainees(data) if t.id == trainee_id), None)
     if trainee is None:
         return []
-    own = tally_attendance(data, lambda _, session: month_of(session.date), [trainee])
+    own = {
+        month: minutes
+        for (who, month), minutes in tally_by_trainee(data, month_of).items()
+        if who == trainee_id
+    }
     cohort = cohort_monthly_line(data)
     threshold = data.cohort.attendance_threshold
     return [

@@ -551,6 +551,14 @@ def test_cache_keys_on_kind_language_and_every_figure():
     assert charts.chart_key("burn_up", "fr", same) == key
     cent_more = replace(burn_up, points=(replace(first, spent=Decimal("1500.01")), *others))
     assert charts.chart_key("burn_up", "fr", cent_more) != key
+    # A rate a hair's breadth away, a float and an integer, a date and its text: all apart.
+    assert charts.chart_key("k", "fr", [0.1 + 0.2]) != charts.chart_key("k", "fr", [0.3])
+    assert charts.chart_key("k", "fr", [1.0]) != charts.chart_key("k", "fr", [1])
+    assert charts.chart_key("k", "fr", [date(2022, 9, 1)]) != charts.chart_key(
+        "k", "fr", ["2022-09-01"]
+    )
+    with pytest.raises(TypeError):
+        charts.chart_key("k", "fr", [object()])
 
 
 def test_cache_draws_again_over_a_damaged_entry(tmp_path):

@@ -263,6 +263,12 @@ def _nan(value: float | None) -> float:
     return math.nan if value is None else value
 
 
+def _lowest_place(values: Sequence[float | None]) -> int | None:
+    """Return the place of the lowest value, the earliest on a tie; None when there is none."""
+    present = [(value, place) for place, value in enumerate(values) if value is not None]
+    return min(present)[1] if present else None
+
+
 def _lowest(values: Sequence[tuple[float | None, str]]) -> tuple[float | None, str]:
     """Return the lowest value and its label, the earliest on a tie; (None, —) when none."""
     present = [(value, label) for value, label in values if value is not None]
@@ -461,14 +467,13 @@ def _attendance_heatmap_text(heatmap: Heatmap, language: str) -> tuple[str, str,
     below_total = 0
     for ref, rates, unrecorded in zip(heatmap.refs, heatmap.rates, heatmap.unrecorded, strict=True):
         expected = [minutes is not None for minutes in unrecorded]
-        recorded = [
-            (rate, words.week(monday))
-            for rate, monday in zip(rates, heatmap.week_starts, strict=True)
-        ]
         # Below the threshold: of the hours recorded only; a week not recorded is not absent.
         below = sum(1 for rate in rates if rate is not None and round(rate, 9) < threshold)
         below_total += below
-        lowest, lowest_week = _lowest(recorded)
+        # The week named only once found (a heat map has some 1,800 cells).
+        column = _lowest_place(rates)
+        lowest = None if column is None else rates[column]
+        lowest_week = MISSING if column is None else words.week(heatmap.week_starts[column])
         rows.append(
             (
                 ref,
@@ -496,18 +501,20 @@ def _attendance_heatmap_text(heatmap: Heatmap, language: str) -> tuple[str, str,
         ),
         rows=tuple(rows),
     )
-    cells = [
-        (rate, f"{ref}|{words.week(monday)}")
-        for ref, rates in zip(heatmap.refs, heatmap.rates, strict=True)
-        for rate, monday in zip(rates, heatmap.week_starts, strict=True)
+    # Each trainee's lowest, the earliest on a tie; then the lowest of those, the first trainee's.
+    places = [(row, _lowest_place(rates)) for row, rates in enumerate(heatmap.rates)]
+    rated = [
+        (heatmap.rates[row][column], row, column) for row, column in places if column is not None
     ]
-    lowest, where = _lowest(cells)
+    lowest = None
+    if rated:
+        lowest, row, column = min(rated, key=lambda cell: (cell[0], cell[1]))
+        lowest_ref, lowest_week = heatmap.refs[row], words.week(heatmap.week_starts[column])
     unrecorded = sum(minutes or 0 for row in heatmap.unrecorded for minutes in row)
     if heatmap.weeks:
         first = words.day(heatmap.week_starts[0])
         last = words.day(heatmap.week_starts[-1] + timedelta(days=6))
     if lowest is not None:
-        lowest_ref, lowest_week = where.split("|")
         alt = _(
             "Attendance of the hours recorded of %(trainees)s trainees over %(weeks)s weeks from"
             " %(first)s to %(last)s: %(below)s trainee-weeks below the %(threshold)s threshold;"

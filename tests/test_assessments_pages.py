@@ -332,6 +332,33 @@ def test_a_grid_saved_from_a_stale_page_is_refused_and_overwrites_nothing(app, w
     assert 'name="version" type="hidden" value="1"' in stale.text
 
 
+def test_a_grid_saved_without_a_change_writes_nothing(app, world, signed_in):
+    """Saved as it shows: no result, no version, no trail entry, so that the figures, charts
+    and reports worked out from the cohort's records stay as they are; from a stale page,
+    refused."""
+    from tracker.audit.models import AuditEntry
+
+    def trail() -> int:
+        with app.app_context():
+            return db.session.scalar(select(db.func.count(AuditEntry.id)))
+
+    client = signed_in("instructor")
+    url = "/cohorts/alpha/assessments/A1/results?lang=en"
+    scores = {"T01": ("16", "Très bien"), "T02": ("9", "Mieux")}
+    assert client.post(url, data=grid(app, scores, 0)).status_code == 302
+    saved, entries = results(app), trail()
+    again = client.post(url, data=grid(app, scores, 1))
+    assert again.status_code == 302
+    assert "The results of A1 are saved." in client.get(again.headers["Location"]).text
+    assert results(app) == saved
+    assert results_version(app) == 1
+    assert trail() == entries
+    # The same scores from a page drawn before the first save: refused, as any stale page.
+    stale = client.post(url, data=grid(app, scores, 0))
+    assert stale.status_code == 409
+    assert results_version(app) == 1 and trail() == entries
+
+
 def hidden_fields(page: str) -> dict:
     """Return a page's hidden fields as a browser would send them back."""
     from html import unescape

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker.assessments import rules
 from tracker.assessments.models import Assessment, Result
 from tracker.assessments.queries import best_score
-from tracker.attendance.operations import claim_version
+from tracker.attendance.operations import StalePage, claim_version
 from tracker.batch import Row, write_rows
 from tracker.cohorts.models import Cohort, Competency, Module
 from tracker.cohorts.queries import not_expected
@@ -165,7 +165,9 @@ def record_results(
 ) -> Recorded:
     """Record the results grid of an assessment (trainee id -> score; None removes a result).
 
-    Refuses with StalePage, writing nothing, when the grid was saved since `seen_version`.
+    Refuses with StalePage, writing nothing, when the grid was saved since `seen_version`. A
+    save that changes no result writes nothing, not even the grid's version, so that what is
+    worked out from the cohort's records stays as it is (as a roll call saved as it shows).
     """
     for entry in scores.values():
         refuse(rules.score_problems(entry.score, assessment.max_score))
@@ -176,9 +178,6 @@ def record_results(
                 "assessment: open the results again."
             )
         )
-    version = claim_version(Assessment, assessment.id, Assessment.results_version, seen_version)
-    set_committed_value(assessment, "results_version", version)
-
     stored = {
         trainee_id: (id_, score, comment)
         for id_, trainee_id, score, comment in db.session.execute(
@@ -208,6 +207,17 @@ def record_results(
             )
         elif (old[1], old[2]) != (score, comment):
             changed.append({"id": old[0], "score": score, "comment": comment})
+    if not (new or changed or removed):
+        current = db.session.scalar(
+            select(Assessment.results_version).where(Assessment.id == assessment.id)
+        )
+        if current != seen_version:
+            raise StalePage()
+        return Recorded(saved=0, removed=0)
+    # Claimed after the results were read: a save that came in between has raised the version,
+    # and the claim refuses this one.
+    version = claim_version(Assessment, assessment.id, Assessment.results_version, seen_version)
+    set_committed_value(assessment, "results_version", version)
     write_results(new, changed)
     if removed:
         db.session.execute(

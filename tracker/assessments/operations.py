@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker.assessments import rules
 from tracker.assessments.models import Assessment, Result
 from tracker.assessments.queries import best_score
-from tracker.attendance.operations import StalePage, claim_version
+from tracker.attendance.operations import check_version, claim_version
 from tracker.batch import Row, write_rows
 from tracker.cohorts.models import Cohort, Competency, Module
 from tracker.cohorts.queries import not_expected
@@ -208,11 +208,7 @@ def record_results(
         elif (old[1], old[2]) != (score, comment):
             changed.append({"id": old[0], "score": score, "comment": comment})
     if not (new or changed or removed):
-        current = db.session.scalar(
-            select(Assessment.results_version).where(Assessment.id == assessment.id)
-        )
-        if current != seen_version:
-            raise StalePage()
+        check_version(Assessment, assessment.id, Assessment.results_version, seen_version)
         return Recorded(saved=0, removed=0)
     # Claimed after the results were read: a save that came in between has raised the version,
     # and the claim refuses this one.

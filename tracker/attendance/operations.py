@@ -212,6 +212,13 @@ def claim_version(model, row_id: int, column, seen_version: int) -> int:
     return seen_version + 1
 
 
+def check_version(model, row_id: int, column, seen_version: int) -> None:
+    """Refuse, writing nothing, when a row's version is no longer the one a page was drawn from:
+    for a save that changes nothing, and so claims nothing."""
+    if db.session.scalar(select(column).where(model.id == row_id)) != seen_version:
+        raise StalePage()
+
+
 def record_roll_call(
     session: Session,
     marks: Mapping[int, Mark | None],
@@ -276,11 +283,7 @@ def record_roll_call(
         elif stored[trainee_id][1] != mark:
             changed.append({"id": stored[trainee_id][0], **values})
     if not (new or changed or withdrawn):
-        current = db.session.scalar(
-            select(Session.roll_call_version).where(Session.id == session.id)
-        )
-        if current != seen_version:
-            raise StalePage()
+        check_version(Session, session.id, Session.roll_call_version, seen_version)
         return 0
     # Claimed after the marks were read: a save that came in between has raised the version, and
     # the claim refuses this one.

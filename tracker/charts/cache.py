@@ -49,23 +49,17 @@ TEMPORARY_NAME = re.compile(r"\.[0-9a-f]{64}\.(svg|json)\..*\.tmp")
 
 
 def canonical(value: Any) -> Any:
-    """Turn a series into plain JSON values, the same for equal series."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {"type": type(value).__name__, "fields": fields}
+    """Turn a series into plain JSON values, the same for equal series (any key of a dict as
+    text; a float tagged with its exact `repr`). A report's key; a chart's is `chart_key`'s."""
     if isinstance(value, list | tuple):
         return [canonical(item) for item in value]
     if isinstance(value, dict):
         return {str(key): canonical(item) for key, item in value.items()}
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    if isinstance(value, date):
-        return {"date": value.isoformat()}
     if isinstance(value, float):
         return {"float": repr(value)}  # repr round-trips: no rounding in the key
     if value is None or isinstance(value, bool | int | str):
         return value
-    raise TypeError(f"cannot key a chart on a {type(value).__name__}")
+    return canonical(_plain(value))
 
 
 def chart_key(kind: str, language: str, payload: Any) -> str:

@@ -271,10 +271,8 @@ def _lowest_place(values: Sequence[float | None]) -> int | None:
 
 def _lowest(values: Sequence[tuple[float | None, str]]) -> tuple[float | None, str]:
     """Return the lowest value and its label, the earliest on a tie; (None, —) when none."""
-    present = [(value, label) for value, label in values if value is not None]
-    if not present:
-        return None, MISSING
-    return min(present, key=lambda item: item[0])
+    place = _lowest_place([value for value, _label in values])
+    return (None, MISSING) if place is None else values[place]
 
 
 def _consumption(spent: Decimal, planned: Decimal) -> float | None:
@@ -465,7 +463,11 @@ def _attendance_heatmap_text(heatmap: Heatmap, language: str) -> tuple[str, str,
     threshold = heatmap.threshold
     rows = []
     below_total = 0
-    for ref, rates, unrecorded in zip(heatmap.refs, heatmap.rates, heatmap.unrecorded, strict=True):
+    # Each trainee's lowest rate, with their row and its week's column.
+    lowest_cells = []
+    for row, (ref, rates, unrecorded) in enumerate(
+        zip(heatmap.refs, heatmap.rates, heatmap.unrecorded, strict=True)
+    ):
         expected = [minutes is not None for minutes in unrecorded]
         # Below the threshold: of the hours recorded only; a week not recorded is not absent.
         below = sum(1 for rate in rates if rate is not None and round(rate, 9) < threshold)
@@ -474,6 +476,8 @@ def _attendance_heatmap_text(heatmap: Heatmap, language: str) -> tuple[str, str,
         column = _lowest_place(rates)
         lowest = None if column is None else rates[column]
         lowest_week = MISSING if column is None else words.week(heatmap.week_starts[column])
+        if column is not None:
+            lowest_cells.append((lowest, row, column))
         rows.append(
             (
                 ref,
@@ -501,14 +505,10 @@ def _attendance_heatmap_text(heatmap: Heatmap, language: str) -> tuple[str, str,
         ),
         rows=tuple(rows),
     )
-    # Each trainee's lowest, the earliest on a tie; then the lowest of those, the first trainee's.
-    places = [(row, _lowest_place(rates)) for row, rates in enumerate(heatmap.rates)]
-    rated = [
-        (heatmap.rates[row][column], row, column) for row, column in places if column is not None
-    ]
+    # The lowest of the trainees' lowest, the first trainee's on a tie.
     lowest = None
-    if rated:
-        lowest, row, column = min(rated, key=lambda cell: (cell[0], cell[1]))
+    if lowest_cells:
+        lowest, row, column = min(lowest_cells, key=lambda cell: (cell[0], cell[1]))
         lowest_ref, lowest_week = heatmap.refs[row], words.week(heatmap.week_starts[column])
     unrecorded = sum(minutes or 0 for row in heatmap.unrecorded for minutes in row)
     if heatmap.weeks:

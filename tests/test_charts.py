@@ -1,5 +1,6 @@
 """Charts: valid SVG in the page's language, text alternatives with the figures, the cache."""
 
+import itertools
 import os
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from tests.test_series import (
 from tracker import charts
 from tracker.charts import drawing
 from tracker.charts.cache import forget_old_charts
-from tracker.charts.labels import LOCALES
+from tracker.charts.labels import LOCALES, Words
 from tracker.metrics import series
 from tracker.metrics.figures import cohort_figures
 
@@ -729,3 +730,161 @@ def test_the_heatmap_draws_each_cell_at_the_middle_of_its_level_of_colour(
     assert parse(second.svg)[1].text == second.alt
     assert first.table.rows == charts.attendance_heatmap_chart(heatmap, "fr").table.rows
     assert second.svg == charts.attendance_heatmap_chart(nudged, "fr").svg
+
+
+# --- Lines drawn alone into a kept frame ----------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def ticks(root: ET.Element, axis: str) -> dict[str, float]:
+    """Return where each tick of an axis is drawn (x or y in the SVG), by its label."""
+    places = {}
+    for tick in root.iter(f"{SVG}g"):
+        if not (tick.get("id") or "").startswith(f"{axis}tick_"):
+            continue
+        (mark,) = tick.iter(f"{SVG}use")
+        (label,) = [text.text for text in tick.iter(f"{SVG}text")]
+        places[label] = float(mark.get(axis))
+    return places
+
+
+def scale(known: list[tuple[float, float]]) -> callable:
+    """Return the linear map from values to places given by the first and the last known."""
+    (v0, p0), (v1, p1) = known[0], known[-1]
+    return lambda value: p0 + (value - v0) * (p1 - p0) / (v1 - v0)
+
+
+def line_of(root: ET.Element, gid: str) -> tuple[list[list[tuple[float, float]]], list]:
+    """Return a line's segments (as its path's vertices) and its markers' places."""
+    (group,) = [g for g in root.iter(f"{SVG}g") if g.get("id") == gid]
+    (path,) = group.findall(f"{SVG}path")
+    segments, words = [], (path.get("d") or "").split()
+    for place in range(0, len(words), 3):
+        command, x, y = words[place : place + 3]
+        if command == "M":
+            segments.append([])
+        segments[-1].append((float(x), float(y)))
+    markers = [(float(use.get("x")), float(use.get("y"))) for use in group.iter(f"{SVG}use")]
+    return segments, markers
+
+
+def flat(places: list[tuple[float, float]]) -> list[float]:
+    return [coordinate for place in places for coordinate in place]
+
+
+def assert_drawn_whole(svg: str) -> ET.Element:
+    """Check that a drawing names each thing once and that each reference finds its thing."""
+    import re
+
+    root = parse(svg)
+    ids = [element.get("id") for element in root.iter() if element.get("id")]
+    assert len(ids) == len(set(ids))
+    assert set(re.findall(r'(?:href="#|url\(#)([^")]+)', svg)) <= set(ids)
+    return root
+
+
+def without_line(svg: str, gid: str) -> str:
+    """Return the drawing without a line's group, its title and its description."""
+    start, end = drawing._group(svg, gid)
+    svg = svg[:start] + svg[end:]
+    return svg[: svg.index("<title>")] + svg[svg.index("</desc>") + len("</desc>") :]
+
+
+def test_a_trainee_s_chart_is_drawn_once_around_its_lines_which_pass_where_the_axes_say(
+    demo_series,
+):
+    drawing._trainee_attendance_frame.cache_clear()
+    points = demo_series["trainee_attendance"]
+    highest = max(range(len(points)), key=lambda place: points[place].trainee_rate or 0)
+    lowered = list(points)
+    lowered[highest] = replace(points[highest], trainee_rate=points[highest].trainee_rate - 0.05)
+    before = charts.trainee_attendance_chart(points, "en").svg
+    after = charts.trainee_attendance_chart(lowered, "en").svg
+    # One frame for both: only the trainee's line moved.
+    assert drawing._trainee_attendance_frame.cache_info().misses == 1
+    assert without_line(before, "trainee-rate") == without_line(after, "trainee-rate")
+    assert before != after
+    months = [Words("en").month(point.month, short=True) for point in points]
+    for svg, shown in ((before, points), (after, lowered)):
+        root = assert_drawn_whole(svg)
+        at_x = ticks(root, "x")
+        at_y = scale(
+            [
+                (float(label.rstrip("%\u00a0")) / 100, place)
+                for label, place in ticks(root, "y").items()
+            ]
+        )
+        for gid, rates in (
+            ("trainee-rate", [point.trainee_rate for point in shown]),
+            ("cohort-rate", [point.cohort_rate for point in shown]),
+        ):
+            segments, markers = line_of(root, gid)
+            expected = [
+                (at_x[month], at_y(rate))
+                for month, rate in zip(months, rates, strict=True)
+                if rate is not None
+            ]
+            assert flat(markers) == pytest.approx(flat(expected), abs=0.01)
+            assert [vertex for segment in segments for vertex in segment] == markers
+        # Drawn under the threshold's line and the legend, as matplotlib orders them.
+        assert svg.index('id="trainee-rate"') < svg.index('id="cohort-rate"')
+        assert svg.index('id="cohort-rate"') < svg.index('id="legend_1"')
+    # A line without a point (no roll call of the trainee's recorded): its markers' shape,
+    # which the legend uses, still defined.
+    unrecorded = [replace(point, trainee_rate=None) for point in points]
+    root = assert_drawn_whole(charts.trainee_attendance_chart(unrecorded, "en").svg)
+    assert line_of(root, "trainee-rate")[1] == []
+    # Without grey bars the axis starts a tenth below the lowest rate: a rate below it needs
+    # another axis, another frame.
+    recorded = [replace(point, unrecorded_minutes=0) for point in points]
+    dropped = list(recorded)
+    dropped[highest] = replace(recorded[highest], trainee_rate=0.05)
+    charts.trainee_attendance_chart(recorded, "en")
+    assert drawing._trainee_attendance_frame.cache_info().misses == 2
+    charts.trainee_attendance_chart(dropped, "en")
+    assert drawing._trainee_attendance_frame.cache_info().misses == 3
+
+
+def test_the_weekly_chart_is_drawn_once_around_its_line_which_passes_where_the_axes_say(
+    demo_series,
+):
+    drawing._weekly_attendance_frame.cache_clear()
+    points = demo_series["weekly"]
+    highest = max(range(len(points)), key=lambda place: points[place].recorded_rate or 0)
+    lowered = list(points)
+    lowered[highest] = replace(points[highest], recorded_rate=points[highest].recorded_rate - 0.05)
+    before = drawing.WEEKLY_ATTENDANCE.chart(points, "en").svg
+    after = drawing.WEEKLY_ATTENDANCE.chart(lowered, "en").svg
+    assert drawing._weekly_attendance_frame.cache_info().misses == 1
+    assert without_line(before, "cohort-weekly-rate") == without_line(after, "cohort-weekly-rate")
+    words = Words("en")
+    month_starts = {
+        words.month(day, short=True): day.toordinal()
+        for day in drawing._month_starts(points[0].starts_on, points[-1].starts_on)
+    }
+    for svg, shown in ((before, points), (after, lowered)):
+        root = assert_drawn_whole(svg)
+        at_x = scale(sorted((month_starts[label], x) for label, x in ticks(root, "x").items()))
+        at_y = scale(
+            [
+                (float(label.rstrip("%\u00a0")) / 100, place)
+                for label, place in ticks(root, "y").items()
+            ]
+        )
+        segments, markers = line_of(root, "cohort-weekly-rate")
+        expected = [
+            # Drawn to a thousandth (WEEKLY_RATE_DIGITS).
+            (at_x(point.starts_on.toordinal() + 2), at_y(round(point.recorded_rate, 3)))
+            for point in shown
+            if point.recorded_rate is not None
+        ]
+        assert flat(markers) == pytest.approx(flat(expected), abs=0.01)
+        assert [vertex for segment in segments for vertex in segment] == markers
+        # A break of a week or more between two weeks of sessions: no line across.
+        breaks = sum(
+            1
+            for earlier, later in itertools.pairwise(shown)
+            if (later.starts_on - earlier.starts_on).days > 7
+        )
+        assert len(segments) == 1 + breaks

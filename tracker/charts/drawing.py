@@ -189,6 +189,75 @@ class Split:
         return Chart(svg=svg, title=title, alt=alt, table=table)
 
 
+class LinesFrame:
+    """A chart drawn once around its lines, which are drawn again alone as their values change.
+
+    Texts, ticks and legends are most of the time matplotlib takes to draw a chart (a tenth of a
+    second), and a changed mark moves none of them: only a line. The frame is the chart drawn
+    with its lines empty (no value), each line's group left to be written in; beside it, a
+    figure of the same size and axes holding those lines alone, nothing else drawn (a few
+    milliseconds). `drawn` moves the lines to new values and writes their groups, as matplotlib
+    writes them, into the frame: the SVG is the one matplotlib makes of the whole chart at once.
+    """
+
+    def __init__(self, figure: Figure, axes: Axes, gids: Sequence[str]) -> None:
+        from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
+
+        lines = {line.get_gid(): line for line in axes.get_lines() if line.get_gid() in gids}
+        svg = _drawn(figure)
+        for gid in gids:
+            start, end = _group(svg, gid)
+            svg = svg[:start] + _line_placeholder(gid) + svg[end:]
+        self.svg = svg
+        # The lines alone, on axes at the same place with the same limits.
+        self.figure = Figure(figsize=figure.get_size_inches())
+        self.figure.patch.set_visible(False)
+        box = axes.get_position()
+        alone = self.figure.add_axes((box.x0, box.y0, box.width, box.height))
+        alone.set_axis_off()
+        alone.set_xlim(axes.get_xlim())
+        alone.set_ylim(axes.get_ylim())
+        self.lines = {}
+        for gid in gids:
+            line = Line2D(lines[gid].get_xdata(), lines[gid].get_ydata())
+            line.update_from(lines[gid])  # its style, but also its axes' transform and clip
+            line.set_transform(alone.transData)
+            line.set_clip_path(alone.patch)
+            line.set_gid(gid)
+            self.lines[gid] = alone.add_line(line)
+
+    def drawn(self, values: dict[str, Sequence[float]]) -> str:
+        """Return the chart with each line through its values (NaN: no point, a gap)."""
+        with _style():
+            for gid, ys in values.items():
+                self.lines[gid].set_ydata(ys)
+            alone = _drawn(self.figure)
+        svg = self.svg
+        for gid in self.lines:
+            start, end = _group(alone, gid)
+            # With its markers' shape, defined where first drawn (the legend's sample reuses it).
+            svg = svg.replace(_line_placeholder(gid), alone[start:end], 1)
+        return svg
+
+
+def _line_placeholder(gid: str) -> str:
+    return f"@@{gid}@@"
+
+
+def _group(svg: str, gid: str) -> tuple[int, int]:
+    """Return where a group named by its id starts and ends in matplotlib's SVG: an empty one
+    closes itself, another ends with the first `</g>` indented as it is (matplotlib indents
+    each element by its depth)."""
+    start = svg.index(f'<g id="{gid}"')
+    opening = svg[start : svg.index(">", start) + 1]
+    if opening.endswith("/>"):
+        return start, start + len(opening)
+    indent = svg[svg.rindex("\n", 0, start) + 1 : start]
+    closing = f"\n{indent}</g>"
+    return start, svg.index(closing, start) + len(closing)
+
+
 def _no_data(axes: Axes, words: Words) -> None:
     _ = words.gettext
     axes.set_axis_off()
@@ -280,13 +349,13 @@ def _consumption(spent: Decimal, planned: Decimal) -> float | None:
     return ratio(int(spent * 100), int(planned * 100))
 
 
-def _rate_limits(
-    axes: Axes, rates: Sequence[float | None], threshold: float, *, bars: bool = False
-) -> None:
-    """Show rates from a round tenth below the lowest (and the threshold) up to 100 %, or from
-    0 when the shares of hours not recorded are drawn as bars."""
+def _rate_range(
+    rates: Sequence[float | None], threshold: float, *, bars: bool = False
+) -> tuple[float, float]:
+    """Return the rates' axis: from a round tenth below the lowest (and the threshold) up to
+    100 %, or from 0 when the shares of hours not recorded are drawn as bars."""
     lowest = 0.0 if bars else min([*(r for r in rates if r is not None), threshold])
-    axes.set_ylim(max(0.0, math.floor(lowest * 10) / 10 - 0.1), 1.02)
+    return max(0.0, math.floor(lowest * 10) / 10 - 0.1), 1.02
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,59 +446,93 @@ def _weekly_attendance_as_drawn(points: Sequence[WeekPoint]) -> tuple[WeekPoint,
 
 
 def _weekly_attendance_drawing(points: Sequence[WeekPoint], language: str) -> str:
-    words = Words(language)
-    _ = words.gettext
-    title = _("Cohort attendance per week")
     rated = [p for p in points if p.recorded_rate is not None]
     unrecorded = sum(p.unrecorded_minutes for p in points)
-    with _style():
-        figure, axes = _figure(title)
-        if not rated and not unrecorded:
+    if not rated and not unrecorded:
+        words = Words(language)
+        with _style():
+            figure, axes = _figure(words.gettext("Cohort attendance per week"))
             _no_data(axes, words)
-        else:
-            threshold = points[0].threshold
-            xs: list[float] = []
-            ys: list[float] = []
-            for point in points:
-                if xs and point.starts_on.toordinal() + 2 - xs[-1] > 7:
-                    xs.append(xs[-1] + 1)  # a week without sessions (a break): no line across
-                    ys.append(math.nan)
-                xs.append(point.starts_on.toordinal() + 2)  # mid-week
-                ys.append(_nan(point.recorded_rate))
-            axes.plot(
-                xs,
-                ys,
-                color=BLUE,
-                marker="o",
-                markersize=3,
-                linewidth=1.5,
-                label=_("Cohort"),
+            return _drawn(figure)
+    xs: list[float] = []
+    ys: list[float] = []
+    for point in points:
+        if xs and point.starts_on.toordinal() + 2 - xs[-1] > 7:
+            xs.append(xs[-1] + 1)  # a week without sessions (a break): no line across
+            ys.append(math.nan)
+        xs.append(point.starts_on.toordinal() + 2)  # mid-week
+        ys.append(_nan(point.recorded_rate))
+    threshold = points[0].threshold
+    frame = _weekly_attendance_frame(
+        tuple(xs),
+        (points[0].starts_on, points[-1].starts_on + timedelta(days=6)),
+        threshold,
+        tuple(
+            (p.starts_on.toordinal() + 2, ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0)
+            for p in points
+        )
+        if unrecorded
+        else None,
+        _rate_range([p.recorded_rate for p in rated], threshold, bars=bool(unrecorded)),
+        language,
+    )
+    return frame.drawn({_WEEKLY_LINE: ys})
+
+
+_WEEKLY_LINE = "cohort-weekly-rate"
+
+
+@lru_cache(maxsize=16)
+def _weekly_attendance_frame(
+    xs: tuple[float, ...],
+    days: tuple[date, date],
+    threshold: float,
+    bars: tuple[tuple[int, float], ...] | None,
+    limits: tuple[float, float],
+    language: str,
+) -> LinesFrame:
+    """Draw the weekly chart around its line: kept per weeks, threshold, grey bars, rates' axis
+    and language, so that a changed mark, which moves the line and rarely the axis, draws the
+    line alone."""
+    words = Words(language)
+    _ = words.gettext
+    with _style():
+        figure, axes = _figure(_("Cohort attendance per week"))
+        axes.plot(
+            xs,
+            [math.nan] * len(xs),
+            color=BLUE,
+            marker="o",
+            markersize=3,
+            linewidth=1.5,
+            label=_("Cohort"),
+            gid=_WEEKLY_LINE,
+        )
+        axes.axhline(
+            threshold,
+            color=VERMILION,
+            linestyle="--",
+            linewidth=1.2,
+            label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
+        )
+        # Listed after the lines in the legend, drawn under them (the lines' zorder).
+        if bars is not None:
+            _bars(
+                axes,
+                [x for x, _share in bars],
+                [share for _x, share in bars],
+                width=5,
+                colour=UNRECORDED,
+                label=_("Not recorded (share of the hours)"),
             )
-            axes.axhline(
-                threshold,
-                color=VERMILION,
-                linestyle="--",
-                linewidth=1.2,
-                label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
-            )
-            # Listed after the lines in the legend, drawn under them (the lines' zorder).
-            if unrecorded:
-                _bars(
-                    axes,
-                    [p.starts_on.toordinal() + 2 for p in points],
-                    [ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points],
-                    width=5,
-                    colour=UNRECORDED,
-                    label=_("Not recorded (share of the hours)"),
-                )
-            _date_axis(axes, points[0].starts_on, points[-1].starts_on + timedelta(days=6), words)
-            _rate_limits(axes, [p.recorded_rate for p in rated], threshold, bars=bool(unrecorded))
-            _percent_axis(axes.yaxis, words)
-            axes.set_ylabel(_("Attendance of the hours recorded"))
-            axes.grid(axis="y")
-            axes.set_axisbelow(True)
-            axes.legend(loc="lower left")
-        return _drawn(figure)
+        _date_axis(axes, *days, words)
+        axes.set_ylim(*limits)
+        _percent_axis(axes.yaxis, words)
+        axes.set_ylabel(_("Attendance of the hours recorded"))
+        axes.grid(axis="y")
+        axes.set_axisbelow(True)
+        axes.legend(loc="lower left")
+        return LinesFrame(figure, axes, [_WEEKLY_LINE])
 
 
 WEEKLY_ATTENDANCE = Split(
@@ -1019,63 +1122,107 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
             )
         alt += _unrecorded_sentence(unrecorded, words)
 
-    with _style():
-        figure, axes = _figure(title)
-        if not points:
+    if not points:
+        with _style():
+            figure, axes = _figure(title)
             _no_data(axes, words)
-        else:
-            positions = list(range(len(points)))
+            svg = _render(figure, title, alt)
+        return Chart(svg=svg, title=title, alt=alt, table=table)
+    frame = _trainee_attendance_frame(
+        tuple(p.month for p in points),
+        threshold,
+        compared,
+        tuple(ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points)
+        if unrecorded
+        else None,
+        _rate_range(
+            [r for p in points for r in (p.trainee_rate, p.cohort_rate)],
+            threshold,
+            bars=bool(unrecorded),
+        ),
+        language,
+    )
+    lines = {_TRAINEE_LINE: [_nan(p.trainee_rate) for p in points]}
+    if compared:
+        lines[_COHORT_LINE] = [_nan(p.cohort_rate) for p in points]
+    svg = described(frame.drawn(lines), title, alt)
+    return Chart(svg=svg, title=title, alt=alt, table=table)
+
+
+_TRAINEE_LINE, _COHORT_LINE = "trainee-rate", "cohort-rate"
+
+
+@lru_cache(maxsize=32)
+def _trainee_attendance_frame(
+    months: tuple[date, ...],
+    threshold: float,
+    compared: bool,
+    bars: tuple[float, ...] | None,
+    limits: tuple[float, float],
+    language: str,
+) -> LinesFrame:
+    """Draw a trainee's chart around its lines (the trainee's, the cohort's when compared):
+    kept per months, threshold, grey bars, rates' axis and language, so that a changed mark,
+    which moves a line and rarely the axis, draws the lines alone."""
+    words = Words(language)
+    _ = words.gettext
+    positions = list(range(len(months)))
+    nothing = [math.nan] * len(months)
+    with _style():
+        figure, axes = _figure(_("Monthly attendance: trainee and cohort"))
+        axes.plot(
+            positions,
+            nothing,
+            color=BLUE,
+            marker="o",
+            markersize=4,
+            linewidth=2,
+            label=_("Trainee"),
+            gid=_TRAINEE_LINE,
+        )
+        if compared:
             axes.plot(
                 positions,
-                [_nan(p.trainee_rate) for p in points],
-                color=BLUE,
-                marker="o",
-                markersize=4,
-                linewidth=2,
-                label=_("Trainee"),
+                nothing,
+                color=ORANGE,
+                marker="s",
+                markersize=3,
+                linestyle="--",
+                linewidth=1.5,
+                label=_("Cohort"),
+                gid=_COHORT_LINE,
             )
-            if compared:
-                axes.plot(
-                    positions,
-                    [_nan(p.cohort_rate) for p in points],
-                    color=ORANGE,
-                    marker="s",
-                    markersize=3,
-                    linestyle="--",
-                    linewidth=1.5,
-                    label=_("Cohort"),
-                )
-            axes.axhline(
-                threshold,
-                color=VERMILION,
-                linestyle=":",
-                linewidth=1.2,
-                label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
+        axes.axhline(
+            threshold,
+            color=VERMILION,
+            linestyle=":",
+            linewidth=1.2,
+            label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
+        )
+        # Listed after the lines in the legend, drawn under them (the lines' zorder).
+        if bars is not None:
+            _bars(
+                axes,
+                positions,
+                bars,
+                width=0.6,
+                colour=UNRECORDED,
+                label=_("Not recorded (share of the hours)"),
             )
-            # Listed after the lines in the legend, drawn under them (the lines' zorder).
-            if unrecorded:
-                _bars(
-                    axes,
-                    positions,
-                    [ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points],
-                    width=0.6,
-                    colour=UNRECORDED,
-                    label=_("Not recorded (share of the hours)"),
-                )
-            step = _thinned(len(points), 12)
-            axes.set_xticks(
-                positions[::step], [words.month(p.month, short=True) for p in points[::step]]
-            )
-            axes.set_xlim(-0.5, len(points) - 0.5)
-            rates = [r for p in points for r in (p.trainee_rate, p.cohort_rate) if r is not None]
-            _rate_limits(axes, rates, threshold, bars=bool(unrecorded))
-            _percent_axis(axes.yaxis, words)
-            axes.set_ylabel(_("Attendance of the hours recorded"))
-            axes.grid(axis="y")
-            axes.set_axisbelow(True)
-            axes.legend(loc="lower left", ncols=2)
-        svg = _render(figure, title, alt)
-    return Chart(svg=svg, title=title, alt=alt, table=table)
+        step = _thinned(len(months), 12)
+        axes.set_xticks(
+            positions[::step], [words.month(month, short=True) for month in months[::step]]
+        )
+        axes.set_xlim(-0.5, len(months) - 0.5)
+        axes.set_ylim(*limits)
+        _percent_axis(axes.yaxis, words)
+        axes.set_ylabel(_("Attendance of the hours recorded"))
+        axes.grid(axis="y")
+        axes.set_axisbelow(True)
+        axes.legend(loc="lower left", ncols=2)
+        return LinesFrame(
+            figure, axes, [_TRAINEE_LINE, _COHORT_LINE] if compared else [_TRAINEE_LINE]
+        )
 
 
 # ---------------------------------------------------------------------------------------------

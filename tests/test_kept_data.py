@@ -19,6 +19,7 @@ from tracker.metrics import loading, versions
 from tracker.metrics.figures import cohort_figures
 from tracker.metrics.series import (
     attendance_heatmap,
+    cohort_module_grades,
     expected_by_day,
     marks_by_session_and_trainee,
     minutes_by_session,
@@ -273,6 +274,7 @@ def test_what_a_roll_call_leaves_unchanged_is_carried_over_and_the_same_as_afres
         figures_before = {t.ref: t for t in cohort_figures(before).trainees}
         minutes_before = {session.id: tally for session, tally in minutes_by_session(before)}
         marks_by_session_and_trainee(before)  # the index, patched rather than made again
+        grades_before = cohort_module_grades(before)
         weeks_before = tally_by_trainee(before, week_start)
         months_before = tally_by_trainee(before, month_of)
         mark = db.session.scalar(
@@ -309,6 +311,9 @@ def test_what_a_roll_call_leaves_unchanged_is_carried_over_and_the_same_as_afres
             assert tallies[t2, period(changed_day)] != tallies_before[t2, period(changed_day)]
         assert expected_by_day(updated) is expected_by_day(before)
         assert expected_by_day(updated) == expected_by_day(fresh)
+        # A roll call moves no grade: the grades carried.
+        assert cohort_module_grades(updated) is grades_before
+        assert cohort_module_grades(updated) == cohort_module_grades(fresh)
         assert {
             key: tuple(mark) for key, mark in marks_by_session_and_trainee(updated).items()
         } == {key: tuple(mark) for key, mark in marks_by_session_and_trainee(fresh).items()}

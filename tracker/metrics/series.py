@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import TypeVar
 
 from tracker.hours import minutes_to_hours
@@ -382,8 +383,8 @@ def carry_over(old: CohortData, new: CohortData, dropped: list[Mark], read: list
     """Let data brought up to date after a roll call take what was worked out from the older
     data and does not depend on what changed: the figures of the trainees whose marks are the
     same, the minutes of the other sessions, the trainees' tallies of the other weeks and months,
-    who is expected on each day and the index of the marks. `new` must differ from `old` by the
-    marks of some sessions only, `dropped` (old's) and `read` (new's)
+    who is expected on each day, the grades and the index of the marks. `new` must differ from
+    `old` by the marks of some sessions only, `dropped` (old's) and `read` (new's)
     (`loading.with_marks_reloaded`). Only those plain results are kept, never the older data: it
     leaves memory as soon as it is superseded."""
     sessions = {mark[0] for mark in dropped} | {mark[0] for mark in read}
@@ -400,10 +401,12 @@ def carry_over(old: CohortData, new: CohortData, dropped: list[Mark], read: list
             del patched[mark[0], mark[1]]
         patched.update(((mark[0], mark[1]), mark) for mark in read)
         new.worked_out[marks_by_session_and_trainee.__wrapped__] = patched
-    # Who is expected which day depends on the trainees and the sessions, not on the marks.
-    expected = old.worked_out.get(expected_by_day.__wrapped__)
-    if expected is not None:
-        new.worked_out[expected_by_day.__wrapped__] = expected
+    # Who is expected which day depends on the trainees and the sessions, the grades on the
+    # scores: not on the marks.
+    for unmoved in (expected_by_day, cohort_module_grades):
+        kept = old.worked_out.get(unmoved.__wrapped__)
+        if kept is not None:
+            new.worked_out[unmoved.__wrapped__] = kept
     minutes = old.worked_out.get(minutes_by_session.__wrapped__)
     if minutes is not None:
         new.worked_out[CARRIED_SESSIONS] = {
@@ -441,8 +444,10 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+@lru_cache(maxsize=4096)
 def week_start(day: date) -> date:
-    """Return the Monday of the day's ISO week."""
+    """Return the Monday of the day's ISO week (kept per day: the weekly series ask it of every
+    half-day, again after each roll call saved)."""
     year, week, _ = day.isocalendar()
     return date.fromisocalendar(year, week, 1)
 

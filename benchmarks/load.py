@@ -10,7 +10,10 @@ hash, slow on purpose, and is not measured), serves the application with gunicor
 settings (sync workers on loopback, plain HTTP, hence `SECURE_COOKIES = False`) and drives it with
 locust for a bounded time (benchmarks/locustfile.py: 0.5–1.5 s between clicks). Prints, per
 endpoint: requests, errors, p50, p95 and p99, beside the sign-in page measured in the same run as
-the floor; then the verdicts: no error, pages' p95 under 150 ms.
+the floor; then the same requests as gunicorn timed them (from the worker reading the request to
+its answer written), which leave out the wait for a free worker and locust's own share of the
+processor: where the two differ, the time went in waiting, not in the page's work; then the
+verdicts: no error, pages' p95 under 150 ms.
 
 `--edits-per-second N` adds a user saving a roll call N times a second, each save a changed mark;
 `--report-bursts` adds an officer asking for ten reports nobody made yet at once, every five
@@ -21,7 +24,9 @@ its own share of the processor is part of what is measured.
 import argparse
 import csv
 import json
+import math
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -153,6 +158,11 @@ def serve(url: str, instance: Path, port: int, workers: int, threads: int) -> su
             # A first chart on a busy machine may outlast gunicorn's 30 s default.
             "--timeout",
             "120",
+            # Each request's time in the worker, in microseconds (server_times).
+            "--access-logfile",
+            str(access_log(instance)),
+            "--access-logformat",
+            "%(m)s %(U)s %(D)s",
             "tracker:create_app()",
         ],
         env=environment,
@@ -168,6 +178,64 @@ def serve(url: str, instance: Path, port: int, workers: int, threads: int) -> su
             time.sleep(0.5)
     stop(server)
     raise SystemExit("gunicorn did not answer /healthz 200 within 60 s")
+
+
+def access_log(instance: Path) -> Path:
+    return instance.parent / "access.log"
+
+
+# The endpoints of benchmarks/locustfile.py by method and path (the query left out): the saves
+# of the instructors and of the editor are the same request.
+ENDPOINTS = (
+    ("GET", r"/", "instructor: home"),
+    ("GET", r"/cohorts/[^/]+", "instructor: cohort overview"),
+    ("GET", r"/cohorts/[^/]+/sessions/\d+/roll-call", "instructor: roll call"),
+    ("POST", r"/cohorts/[^/]+/sessions/\d+/roll-call", "roll call saved (all)"),
+    ("GET", r"/cohorts/[^/]+/assessments/[^/]+/results", "instructor: results grid"),
+    ("GET", r"/cohorts/[^/]+/funding", "officer: dashboard with charts"),
+    ("GET", r"/api/cohorts/[^/]+/metrics", "officer: figures (API)"),
+    ("GET", r"/cohorts/[^/]+/funding/statement", "officer: monthly statement"),
+    ("GET", r"/cohorts/[^/]+/funding/export/statement\.csv", "officer: statement as CSV"),
+    ("GET", r"/login", "sign-in page (floor)"),
+    ("GET", r"/cohorts/[^/]+/trainees/[^/]+", "trainee: own page"),
+    ("GET", r"/cohorts/[^/]+/trainees/[^/]+/report\.pdf", "trainee: own report (PDF)"),
+    ("GET", r"/cohorts/[^/]+/funding-report\.pdf", "burst: uncached report"),
+)
+
+
+def server_times(lines: list[str]) -> dict[str, list[float]]:
+    """Return the time gunicorn took for each request of the access log, in ms, by endpoint."""
+    times: dict[str, list[float]] = {}
+    for line in lines:
+        method, path, microseconds = line.split()
+        name = next(
+            (
+                name
+                for verb, pattern, name in ENDPOINTS
+                if verb == method and re.fullmatch(pattern, path)
+            ),
+            f"{method} {path}",
+        )
+        times.setdefault(name, []).append(int(microseconds) / 1000)
+    return times
+
+
+def print_server_times(times: dict[str, list[float]]) -> None:
+    """Print each endpoint's requests as gunicorn timed them."""
+    print()
+    print("the same requests, as timed in gunicorn's workers (no wait for a free worker):")
+    print(f"{'endpoint':<44}{'requests':>9}{'p50':>8}{'p95':>8}{'p99':>8}  (ms)")
+    for name, values in sorted(times.items()):
+        print(
+            f"{name:<44}{len(values):>9}{percentile(values, 50):>8.0f}"
+            f"{percentile(values, 95):>8.0f}{percentile(values, 99):>8.0f}"
+        )
+
+
+def percentile(values: list[float], percent: int) -> float:
+    """Return the value below which lie `percent` per cent of the values (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * percent / 100) - 1)]
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -321,10 +389,14 @@ def main() -> None:
                 f"gunicorn: {options.workers} workers × {options.threads} threads; "
                 f"users: {', '.join(classes)}; {options.seconds} s"
             )
+            log = access_log(Path(folder) / "instance")
+            warm = log.read_text().splitlines() if log.exists() else []
             rows = drive(port, plan, options.seconds, classes, Path(folder))
+            measured = log.read_text().splitlines()[len(warm) :]
         finally:
             stop(server)
     verdict = print_table(rows)
+    print_server_times(server_times(measured))
     floor = next((row for row in rows if row["Name"] == "sign-in page (floor)"), None)
     if floor:
         print(f"floor (sign-in page): p95 {floor['95%']} ms")

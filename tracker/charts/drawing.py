@@ -197,7 +197,8 @@ class LinesFrame:
     with its lines empty (no value), each line's group left to be written in; beside it, a
     figure of the same size and axes holding those lines alone, nothing else drawn (a few
     milliseconds). `drawn` moves the lines to new values and writes their groups, as matplotlib
-    writes them, into the frame: the SVG is the one matplotlib makes of the whole chart at once.
+    writes them, into the frame: the SVG is the one matplotlib makes of the whole chart at once,
+    but for the lines' ids (their names rather than matplotlib's numbers).
     """
 
     def __init__(self, figure: Figure, axes: Axes, gids: Sequence[str]) -> None:

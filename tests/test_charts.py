@@ -791,14 +791,21 @@ def without_line(svg: str, gid: str) -> str:
     return svg[: svg.index("<title>")] + svg[svg.index("</desc>") + len("</desc>") :]
 
 
+def lowered_at_highest(points: list, rate: str) -> tuple[int, list]:
+    """Return where a series' rate is highest, and the series with that rate 5 points lower:
+    a change that shows, without moving the axis's lowest tenth."""
+    highest = max(range(len(points)), key=lambda place: getattr(points[place], rate) or 0)
+    lowered = list(points)
+    lowered[highest] = replace(points[highest], **{rate: getattr(points[highest], rate) - 0.05})
+    return highest, lowered
+
+
 def test_a_trainee_s_chart_is_drawn_once_around_its_lines_which_pass_where_the_axes_say(
     demo_series,
 ):
     drawing._trainee_attendance_frame.cache_clear()
     points = demo_series["trainee_attendance"]
-    highest = max(range(len(points)), key=lambda place: points[place].trainee_rate or 0)
-    lowered = list(points)
-    lowered[highest] = replace(points[highest], trainee_rate=points[highest].trainee_rate - 0.05)
+    highest, lowered = lowered_at_highest(points, "trainee_rate")
     before = charts.trainee_attendance_chart(points, "en").svg
     after = charts.trainee_attendance_chart(lowered, "en").svg
     # One frame for both: only the trainee's line moved.
@@ -851,9 +858,7 @@ def test_the_weekly_chart_is_drawn_once_around_its_line_which_passes_where_the_a
 ):
     drawing._weekly_attendance_frame.cache_clear()
     points = demo_series["weekly"]
-    highest = max(range(len(points)), key=lambda place: points[place].recorded_rate or 0)
-    lowered = list(points)
-    lowered[highest] = replace(points[highest], recorded_rate=points[highest].recorded_rate - 0.05)
+    _highest, lowered = lowered_at_highest(points, "recorded_rate")
     before = drawing.WEEKLY_ATTENDANCE.chart(points, "en").svg
     after = drawing.WEEKLY_ATTENDANCE.chart(lowered, "en").svg
     assert drawing._weekly_attendance_frame.cache_info().misses == 1

@@ -350,6 +350,46 @@ def _consumption(spent: Decimal, planned: Decimal) -> float | None:
     return ratio(int(spent * 100), int(planned * 100))
 
 
+def _threshold_and_bars(
+    axes: Axes,
+    words: Words,
+    threshold: float,
+    linestyle: str,
+    bars: Sequence[tuple[float, float]] | None,
+    *,
+    width: float,
+) -> None:
+    """Draw the threshold's line and, when given, the grey bars of the share of the hours not
+    recorded (place, share): listed after the lines in the legend, drawn under them (the
+    lines' zorder)."""
+    _ = words.gettext
+    axes.axhline(
+        threshold,
+        color=VERMILION,
+        linestyle=linestyle,
+        linewidth=1.2,
+        label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
+    )
+    if bars is not None:
+        _bars(
+            axes,
+            [place for place, _share in bars],
+            [share for _place, share in bars],
+            width=width,
+            colour=UNRECORDED,
+            label=_("Not recorded (share of the hours)"),
+        )
+
+
+def _rates_axis(axes: Axes, words: Words, limits: tuple[float, float]) -> None:
+    """Show the rates of the hours recorded on the vertical axis, between the limits given."""
+    axes.set_ylim(*limits)
+    _percent_axis(axes.yaxis, words)
+    axes.set_ylabel(words.gettext("Attendance of the hours recorded"))
+    axes.grid(axis="y")
+    axes.set_axisbelow(True)
+
+
 def _rate_range(
     rates: Sequence[float | None], threshold: float, *, bars: bool = False
 ) -> tuple[float, float]:
@@ -509,29 +549,9 @@ def _weekly_attendance_frame(
             label=_("Cohort"),
             gid=_WEEKLY_LINE,
         )
-        axes.axhline(
-            threshold,
-            color=VERMILION,
-            linestyle="--",
-            linewidth=1.2,
-            label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
-        )
-        # Listed after the lines in the legend, drawn under them (the lines' zorder).
-        if bars is not None:
-            _bars(
-                axes,
-                [x for x, _share in bars],
-                [share for _x, share in bars],
-                width=5,
-                colour=UNRECORDED,
-                label=_("Not recorded (share of the hours)"),
-            )
+        _threshold_and_bars(axes, words, threshold, "--", bars, width=5)
         _date_axis(axes, *days, words)
-        axes.set_ylim(*limits)
-        _percent_axis(axes.yaxis, words)
-        axes.set_ylabel(_("Attendance of the hours recorded"))
-        axes.grid(axis="y")
-        axes.set_axisbelow(True)
+        _rates_axis(axes, words, limits)
         axes.legend(loc="lower left")
         return LinesFrame(figure, axes, [_WEEKLY_LINE])
 
@@ -1133,7 +1153,10 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
         tuple(p.month for p in points),
         threshold,
         compared,
-        tuple(ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0 for p in points)
+        tuple(
+            (place, ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0)
+            for place, p in enumerate(points)
+        )
         if unrecorded
         else None,
         _rate_range(
@@ -1158,7 +1181,7 @@ def _trainee_attendance_frame(
     months: tuple[date, ...],
     threshold: float,
     compared: bool,
-    bars: tuple[float, ...] | None,
+    bars: tuple[tuple[int, float], ...] | None,
     limits: tuple[float, float],
     language: str,
 ) -> LinesFrame:
@@ -1193,33 +1216,13 @@ def _trainee_attendance_frame(
                 label=_("Cohort"),
                 gid=_COHORT_LINE,
             )
-        axes.axhline(
-            threshold,
-            color=VERMILION,
-            linestyle=":",
-            linewidth=1.2,
-            label=_("Threshold (%(threshold)s)", threshold=words.rate(threshold)),
-        )
-        # Listed after the lines in the legend, drawn under them (the lines' zorder).
-        if bars is not None:
-            _bars(
-                axes,
-                positions,
-                bars,
-                width=0.6,
-                colour=UNRECORDED,
-                label=_("Not recorded (share of the hours)"),
-            )
+        _threshold_and_bars(axes, words, threshold, ":", bars, width=0.6)
         step = _thinned(len(months), 12)
         axes.set_xticks(
             positions[::step], [words.month(month, short=True) for month in months[::step]]
         )
         axes.set_xlim(-0.5, len(months) - 0.5)
-        axes.set_ylim(*limits)
-        _percent_axis(axes.yaxis, words)
-        axes.set_ylabel(_("Attendance of the hours recorded"))
-        axes.grid(axis="y")
-        axes.set_axisbelow(True)
+        _rates_axis(axes, words, limits)
         axes.legend(loc="lower left", ncols=2)
         return LinesFrame(
             figure, axes, [_TRAINEE_LINE, _COHORT_LINE] if compared else [_TRAINEE_LINE]

@@ -92,7 +92,7 @@ def test_its_messages_and_values_are_in_the_pages_language(app):
 @pytest.mark.parametrize("typed", [None, 'He said "no" & <left>', "12"])
 def test_a_grid_input_is_written_as_wtforms_writes_it(attributes, typed):
     from wtforms import IntegerField, StringField
-    from wtforms.validators import Length
+    from wtforms.validators import InputRequired, Length, NumberRange
     from wtforms.widgets import NumberInput, TextInput
 
     from tracker.fields import GridNumberInput, GridTextInput
@@ -100,10 +100,20 @@ def test_a_grid_input_is_written_as_wtforms_writes_it(attributes, typed):
     class Line(Form):
         note = StringField(validators=[Length(max=500)], widget=GridTextInput())
         minutes = IntegerField(render_kw={"inputmode": "numeric"}, widget=GridNumberInput())
+        # Flags the inputs write, one of them 0: min, max and required.
+        score = IntegerField(
+            validators=[InputRequired(), NumberRange(min=0, max=20)], widget=GridNumberInput()
+        )
 
-    given = MultiDict({"note": typed, "minutes": typed} if typed is not None else {})
+    given = MultiDict(
+        {"note": typed, "minutes": typed, "score": typed} if typed is not None else {}
+    )
     line = Line(given)
-    for field, theirs in ((line.note, TextInput()), (line.minutes, NumberInput())):
+    for field, theirs in (
+        (line.note, TextInput()),
+        (line.minutes, NumberInput()),
+        (line.score, NumberInput()),
+    ):
         ours = field(**attributes)
         assert isinstance(ours, Markup)
         assert ours == theirs(field, **{**(field.render_kw or {}), **attributes})

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from wtforms import SelectMultipleField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, NumberInput, TextInput, TimeInput
+from wtforms.widgets import CheckboxInput, Input, ListWidget, NumberInput, TextInput, TimeInput
 from wtforms.widgets.core import clean_key
 
 from tracker import timeutil
@@ -49,16 +49,32 @@ def html_attributes(**attributes) -> Markup:
     return Markup(" ".join(written))
 
 
-class GridTextInput(TextInput):
-    """A text input of a grid's line (roll call, results), written quickly (html_attributes)."""
+class _GridInput(Input):
+    """An input written as WTForms' `Input` writes it, quickly: its attributes by
+    html_attributes, and of the field's flags only those the input writes looked up, rather
+    than every name `dir` finds on them (a third of an input's writing)."""
 
     html_params = staticmethod(html_attributes)
 
+    def __call__(self, field, **kwargs) -> Markup:
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("type", self.input_type)
+        if "value" not in kwargs:
+            kwargs["value"] = field._value()
+        flags = vars(field.flags)  # the flags set, as `dir` would list them
+        for name in self.validation_attrs:
+            if name in flags and name not in kwargs:
+                value = flags[name]
+                kwargs[name] = value() if callable(value) else value
+        return Markup(f"<input {html_attributes(name=field.name, **kwargs)}>")
 
-class GridNumberInput(NumberInput):
-    """A number input of a grid's line, written quickly (html_attributes)."""
 
-    html_params = staticmethod(html_attributes)
+class GridTextInput(TextInput, _GridInput):
+    """A text input of a grid's line (roll call, results), written quickly (_GridInput)."""
+
+
+class GridNumberInput(NumberInput, _GridInput):
+    """A number input of a grid's line, written quickly (_GridInput)."""
 
 
 def refuse(problems: list[Problem]) -> None:

@@ -128,3 +128,31 @@ def test_the_attendance_sheet_names_its_week(app, world, language, title):
         printed = text_of(sheet.path)
     assert title in printed
     assert "2022-W02" not in printed
+
+
+@pytest.mark.parametrize("language", ["fr", "en_GB"])
+def test_a_moment_is_written_as_babel_writes_it_in_the_course_s_time_zone(app, language):
+    from datetime import UTC, datetime, timedelta
+
+    from flask_babel import format_datetime
+
+    # Every quarter of an hour around both clock changes of 2022, and a night of each season.
+    instants = [
+        start + timedelta(minutes=15 * step)
+        for start in (
+            datetime(2022, 3, 26, 22, tzinfo=UTC),
+            datetime(2022, 10, 29, 22, tzinfo=UTC),
+            datetime(2021, 12, 31, 22, tzinfo=UTC),
+            datetime(2022, 7, 14, 21, tzinfo=UTC),
+        )
+        for step in range(24)
+    ]
+    with app.test_request_context(), force_locale(language):
+        for instant in instants:
+            assert i18n.moment(instant) == format_datetime(instant, "dd/MM/yyyy HH:mm")
+            # Without a zone: in UTC, as flask-babel reads it.
+            naive = instant.replace(tzinfo=None)
+            assert i18n.moment(naive) == format_datetime(naive, "dd/MM/yyyy HH:mm")
+        assert i18n.moment(datetime(2022, 3, 27, 0, 59, tzinfo=UTC)) == "27/03/2022 01:59"
+        assert i18n.moment(datetime(2022, 3, 27, 1, 0, tzinfo=UTC)) == "27/03/2022 03:00"
+        assert i18n.moment(None) == "—"

@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -83,8 +84,11 @@ def svg_path(strokes: Strokes, width: float, height: float) -> str:
     return " ".join(parts)
 
 
+@lru_cache(maxsize=1024)
 def svg(strokes_json: str, width: int = 300, height: int = 100, label: str = "") -> str:
-    """Draw kept strokes as a standalone SVG image (for pages and PDFs)."""
+    """Draw kept strokes as a standalone SVG image (for pages and PDFs); kept per strokes, size
+    and label: a signature never changes once made, and a roll call's page shows its
+    trainees' again each time it is read."""
     path = svg_path(json.loads(strokes_json), width, height)
     title = f"<title>{_escape(label)}</title>" if label else ""
     return (

@@ -423,16 +423,7 @@ def _weekly_attendance_text(points: Sequence[WeekPoint], language: str) -> tuple
             _("Hours not recorded"),
             _("Attendance of the hours recorded"),
         ),
-        rows=tuple(
-            (
-                words.week(p.starts_on),
-                words.hours(p.scheduled_minutes),
-                words.hours(p.attended_minutes),
-                words.hours(p.unrecorded_minutes),
-                words.rate(p.recorded_rate),
-            )
-            for p in points
-        ),
+        rows=tuple(_weekly_row(p, language) for p in points),
     )
     if points:
         first = words.day(points[0].starts_on)
@@ -460,6 +451,20 @@ def _weekly_attendance_text(points: Sequence[WeekPoint], language: str) -> tuple
     else:
         alt = _("No data yet.")
     return title, alt, table
+
+
+@lru_cache(maxsize=1024)
+def _weekly_row(point: WeekPoint, language: str) -> tuple[str, ...]:
+    """Write a week's row of the table; kept by the week's figures, which most roll calls
+    saved leave as they were."""
+    words = Words(language)
+    return (
+        words.week(point.starts_on),
+        words.hours(point.scheduled_minutes),
+        words.hours(point.attended_minutes),
+        words.hours(point.unrecorded_minutes),
+        words.rate(point.recorded_rate),
+    )
 
 
 # A thousandth of attendance: a quarter of a pixel at most on the chart's rate axis.
@@ -592,32 +597,13 @@ def _attendance_heatmap_text(heatmap: Heatmap, language: str) -> tuple[str, str,
     for row, (ref, rates, unrecorded) in enumerate(
         zip(heatmap.refs, heatmap.rates, heatmap.unrecorded, strict=True)
     ):
-        expected = [minutes is not None for minutes in unrecorded]
-        # Below the threshold: of the hours recorded only; a week not recorded is not absent.
-        below = sum(1 for rate in rates if rate is not None and round(rate, 9) < threshold)
-        below_total += below
-        # The week named only once found (a heat map has some 1,800 cells).
-        column = _lowest_place(rates)
-        lowest = None if column is None else rates[column]
-        lowest_week = MISSING if column is None else words.week(heatmap.week_starts[column])
-        if column is not None:
-            lowest_cells.append((lowest, row, column))
-        rows.append(
-            (
-                ref,
-                str(sum(expected)),
-                str(
-                    sum(
-                        1
-                        for rate, known in zip(rates, expected, strict=True)
-                        if known and rate is None
-                    )
-                ),
-                str(below),
-                words.rate(lowest),
-                lowest_week,
-            )
+        cells, below, column = _heatmap_row(
+            ref, rates, unrecorded, heatmap.week_starts, threshold, language
         )
+        rows.append(cells)
+        below_total += below
+        if column is not None:
+            lowest_cells.append((rates[column], row, column))
     table = Table(
         headers=(
             _("Trainee"),
@@ -673,24 +659,64 @@ def _attendance_heatmap_text(heatmap: Heatmap, language: str) -> tuple[str, str,
 HEATMAP_COLOUR_LEVELS = 64
 
 
+@lru_cache(maxsize=512)
+def _heatmap_row(
+    ref: str,
+    rates: tuple[float | None, ...],
+    unrecorded: tuple[int | None, ...],
+    week_starts: tuple[date, ...],
+    threshold: float,
+    language: str,
+) -> tuple[tuple[str, ...], int, int | None]:
+    """Return a trainee's row of the heat map's table, their weeks below the threshold and the
+    column of their lowest week (None: no rate); kept by the row's values, which most roll
+    calls saved leave as they were."""
+    words = Words(language)
+    expected = [minutes is not None for minutes in unrecorded]
+    # Below the threshold: of the hours recorded only; a week not recorded is not absent.
+    below = sum(1 for rate in rates if rate is not None and round(rate, 9) < threshold)
+    # The week named only once found (a heat map has some 1,800 cells).
+    column = _lowest_place(rates)
+    lowest = None if column is None else rates[column]
+    lowest_week = MISSING if column is None else words.week(week_starts[column])
+    cells = (
+        ref,
+        str(sum(expected)),
+        str(sum(1 for rate, known in zip(rates, expected, strict=True) if known and rate is None)),
+        str(below),
+        words.rate(lowest),
+        lowest_week,
+    )
+    return cells, below, column
+
+
 def _attendance_heatmap_as_drawn(heatmap: Heatmap) -> Heatmap:
     """The heat map as drawn: each rate at the middle of its level of colour; of the minutes
     not recorded, only whether there are any (the grey cells)."""
-    levels = HEATMAP_COLOUR_LEVELS
-
-    def level(rate: float | None) -> float | None:
-        if rate is None:
-            return None
-        return (min(max(math.floor(rate * levels), 0), levels - 1) + 0.5) / levels
-
     return replace(
         heatmap,
-        rates=tuple(tuple(level(rate) for rate in row) for row in heatmap.rates),
-        unrecorded=tuple(
-            tuple(None if minutes is None else int(minutes > 0) for minutes in row)
-            for row in heatmap.unrecorded
-        ),
+        rates=tuple(_levels(row) for row in heatmap.rates),
+        unrecorded=tuple(_greys(row) for row in heatmap.unrecorded),
     )
+
+
+# A trainee's row is the same after most roll calls saved (one row changes): kept by its values.
+@lru_cache(maxsize=512)
+def _levels(rates: tuple[float | None, ...]) -> tuple[float | None, ...]:
+    """Put each rate of a row at the middle of its level of colour."""
+    levels = HEATMAP_COLOUR_LEVELS
+    return tuple(
+        None
+        if rate is None
+        else (min(max(math.floor(rate * levels), 0), levels - 1) + 0.5) / levels
+        for rate in rates
+    )
+
+
+@lru_cache(maxsize=512)
+def _greys(unrecorded: tuple[int | None, ...]) -> tuple[int | None, ...]:
+    """Tell, of each cell of a row, whether some of its minutes are not recorded."""
+    return tuple(None if minutes is None else int(minutes > 0) for minutes in unrecorded)
 
 
 def _attendance_heatmap_drawing(heatmap: Heatmap, language: str) -> str:

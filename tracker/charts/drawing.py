@@ -16,7 +16,7 @@ import io
 import math
 import textwrap
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -381,6 +381,17 @@ def _threshold_and_bars(
         )
 
 
+def _grey_bars(
+    places: Iterable[float], points: Sequence[WeekPoint | MonthPoint]
+) -> tuple[tuple[float, float], ...]:
+    """Return, at each point's place, the share of its hours not recorded (a frame's grey
+    bars, part of its key)."""
+    return tuple(
+        (place, ratio(point.unrecorded_minutes, point.scheduled_minutes) or 0.0)
+        for place, point in zip(places, points, strict=True)
+    )
+
+
 def _rates_axis(axes: Axes, words: Words, limits: tuple[float, float]) -> None:
     """Show the rates of the hours recorded on the vertical axis, between the limits given."""
     axes.set_ylim(*limits)
@@ -513,12 +524,7 @@ def _weekly_attendance_drawing(points: Sequence[WeekPoint], language: str) -> st
         tuple(xs),
         (points[0].starts_on, points[-1].starts_on + timedelta(days=6)),
         threshold,
-        tuple(
-            (p.starts_on.toordinal() + 2, ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0)
-            for p in points
-        )
-        if unrecorded
-        else None,
+        _grey_bars([p.starts_on.toordinal() + 2 for p in points], points) if unrecorded else None,
         _rate_range([p.recorded_rate for p in rated], threshold, bars=bool(unrecorded)),
         language,
     )
@@ -533,7 +539,7 @@ def _weekly_attendance_frame(
     xs: tuple[float, ...],
     days: tuple[date, date],
     threshold: float,
-    bars: tuple[tuple[int, float], ...] | None,
+    bars: tuple[tuple[float, float], ...] | None,
     limits: tuple[float, float],
     language: str,
 ) -> LinesFrame:
@@ -1179,12 +1185,7 @@ def trainee_attendance_chart(points: Sequence[MonthPoint], language: str) -> Cha
         tuple(p.month for p in points),
         threshold,
         compared,
-        tuple(
-            (place, ratio(p.unrecorded_minutes, p.scheduled_minutes) or 0.0)
-            for place, p in enumerate(points)
-        )
-        if unrecorded
-        else None,
+        _grey_bars(range(len(points)), points) if unrecorded else None,
         _rate_range(
             [r for p in points for r in (p.trainee_rate, p.cohort_rate)],
             threshold,
@@ -1207,7 +1208,7 @@ def _trainee_attendance_frame(
     months: tuple[date, ...],
     threshold: float,
     compared: bool,
-    bars: tuple[tuple[int, float], ...] | None,
+    bars: tuple[tuple[float, float], ...] | None,
     limits: tuple[float, float],
     language: str,
 ) -> LinesFrame:

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy import create_engine
 
 from tests.postgresql import PostgresServer, find_binaries
 from tests.smtp import mail_settings, smtp_server  # noqa: F401  (the mail tests' SMTP server)
+from tests.world import World, build_world
 from tracker import create_app
 from tracker import models as every_model  # noqa: F401  (create_all makes every table)
 from tracker.cli import main
@@ -153,18 +155,112 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
+# What a test that asks for the world or the demo finds in its copy of the database: the world
+# as built there, or `tracker demo`'s output.
+BUILT = pytest.StashKey()
+# The fixtures whose database is built once per run and copied for each test that asks for one.
+BUILT_ONCE = ("demo", "world")
+
+
 @pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path):
-    """A database with the schema, new for each test: SQLite, then PostgreSQL."""
+    """A database with the schema, new for each test: SQLite, then PostgreSQL.
+
+    A test that asks for the world (tests/world.py) or the demo, directly or through another
+    fixture, gets a copy of a database where it was built once per run, with its stored files:
+    building it took most of such a test's time (a fifth of a second, the world; ten seconds, the
+    demo).
+    """
+    start = next((name for name in BUILT_ONCE if name in request.fixturenames), None)
+    built = request.getfixturevalue(f"{request.param}_{start}") if start else None
+    if built:
+        request.node.stash[BUILT] = (start, built.value)
+        shutil.copytree(built.uploads, tmp_path / "uploads", dirs_exist_ok=True)
     if request.param == "sqlite":
         path = tmp_path / "tracker.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        template = built.database if built else request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
     server = request.getfixturevalue("postgresql_server")
-    name = server.create_database(template=request.getfixturevalue("postgresql_template"))
+    template = built.database if built else request.getfixturevalue("postgresql_template")
+    name = server.create_database(template=template)
     yield server.url(name)
     server.drop_database_later(name)
+
+
+@dataclass(frozen=True)
+class Built:
+    """A database where something was built once (a SQLite file or a PostgreSQL template), the
+    files it stored, and what building it returned."""
+
+    database: Path | str
+    uploads: Path
+    value: object
+
+
+def build_in(database_url: str, folder: Path, seal_certificate: Path, build) -> object:
+    """Call `build(app)` on an app of that database, its files under `folder`; close every
+    connection (a PostgreSQL template is copied only when nobody is connected to it)."""
+    app = create_app(test_settings(database_url, folder, seal_certificate))
+    try:
+        return build(app)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def the_world(app) -> World:
+    with app.app_context():
+        return build_world()
+
+
+def the_demo(app) -> str:
+    result = app.test_cli_runner().invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def sqlite_built(template: Path, folder: Path, seal_certificate: Path, build) -> Built:
+    path = folder / "tracker.db"
+    shutil.copyfile(template, path)
+    value = build_in(f"sqlite:///{path}", folder, seal_certificate, build)
+    return Built(path, folder / "uploads", value)
+
+
+def postgresql_built(server, template: str, folder: Path, seal_certificate: Path, build) -> Built:
+    name = server.create_database(template=template)
+    value = build_in(server.url(name), folder, seal_certificate, build)
+    return Built(name, folder / "uploads", value)
+
+
+@pytest.fixture(scope="session")
+def sqlite_world(sqlite_template, tmp_path_factory, seal_certificate):
+    folder = tmp_path_factory.mktemp("world")
+    return sqlite_built(sqlite_template, folder, seal_certificate, the_world)
+
+
+@pytest.fixture(scope="session")
+def postgresql_world(postgresql_server, postgresql_template, tmp_path_factory, seal_certificate):
+    folder = tmp_path_factory.mktemp("world")
+    return postgresql_built(
+        postgresql_server, postgresql_template, folder, seal_certificate, the_world
+    )
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo(sqlite_template, tmp_path_factory, seal_certificate):
+    folder = tmp_path_factory.mktemp("demo")
+    return sqlite_built(sqlite_template, folder, seal_certificate, the_demo)
+
+
+@pytest.fixture(scope="session")
+def postgresql_demo(postgresql_server, postgresql_template, tmp_path_factory, seal_certificate):
+    folder = tmp_path_factory.mktemp("demo")
+    return postgresql_built(
+        postgresql_server, postgresql_template, folder, seal_certificate, the_demo
+    )
 
 
 @pytest.fixture(scope="session")
@@ -177,31 +273,34 @@ def seal_certificate(tmp_path_factory):
     return path
 
 
+def test_settings(database_url: str, folder: Path, seal_certificate: Path) -> dict:
+    """The settings of a test's app: its database, its folders under `folder`."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REPORTS_FOLDER": str(folder / "reports"),
+        "CHART_CACHE_FOLDER": str(folder / "cache" / "charts"),
+        "REPORT_CACHE_FOLDER": str(folder / "cache" / "reports"),
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        # Walking every route as an admin makes ten reports in seconds; the limit's own
+        # tests set it (tests/test_reports.py).
+        "REPORT_MAKINGS_PER_MINUTE": 1000,
+        # A report asked for on the web is made in the request, so that the tests read it
+        # at once; making it in a process of its own has its tests (test_reports_background.py).
+        "REPORT_MAKING_IN_BACKGROUND": False,
+        # The tests' half-days are years past: automatic closing would close every roll call
+        # they save. Its own tests set a delay (tests/test_closing.py).
+        "ROLL_CALL_CLOSES_AFTER_DAYS": None,
+        "SEAL_CERTIFICATE": str(seal_certificate),
+        "SEAL_PASSWORD": "seal-password",
+    }
+
+
 @pytest.fixture
 def app(database_url, tmp_path, seal_certificate):
     """The application on a fresh database."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "REPORTS_FOLDER": str(tmp_path / "reports"),
-            "CHART_CACHE_FOLDER": str(tmp_path / "cache" / "charts"),
-            "REPORT_CACHE_FOLDER": str(tmp_path / "cache" / "reports"),
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-            # Walking every route as an admin makes ten reports in seconds; the limit's own
-            # tests set it (tests/test_reports.py).
-            "REPORT_MAKINGS_PER_MINUTE": 1000,
-            # A report asked for on the web is made in the request, so that the tests read it
-            # at once; making it in a process of its own has its tests (test_reports_background.py).
-            "REPORT_MAKING_IN_BACKGROUND": False,
-            # The tests' half-days are years past: automatic closing would close every roll call
-            # they save. Its own tests set a delay (tests/test_closing.py).
-            "ROLL_CALL_CLOSES_AFTER_DAYS": None,
-            "SEAL_CERTIFICATE": str(seal_certificate),
-            "SEAL_PASSWORD": "seal-password",
-        }
-    )
+    app = create_app(test_settings(database_url, tmp_path, seal_certificate))
     yield app
     with app.app_context():
         db.session.remove()
@@ -351,12 +450,22 @@ def page(browser):
 
 
 @pytest.fixture
-def world(app):
-    """The small world of tests/world.py: two cohorts and an account of each role, committed."""
-    from tests.world import build_world
+def world(app, request):
+    """The small world of tests/world.py: two cohorts and an account of each role, committed.
 
-    with app.app_context():
-        return build_world()
+    Found in the test's database when it was copied from one holding it (`database_url`), else
+    built there now (a test file with a database of its own)."""
+    name, value = request.node.stash.get(BUILT, (None, None))
+    return value if name == "world" else the_world(app)
+
+
+@pytest.fixture
+def demo(app, request):
+    """The demo loaded by `tracker demo` (its own tests run the command on an empty database);
+    returns the command's output. Found in the test's database when it was copied from one
+    holding it (`database_url`), else loaded now."""
+    name, value = request.node.stash.get(BUILT, (None, None))
+    return value if name == "demo" else the_demo(app)
 
 
 @pytest.fixture

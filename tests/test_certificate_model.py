@@ -43,11 +43,10 @@ def text_of(pdf) -> str:
 
 
 @pytest.fixture
-def world(app):
-    """The test world, its organisation's identity (the demo's, with a PNG logo) and its cohort's
-    grant agreement; Alan Turing (T02) left the course on 4 March 2022."""
+def world(world, app):
+    """The test world (conftest.py), its organisation's identity (the demo's, with a PNG logo) and
+    its cohort's grant agreement; Alan Turing (T02) left the course on 4 March 2022."""
     with app.app_context():
-        build_world()
         logo = Logo("logo.png", PNG, uploads_data.png())
         save_identity(**DEMO_IDENTITY, logo=logo)
         cohort = alpha()
@@ -55,6 +54,7 @@ def world(app):
         cohort.title_in_agreement = DEMO_TITLE_IN_AGREEMENT
         trainee(cohort, "T02").left_on = LEFT_ON
         db.session.commit()
+    return world
 
 
 def alpha() -> Cohort:

@@ -467,9 +467,7 @@ def test_the_filled_weekly_sheet_marks_and_lists_the_amendments(app, world):
     assert "Amendments after closing" not in blank_text
 
 
-def test_the_demo_closes_its_past_roll_calls_and_carries_amendments(app, run_tracker):
-    result = run_tracker("demo")
-    assert result.exit_code == 0, result.output
+def test_the_demo_closes_its_past_roll_calls_and_carries_amendments(app, demo, run_tracker):
     with app.app_context():
         open_sessions = db.session.scalar(
             select(db.func.count(Session.id)).where(Session.closed_at.is_(None))

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
-from tests.world import build_world
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.budget.models import BudgetLine, Expense
@@ -16,10 +15,10 @@ from tracker.extensions import db
 
 
 @pytest.fixture
-def world(app):
+def world(world, app):
+    """The test world (conftest.py), in an application context."""
     with app.app_context():
-        build_world()
-        yield
+        yield world
         db.session.rollback()
 
 

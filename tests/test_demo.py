@@ -170,14 +170,6 @@ def test_generate_makes_other_cohorts_from_other_starts():
 # --- tracker demo ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo(app, run_tracker):
-    """Load the demo into the test database and return the command's output."""
-    result = run_tracker("demo")
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 

@@ -5,7 +5,6 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
 from tracker import timeutil
@@ -18,12 +17,6 @@ from tracker.extensions import db
 from tracker.followups.models import FollowUp, Positioning
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-@pytest.fixture
-def demo(app, run_tracker):
-    result = run_tracker("demo")
-    assert result.exit_code == 0, result.output
 
 
 def test_every_demo_trainee_was_positioned_and_those_at_risk_followed_up(

@@ -395,9 +395,7 @@ def test_the_cohort_command_takes_the_agreement(app, run_tracker):
 # --- The demo -------------------------------------------------------------------------------
 
 
-def test_the_demo_fills_a_plausible_identity_and_agreement(app, run_tracker):
-    result = run_tracker("demo")
-    assert result.exit_code == 0, result.output
+def test_the_demo_fills_a_plausible_identity_and_agreement(app, demo):
     with app.app_context(), app.test_request_context("/?lang=en"), force_locale("en"):
         identity = queries.current()
         assert identity.legal_name == "Centre régional d'innovation de Montpellier"

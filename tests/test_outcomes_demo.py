@@ -13,13 +13,14 @@ from tracker.outcomes.queries import course_slug, courses
 
 
 @pytest.fixture
-def demo(app, run_tracker, monkeypatch):
+def demo_in_2024(app, run_tracker, monkeypatch):
+    """The demo loaded on 15 January 2024 (its outcomes depend on the day)."""
     monkeypatch.setattr(timeutil, "today", lambda: date(2024, 1, 15))
     result = run_tracker("demo")
     assert result.exit_code == 0, result.output
 
 
-def test_the_demo_has_outcomes_from_staff_and_surveys(app, demo):
+def test_the_demo_has_outcomes_from_staff_and_surveys(app, demo_in_2024):
     with app.app_context():
         rows = db.session.scalars(select(Outcome)).all()
         by_moment = Counter(outcome.moment for outcome in rows)

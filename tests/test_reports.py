@@ -12,7 +12,6 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.world import build_world
 from tracker import create_app, i18n, timeutil, version
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord
@@ -56,9 +55,9 @@ def shown(app, language: str, function, *args) -> str:
 
 
 @pytest.fixture
-def world(app):
+def world(world, app):
+    """The test world (conftest.py), with a score and a comment of T01's."""
     with app.app_context():
-        world = build_world()
         # A score and a comment that must reach the trainee's report and never the funder's.
         result = db.session.scalar(
             select(Result)

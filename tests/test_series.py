@@ -579,16 +579,14 @@ def test_burn_up_of_a_cohort_ending_mid_month_stops_at_its_end():
     assert burn_up.points[-1].planned == Decimal("5500.00")
 
 
-def test_statement_of_the_demo_loaded_from_the_database_sums_to_the_figures(app_context):
+def test_statement_of_the_demo_loaded_from_the_database_sums_to_the_figures(demo, app_context):
     from sqlalchemy import select
 
     from tracker.cohorts.models import Cohort
     from tracker.demo.generate import DEMO_SLUG
-    from tracker.demo.operations import load_demo
     from tracker.extensions import db
     from tracker.metrics.loading import load_cohort_data
 
-    load_demo()
     cohort = db.session.scalar(select(Cohort).where(Cohort.slug == DEMO_SLUG))
     data = load_cohort_data(cohort, date(2022, 11, 30))
     rows = monthly_statement(data)

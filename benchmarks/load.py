@@ -158,11 +158,11 @@ def serve(url: str, instance: Path, port: int, workers: int, threads: int) -> su
             # A first chart on a busy machine may outlast gunicorn's 30 s default.
             "--timeout",
             "120",
-            # Each request's time in the worker, in microseconds (server_times).
+            # Each request's answer and time in the worker, in microseconds (server_times).
             "--access-logfile",
             str(access_log(instance)),
             "--access-logformat",
-            "%(m)s %(U)s %(D)s",
+            "%(m)s %(U)s %(s)s %(D)s",
             "tracker:create_app()",
         ],
         env=environment,
@@ -204,10 +204,12 @@ ENDPOINTS = (
 
 
 def server_times(lines: list[str]) -> dict[str, list[float]]:
-    """Return the time gunicorn took for each request of the access log, in ms, by endpoint."""
+    """Return the time gunicorn took for each request of the access log, in ms, by endpoint;
+    the answers other than a page (200) or a save's redirect (302) apart, under their status
+    (a report being made, 202; a save refused, 409)."""
     times: dict[str, list[float]] = {}
     for line in lines:
-        method, path, microseconds = line.split()
+        method, path, status, microseconds = line.split()
         name = next(
             (
                 name
@@ -216,6 +218,8 @@ def server_times(lines: list[str]) -> dict[str, list[float]]:
             ),
             f"{method} {path}",
         )
+        if status not in ("200", "302"):
+            name = f"{name} ({status})"
         times.setdefault(name, []).append(int(microseconds) / 1000)
     return times
 

@@ -5,21 +5,23 @@ from benchmarks.load import percentile, server_times
 
 def test_each_request_of_the_access_log_is_timed_under_its_endpoint_name():
     log = [
-        "GET / 12000",
-        "GET /cohorts/ibm-ai-1 8000",
-        "GET /cohorts/ibm-ai-1/sessions/415/roll-call 50000",
-        "POST /cohorts/ibm-ai-1/sessions/415/roll-call 40000",
-        "GET /cohorts/ibm-ai-1/assessments/M1-QCM/results 20000",
-        "GET /cohorts/ibm-ai-1/funding 30000",
-        "GET /cohorts/ibm-ai-1/funding/statement 15000",
-        "GET /cohorts/ibm-ai-1/funding/export/statement.csv 9000",
-        "GET /api/cohorts/ibm-ai-1/metrics 5000",
-        "GET /login 2000",
-        "GET /cohorts/ibm-ai-1/trainees/T03 26000",
-        "GET /cohorts/ibm-ai-1/trainees/T04 28000",
-        "GET /cohorts/ibm-ai-1/trainees/T03/report.pdf 7000",
-        "GET /cohorts/ibm-ai-1/funding-report.pdf 6000",
-        "GET /healthz 1000",
+        "GET / 200 12000",
+        "GET /cohorts/ibm-ai-1 200 8000",
+        "GET /cohorts/ibm-ai-1/sessions/415/roll-call 200 50000",
+        "POST /cohorts/ibm-ai-1/sessions/415/roll-call 302 40000",
+        "GET /cohorts/ibm-ai-1/assessments/M1-QCM/results 200 20000",
+        "GET /cohorts/ibm-ai-1/funding 200 30000",
+        "GET /cohorts/ibm-ai-1/funding/statement 200 15000",
+        "GET /cohorts/ibm-ai-1/funding/export/statement.csv 200 9000",
+        "GET /api/cohorts/ibm-ai-1/metrics 200 5000",
+        "GET /login 200 2000",
+        "GET /cohorts/ibm-ai-1/trainees/T03 200 26000",
+        "GET /cohorts/ibm-ai-1/trainees/T04 200 28000",
+        "GET /cohorts/ibm-ai-1/trainees/T03/report.pdf 202 3000",
+        "GET /cohorts/ibm-ai-1/trainees/T03/report.pdf 200 7000",
+        "POST /cohorts/ibm-ai-1/sessions/415/roll-call 409 30000",
+        "GET /cohorts/ibm-ai-1/funding-report.pdf 200 6000",
+        "GET /healthz 200 1000",
     ]
     times = server_times(log)
     assert times == {
@@ -35,6 +37,8 @@ def test_each_request_of_the_access_log_is_timed_under_its_endpoint_name():
         "sign-in page (floor)": [2.0],
         "trainee: own page": [26.0, 28.0],
         "trainee: own report (PDF)": [7.0],
+        "trainee: own report (PDF) (202)": [3.0],
+        "roll call saved (all) (409)": [30.0],
         "burst: uncached report": [6.0],
         "GET /healthz": [1.0],
     }

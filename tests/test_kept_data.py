@@ -28,7 +28,7 @@ from tracker.metrics.series import (
     week_start,
     weekly_attendance,
 )
-from tracker.reports.making import data_digest, trainee_digest
+from tracker.reports.making import data_digest, records_digest, trainee_digest
 from tracker.timeutil import today
 
 
@@ -275,6 +275,7 @@ def test_what_a_roll_call_leaves_unchanged_is_carried_over_and_the_same_as_afres
         minutes_before = {session.id: tally for session, tally in minutes_by_session(before)}
         marks_by_session_and_trainee(before)  # the index, patched rather than made again
         grades_before = cohort_module_grades(before)
+        records_before = records_digest(before)
         weeks_before = tally_by_trainee(before, week_start)
         months_before = tally_by_trainee(before, month_of)
         mark = db.session.scalar(
@@ -314,6 +315,9 @@ def test_what_a_roll_call_leaves_unchanged_is_carried_over_and_the_same_as_afres
         # A roll call moves no grade: the grades carried.
         assert cohort_module_grades(updated) is grades_before
         assert cohort_module_grades(updated) == cohort_module_grades(fresh)
+        # Nor the records a report shows but the marks: their digest carried.
+        assert records_digest(updated) is records_before
+        assert records_digest(updated) == records_digest(fresh)
         assert {
             key: tuple(mark) for key, mark in marks_by_session_and_trainee(updated).items()
         } == {key: tuple(mark) for key, mark in marks_by_session_and_trainee(fresh).items()}

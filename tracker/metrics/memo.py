@@ -26,6 +26,18 @@ def per_data(function: Callable[[Data], Result]) -> Callable[[Data], Result]:
     return remembering
 
 
+# The functions of `not_on_marks`: data brought up to date after a roll call takes their results
+# from the older data as they are (`series.carry_over`).
+NOT_ON_MARKS: list[Callable] = []
+
+
+def not_on_marks(function: Callable[[Data], Result]) -> Callable[[Data], Result]:
+    """As `per_data`, for a function that does not read the roll-call marks: data that differs
+    from older data by marks only takes its result from the older data."""
+    NOT_ON_MARKS.append(function)
+    return per_data(function)
+
+
 def worked_out(data: Data, key: Hashable, work: Callable[[], Result]) -> Result:
     """Return what `work` gives for this data under the key, working it out the first time.
 

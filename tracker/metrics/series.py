@@ -42,7 +42,7 @@ from tracker.metrics.figures import (
     ratio,
     scale_money,
 )
-from tracker.metrics.memo import per_data, worked_out
+from tracker.metrics.memo import NOT_ON_MARKS, not_on_marks, per_data, worked_out
 from tracker.money import round_money
 
 Key = TypeVar("Key", bound=Hashable)
@@ -341,7 +341,7 @@ def _tally_by_trainee(
     return {**carried, **{group: tally.minutes() for group, tally in tallies.items()}}
 
 
-@per_data
+@not_on_marks
 def expected_by_day(data: CohortData) -> dict[date, list[TraineeInfo]]:
     """Return the enrolled trainees expected on each day of a held session, in order of ref
     (once per data object: a day holds two half-days, and several tallies ask)."""
@@ -383,7 +383,7 @@ def carry_over(old: CohortData, new: CohortData, dropped: list[Mark], read: list
     """Let data brought up to date after a roll call take what was worked out from the older
     data and does not depend on what changed: the figures of the trainees whose marks are the
     same, the minutes of the other sessions, the trainees' tallies of the other weeks and months,
-    who is expected on each day, the grades and the index of the marks. `new` must differ from
+    the index of the marks and what does not read them (`memo.not_on_marks`). `new` must differ from
     `old` by the marks of some sessions only, `dropped` (old's) and `read` (new's)
     (`loading.with_marks_reloaded`). Only those plain results are kept, never the older data: it
     leaves memory as soon as it is superseded."""
@@ -402,11 +402,11 @@ def carry_over(old: CohortData, new: CohortData, dropped: list[Mark], read: list
         patched.update(((mark[0], mark[1]), mark) for mark in read)
         new.worked_out[marks_by_session_and_trainee.__wrapped__] = patched
     # Who is expected which day depends on the trainees and the sessions, the grades on the
-    # scores: not on the marks.
-    for unmoved in (expected_by_day, cohort_module_grades):
-        kept = old.worked_out.get(unmoved.__wrapped__)
+    # scores, the reports' digest of the records other than marks on those: not on the marks.
+    for unmoved in NOT_ON_MARKS:
+        kept = old.worked_out.get(unmoved)
         if kept is not None:
-            new.worked_out[unmoved.__wrapped__] = kept
+            new.worked_out[unmoved] = kept
     minutes = old.worked_out.get(minutes_by_session.__wrapped__)
     if minutes is not None:
         new.worked_out[CARRIED_SESSIONS] = {
@@ -636,7 +636,7 @@ class CohortGrades:
     graded: tuple[int, ...]
 
 
-@per_data
+@not_on_marks
 def cohort_module_grades(data: CohortData) -> CohortGrades:
     """Grade every enrolled trainee in each module with a held test (once per data object).
 

@@ -59,7 +59,7 @@ from tracker.files import private_folder, write_atomically
 from tracker.metrics import series
 from tracker.metrics.figures import CohortData, cohort_figures
 from tracker.metrics.loading import collector_paused
-from tracker.metrics.memo import worked_out
+from tracker.metrics.memo import not_on_marks, worked_out
 from tracker.metrics.versions import current_data
 from tracker.organisation import queries as organisation
 from tracker.reports import background, limits, tagging
@@ -191,21 +191,18 @@ def _trainee_digest(data: CohortData, trainee_id: int) -> str:
         (
             shared_digest(data),
             tuple(trainee for trainee in data.trainees if trainee.id == trainee_id),
-            marks_by_trainee(data).get(trainee_id, ()),
+            trainee_marks(data, trainee_id),
         )
     )
 
 
-def marks_by_trainee(data: CohortData) -> dict[int, tuple[tuple, ...]]:
-    """Each trainee's marks, sorted (by session), as plain tuples; once per data."""
-
-    def index() -> dict[int, tuple[tuple, ...]]:
-        marks: dict[int, list[tuple]] = {}
-        for mark in data.marks:
-            marks.setdefault(mark[1], []).append(tuple(mark))
-        return {trainee_id: tuple(sorted(own)) for trainee_id, own in marks.items()}
-
-    return worked_out(data, "marks by trainee", index)
+def trainee_marks(data: CohortData, trainee_id: int) -> tuple[tuple, ...]:
+    """A trainee's marks, sorted (by session), as plain tuples: looked up in the index of the
+    marks by session and trainee, which data brought up to date after a roll call takes patched
+    from the older data (`series.carry_over`) rather than made again from every mark."""
+    index = series.marks_by_session_and_trainee(data)
+    own = (index.get((session.id, trainee_id)) for session in data.sessions)
+    return tuple(sorted(tuple(mark) for mark in own if mark is not None))
 
 
 def shared_digest(data: CohortData) -> str:
@@ -216,16 +213,25 @@ def shared_digest(data: CohortData) -> str:
         data,
         "shared digest",
         lambda: _digest_of_parts(
-            (
-                data.as_of,
-                data.cohort,
-                data.sessions,
-                data.modules,
-                data.assessments,
-                tuple(map(tuple, data.scores)),
-                tuple(sorted(series.cohort_monthly_line(data).items())),
-            )
+            (records_digest(data), tuple(sorted(series.cohort_monthly_line(data).items())))
         ),
+    )
+
+
+@not_on_marks
+def records_digest(data: CohortData) -> str:
+    """Hash the records every trainee's report shows but the marks: the cohort, its sessions,
+    modules, assessments and scores (once per data, and taken as it is by data brought up to
+    date after a roll call)."""
+    return _digest_of_parts(
+        (
+            data.as_of,
+            data.cohort,
+            data.sessions,
+            data.modules,
+            data.assessments,
+            tuple(map(tuple, data.scores)),
+        )
     )
 
 

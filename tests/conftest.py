@@ -158,8 +158,6 @@ def sqlite_template(tmp_path_factory):
 # What a test that asks for the world or the demo finds in its copy of the database: the world
 # as built there, or `tracker demo`'s output.
 BUILT = pytest.StashKey()
-# The fixtures whose database is built once per run and copied for each test that asks for one.
-BUILT_ONCE = ("demo", "world")
 
 
 @pytest.fixture(params=DATABASES)
@@ -171,19 +169,19 @@ def database_url(request, tmp_path):
     building it took most of such a test's time (a fifth of a second, the world; ten seconds, the
     demo).
     """
-    start = next((name for name in BUILT_ONCE if name in request.fixturenames), None)
-    built = request.getfixturevalue(f"{request.param}_{start}") if start else None
-    if built:
+    server = request.getfixturevalue("postgresql_server") if request.param == "postgresql" else None
+    template = request.getfixturevalue(f"{request.param}_template")
+    start = next((name for name in BUILDS if name in request.fixturenames), None)
+    if start:
+        built = request.getfixturevalue("built_once")(start, template, server)
         request.node.stash[BUILT] = (start, built.value)
         shutil.copytree(built.uploads, tmp_path / "uploads", dirs_exist_ok=True)
-    if request.param == "sqlite":
+        template = built.database
+    if server is None:
         path = tmp_path / "tracker.db"
-        template = built.database if built else request.getfixturevalue("sqlite_template")
         shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
-    server = request.getfixturevalue("postgresql_server")
-    template = built.database if built else request.getfixturevalue("postgresql_template")
     name = server.create_database(template=template)
     yield server.url(name)
     server.drop_database_later(name)
@@ -199,18 +197,6 @@ class Built:
     value: object
 
 
-def build_in(database_url: str, folder: Path, seal_certificate: Path, build) -> object:
-    """Call `build(app)` on an app of that database, its files under `folder`; close every
-    connection (a PostgreSQL template is copied only when nobody is connected to it)."""
-    app = create_app(test_settings(database_url, folder, seal_certificate))
-    try:
-        return build(app)
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
 def the_world(app) -> World:
     with app.app_context():
         return build_world()
@@ -222,45 +208,38 @@ def the_demo(app) -> str:
     return result.output
 
 
-def sqlite_built(template: Path, folder: Path, seal_certificate: Path, build) -> Built:
-    path = folder / "tracker.db"
-    shutil.copyfile(template, path)
-    value = build_in(f"sqlite:///{path}", folder, seal_certificate, build)
-    return Built(path, folder / "uploads", value)
-
-
-def postgresql_built(server, template: str, folder: Path, seal_certificate: Path, build) -> Built:
-    name = server.create_database(template=template)
-    value = build_in(server.url(name), folder, seal_certificate, build)
-    return Built(name, folder / "uploads", value)
+# The fixtures whose database is built once per run and copied for each test that asks for one.
+BUILDS = {"demo": the_demo, "world": the_world}
 
 
 @pytest.fixture(scope="session")
-def sqlite_world(sqlite_template, tmp_path_factory, seal_certificate):
-    folder = tmp_path_factory.mktemp("world")
-    return sqlite_built(sqlite_template, folder, seal_certificate, the_world)
+def built_once(tmp_path_factory, seal_certificate):
+    """Return a function that builds the world or the demo in a copy of a schema's database
+    (a SQLite file, or a PostgreSQL template on its server) the first time it is asked."""
+    built: dict[tuple, Built] = {}
 
+    def build(what: str, schema: Path | str, server: PostgresServer | None) -> Built:
+        if (what, schema) not in built:
+            folder = tmp_path_factory.mktemp(what)
+            if server is None:
+                database = folder / "tracker.db"
+                shutil.copyfile(schema, database)
+                url = f"sqlite:///{database}"
+            else:
+                database = server.create_database(template=schema)
+                url = server.url(database)
+            app = create_app(test_settings(url, folder, seal_certificate))
+            try:
+                value = BUILDS[what](app)
+            finally:
+                # A PostgreSQL template is copied only when nobody is connected to it.
+                with app.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
+            built[what, schema] = Built(database, folder / "uploads", value)
+        return built[what, schema]
 
-@pytest.fixture(scope="session")
-def postgresql_world(postgresql_server, postgresql_template, tmp_path_factory, seal_certificate):
-    folder = tmp_path_factory.mktemp("world")
-    return postgresql_built(
-        postgresql_server, postgresql_template, folder, seal_certificate, the_world
-    )
-
-
-@pytest.fixture(scope="session")
-def sqlite_demo(sqlite_template, tmp_path_factory, seal_certificate):
-    folder = tmp_path_factory.mktemp("demo")
-    return sqlite_built(sqlite_template, folder, seal_certificate, the_demo)
-
-
-@pytest.fixture(scope="session")
-def postgresql_demo(postgresql_server, postgresql_template, tmp_path_factory, seal_certificate):
-    folder = tmp_path_factory.mktemp("demo")
-    return postgresql_built(
-        postgresql_server, postgresql_template, folder, seal_certificate, the_demo
-    )
+    return build
 
 
 @pytest.fixture(scope="session")

@@ -228,7 +228,7 @@ def built_once(tmp_path_factory, seal_certificate):
             else:
                 database = server.create_database(template=schema)
                 url = server.url(database)
-            app = create_app(test_settings(url, folder, seal_certificate))
+            app = create_app(app_settings(url, folder, seal_certificate))
             try:
                 value = BUILDS[what](app)
             finally:
@@ -252,7 +252,7 @@ def seal_certificate(tmp_path_factory):
     return path
 
 
-def test_settings(database_url: str, folder: Path, seal_certificate: Path) -> dict:
+def app_settings(database_url: str, folder: Path, seal_certificate: Path) -> dict:
     """The settings of a test's app: its database, its folders under `folder`."""
     return {
         "TESTING": True,
@@ -279,7 +279,7 @@ def test_settings(database_url: str, folder: Path, seal_certificate: Path) -> di
 @pytest.fixture
 def app(database_url, tmp_path, seal_certificate):
     """The application on a fresh database."""
-    app = create_app(test_settings(database_url, tmp_path, seal_certificate))
+    app = create_app(app_settings(database_url, tmp_path, seal_certificate))
     yield app
     with app.app_context():
         db.session.remove()

@@ -401,8 +401,8 @@ def carry_over(old: CohortData, new: CohortData, dropped: list[Mark], read: list
             del patched[mark[0], mark[1]]
         patched.update(((mark[0], mark[1]), mark) for mark in read)
         new.worked_out[marks_by_session_and_trainee.__wrapped__] = patched
-    # Who is expected which day depends on the trainees and the sessions, the grades on the
-    # scores, the reports' digest of the records other than marks on those: not on the marks.
+    # What reads no mark (who is expected which day, the grades, the reports' digest of the
+    # other records): taken as it is.
     for unmoved in NOT_ON_MARKS:
         kept = old.worked_out.get(unmoved)
         if kept is not None:

@@ -164,3 +164,26 @@ class Trainee(db.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class KeptSummary(db.Model):
+    """A cohort's summary as of a date (trainees and attendance, as the lists of cohorts show
+    it), kept under the version of the cohort's records and the tracker's release, so that the
+    pages that span cohorts find it after a restart and on a new day (`tracker.cohorts.pages`).
+
+    Worked out from the records, never one: not in the trail, and worked out again when missing
+    or kept under another version. One row per cohort and date: a newer version replaces it.
+    """
+
+    __tablename__ = "kept_summaries"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    version: Mapped[str] = mapped_column(Text)
+    enrolled: Mapped[int] = mapped_column(Integer)
+    active: Mapped[int] = mapped_column(Integer)
+    withdrawn: Mapped[int] = mapped_column(Integer)
+    scheduled_minutes: Mapped[int] = mapped_column(Integer)
+    attended_minutes: Mapped[int] = mapped_column(Integer)

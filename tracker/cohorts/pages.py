@@ -6,19 +6,25 @@ notes, comments) or answer for many cohorts at once (the home page, the list of 
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
+from tracker import version
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.attendance.queries import expected_at_session
 from tracker.attendance.rules import PARTLY_ATTENDED
+from tracker.audit import replay
 from tracker.charts import cached_chart, module_grades_chart, trainee_attendance_chart
 from tracker.charts.placing import PlacedChart, place
-from tracker.cohorts.models import Cohort, Competency, Trainee
+from tracker.cohorts.models import Cohort, Competency, KeptSummary, Trainee
 from tracker.cohorts.rules import has_left
 from tracker.extensions import db
 from tracker.i18n import rate
@@ -36,7 +42,7 @@ from tracker.metrics.figures import (
 )
 from tracker.metrics.loading import load_cohort_data
 from tracker.metrics.memo import worked_out
-from tracker.metrics.versions import current_data, kept_figures
+from tracker.metrics.versions import current_data, data_versions, kept_figures
 
 STATUS_LABELS = {
     "active": _l("active"),
@@ -98,10 +104,118 @@ class CohortSummary:
 
 def cohort_summaries(cohorts: Sequence[Cohort], as_of: date) -> dict[int, CohortSummary]:
     """Count the trainees and the attendance of several cohorts, each counted again only when
-    its records changed since (`tracker.metrics.versions`)."""
+    its records changed since: kept in this process (`tracker.metrics.versions`) and in the
+    database, for every worker, after a restart and on a new day (`kept_or_counted`)."""
     return kept_figures.get_many(
-        "summary", cohorts, as_of, lambda missing: count_summaries(missing, as_of)
+        "summary", cohorts, as_of, lambda missing: kept_or_counted(missing, as_of)
     )
+
+
+def kept_or_counted(cohorts: Sequence[Cohort], as_of: date) -> dict[int, CohortSummary]:
+    """Return the summaries the database keeps for the cohorts' records as they stand, and count
+    the others (in one set-based pass), which are then kept.
+
+    A summary is kept under the date whose summary is D's (`summary_dates`): after a cohort's
+    end, every later date finds the one kept, so that a new day counts the running cohorts
+    only. It is kept only when the cohort's version did not move while it was counted: a roll
+    call saved meanwhile leaves it to the next request.
+    """
+    if not cohorts or replay.rebuilt_at() is not None:
+        return count_summaries(cohorts, as_of)  # as recorded at an instant: never kept
+    dates = summary_dates(cohorts, as_of)
+    versions = kept_versions(cohorts)
+    found = {
+        row.cohort_id: CohortSummary(
+            row.enrolled, row.active, row.withdrawn, row.scheduled_minutes, row.attended_minutes
+        )
+        for row in db.session.scalars(
+            select(KeptSummary).where(
+                KeptSummary.cohort_id.in_(list(dates)),
+                KeptSummary.as_of.in_(set(dates.values())),
+            )
+        )
+        if row.as_of == dates[row.cohort_id] and row.version == versions[row.cohort_id]
+    }
+    missing = [cohort for cohort in cohorts if cohort.id not in found]
+    counted = count_summaries(missing, as_of) if missing else {}
+    if counted:
+        unmoved = kept_versions(missing)
+        keep_summaries(
+            {
+                cohort_id: (dates[cohort_id], versions[cohort_id], summary)
+                for cohort_id, summary in counted.items()
+                if unmoved[cohort_id] == versions[cohort_id]
+            }
+        )
+    return found | counted
+
+
+def kept_versions(cohorts: Sequence[Cohort]) -> dict[int, str]:
+    """Return what a kept summary is kept under for each cohort: the release and the version of
+    its records."""
+    release = version.installed()
+    return {
+        cohort_id: f"{release} {found[0]} {found[1]}" if found else f"{release} -"
+        for cohort_id, found in data_versions([cohort.id for cohort in cohorts]).items()
+    }
+
+
+def keep_summaries(summaries: dict[int, tuple[date, str, CohortSummary]]) -> None:
+    """Write summaries into the database, each replacing the one kept for its cohort and date.
+
+    On a connection of their own, committed at once: the page's reading is left as it is. They
+    are a convenience: a database that cannot take them now (busy, read-only) leaves them to a
+    later request.
+    """
+    if not summaries:
+        return
+    rows = [
+        {"cohort_id": cohort_id, "as_of": day, "version": kept_under, **asdict(summary)}
+        for cohort_id, (day, kept_under, summary) in summaries.items()
+    ]
+    dialect = db.engine.dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(KeptSummary).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[KeptSummary.cohort_id, KeptSummary.as_of],
+        set_={
+            column: statement.excluded[column]
+            for column in ("version", *(field.name for field in fields(CohortSummary)))
+        },
+    )
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(statement)
+    except SQLAlchemyError as error:
+        current_app.logger.warning("Cohort summaries not kept: %s", error)
+
+
+def summary_dates(cohorts: Sequence[Cohort], as_of: date) -> dict[int, date]:
+    """Return, for each cohort, the earliest date whose summary is D's: D while the cohort
+    runs; after its end, the latest of its end and of the half-days, enrolments and withdrawals
+    up to D (nothing else moves what `count_summaries` counts)."""
+    dates = {cohort.id: as_of if as_of < cohort.ends_on else cohort.ends_on for cohort in cohorts}
+    ended = [cohort.id for cohort in cohorts if as_of >= cohort.ends_on]
+    if not ended:
+        return dates
+    latest_session = (
+        select(Session.cohort_id, func.max(Session.date))
+        .where(Session.cohort_id.in_(ended), Session.date <= as_of)
+        .group_by(Session.cohort_id)
+    )
+    latest_enrolment_or_withdrawal = (
+        select(
+            Trainee.cohort_id,
+            func.max(case((Trainee.enrolled_on <= as_of, Trainee.enrolled_on))),
+            func.max(case((Trainee.left_on <= as_of, Trainee.left_on))),
+        )
+        .where(Trainee.cohort_id.in_(ended))
+        .group_by(Trainee.cohort_id)
+    )
+    for query in (latest_session, latest_enrolment_or_withdrawal):
+        for cohort_id, *days in db.session.execute(query):
+            dates[cohort_id] = max([dates[cohort_id], *(day for day in days if day is not None)])
+    return dates
 
 
 def cohort_figures_of(cohorts: Sequence[Cohort], as_of: date) -> dict[int, CohortFigures]:

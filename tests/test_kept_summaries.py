@@ -1,0 +1,138 @@
+"""Each cohort's summary kept in the database (the officer's home, the cohorts list): found by
+every worker, after a restart and on a new day, and counted again only when the cohort's records
+move. On SQLite and PostgreSQL."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.pages_data import AS_OF, build_cohort
+from tracker.cohorts import pages
+from tracker.cohorts.models import Cohort, KeptSummary, Trainee
+from tracker.extensions import db
+from tracker.metrics.versions import kept_figures
+
+ENDS_ON = date(2022, 12, 16)  # build_cohort's
+
+
+@pytest.fixture
+def cohorts(app_context):
+    build_cohort("rich", 12)
+    build_cohort("small", 3, days=4)
+    db.session.commit()
+    return db.session.scalars(select(Cohort).order_by(Cohort.slug)).all()
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The cohorts counted, call by call."""
+    calls = []
+    count = pages.count_summaries
+
+    def counting(cohorts, as_of):
+        calls.append(sorted(cohort.slug for cohort in cohorts))
+        return count(cohorts, as_of)
+
+    monkeypatch.setattr(pages, "count_summaries", counting)
+    return calls
+
+
+def restart() -> None:
+    """What a new worker process starts from: nothing kept in the process."""
+    kept_figures.clear()
+
+
+def test_a_restart_finds_the_summaries_the_database_keeps(cohorts, counted):
+    first = pages.cohort_summaries(cohorts, AS_OF)
+    assert counted == [["rich", "small"]]
+    assert db.session.scalar(select(db.func.count()).select_from(KeptSummary)) == 2
+    restart()
+    assert pages.cohort_summaries(cohorts, AS_OF) == first
+    assert counted == [["rich", "small"]]  # read, not counted again
+    assert first == pages.count_summaries(cohorts, AS_OF)
+
+
+def test_a_changed_record_counts_its_cohort_again_and_replaces_its_summary(cohorts, counted):
+    pages.cohort_summaries(cohorts, AS_OF)
+    rich = cohorts[0]
+    trainee = db.session.scalar(select(Trainee).where(Trainee.cohort_id == rich.id).limit(1))
+    trainee.left_on = date(2022, 1, 5)
+    db.session.commit()
+    restart()
+    summaries = pages.cohort_summaries(cohorts, AS_OF)
+    assert counted == [["rich", "small"], ["rich"]]
+    assert summaries == pages.count_summaries(cohorts, AS_OF)
+    # One row per cohort and date: the newer version replaced the older.
+    assert db.session.scalar(select(db.func.count()).select_from(KeptSummary)) == 2
+
+
+def test_after_a_cohort_s_end_a_new_day_finds_the_summary_kept(cohorts, counted):
+    day = ENDS_ON + timedelta(days=3)
+    first = pages.cohort_summaries(cohorts, day)
+    restart()
+    for later in (day + timedelta(days=1), date(2024, 5, 6)):
+        assert pages.cohort_summaries(cohorts, later) == first
+    assert counted == [["rich", "small"]]
+    kept = db.session.execute(select(KeptSummary.cohort_id, KeptSummary.as_of)).all()
+    assert {as_of for _cohort, as_of in kept} == {ENDS_ON}
+
+
+def test_a_withdrawal_dated_after_the_end_moves_the_date_a_summary_is_kept_under(cohorts):
+    rich = cohorts[0]
+    trainee = db.session.scalar(
+        select(Trainee).where(Trainee.cohort_id == rich.id, Trainee.left_on.is_(None)).limit(1)
+    )
+    left_on = ENDS_ON + timedelta(days=20)
+    trainee.left_on = left_on
+    db.session.commit()
+    before, on, after = left_on - timedelta(days=1), left_on, left_on + timedelta(days=30)
+    dates = {day: pages.summary_dates(cohorts, day)[rich.id] for day in (before, on, after)}
+    assert dates == {before: ENDS_ON, on: left_on, after: left_on}
+    for day in (before, on, after):
+        restart()
+        summary = pages.cohort_summaries(cohorts, day)[rich.id]
+        assert summary == pages.count_summaries([rich], day)[rich.id]
+    assert pages.cohort_summaries(cohorts, before)[rich.id].withdrawn + 1 == (
+        pages.cohort_summaries(cohorts, after)[rich.id].withdrawn
+    )
+
+
+def test_every_date_after_the_end_has_the_summary_of_the_date_it_is_kept_under(cohorts):
+    for day in (ENDS_ON, ENDS_ON + timedelta(days=1), date(2025, 1, 1)):
+        for cohort_id, kept_under in pages.summary_dates(cohorts, day).items():
+            cohort = [db.session.get(Cohort, cohort_id)]
+            assert pages.count_summaries(cohort, day) == pages.count_summaries(cohort, kept_under)
+    assert set(pages.summary_dates(cohorts, AS_OF).values()) == {AS_OF}  # running: D itself
+
+
+def test_a_summary_kept_by_an_earlier_release_is_counted_again(cohorts, counted, monkeypatch):
+    pages.cohort_summaries(cohorts, AS_OF)
+    restart()
+    monkeypatch.setattr(pages.version, "installed", lambda: "99.0.0")
+    pages.cohort_summaries(cohorts, AS_OF)
+    assert counted == [["rich", "small"], ["rich", "small"]]
+
+
+def test_a_summary_counted_while_a_record_changed_is_not_kept(cohorts, monkeypatch):
+    """Counted from records newer than the version read before: kept under that version, it
+    would show the wrong figures to a request that read the same version."""
+    count = pages.count_summaries
+
+    def counting_while_a_roll_call_is_saved(missing, as_of):
+        result = count(missing, as_of)
+        trainee = db.session.scalar(select(Trainee).where(Trainee.cohort_id == missing[0].id))
+        trainee.first_name = "Écrit"  # another worker's write, committed before the keeping
+        db.session.commit()
+        return result
+
+    monkeypatch.setattr(pages, "count_summaries", counting_while_a_roll_call_is_saved)
+    pages.cohort_summaries(cohorts[:1], AS_OF)
+    assert db.session.scalar(select(db.func.count()).select_from(KeptSummary)) == 0
+
+
+def test_the_kept_summaries_go_with_their_cohort(cohorts):
+    pages.cohort_summaries(cohorts, AS_OF)
+    db.session.execute(db.delete(Cohort).where(Cohort.id == cohorts[1].id))
+    db.session.commit()
+    assert db.session.scalars(select(KeptSummary.cohort_id)).all() == [cohorts[0].id]

@@ -124,17 +124,17 @@ def kept_or_counted(cohorts: Sequence[Cohort], as_of: date) -> dict[int, CohortS
         return count_summaries(cohorts, as_of)  # as recorded at an instant: never kept
     dates = summary_dates(cohorts, as_of)
     versions = kept_versions(cohorts)
+    # Plain rows, not objects: what another connection wrote since is read as it is.
+    counts = [getattr(KeptSummary, field.name) for field in fields(CohortSummary)]
     found = {
-        row.cohort_id: CohortSummary(
-            row.enrolled, row.active, row.withdrawn, row.scheduled_minutes, row.attended_minutes
-        )
-        for row in db.session.scalars(
-            select(KeptSummary).where(
+        cohort_id: CohortSummary(*summary)
+        for cohort_id, day, kept_under, *summary in db.session.execute(
+            select(KeptSummary.cohort_id, KeptSummary.as_of, KeptSummary.version, *counts).where(
                 KeptSummary.cohort_id.in_(list(dates)),
                 KeptSummary.as_of.in_(set(dates.values())),
             )
         )
-        if row.as_of == dates[row.cohort_id] and row.version == versions[row.cohort_id]
+        if day == dates[cohort_id] and kept_under == versions[cohort_id]
     }
     missing = [cohort for cohort in cohorts if cohort.id not in found]
     counted = count_summaries(missing, as_of) if missing else {}

@@ -2,6 +2,8 @@
 
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -206,3 +208,36 @@ def test_a_database_named_relative_to_the_instance_is_made_private(
         assert mode(instance / "relative.db") == 0o600
     with app.app_context():
         db.engine.dispose()
+
+
+# A command run on its own: what it imports is the process's, which the suite's has long done.
+IMPORTS_OF_A_COMMAND = """
+import sys
+from tracker.cli import main
+
+main(["init"], standalone_mode=False)
+assert "weasyprint" not in sys.modules, "a command that makes no report imported WeasyPrint"
+main(["report", "--help"], standalone_mode=False)
+from tracker import create_app
+
+create_app()
+assert "weasyprint" in sys.modules, "a web worker must import WeasyPrint before it forks"
+"""
+
+
+def test_a_command_leaves_weasyprint_to_its_first_report_and_a_web_worker_imports_it(tmp_path):
+    """Half a second of every command (`tracker metrics`, the nightly jobs) not spent; a web
+    worker imports it when made, so that the report makers it forks find it imported."""
+    environment = {
+        **os.environ,
+        "TRACKER_INSTANCE_PATH": str(tmp_path / "instance"),
+        "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+    }
+    finished = subprocess.run(
+        [sys.executable, "-c", IMPORTS_OF_A_COMMAND],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr

@@ -18,8 +18,9 @@ from tracker.urls import IdConverter
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create and configure the application."""
+def create_app(test_config: dict | None = None, *, commands: bool = False) -> Flask:
+    """Create and configure the application: to serve it, or for the `tracker` commands, which
+    leave WeasyPrint to the first report they make (half a second of every command)."""
     app = Flask(
         __name__,
         template_folder=str(resources.folder("templates")),
@@ -95,6 +96,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     headers.init_app(app)
     app.before_request(deny_unruled_views)
+    if not commands:
+        # A web worker lays reports out in processes it forks: each finds WeasyPrint imported.
+        from tracker.reports.making import layout_engine
+
+        layout_engine()
     return app
 
 

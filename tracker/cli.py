@@ -2,7 +2,7 @@
 
 import gc
 
-# The commands' modules and libraries (WeasyPrint, matplotlib, SQLAlchemy...) make some 400,000
+# The commands' modules and libraries (SQLAlchemy, Flask, Alembic...) make some 400,000
 # objects that live as long as the process. The collector walked them again and again while they
 # were made, and once more at exit: `tracker --help` took 1.7 s, 1.1 s once collections waited
 # until they were imported and then left them aside (gc.freeze).
@@ -31,7 +31,12 @@ if _collecting:
     gc.enable()
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, load_dotenv=False)
+def create_app_for_commands():
+    """Create the application for a command: WeasyPrint waits for the first report made."""
+    return create_app(commands=True)
+
+
+@click.group(cls=FlaskGroup, create_app=create_app_for_commands, load_dotenv=False)
 def main() -> None:
     """Follow a funded cohort of trainees."""
 

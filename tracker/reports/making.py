@@ -22,6 +22,7 @@ as divisions, a table over several pages one table with its header rows once.
 import base64
 import gc
 import hashlib
+import importlib.metadata
 import json
 import multiprocessing
 import os
@@ -38,15 +39,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import weasyprint
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm.exc import ObjectDeletedError
-from weasyprint.text.fonts import FontConfiguration
 
 from tracker import i18n, resources, timeutil, version
 from tracker.attendance import amendments, closing
@@ -62,7 +61,7 @@ from tracker.metrics.loading import collector_paused
 from tracker.metrics.memo import not_on_marks, worked_out
 from tracker.metrics.versions import current_data
 from tracker.organisation import queries as organisation
-from tracker.reports import background, limits, tagging
+from tracker.reports import background, limits
 from tracker.reports.contents import (
     CONTEXTS,
     AmendmentsSince,
@@ -83,6 +82,10 @@ from tracker.reports.contents import (
 )
 from tracker.reports.stack import on_a_roomy_stack
 from tracker.signing import seal
+
+if TYPE_CHECKING:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
 # Level A: tagged for accessibility; part 2: no embedded files, which some archives refuse.
 PDF_VARIANT = "pdf/a-2a"
@@ -240,7 +243,7 @@ def report_key(source: Source, language: str, made_on: date) -> str:
     text = json.dumps(
         [
             version.installed(),
-            weasyprint.__version__,
+            weasyprint_version(),
             matplotlib_version(),
             PDF_VARIANT,
             source.kind,
@@ -388,7 +391,7 @@ SHARED_STYLESHEETS = {
 }
 
 
-def stylesheets(kind: str) -> list[weasyprint.CSS]:
+def stylesheets(kind: str) -> "list[weasyprint.CSS]":
     """Return the print stylesheets of a kind of report: the shared one, then its own if any.
 
     Parsed once per process and version of their files, not once per report: WeasyPrint would
@@ -399,24 +402,46 @@ def stylesheets(kind: str) -> list[weasyprint.CSS]:
 
 
 @lru_cache(maxsize=16)
-def _parsed(path: Path, digest: str) -> weasyprint.CSS:
-    return weasyprint.CSS(string=path.read_text(encoding="utf-8"))
+def _parsed(path: Path, digest: str) -> "weasyprint.CSS":
+    return layout_engine().CSS(string=path.read_text(encoding="utf-8"))
 
 
 _fonts = threading.local()
 
 
-def font_configuration() -> FontConfiguration:
+def font_configuration() -> "FontConfiguration":
     """Return this thread's font configuration, made once: making one costs a tenth of a
     certificate. Pango's font map may not be shared between threads, hence one per thread."""
     configuration = getattr(_fonts, "configuration", None)
     if configuration is None:
+        from weasyprint.text.fonts import FontConfiguration
+
         configuration = _fonts.configuration = FontConfiguration()
     return configuration
 
 
+def layout_engine():
+    """Return WeasyPrint, imported the first time it is asked for: half a second that a command
+    making no report is spared. A web worker asks for it when the application is made, before
+    it forks report makers (`tracker.create_app`): each would import it again otherwise."""
+    import weasyprint
+
+    from tracker.reports import tagging  # noqa: F401 (WeasyPrint's classes, extended)
+
+    return weasyprint
+
+
+@cache
+def weasyprint_version() -> str:
+    """Return the version of WeasyPrint, which a report's bytes depend on, without importing it."""
+    return importlib.metadata.version("weasyprint")
+
+
 def write_pdf(html: str, kind: str) -> bytes:
     """Turn a report's HTML into a tagged PDF/A document, with the print stylesheets of its kind."""
+    from tracker.reports import tagging
+
+    weasyprint = layout_engine()
     # A report carries its images itself (data: URLs): it reads no file and no network.
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     # WeasyPrint allocates hundreds of thousands of boxes: collections walking the application's
@@ -576,6 +601,7 @@ def _make_in_background(
         if holding is not None:
             held.enter_context(holding)
         organisation = organisation_name()  # the one thing rendering reads from the database
+        layout_engine()  # imported here once, not in every making process
 
         def lay_out() -> None:
             # The HTML too, its charts drawn (most of a report's time before the layout): the

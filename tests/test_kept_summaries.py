@@ -2,12 +2,14 @@
 every worker, after a restart and on a new day, and counted again only when the cohort's records
 move. On SQLite and PostgreSQL."""
 
+import time
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.pages_data import AS_OF, build_cohort
+from tracker import SQLITE_BUSY_TIMEOUT_MS
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, KeptSummary, Trainee
 from tracker.extensions import db
@@ -136,3 +138,26 @@ def test_the_kept_summaries_go_with_their_cohort(cohorts):
     db.session.execute(db.delete(Cohort).where(Cohort.id == cohorts[1].id))
     db.session.commit()
     assert db.session.scalars(select(KeptSummary.cohort_id)).all() == [cohorts[0].id]
+
+
+def test_keeping_never_waits_for_a_write_in_progress(app_context, caplog):
+    """On SQLite the summaries are written on a connection of their own: behind the request's
+    own uncommitted write (or another process's) they are left to a later request at once,
+    rather than after the database's five seconds of patience."""
+    build_cohort("rich", 12)  # flushed, not committed: this session holds the write
+    cohorts = db.session.scalars(select(Cohort)).all()
+    started = time.monotonic()
+    summaries = pages.cohort_summaries(cohorts, AS_OF)
+    waited = time.monotonic() - started
+    assert summaries == pages.count_summaries(cohorts, AS_OF)
+    if db.engine.dialect.name == "sqlite":
+        assert waited < 2.5, f"waited {waited:.1f} s for the write lock"
+        assert "Cohort summaries not kept" in caplog.text
+        with db.engine.connect() as connection:  # the pool's connections wait as before
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == (
+                SQLITE_BUSY_TIMEOUT_MS
+            )
+    db.session.commit()
+    restart()
+    assert pages.cohort_summaries(cohorts, AS_OF) == summaries
+    assert db.session.scalar(select(db.func.count()).select_from(KeptSummary)) == 1

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import version
+from tracker import SQLITE_BUSY_TIMEOUT_MS, version
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.attendance.queries import expected_at_session
 from tracker.attendance.rules import PARTLY_ATTENDED
@@ -165,7 +165,8 @@ def keep_summaries(summaries: dict[int, tuple[date, str, CohortSummary]]) -> Non
 
     On a connection of their own, committed at once: the page's reading is left as it is. They
     are a convenience: a database that cannot take them now (busy, read-only) leaves them to a
-    later request.
+    later request. On SQLite they never wait for a write in progress (another process's, or
+    this request's own, which would hold the lock until the request ends).
     """
     if not summaries:
         return
@@ -185,7 +186,13 @@ def keep_summaries(summaries: dict[int, tuple[date, str, CohortSummary]]) -> Non
     )
     try:
         with db.engine.begin() as connection:
-            connection.execute(statement)
+            if dialect == "sqlite":
+                connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+            try:
+                connection.execute(statement)
+            finally:
+                if dialect == "sqlite":
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     except SQLAlchemyError as error:
         current_app.logger.warning("Cohort summaries not kept: %s", error)
 

@@ -1002,6 +1002,7 @@ def make_all(
     from tracker.extensions import db
 
     db.session.close()
+    layout_engine()  # imported once, here: forked workers inherit it
     context = _process_context()
     global _worker_app
     # A forked worker finds the application here and reuses it; a spawned one creates its own.

@@ -170,9 +170,11 @@ def keep_summaries(summaries: dict[int, tuple[date, str, CohortSummary]]) -> Non
     """
     if not summaries:
         return
+    # In the order of their key: two workers keeping the same rows lock them in the same order,
+    # one after the other, rather than each waiting for the other's.
     rows = [
         {"cohort_id": cohort_id, "as_of": day, "version": kept_under, **asdict(summary)}
-        for cohort_id, (day, kept_under, summary) in summaries.items()
+        for cohort_id, (day, kept_under, summary) in sorted(summaries.items())
     ]
     dialect = db.engine.dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert

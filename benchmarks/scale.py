@@ -20,8 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -66,36 +65,31 @@ def middle_of_the_first(app) -> tuple[str, date]:
         return cohort.slug, cohort.starts_on + (cohort.ends_on - cohort.starts_on) / 2
 
 
-def pages(app) -> dict[str, tuple[str, str]]:
-    """The pages timed, on the first cohort, as of its middle."""
+def pages(app) -> dict[str, tuple[str, str, datetime | None]]:
+    """The pages timed, on the first cohort, as of its middle: who asks, the address, and the
+    instant the application's clock is set to (None: now)."""
     slug, middle = middle_of_the_first(app)
+    # Today no generated cohort runs: the administrator's home, which lists the trainees at risk
+    # of every running cohort, is timed on the first cohort's middle day, when the cohorts of 3
+    # start dates in 20 run.
+    that_day = datetime.combine(middle, clock_time(10), tzinfo=UTC)
     return {
-        "cohort overview": ("instructor", f"/cohorts/{slug}?as_of={middle}"),
-        "trainee page": ("instructor", f"/cohorts/{slug}/trainees/T05"),
-        "officer dashboard of one cohort": ("officer", f"/cohorts/{slug}/funding?as_of={middle}"),
-        "officer home (25 most recent cohorts)": ("officer", "/"),
-        "cohorts list as officer (a page of 25)": ("officer", "/cohorts"),
-        "/funding, a page of 8 cohorts side by side": ("officer", f"/funding?as_of={middle}"),
-        # Today no generated cohort runs: the administrator's home, which lists the trainees at
-        # risk of every running cohort, is timed on the first cohort's middle day, when the
-        # cohorts of 3 start dates in 20 run.
+        "cohort overview": ("instructor", f"/cohorts/{slug}?as_of={middle}", None),
+        "trainee page": ("instructor", f"/cohorts/{slug}/trainees/T05", None),
+        "officer dashboard of one cohort": (
+            "officer",
+            f"/cohorts/{slug}/funding?as_of={middle}",
+            None,
+        ),
+        "officer home (25 most recent cohorts)": ("officer", "/", None),
+        "cohorts list as officer (a page of 25)": ("officer", "/cohorts", None),
+        "/funding, a page of 8 cohorts side by side": ("officer", f"/funding?as_of={middle}", None),
         "administrator's home (trainees at risk of every running cohort: 3 in 20 that day)": (
             "admin",
             "/",
+            that_day,
         ),
     }
-
-
-@contextmanager
-def the_clock_on(app, label: str) -> Iterator[None]:
-    """Set the application's clock to the first cohort's middle for the administrator's home."""
-    if not label.startswith("administrator's home"):
-        yield
-        return
-    _slug, middle = middle_of_the_first(app)
-    moment = datetime.combine(middle, clock_time(10), tzinfo=UTC)
-    with mock.patch.object(timeutil, "utc_now", lambda: moment):
-        yield
 
 
 def time_pages(app, repeat: int) -> dict[str, float]:
@@ -105,8 +99,13 @@ def time_pages(app, repeat: int) -> dict[str, float]:
         for who in ("officer", "instructor", "admin")
     }
     medians = {}
-    for label, (who, url) in pages(app).items():
-        with the_clock_on(app, label):
+    for label, (who, url, moment) in pages(app).items():
+        clock = (
+            mock.patch.object(timeutil, "utc_now", lambda moment=moment: moment)
+            if moment is not None
+            else nullcontext()
+        )
+        with clock:
             medians.update(time_page(app, label, clients[who], url, repeat))
     return medians
 

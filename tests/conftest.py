@@ -1,10 +1,12 @@
 """Fixtures: the app on SQLite and on a throwaway PostgreSQL, a CLI runner and small factories."""
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -111,6 +113,87 @@ def compile_templates_once():
     Flask.jinja_options = {**real, "bytecode_cache": InMemory()}
     yield
     Flask.jinja_options = real
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lay_out_each_report_once(tmp_path_factory):
+    """Lay out each report's HTML once per run, rather than once per test that makes it.
+
+    WeasyPrint takes a tenth to a half of a second a report, and most reports are made again by
+    other tests from the very same HTML: the same test on PostgreSQL after SQLite, the same
+    world's certificate in several files. The layout is a function of the HTML and the kind's
+    stylesheets alone, so its PDF is kept, shared by the workers, and handed to any other test
+    that lays out the same HTML; a test laying out the same HTML twice gets two real layouts (a
+    test of the reports' bytes staying the same must not pass by this). Everything before the
+    layout (the figures, the HTML, the cache of reports, the slots, the processes) runs as ever;
+    a test that changes WeasyPrint's own behaviour asks for `laid_out_anew`.
+    """
+    from tracker.reports import making
+
+    real = making.write_pdf
+    folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = folder.parent  # the run's folder, above each worker's own
+    folder = folder / "layouts"
+    folder.mkdir(exist_ok=True)
+
+    def write_pdf(html: str, kind: str) -> bytes:
+        test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+        key = hashlib.sha256(f"{kind}\0{html}".encode()).hexdigest()
+        pdf, maker = folder / f"{key}.pdf", folder / f"{key}.test"
+        try:
+            if maker.read_text() != test:
+                return pdf.read_bytes()
+        except FileNotFoundError:
+            pass
+        content = real(html, kind)
+        for path, data in ((pdf, content), (maker, test.encode())):
+            partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_native_id()}")
+            partial.write_bytes(data)
+            os.replace(partial, path)  # another worker may write the same: whole files only
+        return content
+
+    making.write_pdf = write_pdf
+    yield real
+    making.write_pdf = real
+
+
+@pytest.fixture(scope="session", autouse=True)
+def read_each_page_s_text_once():
+    """Extract the text of a PDF's page once per run (pypdf takes a tenth of a second a page):
+    the tests read the same reports again, on each database and in several files. Kept by the
+    PDF's bytes and the page's number; a reading with visitors (where each word is drawn) is
+    done every time."""
+    from pypdf import PageObject
+
+    real = PageObject.extract_text
+    texts: dict[tuple, str] = {}
+
+    def extract_text(page, *args, **kwargs):
+        reader = page.pdf
+        read = getattr(getattr(reader, "stream", None), "getvalue", None)
+        if args or kwargs or read is None:
+            return real(page, *args, **kwargs)
+        digest = getattr(reader, "_test_digest", None)
+        if digest is None:
+            digest = reader._test_digest = hashlib.sha256(read()).digest()
+        number = page.page_number
+        key = (digest, number)
+        if key not in texts:
+            texts[key] = real(page)
+        return texts[key]
+
+    PageObject.extract_text = extract_text
+    yield
+    PageObject.extract_text = real
+
+
+@pytest.fixture
+def laid_out_anew(lay_out_each_report_once, monkeypatch):
+    """Lay every report out with WeasyPrint itself, for a test that changes how it lays out."""
+    from tracker.reports import making
+
+    monkeypatch.setattr(making, "write_pdf", lay_out_each_report_once)
 
 
 @pytest.fixture(scope="session")

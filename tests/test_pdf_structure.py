@@ -423,7 +423,7 @@ def test_verapdf_finds_every_report_pdf_a_2a(app, world, monkeypatch, tmp_path):
 
 
 def test_a_weasyprint_that_tags_tables_otherwise_still_makes_the_report(
-    app, world, monkeypatch, caplog
+    app, world, monkeypatch, caplog, laid_out_anew
 ):
     # Tables found in the boxes but not in the tree: left as tagged, the rest still done.
     monkeypatch.setattr(tagging, "_table_pieces", lambda box, seen: iter([None] * 9))

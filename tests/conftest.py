@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 
 from tests.postgresql import PostgresServer, find_binaries
 from tests.smtp import mail_settings, smtp_server  # noqa: F401  (the mail tests' SMTP server)
@@ -113,6 +113,36 @@ def compile_templates_once():
     Flask.jinja_options = {**real, "bytecode_cache": InMemory()}
     yield
     Flask.jinja_options = real
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compile_statements_once():
+    """Compile each SQL statement once per run and kind of database, rather than once per test.
+
+    SQLAlchemy keeps the SQL it compiled in its engine, keyed by the engine's dialect, and every
+    test's app has an engine of its own: two dozen statements compiled again in each test, as
+    much time as the test's own queries. Every engine of one kind of database gets the dialect
+    and cache of the first one that connected (the tests' databases of a kind are alike: one
+    SQLite, one server), as a server process's engine keeps them for every later request.
+    """
+    from flask_sqlalchemy.extension import SQLAlchemy
+
+    real = SQLAlchemy._make_engine
+    first: dict[str, tuple] = {}
+
+    def make_engine(self, bind_key, options, app):
+        engine = real(self, bind_key, options, app)
+        shared = first.get(engine.dialect.name)
+        if shared is None or shared[0].server_version_info is None:
+            # Not connected yet, so not set up from its database: the next engine's may be.
+            first[engine.dialect.name] = (engine.dialect, engine._compiled_cache)
+        else:
+            engine.dialect, engine._compiled_cache = shared
+        return engine
+
+    SQLAlchemy._make_engine = make_engine
+    yield
+    SQLAlchemy._make_engine = real
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -258,7 +288,8 @@ def database_url(request, tmp_path):
     if start:
         built = request.getfixturevalue("built_once")(start, template, server)
         request.node.stash[BUILT] = (start, built.value)
-        shutil.copytree(built.uploads, tmp_path / "uploads", dirs_exist_ok=True)
+        if built.uploads.exists():
+            shutil.copytree(built.uploads, tmp_path / "uploads", dirs_exist_ok=True)
         template = built.database
     if server is None:
         path = tmp_path / "tracker.db"
@@ -291,8 +322,40 @@ def the_demo(app) -> str:
     return result.output
 
 
+# The sample file of each kind (tests/data/imports), in the order a cohort's files load: each
+# refers to what the ones before hold.
+SAMPLES = Path(__file__).parent / "data" / "imports"
+SAMPLE_KINDS = (
+    "competencies",
+    "modules",
+    "trainees",
+    "sessions",
+    "attendance",
+    "assessments",
+    "results",
+    "budget",
+    "expenses",
+)
+ACADEMY = "ibm-ai-1"
+
+
+def the_academy(app) -> str:
+    """Add the cohort ACADEMY and load every sample file into it with `tracker import`."""
+    from tracker.cohorts.operations import create_cohort
+
+    with app.app_context():
+        create_cohort(**cohort_fields(slug=ACADEMY))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    for kind in SAMPLE_KINDS:
+        path = str(SAMPLES / f"{kind}.csv")
+        result = runner.invoke(main, ["import", kind, path, "--cohort", ACADEMY])
+        assert result.exit_code == 0, result.output
+    return ACADEMY
+
+
 # The fixtures whose database is built once per run and copied for each test that asks for one.
-BUILDS = {"demo": the_demo, "world": the_world}
+BUILDS = {"demo": the_demo, "world": the_world, "academy": the_academy}
 
 
 @pytest.fixture(scope="session")
@@ -401,18 +464,21 @@ def make_cohort(app_context):
     counter = iter(range(1, 1000))
 
     def make(**overrides):
-        fields = {
-            "slug": f"cohort-{next(counter)}",
-            "name": "AI application developers",
-            "funder": "Région Occitanie",
-            "starts_on": date(2021, 9, 6),
-            "ends_on": date(2023, 3, 3),
-            "grant_amount": Decimal("273000"),
-        }
-        fields.update(overrides)
-        return create_cohort(**fields)
+        return create_cohort(**cohort_fields(**{"slug": f"cohort-{next(counter)}", **overrides}))
 
     return make
+
+
+def cohort_fields(**overrides) -> dict:
+    """A cohort's fields: from 2021-09-06 to 2023-03-03, unless overridden."""
+    return {
+        "name": "AI application developers",
+        "funder": "Région Occitanie",
+        "starts_on": date(2021, 9, 6),
+        "ends_on": date(2023, 3, 3),
+        "grant_amount": Decimal("273000"),
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -528,6 +594,19 @@ def demo(app, request):
     holding it (`database_url`), else loaded now."""
     name, value = request.node.stash.get(BUILT, (None, None))
     return value if name == "demo" else the_demo(app)
+
+
+@pytest.fixture
+def academy(app, app_context, request):
+    """The cohort ACADEMY with the sample file of every kind imported, in an app context.
+
+    Found in the test's database when it was copied from one holding it (`database_url`), else
+    loaded now."""
+    from tracker.cohorts.models import Cohort
+
+    name, value = request.node.stash.get(BUILT, (None, None))
+    slug = value if name == "academy" else the_academy(app)
+    return db.session.scalars(select(Cohort).filter_by(slug=slug)).one()
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from tests.conftest import ACADEMY, SAMPLE_KINDS, SAMPLES
 from tracker.assessments.models import Assessment, Result
 from tracker.attendance.models import AttendanceRecord, Session
 from tracker.budget.models import BudgetLine, Expense
@@ -16,20 +16,10 @@ from tracker.extensions import db
 from tracker.imports.operations import import_file
 from tracker.imports.problems import ImportRefused
 
-DATA = Path(__file__).parent / "data" / "imports"
-SLUG = "ibm-ai-1"
+SLUG = ACADEMY
 # The order in which a cohort's files can be loaded: each refers to what the ones before hold.
-ORDER = (
-    "competencies",
-    "modules",
-    "trainees",
-    "sessions",
-    "attendance",
-    "assessments",
-    "results",
-    "budget",
-    "expenses",
-)
+ORDER = SAMPLE_KINDS
+DATA = SAMPLES
 
 
 @pytest.fixture
@@ -50,15 +40,6 @@ def run_import(run_tracker, tmp_path):
         return run_tracker("import", kind, str(path), "--cohort", SLUG)
 
     return run
-
-
-@pytest.fixture
-def academy(cohort, run_tracker):
-    """The cohort with the sample files of every kind loaded."""
-    for kind in ORDER:
-        result = run_tracker("import", kind, str(DATA / f"{kind}.csv"), "--cohort", SLUG)
-        assert result.exit_code == 0, result.output
-    return cohort
 
 
 def row_counts() -> dict[str, int]:

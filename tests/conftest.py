@@ -166,13 +166,16 @@ def lay_out_each_report_once(tmp_path_factory):
         folder = folder.parent  # the run's folder, above each worker's own
     folder = folder / "layouts"
     folder.mkdir(exist_ok=True)
+    handed: set[tuple[str, str]] = set()  # (test, layout) given to a test in this process
 
     def write_pdf(html: str, kind: str) -> bytes:
         test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
         key = hashlib.sha256(f"{kind}\0{html}".encode()).hexdigest()
         pdf, maker = folder / f"{key}.pdf", folder / f"{key}.test"
+        again = (test, key) in handed  # the same test twice: a real layout, compared
+        handed.add((test, key))
         try:
-            if maker.read_text() != test:
+            if not again and maker.read_text() != test:
                 return pdf.read_bytes()
         except FileNotFoundError:
             pass

@@ -7,12 +7,12 @@ import re
 import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from tests.conftest import ACADEMY, SAMPLE_KINDS, SAMPLES
 from tests.pages_data import csrf_token, text
 from tracker.auth.models import User
 from tracker.budget.models import BudgetLine, Expense
@@ -21,19 +21,9 @@ from tracker.extensions import db
 from tracker.imports.problems import ImportRefused
 from tracker.imports.reading import XLSX_MOST_ROWS, cell_text, read_file
 
-DATA = Path(__file__).parent / "data" / "imports"
-SLUG = "ibm-ai-1"
-ORDER = (
-    "competencies",
-    "modules",
-    "trainees",
-    "sessions",
-    "attendance",
-    "assessments",
-    "results",
-    "budget",
-    "expenses",
-)
+DATA = SAMPLES
+SLUG = ACADEMY
+ORDER = SAMPLE_KINDS
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 

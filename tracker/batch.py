@@ -17,6 +17,11 @@ Row = dict[str, Any]
 def write_rows(model: type, new: Sequence[Row], changed: Sequence[Row]) -> None:
     """Insert the new rows and update the changed ones (each holding its id) of a model, in bulk."""
     if new:
-        db.session.execute(insert(model), list(new))
+        # Each None written as NULL rather than left out: every row then names the same columns
+        # and the rows go to the database in one batch, not one per run of rows with the same
+        # empty fields (on PostgreSQL, a tenth of the demo's time). A None where a column has a
+        # default is refused (NOT NULL) instead of taking it; the trail refused it already.
+        statement = insert(model).execution_options(render_nulls=True)
+        db.session.execute(statement, list(new))
     if changed:
         db.session.execute(update(model), list(changed))

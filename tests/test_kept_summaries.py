@@ -6,10 +6,12 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from flask_migrate import stamp
 from sqlalchemy import select
 
 from tests.pages_data import AS_OF, build_cohort
 from tracker import SQLITE_BUSY_TIMEOUT_MS
+from tracker.cli import main
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, KeptSummary, Trainee
 from tracker.extensions import db
@@ -114,6 +116,25 @@ def test_a_summary_kept_by_an_earlier_release_is_counted_again(cohorts, counted,
     monkeypatch.setattr(pages.version, "installed", lambda: "99.0.0")
     pages.cohort_summaries(cohorts, AS_OF)
     assert counted == [["rich", "small"], ["rich", "small"]]
+
+
+def test_tracker_init_after_an_upgrade_counts_what_the_pages_would_have(
+    app, cohorts, counted, monkeypatch
+):
+    later = date(2024, 5, 6)  # after both cohorts' end: today's summary is this date's
+    pages.cohort_summaries(cohorts, later)
+    stamp()  # the tests' schema is made without the migrations: say it is theirs
+    monkeypatch.setattr(pages.version, "installed", lambda: "99.0.0")  # the upgrade
+    result = app.test_cli_runner().invoke(main, ["init"])
+    assert result.exit_code == 0, result.output
+    assert "Cohorts whose summaries are up to date: 2." in result.output
+    assert counted == [["rich", "small"], ["rich", "small"]]
+    # Run again, it finds every summary kept; so does the first page after the upgrade.
+    app.test_cli_runner().invoke(main, ["init"])
+    restart()
+    found = pages.cohort_summaries(cohorts, later)
+    assert len(counted) == 2
+    assert found == pages.count_summaries(cohorts, later)
 
 
 def test_a_summary_counted_while_a_record_changed_is_not_kept(cohorts, monkeypatch):

@@ -13,12 +13,13 @@ import click  # noqa: E402
 from flask.cli import FlaskGroup, with_appcontext  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from tracker import create_app  # noqa: E402
+from tracker import create_app, timeutil  # noqa: E402
 from tracker.attendance.commands import roll_calls  # noqa: E402
 from tracker.audit.commands import audit  # noqa: E402
 from tracker.auth.commands import user  # noqa: E402
 from tracker.backups.commands import backup, restore  # noqa: E402
 from tracker.cohorts.commands import cohort  # noqa: E402
+from tracker.cohorts.pages import keep_every_summary  # noqa: E402
 from tracker.demo.commands import demo  # noqa: E402
 from tracker.imports.commands import import_csv  # noqa: E402
 from tracker.mail.commands import mail  # noqa: E402
@@ -44,10 +45,16 @@ def main() -> None:
 @main.command("init")
 @with_appcontext
 def init() -> None:
-    """Create the database or bring its schema up to date, and the certificate that seals the
-    signed sheets (self-signed, for development) when there is none."""
+    """Create the database or bring its schema up to date, count the cohorts' summaries that a
+    new version counts again, and make the certificate that seals the signed sheets
+    (self-signed, for development) when there is none."""
     upgrade()
     click.echo("The database is up to date.")
+    # After an upgrade, the summaries kept under the previous release are counted again here,
+    # rather than on the first page that shows them.
+    counted = keep_every_summary(timeutil.today())
+    if counted:
+        click.echo(f"Cohorts whose summaries are up to date: {counted}.")
     click.echo(seal.ensure_certificate())
 
 

@@ -137,6 +137,22 @@ def test_tracker_init_after_an_upgrade_counts_what_the_pages_would_have(
     assert found == pages.count_summaries(cohorts, later)
 
 
+def test_tracker_init_after_an_upgrade_drops_what_the_last_release_kept(app, cohorts):
+    pages.cohort_summaries(cohorts, AS_OF)  # while the cohorts ran: kept under AS_OF
+    stamp()
+    last = pages.version.installed()
+    app.test_cli_runner().invoke(main, ["init"])  # the same release: nothing dropped
+    assert {day for (day,) in db.session.execute(select(KeptSummary.as_of))} == {AS_OF, ENDS_ON}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pages.version, "installed", lambda: f"{last}.1")  # a release whose name
+        result = app.test_cli_runner().invoke(main, ["init"])  # begins with the last one's
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    kept = db.session.execute(select(KeptSummary.as_of, KeptSummary.version)).all()
+    assert {day for day, _version in kept} == {ENDS_ON}  # today's, counted again
+    assert all(version.startswith(f"{last}.1 ") for _day, version in kept)
+
+
 def test_a_summary_counted_while_a_record_changed_is_not_kept(cohorts, monkeypatch):
     """Counted from records newer than the version read before: kept under that version, it
     would show the wrong figures to a request that read the same version."""

@@ -12,7 +12,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -159,8 +159,13 @@ def keep_every_summary(as_of: date, page: int = 25) -> int:
     page of the cohorts list then finds every summary kept, rather than counting 25 cohorts'
     roll calls while the officer waits. As of today: after a cohort's end, every later date
     finds the same summary (`summary_dates`); a running cohort's on another date is counted when
-    first asked for.
+    first asked for. What an earlier release kept is dropped: no page of this one would take it.
     """
+    release = version.installed()
+    db.session.execute(
+        delete(KeptSummary).where(~KeptSummary.version.startswith(f"{release} ", autoescape=True))
+    )
+    db.session.commit()
     cohorts = db.session.scalars(select(Cohort).order_by(Cohort.id)).all()
     for start in range(0, len(cohorts), page):
         kept_or_counted(cohorts[start : start + page], as_of)

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import pytest
 from flask_migrate import stamp
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from tests.pages_data import AS_OF, build_cohort
-from tracker import SQLITE_BUSY_TIMEOUT_MS
+from tracker import SQLITE_BUSY_TIMEOUT_MS, cli, timeutil
 from tracker.cli import main
 from tracker.cohorts import pages
 from tracker.cohorts.models import Cohort, KeptSummary, Trainee
@@ -121,16 +122,18 @@ def test_a_summary_kept_by_an_earlier_release_is_counted_again(cohorts, counted,
 def test_tracker_init_after_an_upgrade_counts_what_the_pages_would_have(
     app, cohorts, counted, monkeypatch
 ):
-    later = date(2024, 5, 6)  # after both cohorts' end: today's summary is this date's
+    later = date(2024, 5, 6)  # after both cohorts' end
+    monkeypatch.setattr(timeutil, "today", lambda: later)
     pages.cohort_summaries(cohorts, later)
     stamp()  # the tests' schema is made without the migrations: say it is theirs
     monkeypatch.setattr(pages.version, "installed", lambda: "99.0.0")  # the upgrade
     result = app.test_cli_runner().invoke(main, ["init"])
     assert result.exit_code == 0, result.output
-    assert "Cohorts whose summaries are up to date: 2." in result.output
+    assert "Cohorts' summaries kept for this version: 2 of 2." in result.output
     assert counted == [["rich", "small"], ["rich", "small"]]
     # Run again, it finds every summary kept; so does the first page after the upgrade.
-    app.test_cli_runner().invoke(main, ["init"])
+    result = app.test_cli_runner().invoke(main, ["init"])
+    assert result.exit_code == 0, result.output
     restart()
     found = pages.cohort_summaries(cohorts, later)
     assert len(counted) == 2
@@ -151,6 +154,22 @@ def test_tracker_init_after_an_upgrade_drops_what_the_last_release_kept(app, coh
     kept = db.session.execute(select(KeptSummary.as_of, KeptSummary.version)).all()
     assert {day for day, _version in kept} == {ENDS_ON}  # today's, counted again
     assert all(version.startswith(f"{last}.1 ") for _day, version in kept)
+
+
+def test_tracker_init_leaves_the_summaries_to_the_pages_when_the_database_cannot_count_them(
+    app, cohorts, monkeypatch
+):
+    def busy(as_of):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    stamp()
+    monkeypatch.setattr(cli, "keep_every_summary", busy)
+    result = app.test_cli_runner().invoke(main, ["init"])
+    assert result.exit_code == 0, result.output  # the schema is up to date: that is init's work
+    assert "The database is up to date." in result.output
+    assert "left to the pages that show them: (builtins.Exception) database is locked" in (
+        result.output
+    )
 
 
 def test_a_summary_counted_while_a_record_changed_is_not_kept(cohorts, monkeypatch):

@@ -19,8 +19,9 @@ def write_rows(model: type, new: Sequence[Row], changed: Sequence[Row]) -> None:
     if new:
         # Each None written as NULL rather than left out: every row then names the same columns
         # and the rows go to the database in one batch, not one per run of rows with the same
-        # empty fields (on PostgreSQL, a tenth of the demo's time). A None where a column has a
-        # default is refused (NOT NULL) instead of taking it; the trail refused it already.
+        # empty fields (on PostgreSQL, a tenth of the demo's time). So a row must not leave
+        # empty a column that has a default: it would not take it (every such column is NOT
+        # NULL today, which refuses it; the trail refused it before).
         statement = insert(model).execution_options(render_nulls=True)
         db.session.execute(statement, list(new))
     if changed:

@@ -12,6 +12,7 @@ gc.disable()
 import click  # noqa: E402
 from flask.cli import FlaskGroup, with_appcontext  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from tracker import create_app, timeutil  # noqa: E402
 from tracker.attendance.commands import roll_calls  # noqa: E402
@@ -21,6 +22,7 @@ from tracker.backups.commands import backup, restore  # noqa: E402
 from tracker.cohorts.commands import cohort  # noqa: E402
 from tracker.cohorts.pages import keep_every_summary  # noqa: E402
 from tracker.demo.commands import demo  # noqa: E402
+from tracker.extensions import db  # noqa: E402
 from tracker.imports.commands import import_csv  # noqa: E402
 from tracker.mail.commands import mail  # noqa: E402
 from tracker.metrics.commands import metrics  # noqa: E402
@@ -50,12 +52,19 @@ def init() -> None:
     (self-signed, for development) when there is none."""
     upgrade()
     click.echo("The database is up to date.")
-    # After an upgrade, the summaries kept under the previous release are counted again here,
-    # rather than on the first page that shows them.
-    counted = keep_every_summary(timeutil.today())
-    if counted:
-        click.echo(f"Cohorts whose summaries are up to date: {counted}.")
     click.echo(seal.ensure_certificate())
+    # After an upgrade, the summaries kept under the previous release are counted again here,
+    # rather than on the first page that shows them. A convenience: a database that cannot
+    # take them now leaves them to the pages.
+    try:
+        kept, cohorts = keep_every_summary(timeutil.today())
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        message = f"The cohorts' summaries are left to the pages that show them: {error}"
+        click.echo(message, err=True)
+        return
+    if cohorts:
+        click.echo(f"Cohorts' summaries kept for this version: {kept} of {cohorts}.")
 
 
 for command in (

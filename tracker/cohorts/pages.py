@@ -150,10 +150,10 @@ def kept_or_counted(cohorts: Sequence[Cohort], as_of: date) -> dict[int, CohortS
     return found | counted
 
 
-def keep_every_summary(as_of: date, page: int = 25) -> int:
+def keep_every_summary(as_of: date, page: int = 25) -> tuple[int, int]:
     """Count the summary of every cohort as of D that the database does not keep for its records
     as they stand under this release, a page of cohorts at a time, and keep it; return how many
-    cohorts there are.
+    cohorts have their summary kept, and how many there are.
 
     What `tracker init` does after an upgrade: the first view of the officer's home and of each
     page of the cohorts list then finds every summary kept, rather than counting 25 cohorts'
@@ -161,15 +161,14 @@ def keep_every_summary(as_of: date, page: int = 25) -> int:
     finds the same summary (`summary_dates`); a running cohort's on another date is counted when
     first asked for. What an earlier release kept is dropped: no page of this one would take it.
     """
-    release = version.installed()
-    db.session.execute(
-        delete(KeptSummary).where(~KeptSummary.version.startswith(f"{release} ", autoescape=True))
-    )
+    current = KeptSummary.version.startswith(f"{version.installed()} ", autoescape=True)
+    db.session.execute(delete(KeptSummary).where(~current))
     db.session.commit()
     cohorts = db.session.scalars(select(Cohort).order_by(Cohort.id)).all()
     for start in range(0, len(cohorts), page):
         kept_or_counted(cohorts[start : start + page], as_of)
-    return len(cohorts)
+    kept = select(func.count(func.distinct(KeptSummary.cohort_id))).where(current)
+    return db.session.scalar(kept), len(cohorts)
 
 
 def kept_versions(cohorts: Sequence[Cohort]) -> dict[int, str]:

@@ -129,31 +129,24 @@ def time_page(app, label: str, client, url: str, repeat: int) -> dict[str, float
     # each cohort's summary (the home and the list). On a new day, alike for the cohorts
     # that ended (their summary is kept under the date of their last change); here all have.
     def restarted() -> None:
-        kept_figures.clear()
-        kept_data.clear()
+        forget_in_the_worker()
         get()
 
     # A new release, upgraded as the guide says: `tracker init` counts every cohort's summary
     # again before the workers start; then the first request finds them kept.
     def upgraded() -> float:
-        forget_the_summaries()
+        forget_the_summaries(app)
         with app.app_context():
             keep_every_summary(timeutil.today())
-        kept_figures.clear()
-        kept_data.clear()
+        forget_in_the_worker()
         started = time.perf_counter()
         get()
         return (time.perf_counter() - started) * 1000
 
     # The same without `tracker init`: the first request counts the cohorts it shows.
     def nothing_kept() -> None:
-        forget_the_summaries()
+        forget_the_summaries(app)
         restarted()
-
-    def forget_the_summaries() -> None:
-        with app.app_context():
-            db.session.execute(delete(KeptSummary))
-            db.session.commit()
 
     medians[f"{label}, first request after a restart"] = statistics.median(
         timings(restarted, repeat=3, warmup=0)
@@ -167,15 +160,26 @@ def time_page(app, label: str, client, url: str, repeat: int) -> dict[str, float
     return medians
 
 
+def forget_in_the_worker() -> None:
+    """What a worker keeps of the figures goes, as in a new worker process."""
+    kept_figures.clear()
+    kept_data.clear()
+
+
+def forget_the_summaries(app) -> None:
+    """The summaries the database keeps go, as after an upgrade to a new release."""
+    with app.app_context():
+        db.session.execute(delete(KeptSummary))
+        db.session.commit()
+
+
 def time_upgrade(app, url: str) -> float:
     """Return the wall time of the whole `tracker init` command after a new release (every
     cohort's summary counted again), in milliseconds."""
     environment = {**os.environ, "TRACKER_DATABASE_URL": url}
     durations = []
     for _ in range(3):
-        with app.app_context():
-            db.session.execute(delete(KeptSummary))
-            db.session.commit()
+        forget_the_summaries(app)
         started = time.perf_counter()
         subprocess.run([TRACKER, "init"], env=environment, check=True, capture_output=True)
         durations.append((time.perf_counter() - started) * 1000)

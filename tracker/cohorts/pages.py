@@ -161,7 +161,7 @@ def keep_every_summary(as_of: date, page: int = 25) -> tuple[int, int]:
     finds the same summary (`summary_dates`); a running cohort's on another date is counted when
     first asked for. What an earlier release kept is dropped: no page of this one would take it.
     """
-    current = KeptSummary.version.startswith(f"{version.installed()} ", autoescape=True)
+    current = KeptSummary.version.startswith(this_release(), autoescape=True)
     db.session.execute(delete(KeptSummary).where(~current))
     db.session.commit()
     cohorts = db.session.scalars(select(Cohort).order_by(Cohort.id)).all()
@@ -174,11 +174,16 @@ def keep_every_summary(as_of: date, page: int = 25) -> tuple[int, int]:
 def kept_versions(cohorts: Sequence[Cohort]) -> dict[int, str]:
     """Return what a kept summary is kept under for each cohort: the release and the version of
     its records."""
-    release = version.installed()
+    release = this_release()
     return {
-        cohort_id: f"{release} {found[0]} {found[1]}" if found else f"{release} -"
+        cohort_id: f"{release}{found[0]} {found[1]}" if found else f"{release}-"
         for cohort_id, found in data_versions([cohort.id for cohort in cohorts]).items()
     }
+
+
+def this_release() -> str:
+    """The start of what every summary this release keeps is kept under (`kept_versions`)."""
+    return f"{version.installed()} "
 
 
 def keep_summaries(summaries: dict[int, tuple[date, str, CohortSummary]]) -> None:

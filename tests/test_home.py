@@ -409,3 +409,68 @@ def test_the_roll_calls_counts_are_the_rule_s(app, world, monkeypatch):
         if monday <= day <= monday + timedelta(days=6)
     }
     assert any(line.expected == 0 for line in week)
+
+
+def test_a_new_day_works_out_again_only_the_cohorts_with_a_half_day_since(app, world, monkeypatch):
+    """Which half-days miss marks is kept by the version of each cohort's records and by the
+    day of its latest half-day held: on a new day, a cohort that ended (or holds no half-day
+    since) is not loaded again, and a cohort with no half-day held is never loaded; the list is
+    the rule's all the same."""
+    from tracker.metrics import versions
+
+    loaded = []
+    real = versions.load_cohort_data
+    monkeypatch.setattr(
+        versions,
+        "load_cohort_data",
+        lambda cohort, as_of: loaded.append(cohort.slug) or real(cohort, as_of),
+    )
+    monday = datetime(2023, 1, 16, 18, 0, tzinfo=PARIS)
+    frozen_clock(monkeypatch, monday)
+    with app.app_context():
+        running = running_cohort("running")
+        add_session(running, 1, "AM", {"T1": "present"})
+        ended = running_cohort("ended")
+        ended.starts_on, ended.ends_on = today() - timedelta(days=300), today() - timedelta(days=9)
+        add_session(ended, 10, "PM", {"T2": "absent"})
+        add_session(ended, 11, "PM")
+        future = running_cohort("future")
+        future.starts_on, future.ends_on = today() + timedelta(days=7), today() + timedelta(days=90)
+        add_session(future, -8, "AM")
+        db.session.commit()
+        ids = [running.id, ended.id, future.id]
+
+    def listed() -> tuple[list[tuple], int]:
+        with app.app_context():
+            lines, total = attendance_queries.roll_calls_not_taken(ids, timeutil.course_now(), None)
+            rule = counted_by_the_rule(ids)
+        missing = {
+            session_id
+            for session_id, (day, _, _, recorded, expected) in rule.items()
+            if recorded < expected and day <= today()
+        }
+        assert {line.id for line in lines} == missing
+        shown = [(line.cohort_slug, line.date, line.recorded, line.expected) for line in lines]
+        return shown, total
+
+    first = listed()
+    assert sorted(loaded) == ["ended", "running"]
+    assert first[1] == 3
+
+    # Tuesday: a half-day today in the running cohort, none in the ended one.
+    frozen_clock(monkeypatch, monday + timedelta(days=1))
+    with app.app_context():
+        add_session(db.session.get(Cohort, ids[0]), 0, "AM", {"T1": "present", "T2": "present"})
+        db.session.commit()
+    loaded.clear()
+    second = listed()
+    assert loaded == ["running"]
+    assert second[1] == 4
+    assert second[0][1:] == first[0]
+
+    # Wednesday without a half-day anywhere: nothing to load again.
+    frozen_clock(monkeypatch, monday + timedelta(days=2))
+    loaded.clear()
+    assert listed() == second
+    assert loaded == []
+

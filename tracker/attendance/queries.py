@@ -104,21 +104,34 @@ def roll_calls_not_taken(
     Today's half-days count once they have begun, at their own time or their cohort's for
     their slot (attendance.times): at 00:18, the afternoon's roll call is not missing yet.
 
-    Which half-days miss a mark is worked out from each cohort's data as of today, kept by the
-    version of its records (`tracker.metrics.versions`): the instructors' home page, asked again
-    and again, reads the timetable of those half-days only, not every session's marks.
+    Which half-days miss a mark is worked out from each cohort's data, kept by the version of
+    its records (`tracker.metrics.versions`) and by the day of its latest half-day held by
+    today: what misses marks depends only on the half-days held, so on a new day only the
+    cohorts with a half-day since are worked out again, not those that ended; a cohort with no
+    half-day held has none missing. The instructors' home page, asked again and again, reads the
+    timetable of those half-days only, not every session's marks.
     """
     if not cohort_ids:
         return [], 0
     local = now.astimezone(timeutil.COURSE_TIME_ZONE)
     today = local.date()
-    cohorts = db.session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids))).all()
+    latest = (
+        select(func.max(Session.date))
+        .where(Session.cohort_id == Cohort.id, Session.date <= today)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(Cohort, latest).where(Cohort.id.in_(cohort_ids))).all()
+    days = {cohort.id: day for cohort, day in rows if day is not None}
+    cohorts = [cohort for cohort, day in rows if day is not None]
     counts: dict[int, tuple[int, int]] = {}
 
     def work_out(changed: Sequence[Cohort]) -> dict[int, dict[int, tuple[int, int]]]:
-        return {cohort.id: marks_missing(current_data(cohort, today)) for cohort in changed}
+        return {
+            cohort.id: marks_missing(current_data(cohort, days[cohort.id])) for cohort in changed
+        }
 
-    for missing in kept_figures.get_many("marks missing", cohorts, today, work_out).values():
+    for missing in kept_figures.get_many("marks missing", cohorts, days, work_out).values():
         counts.update(missing)
     if not counts:
         return [], 0

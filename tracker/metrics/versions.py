@@ -18,7 +18,7 @@ at an earlier instant is never kept: the trail is rolled back under it.
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -119,26 +119,36 @@ class FiguresByVersion:
         self,
         kind: str,
         cohorts: Sequence[Cohort],
-        as_of: date,
+        as_of: date | Mapping[int, date],
         compute: Callable[[Sequence[Cohort]], dict[int, Any]],
         update: Callable[[Cohort, Any, Version, Version], Any] | None = None,
     ) -> dict[int, Any]:
         """Return `compute`'s result for each cohort by id, computing only those whose records
         changed since they were kept (`compute` takes the cohorts missing, returns by id).
 
-        `update(cohort, kept, since, until)` may bring a result kept for an older version up to
-        date more cheaply than computing it, or return None."""
+        `as_of` is the date of every cohort, or each cohort's by id. `update(cohort, kept, since,
+        until)` may bring a result kept for an older version up to date more cheaply than
+        computing it, or return None."""
         if replay.rebuilt_at() is not None:
             return compute(cohorts)
         versions = data_versions([cohort.id for cohort in cohorts])
         # The database too: one process may serve several (the tests, one per test).
         database = db.engine.url.render_as_string(hide_password=True)
+        places = {
+            cohort.id: (
+                database,
+                kind,
+                cohort.id,
+                as_of[cohort.id] if isinstance(as_of, Mapping) else as_of,
+            )
+            for cohort in cohorts
+        }
         found: dict[int, Any] = {}
         missing = []
         older: dict[int, tuple[Any, Version]] = {}
         with self.lock:
             for cohort in cohorts:
-                place = (database, kind, cohort.id, as_of)
+                place = places[cohort.id]
                 key = (*place, versions.get(cohort.id))
                 if key in self.entries:
                     self.entries.move_to_end(key)
@@ -160,7 +170,7 @@ class FiguresByVersion:
         if computed:
             with self.lock:
                 for cohort in missing:
-                    place = (database, kind, cohort.id, as_of)
+                    place = places[cohort.id]
                     version = versions.get(cohort.id)
                     # What was kept for an older version is superseded: nobody asks for it again.
                     previous = self.latest.get(place)

@@ -474,3 +474,32 @@ def test_a_new_day_works_out_again_only_the_cohorts_with_a_half_day_since(app, w
     assert listed() == second
     assert loaded == []
 
+
+def test_the_home_page_loads_each_running_cohort_once(app, login_as, world, monkeypatch):
+    """The trainees at risk and the roll calls not taken of the same page take the running
+    cohort's data from one load."""
+    from tracker.cohorts import pages
+    from tracker.metrics import versions
+
+    loaded = []
+    real = versions.load_cohort_data
+    for module in (versions, pages):
+        monkeypatch.setattr(
+            module,
+            "load_cohort_data",
+            lambda cohort, as_of: loaded.append(cohort.slug) or real(cohort, as_of),
+        )
+    frozen_clock(monkeypatch, datetime(2023, 1, 17, 18, 0, tzinfo=PARIS))
+    with app.app_context():
+        instructor = db.session.get(User, world.accounts["instructor"])
+        cohort = running_cohort("mine", instructor)
+        for days_ago in (2, 1, 0):
+            add_session(cohort, days_ago, "AM", {"T1": "absent", "T2": "present"})
+        db.session.commit()
+    client = signed_in(app, login_as, world.accounts["instructor"])
+    page = client.get("/?lang=en").text
+    risk = text(page[page.index('id="risk-heading"') : page.index('id="cohorts-heading"')])
+    missing = text(page[page.index('id="missing-heading"') : page.index('id="risk-heading"')])
+    assert "Mine1 Élève (T1)" in risk
+    assert "3 held sessions" in missing
+    assert loaded.count("mine") == 1

@@ -334,9 +334,16 @@ class TraineeAtRisk:
 def trainees_at_risk(cohorts: Sequence[Cohort], today: date) -> list[TraineeAtRisk]:
     """Return the active trainees at risk in the running cohorts, with their reasons."""
     at_risk = []
-    # Only running cohorts have active trainees: skip loading the others.
+    # Only running cohorts have active trainees: skip loading the others. Their data is the one
+    # their pages share (`current_data`): the roll calls not taken of the same home page have
+    # just loaded it, and the instructors taking those roll calls open those cohorts.
     running = [cohort for cohort in cohorts if cohort.starts_on <= today < cohort.ends_on]
-    figures_of_running = cohort_figures_of(running, today)
+    figures_of_running = kept_figures.get_many(
+        "figures",
+        running,
+        today,
+        lambda missing: {cohort.id: figures_of(cohort, today) for cohort in missing},
+    )
     for cohort in running:
         figures = figures_of_running[cohort.id]
         for trainee in figures.trainees:

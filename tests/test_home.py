@@ -503,3 +503,47 @@ def test_the_home_page_loads_each_running_cohort_once(app, login_as, world, monk
     assert "Mine1 Élève (T1)" in risk
     assert "3 held sessions" in missing
     assert loaded.count("mine") == 1
+
+
+@pytest.mark.parametrize("one_by_one", [True, False], ids=["from each data", "counted"])
+def test_roll_calls_not_taken_are_the_rule_s_from_data_or_counted(
+    app, world, monkeypatch, one_by_one
+):
+    """More cohorts to work out than a worker keeps the data of are counted in one set-based
+    pass, not loaded one after the other; both ways give the rule's counts."""
+    from tracker.metrics import versions
+
+    loaded = []
+    real = versions.load_cohort_data
+    monkeypatch.setattr(
+        versions,
+        "load_cohort_data",
+        lambda cohort, as_of: loaded.append(cohort.slug) or real(cohort, as_of),
+    )
+    frozen_clock(monkeypatch, datetime(2023, 1, 18, 12, 0, tzinfo=PARIS))  # a Wednesday noon
+    with app.app_context():
+        ids = []
+        for number in range(versions.DATA_KEPT if one_by_one else versions.DATA_KEPT + 1):
+            cohort = running_cohort(f"c{number}")
+            trainees = {
+                t.ref: t
+                for t in db.session.scalars(select(Trainee).where(Trainee.cohort == cohort))
+            }
+            trainees["T2"].enrolled_on = today() - timedelta(days=3)
+            trainees["T3"].left_on = today() - timedelta(days=number % 5)
+            for days_ago in range(6, -1, -1):
+                add_session(cohort, days_ago, "AM", {"T1": "present", "T3": "absent"})
+                add_session(cohort, days_ago, "PM", {"T2": "late"} if number % 2 else {})
+            ids.append(cohort.id)
+        db.session.commit()
+        rule = counted_by_the_rule(ids)
+        lines, total = attendance_queries.roll_calls_not_taken(ids, timeutil.course_now(), None)
+
+    missing = {
+        session_id: (recorded, expected)
+        for session_id, (day, slot, _, recorded, expected) in rule.items()
+        if recorded < expected and (day < today() or slot == "AM")
+    }
+    assert {line.id: (line.recorded, line.expected) for line in lines} == missing
+    assert total == len(missing) > 0
+    assert len(loaded) == (len(ids) if one_by_one else 0)

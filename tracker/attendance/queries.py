@@ -15,7 +15,7 @@ from tracker.cohorts.queries import expected_at
 from tracker.extensions import db
 from tracker.metrics import series
 from tracker.metrics.figures import CohortData
-from tracker.metrics.versions import current_data, kept_figures
+from tracker.metrics.versions import DATA_KEPT, current_data, kept_figures
 
 
 def expected_at_session(trainee=Trainee, session=Session):
@@ -109,7 +109,10 @@ def roll_calls_not_taken(
     today: what misses marks depends only on the half-days held, so on a new day only the
     cohorts with a half-day since are worked out again, not those that ended; a cohort with no
     half-day held has none missing. The instructors' home page, asked again and again, reads the
-    timetable of those half-days only, not every session's marks.
+    timetable of those half-days only, not every session's marks. More cohorts to work out than
+    a worker keeps the data of (an administrator's home after a restart) are counted in one
+    set-based pass instead: loading each would cost a whole load and push out the data their
+    own pages share.
     """
     if not cohort_ids:
         return [], 0
@@ -127,6 +130,8 @@ def roll_calls_not_taken(
     counts: dict[int, tuple[int, int]] = {}
 
     def work_out(changed: Sequence[Cohort]) -> dict[int, dict[int, tuple[int, int]]]:
+        if len(changed) > DATA_KEPT:
+            return count_marks_missing([cohort.id for cohort in changed], today)
         return {
             cohort.id: marks_missing(current_data(cohort, days[cohort.id])) for cohort in changed
         }
@@ -150,6 +155,34 @@ def roll_calls_not_taken(
     ).all()
     lines = [SessionLine(*row, *counts[row.id]) for row in rows]
     return (lines if limit is None else lines[:limit]), len(lines)
+
+
+def count_marks_missing(
+    cohort_ids: Sequence[int], today: date
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """Return `marks_missing` of each cohort as of today, counted in one set-based query: for
+    each session held by today whose roll call misses a trainee expected that day, the marks of
+    those expected and how many were expected, by cohort id."""
+    recorded = func.count(AttendanceRecord.id)
+    expected = func.count(Trainee.id)
+    rows = db.session.execute(
+        select(Session.cohort_id, Session.id, recorded, expected)
+        .join(Trainee, expected_at_session())
+        .outerjoin(
+            AttendanceRecord,
+            and_(
+                AttendanceRecord.session_id == Session.id,
+                AttendanceRecord.trainee_id == Trainee.id,
+            ),
+        )
+        .where(Session.cohort_id.in_(cohort_ids), Session.date <= today)
+        .group_by(Session.cohort_id, Session.id)
+        .having(recorded < expected)
+    )
+    missing: dict[int, dict[int, tuple[int, int]]] = {cohort_id: {} for cohort_id in cohort_ids}
+    for cohort_id, session_id, marks, trainees in rows:
+        missing[cohort_id][session_id] = (marks, trainees)
+    return missing
 
 
 def marks_missing(data: CohortData) -> dict[int, tuple[int, int]]:

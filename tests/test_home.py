@@ -411,20 +411,28 @@ def test_the_roll_calls_counts_are_the_rule_s(app, world, monkeypatch):
     assert any(line.expected == 0 for line in week)
 
 
+def count_loads(monkeypatch, *modules) -> list[str]:
+    """Return the list of the cohorts' slugs loaded from now on, in the order of their loads,
+    through `tracker.metrics.versions` and the other modules named."""
+    from tracker.metrics import versions
+
+    loaded = []
+    real = versions.load_cohort_data
+    for module in (versions, *modules):
+        monkeypatch.setattr(
+            module,
+            "load_cohort_data",
+            lambda cohort, as_of: loaded.append(cohort.slug) or real(cohort, as_of),
+        )
+    return loaded
+
+
 def test_a_new_day_works_out_again_only_the_cohorts_with_a_half_day_since(app, world, monkeypatch):
     """Which half-days miss marks is kept by the version of each cohort's records and by the
     day of its latest half-day held: on a new day, a cohort that ended (or holds no half-day
     since) is not loaded again, and a cohort with no half-day held is never loaded; the list is
     the rule's all the same."""
-    from tracker.metrics import versions
-
-    loaded = []
-    real = versions.load_cohort_data
-    monkeypatch.setattr(
-        versions,
-        "load_cohort_data",
-        lambda cohort, as_of: loaded.append(cohort.slug) or real(cohort, as_of),
-    )
+    loaded = count_loads(monkeypatch)
     monday = datetime(2023, 1, 16, 18, 0, tzinfo=PARIS)
     frozen_clock(monkeypatch, monday)
     with app.app_context():
@@ -479,16 +487,8 @@ def test_the_home_page_loads_each_running_cohort_once(app, login_as, world, monk
     """The trainees at risk and the roll calls not taken of the same page take the running
     cohort's data from one load."""
     from tracker.cohorts import pages
-    from tracker.metrics import versions
 
-    loaded = []
-    real = versions.load_cohort_data
-    for module in (versions, pages):
-        monkeypatch.setattr(
-            module,
-            "load_cohort_data",
-            lambda cohort, as_of: loaded.append(cohort.slug) or real(cohort, as_of),
-        )
+    loaded = count_loads(monkeypatch, pages)
     frozen_clock(monkeypatch, datetime(2023, 1, 17, 18, 0, tzinfo=PARIS))
     with app.app_context():
         instructor = db.session.get(User, world.accounts["instructor"])
@@ -511,19 +511,13 @@ def test_roll_calls_not_taken_are_the_rule_s_from_data_or_counted(
 ):
     """More cohorts to work out than a worker keeps the data of are counted in one set-based
     pass, not loaded one after the other; both ways give the rule's counts."""
-    from tracker.metrics import versions
+    from tracker.metrics.versions import DATA_KEPT
 
-    loaded = []
-    real = versions.load_cohort_data
-    monkeypatch.setattr(
-        versions,
-        "load_cohort_data",
-        lambda cohort, as_of: loaded.append(cohort.slug) or real(cohort, as_of),
-    )
+    loaded = count_loads(monkeypatch)
     frozen_clock(monkeypatch, datetime(2023, 1, 18, 12, 0, tzinfo=PARIS))  # a Wednesday noon
     with app.app_context():
         ids = []
-        for number in range(versions.DATA_KEPT if one_by_one else versions.DATA_KEPT + 1):
+        for number in range(DATA_KEPT if one_by_one else DATA_KEPT + 1):
             cohort = running_cohort(f"c{number}")
             trainees = {
                 t.ref: t

@@ -2,8 +2,9 @@
 
 A trainee downloads their own progress report and certificate (another trainee's: 404); an
 officer the funding report and the attendance sheets (progress reports: 403); an instructor
-every report of the cohorts they teach but the funding report, which holds the budget (DESIGN.md:
-budget and funding reports to admins and officers only; issue 9, point 12); an admin every report.
+every report of the cohorts they teach but the funding report, which holds the budget (budget and
+funding reports to admins and officers only: the `see_funding` right; issue 9, point 12); an
+admin every report.
 The signed sheet of a week and its proof file go to those who get the attendance sheets.
 """
 

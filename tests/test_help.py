@@ -87,15 +87,33 @@ def test_each_example_of_the_guide_lists_every_column_and_is_accepted(app, docum
         db.session.rollback()
 
 
+# The team's design notes, out of the repository; spelt apart, so that this file does not name them.
+DESIGN_NOTES = "DESIGN" + ".md"
+
+
 def test_the_readme_and_the_documents_link_only_within_the_repository():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "../shared" not in readme and "DESIGN.md" not in readme
+    assert "../shared" not in readme and DESIGN_NOTES not in readme
     assert "(docs/imports.md)" in readme and "(docs/figures.md)" in readme
     for document in [ROOT / "README.md", *DOCS.glob("*.md")]:
         for target, _anchor in MARKDOWN_LINK.findall(document.read_text(encoding="utf-8")):
             if target.startswith(("http://", "https://")):
                 continue
             assert (document.parent / target).exists(), f"{document.name}: {target}"
+
+
+def test_the_code_points_only_to_documents_in_the_repository():
+    """The team's design notes are not in the repository: the code, the templates and the tests
+    refer their readers to the README and docs/, never to a file they cannot open."""
+    read = [
+        path
+        for folder in ("tracker", "templates", "tests", "benchmarks", "docs")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in {".py", ".html", ".md", ".txt", ".css", ".js"}
+    ]
+    assert len(read) > 100
+    found = [path for path in read if DESIGN_NOTES in path.read_text(encoding="utf-8")]
+    assert found == []
 
 
 def test_the_readme_names_the_system_packages_and_the_port():

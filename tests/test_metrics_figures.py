@@ -1,4 +1,4 @@
-"""The figures of DESIGN.md as pure functions, checked against values worked out by hand."""
+"""The figures of docs/figures.md as pure functions, checked against values worked out by hand."""
 
 from dataclasses import replace
 from datetime import date, timedelta

@@ -1,4 +1,5 @@
-"""Who may do what: DESIGN.md's table of roles, checked on objects. Denied unless a rule grants it.
+"""Who may do what: the rights of each role (`GRANTS`), checked on objects. Denied unless a rule
+grants it.
 
 Every view states the roles it admits with `@allow(...)`; a view without it answers 404 to everyone
 (`deny_unruled_views`). Within a view, `cohort_or_404` and `trainee_or_404` check the object:
@@ -19,7 +20,7 @@ from tracker.extensions import db
 
 PUBLIC = "public"
 
-# What each role may do on a cohort it reaches (DESIGN.md, "Roles and what each may see").
+# What each role may do on a cohort it reaches.
 GRANTS: dict[str, set[str]] = {
     "edit_curriculum": {"admin"},  # cohorts, modules, timetable, trainees
     "record_teaching": {"admin", "instructor"},  # roll call, assessments, results

@@ -19,7 +19,7 @@ from tracker.metrics.versions import DATA_KEPT, current_data, kept_figures
 
 
 def expected_at_session(trainee=Trainee, session=Session):
-    """The SQL condition that a trainee is expected at a session (DESIGN.md, "The numbers")."""
+    """The SQL condition that a trainee is expected at a session (docs/figures.md)."""
     return and_(trainee.cohort_id == session.cohort_id, *expected_at(session.date, trainee))
 
 

@@ -15,7 +15,7 @@ from tracker.rules import Problem
 
 def is_expected(day: date, enrolled_on: date, left_on: date | None) -> bool:
     """Tell whether a trainee enrolled on one day, and who left on another (if any), is expected
-    on a day: from enrolment to withdrawal, both included (DESIGN.md, "The numbers")."""
+    on a day: from enrolment to withdrawal, both included (docs/figures.md)."""
     return enrolled_on <= day and (left_on is None or day <= left_on)
 
 

@@ -1,1 +1,1 @@
-"""The figures of a cohort ("The numbers" of DESIGN.md) and `tracker metrics`."""
+"""The figures of a cohort (docs/figures.md) and `tracker metrics`."""

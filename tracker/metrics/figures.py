@@ -4,7 +4,7 @@ Nothing here touches the database: `tracker.metrics.loading` fills a `CohortData
 functions below turn it into figures, so that the JSON, the web pages, the PDFs and the tests
 share one computation.
 
-Conventions (DESIGN.md, "The numbers"):
+Conventions (docs/figures.md):
 
 - Durations are whole minutes until output, so that sums are exact; hours are reported to
   2 decimals and rates and ratios to 4, rounded half up from the exact fraction.
@@ -703,7 +703,7 @@ def money(amount: Decimal | None) -> str | None:
 
 
 def figures_json(figures: CohortFigures) -> dict[str, Any]:
-    """Return the figures as the JSON object of DESIGN.md, keys in the contract's order."""
+    """Return the figures as the JSON object of `tracker metrics`, keys in their fixed order."""
     budget = figures.budget
     return {
         "cohort": figures.slug,

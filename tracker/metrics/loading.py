@@ -229,5 +229,5 @@ def with_marks_reloaded(
 
 
 def cohort_metrics(cohort: Cohort, as_of: date) -> dict[str, Any]:
-    """Return the cohort's figures as of D as the JSON object of DESIGN.md."""
+    """Return the cohort's figures as of D as the JSON object of `tracker metrics`."""
     return figures_json(cohort_figures(load_cohort_data(cohort, as_of)))

@@ -12,7 +12,7 @@ the cent:
 - Weeks are ISO weeks ("2022-W05", from Monday); months are given by their first day.
 - A roll call not taken is not an absence: the charts' rates (`recorded_rate`, the heat map's,
   a trainee's monthly ones) are of the hours recorded, and the hours not recorded are given
-  apart. The figures' own attendance rate, attended over scheduled, stays as DESIGN.md has it.
+  apart. The figures' own attendance rate, attended over scheduled, stays as docs/figures.md has it.
 """
 
 import statistics

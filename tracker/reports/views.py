@@ -4,7 +4,7 @@
   trainee's: 404);
 - an officer: the funding report and the attendance sheets (progress reports: 403);
 - an instructor: every report of the cohorts they teach but the funding report, which holds the
-  budget: DESIGN.md's table gives budget and funding reports to admins and officers only (403);
+  budget: budget and funding reports go to admins and officers only (`see_funding`, 403);
 - an admin: every report.
 
 The signed sheet of a week (`/attendance-sheets/<week>/signed.pdf`), sealed by the organisation,

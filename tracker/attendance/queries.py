@@ -162,26 +162,37 @@ def count_marks_missing(
 ) -> dict[int, dict[int, tuple[int, int]]]:
     """Return `marks_missing` of each cohort as of today, counted in one set-based query: for
     each session held by today whose roll call misses a trainee expected that day, the marks of
-    those expected and how many were expected, by cohort id."""
-    recorded = func.count(AttendanceRecord.id)
-    expected = func.count(Trainee.id)
-    rows = db.session.execute(
-        select(Session.cohort_id, Session.id, recorded, expected)
+    those expected and how many were expected, by cohort id.
+
+    The trainees expected at each session are counted apart from the marks of those expected,
+    each a join of one large table with small ones, and the two counts compared: joining the
+    marks to every (session, trainee expected) pair would hash all the marks first.
+    """
+    held = and_(Session.cohort_id.in_(cohort_ids), Session.date <= today)
+    expected = (
+        select(Session.cohort_id, Session.id.label("session_id"), func.count().label("trainees"))
         .join(Trainee, expected_at_session())
-        .outerjoin(
-            AttendanceRecord,
-            and_(
-                AttendanceRecord.session_id == Session.id,
-                AttendanceRecord.trainee_id == Trainee.id,
-            ),
-        )
-        .where(Session.cohort_id.in_(cohort_ids), Session.date <= today)
+        .where(held)
         .group_by(Session.cohort_id, Session.id)
-        .having(recorded < expected)
+        .subquery()
+    )
+    recorded = (
+        select(AttendanceRecord.session_id, func.count().label("marks"))
+        .join(Session, Session.id == AttendanceRecord.session_id)
+        .join(Trainee, and_(Trainee.id == AttendanceRecord.trainee_id, expected_at_session()))
+        .where(held)
+        .group_by(AttendanceRecord.session_id)
+        .subquery()
+    )
+    marks = func.coalesce(recorded.c.marks, 0)
+    rows = db.session.execute(
+        select(expected.c.cohort_id, expected.c.session_id, marks, expected.c.trainees)
+        .outerjoin(recorded, recorded.c.session_id == expected.c.session_id)
+        .where(marks < expected.c.trainees)
     )
     missing: dict[int, dict[int, tuple[int, int]]] = {cohort_id: {} for cohort_id in cohort_ids}
-    for cohort_id, session_id, marks, trainees in rows:
-        missing[cohort_id][session_id] = (marks, trainees)
+    for cohort_id, session_id, recorded_marks, trainees in rows:
+        missing[cohort_id][session_id] = (recorded_marks, trainees)
     return missing
 
 
